@@ -1,0 +1,107 @@
+"""Command line: `python -m index build` and `python -m index info`."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from index.build import BuildOptions, BuildSummary, build_index
+from index.chunk import DEFAULT_TARGET_CHARS
+from index.model import ModelError
+from index.store import StoreError, live_generation, read_manifest
+
+DEFAULT_CORPUS = Path("corpus")
+DEFAULT_INDEX = Path("data/index")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (StoreError, ModelError) as problem:
+        print(f"错误 / Error: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断，原索引保持不变 / Interrupted; the previous index is unchanged", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m index", description="建立和查看报告索引 / Build and inspect the index")
+    sub = parser.add_subparsers(required=True, metavar="{build,info}")
+    build = sub.add_parser("build", help="读取报告并建立或更新索引 / read reports and build or update the index")
+    build.add_argument("--corpus", type=Path, action="append",
+                       help="报告所在文件夹或文件，可重复 / folder or file of reports (repeatable; default: corpus)")
+    build.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录 / index directory (default: data/index)")
+    build.add_argument("--model", help="sentence-transformers 模型名称或路径 / model name or path "
+                                       "(default: the index's model, or multilingual-e5-small)")
+    build.add_argument("--chunk-chars", type=int, default=DEFAULT_TARGET_CHARS,
+                       help=f"段落目标长度（字） / target passage length in characters (default {DEFAULT_TARGET_CHARS})")
+    build.add_argument("--rebuild", action="store_true", help="从头重建（换模型时需要）/ rebuild from scratch")
+    build.set_defaults(run=_build)
+    info = sub.add_parser("info", help="显示索引概况 / show what the index holds")
+    info.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    info.add_argument("--json", action="store_true")
+    info.set_defaults(run=_info)
+    return parser
+
+
+def _build(args: argparse.Namespace) -> int:
+    sources = args.corpus or [DEFAULT_CORPUS]
+    missing = [s for s in sources if not s.exists()]
+    if missing:
+        raise StoreError(f"找不到报告目录：{missing[0]} / Corpus not found: {missing[0]}")
+    bar: tqdm | None = None
+
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="段", desc="向量化 / embedding", file=sys.stderr, disable=total == 0)
+        bar.n = done
+        bar.refresh()
+
+    options = BuildOptions(model=args.model, target_chars=args.chunk_chars, rebuild=args.rebuild)
+    summary = build_index(sources, args.index, options, progress=progress)
+    if bar is not None:
+        bar.close()
+    print(format_summary(summary, args.index))
+    return 0 if summary.reports else 1
+
+
+def format_summary(summary: BuildSummary, index_dir: Path) -> str:
+    lines = [
+        f"索引 / index: {index_dir} ({summary.generation})",
+        f"报告 / reports: {summary.reports}  段落 / chunks: {summary.chunks}",
+        f"新增 / added: {len(summary.added)}  更新 / updated: {len(summary.updated)}  "
+        f"删除 / removed: {len(summary.removed)}  未变 / unchanged: {summary.unchanged}",
+        f"向量化 / embedded: {summary.embedded} 段, {summary.chunks_per_second:.1f} chunks/s; "
+        f"用时 / total: {summary.seconds:.1f} s",
+    ]
+    if summary.skipped:
+        lines.append(f"跳过 / skipped: {len(summary.skipped)}")
+        lines.extend(f"  - {s.path}: {s.reason}" for s in summary.skipped)
+    return "\n".join(lines)
+
+
+def _info(args: argparse.Namespace) -> int:
+    generation = live_generation(args.index)
+    if generation is None:
+        raise StoreError(f"找不到索引：{args.index}（请先运行 python -m index build）/ No index at {args.index}")
+    manifest = read_manifest(generation)
+    if args.json:
+        print(json.dumps(manifest, ensure_ascii=False, indent=2))
+        return 0
+    model = manifest["model"]
+    print(f"索引 / index: {args.index} ({generation.name}, built {manifest['built']})")
+    print(f"报告 / reports: {manifest['reports']}  段落 / chunks: {manifest['chunks']}")
+    print(f"模型 / model: {model['name']} (dim {model['dim']}, query prompt {model['query_prompt']!r}, "
+          f"passage prompt {model['passage_prompt']!r})")
+    print(f"向量索引 / vector index: {manifest['vector_index']}  分段 / chunking: {manifest['chunking']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""Build or update an index from report files: read → chunk → embed → store."""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from contextlib import closing
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from index.chunk import DEFAULT_OVERLAP_CHARS, DEFAULT_TARGET_CHARS, Chunk, chunk_report
+from index.embed import Embedder
+from index.keywords import KeywordTokenizer
+from index.model import DEFAULT_MODEL
+from index.read import ReadError, Report, discover_reports, read_report
+from index.store import (DB, FORMAT_VERSION, StoreError, build_lock, connect, live_generation, new_generation,
+                         publish, read_manifest, write_search_structures)
+
+
+class ModelMismatch(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass
+class BuildSummary:
+    reports: int = 0          # reports in the index afterwards
+    chunks: int = 0           # chunks in the index afterwards
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    embedded: int = 0         # chunks that needed the model (the rest reused stored vectors)
+    embed_seconds: float = 0.0
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+    generation: str = ""
+
+    @property
+    def chunks_per_second(self) -> float:
+        """Embedding throughput, model loading excluded."""
+        return self.embedded / self.embed_seconds if self.embed_seconds else 0.0
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    model: str | None = None              # None: the index's own model, or the default for a new index
+    target_chars: int = DEFAULT_TARGET_CHARS
+    overlap_chars: int = DEFAULT_OVERLAP_CHARS
+    rebuild: bool = False                 # start from scratch (needed to switch models)
+
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def read_corpus(sources: Sequence[Path]) -> tuple[list[Report], list[Skipped]]:
+    """Every readable report under the given folders/files, and why the others were skipped."""
+    reports, skipped = [], []
+    for source in sources:
+        files = [source] if source.is_file() else discover_reports(source)
+        for path in files:
+            try:
+                reports.append(read_report(path, root=None))
+            except ReadError as problem:
+                skipped.append(Skipped(str(path), str(problem)))
+            except OSError as problem:
+                skipped.append(Skipped(str(path), f"无法读取文件 / Cannot read file: {problem.strerror}"))
+    return reports, skipped
+
+
+@dataclass(frozen=True)
+class Plan:
+    todo: list[Report]        # new or changed reports, to be chunked and stored
+    added: list[str]
+    updated: list[str]
+    removed: list[str]
+    unchanged: int
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.todo or self.removed)
+
+
+def build_index(sources: Sequence[Path], index_dir: Path, options: BuildOptions = BuildOptions(),
+                progress: Progress | None = None, embedder: Embedder | None = None) -> BuildSummary:
+    """Bring the index in line with the files: embed only new or changed chunks, drop deleted reports."""
+    started = time.perf_counter()
+    with build_lock(index_dir):
+        reports, skipped = read_corpus(sources)
+        if not reports and not skipped:
+            raise StoreError(f"没有找到可索引的报告：{', '.join(map(str, sources))} / No reports found")
+        live = None if options.rebuild else live_generation(index_dir)
+        manifest = read_manifest(live) if live else None
+        model_name = _choose_model(manifest, options)
+        plan = _plan(live, manifest, reports, options)
+        summary = BuildSummary(added=plan.added, updated=plan.updated, removed=plan.removed,
+                               unchanged=plan.unchanged, skipped=skipped)
+        if plan.is_empty and live:
+            summary.reports, summary.chunks = manifest["reports"], manifest["chunks"]
+            summary.generation = live.name
+        else:
+            embedder = embedder or Embedder(model_name)
+            if embedder.info.name != model_name:
+                raise ModelMismatch(f"模型不符：索引需要 {model_name}，传入的是 {embedder.info.name} / "
+                                    f"Model mismatch: index needs {model_name}, got {embedder.info.name}")
+            _write_generation(index_dir, plan, options, embedder, summary, progress, fresh=live is None)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _plan(live: Path | None, manifest: dict | None, reports: list[Report], options: BuildOptions) -> Plan:
+    stored: dict[str, str] = {}
+    if live:
+        with closing(sqlite3.connect(f"file:{live / DB}?mode=ro", uri=True)) as db:
+            stored = dict(db.execute("SELECT path, sha256 FROM reports"))
+    same_chunking = manifest is not None and manifest.get("chunking") == _chunking(options)
+    current = {r.path for r in reports}
+    todo = [r for r in reports if not (same_chunking and stored.get(r.path) == r.sha256)]
+    return Plan(todo=todo,
+                added=[r.path for r in todo if r.path not in stored],
+                updated=[r.path for r in todo if r.path in stored],
+                removed=sorted(p for p in stored if p not in current),
+                unchanged=len(reports) - len(todo))
+
+
+def _write_generation(index_dir: Path, plan: Plan, options: BuildOptions, embedder: Embedder,
+                      summary: BuildSummary, progress: Progress | None, fresh: bool) -> None:
+    scratch, name = new_generation(index_dir)
+    if fresh:
+        (scratch / DB).unlink(missing_ok=True)
+    with closing(connect(scratch / DB)) as db:
+        _apply_plan(db, plan, options, embedder, summary, progress)
+        counts = write_search_structures(scratch, db, embedder.info.dim)
+    summary.reports, summary.chunks, summary.generation = counts["reports"], counts["chunks"], name
+    publish(index_dir, scratch, name, _manifest(embedder, options, counts))
+
+
+def _choose_model(manifest: dict | None, options: BuildOptions) -> str:
+    if manifest is None:
+        return options.model or DEFAULT_MODEL
+    stored = manifest["model"]["name"]
+    if options.model and options.model != stored:
+        raise ModelMismatch(
+            f"索引由模型 {stored} 建立，不能用 {options.model} 更新；请加 --rebuild 或换一个索引目录 / "
+            f"Index was built with {stored}, not {options.model}; use --rebuild or another index directory")
+    return stored
+
+
+def _apply_plan(db: sqlite3.Connection, plan: Plan, options: BuildOptions, embedder: Embedder,
+                summary: BuildSummary, progress: Progress | None) -> None:
+    tokenizer = KeywordTokenizer()
+    chunked = [(r, chunk_report(r, options.target_chars, options.overlap_chars, embedder.count_tokens))
+               for r in plan.todo]
+    vectors = _vectors_for(db, [c for _, cs in chunked for c in cs], embedder, summary, progress)
+    with db:  # one transaction: the scratch table is all-or-nothing too
+        for path in plan.removed + plan.updated:
+            db.execute("DELETE FROM reports WHERE path = ?", (path,))
+        for report, chunks in chunked:
+            _insert_report(db, report, chunks, vectors, tokenizer)
+
+
+def _vectors_for(db: sqlite3.Connection, chunks: list[Chunk], embedder: Embedder, summary: BuildSummary,
+                 progress: Progress | None) -> dict[str, bytes]:
+    """Vectors by chunk hash: reused from the table when the same text was embedded before."""
+    hashes = {text_hash(c.embed_text): c.embed_text for c in chunks}
+    known: dict[str, bytes] = {}
+    for h in hashes:
+        row = db.execute("SELECT embedding FROM chunks WHERE hash = ? LIMIT 1", (h,)).fetchone()
+        if row:
+            known[h] = row[0]
+    missing = [h for h in hashes if h not in known]
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress("embed", done, len(missing))
+
+    if progress:
+        progress("embed", 0, len(missing))
+    started = time.perf_counter()
+    vectors = embedder.passages([hashes[h] for h in missing], on_progress=advance)
+    summary.embed_seconds = time.perf_counter() - started
+    known.update({h: v.tobytes() for h, v in zip(missing, vectors)})
+    summary.embedded = len(missing)
+    return known
+
+
+def _insert_report(db: sqlite3.Connection, report: Report, chunks: list[Chunk], vectors: dict[str, bytes],
+                   tokenizer: KeywordTokenizer) -> None:
+    added = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    rid = db.execute(
+        "INSERT INTO reports (path, title, years, body, genre, size, sha256, added, text) VALUES (?,?,?,?,?,?,?,?,?)",
+        (report.path, report.title, json.dumps(list(report.years)), report.body, report.genre, report.size,
+         report.sha256, added, report.text)).lastrowid
+    db.executemany(
+        'INSERT INTO chunks (report_id, section, start, "end", text, section_start, section_end, hash, tokens, '
+        "embedding) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [(rid, c.section, c.start, c.end, c.text, c.section_start, c.section_end, text_hash(c.embed_text),
+          " ".join(tokenizer.tokens(c.embed_text)), vectors[text_hash(c.embed_text)]) for c in chunks])
+
+
+def _chunking(options: BuildOptions) -> dict[str, int]:
+    return {"target_chars": options.target_chars, "overlap_chars": options.overlap_chars}
+
+
+def _manifest(embedder: Embedder, options: BuildOptions, counts: dict[str, int]) -> dict:
+    return {
+        "format": FORMAT_VERSION,
+        "model": embedder.info.as_dict(),
+        "chunking": _chunking(options),
+        "vector_index": "IDMap2,Flat(IP)",
+        "reports": counts["reports"],
+        "chunks": counts["chunks"],
+        "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }

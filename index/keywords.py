@@ -1,0 +1,41 @@
+"""Chinese keyword tokens for the BM25 index, the same for passages and questions.
+
+Officials ask about numbers, places and exact wording, so numbers keep their units
+("26起", "2023年") as tokens of their own besides jieba's words, and question words
+("多少", "怎么") are dropped because answers never contain them.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+import jieba
+
+_NUMBER_WITH_UNIT = re.compile(
+    r"\d+(?:\.\d+)?(?:%|‰|[万亿千百]?(?:元|美元|个|起|次|人|家|项|件|所|条|座|公里|千米|米|亩|公顷|吨|年|月|日|天|户|套|名|位|辆|批|场|期|倍|宗|台|张|册|篇|种|处|层|栋|间|份|只|头|株|届|轮|千瓦|兆瓦|平方米|平方公里|立方米|标箱|万|亿))?"
+)
+_HAS_WORD = re.compile(r"[\w\u4e00-\u9fff]")
+STOPWORDS = frozenset(
+    """的 了 和 与 及 或 是 在 有 对 把 被 将 为 以 于 等 也 都 而 并 其 之 中 上 下 这 那 这个 那个 一个
+    我 我们 你 你们 他们 它 吗 呢 吧 啊 呀 么 什么 多少 几 几个 几项 几次 怎么 怎样 如何 哪些 哪个 哪里 哪 谁 是否
+    有没有 是不是 请问 一下 告诉 知道 一共 总共 共 到底 具体 情况 方面 相关 关于 里 里面 中的 提到 说 写 讲""".split()
+)
+
+
+class KeywordTokenizer:
+    """jieba in search mode plus number-unit tokens; owns its own jieba dictionary instance."""
+
+    def __init__(self) -> None:
+        self._jieba = jieba.Tokenizer()
+        jieba.setLogLevel(logging.WARNING)
+
+    def tokens(self, text: str) -> list[str]:
+        lowered = text.lower()
+        words = [w for w in self._jieba.cut_for_search(lowered) if _keep(w)]
+        words.extend(m.group(0) for m in _NUMBER_WITH_UNIT.finditer(lowered) if not m.group(0).isdigit())
+        return words
+
+
+def _keep(word: str) -> bool:
+    word = word.strip()
+    return bool(word) and word not in STOPWORDS and bool(_HAS_WORD.search(word))

@@ -1,0 +1,521 @@
+"""Read a report file (txt/md/docx/pdf/html) into normalised text plus metadata.
+
+CONTRACT (other modules depend on it; keep the names):
+    normalize_text(s: str) -> str
+    read_report(path: Path, root: Path | None = None) -> Report   # raises ReadError
+    SUPPORTED_SUFFIXES: frozenset[str]
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ReadError(Exception):
+    """An expected, user-facing failure to read one file (message: Chinese first, then English)."""
+
+
+@dataclass(frozen=True)
+class Report:
+    path: str                 # file path as given / relative to the corpus root (the `doc` users see)
+    text: str                 # normalised full text; every stored offset points into this string
+    title: str
+    years: tuple[int, ...]    # years named in the title, e.g. (2023,)
+    body: str                 # issuing body, e.g. "鲁山县张店乡人民政府"; "" when unknown
+    genre: str                # "法治政府建设报告" | "政府工作报告" | "其他"
+    size: int                 # file size in bytes
+    sha256: str               # of the file bytes
+    heading_hints: tuple[tuple[int, int], ...] = ()  # (line start offset, level 1..6) from docx/html/md styling
+
+
+SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".docx", ".pdf", ".html", ".htm"})
+
+# ---------------------------------------------------------------------------
+# Normalisation
+# ---------------------------------------------------------------------------
+
+def _build_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for cp in list(range(0x00, 0x20)) + [0x7F] + list(range(0x80, 0xA0)):
+        table[cp] = None  # control chars carry no text (NUL from broken converters etc.)
+    table[ord("\t")] = "\t"
+    table[ord("\n")] = "\n"
+    # \r alone (old Mac), VT/FF (page breaks from PDF/Word), NEL and the Unicode separators are all line breaks
+    for cp in (0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029):
+        table[cp] = "\n"
+    for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF):
+        table[cp] = None
+    table[0x3000] = " "
+    for lo, hi in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)):
+        for cp in range(lo, hi + 1):
+            table[cp] = chr(cp - 0xFEE0)
+    return table
+
+
+_TABLE = _build_table()
+
+# Chinese punctuation that NFKC would turn into ASCII; the chunker and heading detection rely on it, so it is kept.
+# U+2026 is the Chinese ellipsis "……" (NFKC would make it "...").
+_PROTECTED_RANGES = ((0x2026, 0x2026), (0x3000, 0x303F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF3B, 0xFF40),
+                     (0xFF5B, 0xFF65))
+
+
+def _char_class(cps: Iterable[int]) -> str:
+    ranges: list[list[int]] = []
+    for cp in sorted(cps):
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return "[" + "".join(re.escape(chr(lo)) + ("-" + re.escape(chr(hi)) if hi > lo else "") for lo, hi in ranges) + "]"
+
+
+def _nfkc_triggers() -> frozenset[int]:
+    """Code points whose presence means NFKC could change the text (outside the table and protected punctuation).
+
+    Besides chars NFKC maps, that is combining marks (reordering) and the second halves of canonical pairs
+    (composition). Text without any of them is already NFKC, which lets the common case skip NFKC entirely.
+    Planes 3-16 hold no such code point (checked against the Unicode data), so the scan stops at plane 2.
+    """
+    found: set[int] = set()
+    for cp in range(0x30000):
+        c = chr(cp)
+        if unicodedata.normalize("NFKC", c) != c or unicodedata.combining(c):
+            found.add(cp)
+        parts = unicodedata.decomposition(c).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            found.add(int(parts[1], 16))
+    found.update(range(0x1161, 0x1176))  # Hangul V and T jamo compose algorithmically, not via decomposition data
+    found.update(range(0x11A8, 0x11C3))
+    protected = {cp for lo, hi in _PROTECTED_RANGES for cp in range(lo, hi + 1)}
+    return frozenset(found - protected - set(_TABLE))
+
+
+def _split_class(cps: frozenset[int]) -> str:
+    # A class holding astral chars makes re test every char against a range list (20x slower on 40 MB), so the
+    # astral part sits behind a cheap single-range check
+    bmp = _char_class(cp for cp in cps if cp < 0x10000)
+    astral = _char_class(cp for cp in cps if cp >= 0x10000)
+    return f"{bmp}|[\U00010000-\U0010ffff](?<={astral})"
+
+
+_FIX_RE = re.compile(_char_class(cp for cp, v in _TABLE.items() if v != chr(cp)))
+_NFKC_TRIGGER_RE = re.compile(_split_class(_nfkc_triggers()))
+_PROTECTED_RE = re.compile("(" + _char_class(cp for lo, hi in _PROTECTED_RANGES for cp in range(lo, hi + 1)) + "+)")
+_TRAILING_WS_RE = re.compile(r"[^\S\n]+$", re.MULTILINE)
+
+
+def _nfkc_keep_punct(s: str) -> str:
+    """NFKC only the lines holding a trigger char: real reports have a handful (Ⅲ, ㎡, NBSP) in megabytes of text."""
+    out: list[str] = []
+    last = 0
+    for m in _NFKC_TRIGGER_RE.finditer(s):
+        if m.start() < last:
+            continue
+        start = s.rfind("\n", 0, m.start()) + 1  # composition never crosses a line break, so lines are independent
+        end = s.find("\n", m.end())
+        end = len(s) if end == -1 else end
+        out += (s[last:start], _nfkc_segment(s[start:end]))
+        last = end
+    out.append(s[last:])
+    return "".join(out)
+
+
+def _nfkc_segment(s: str) -> str:
+    # split() with a capture group alternates normal text / protected punctuation: only the even pieces are NFKC'd
+    pieces = _PROTECTED_RE.split(s)
+    pieces[::2] = [unicodedata.normalize("NFKC", p) for p in pieces[::2]]
+    return "".join(pieces)
+
+
+def _fix_char(m: re.Match[str]) -> str:
+    return _TABLE[ord(m.group())] or ""
+
+
+def normalize_text(s: str) -> str:
+    """Canonical form used for stored text and for queries (so both sides match)."""
+    # re.sub touches only the few chars that change; str.translate would visit every char of a 40 MB file
+    s = _FIX_RE.sub(_fix_char, s.replace("\r\n", "\n"))
+    s = _nfkc_keep_punct(s)
+    return _TRAILING_WS_RE.sub("", s)
+
+
+def _assemble(blocks: Iterable[tuple[str, int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Join (text, heading level or 0) blocks into final text, collapsing blank-line runs.
+
+    Offsets are computed while joining so heading hints point into the exact final string.
+    """
+    out: list[str] = []
+    hints: list[tuple[int, int]] = []
+    pos = 0
+    pending_blank = False
+    for raw, level in blocks:
+        hinted = False
+        for line in normalize_text(raw).split("\n"):
+            if not line.strip():
+                pending_blank = True
+                continue
+            if out:
+                sep = "\n\n" if pending_blank else "\n"
+                out.append(sep)
+                pos += len(sep)
+            pending_blank = False
+            if level and not hinted:
+                hints.append((pos, level))
+                hinted = True
+            out.append(line)
+            pos += len(line)
+    return "".join(out), tuple(hints)
+
+
+def _finish_text(s: str) -> str:
+    return _assemble([(s, 0)])[0]
+
+
+# ---------------------------------------------------------------------------
+# Decoding plain text
+# ---------------------------------------------------------------------------
+
+_SAMPLE = 1 << 16
+_CONTROL_BYTES = frozenset(range(0x20)) - frozenset(b"\t\n\r\x0b\x0c\x1b")
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:_SAMPLE]
+    if not sample:
+        return False
+    controls = sum(1 for b in sample if b in _CONTROL_BYTES)
+    return sample.count(0) / len(sample) > 0.01 or controls / len(sample) > 0.05
+
+
+def _looks_chinese(text: str) -> bool:
+    """True when a GB18030 decoding is mostly common GB2312 characters.
+
+    GBK accepts almost any byte pairs, so Big5/Latin-1/... bytes also "decode"; real simplified-Chinese text is
+    overwhelmingly made of GB2312 characters while mis-decoded bytes are not.
+    """
+    sample = text[:_SAMPLE]
+    non_ascii = sum(1 for c in sample if ord(c) > 0x7F)
+    if non_ascii == 0:
+        return True
+    common = len(sample.encode("gb2312", "ignore").decode("gb2312")) - (len(sample) - non_ascii)
+    return common / non_ascii >= 0.8
+
+
+def _decode_text(data: bytes, name: str) -> str:
+    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                break
+    if _looks_binary(data):
+        raise _encoding_error(name)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+        if _looks_chinese(text):
+            return text
+    except UnicodeDecodeError:
+        pass
+    return _decode_guess(data, name)
+
+
+def _decode_guess(data: bytes, name: str) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise _encoding_error(name)
+    text = str(best)
+    printable = sum(1 for c in text[:_SAMPLE] if c.isprintable() or c in "\n\t\r")
+    if printable < 0.95 * len(text[:_SAMPLE]):
+        raise _encoding_error(name)
+    return text
+
+
+def _encoding_error(name: str) -> ReadError:
+    return ReadError(f"无法识别文件编码或不是文本文件：{name} / Cannot detect the encoding, or not a text file: {name}")
+
+
+# ---------------------------------------------------------------------------
+# Per-format readers: each returns (final text, heading hints, explicit title or "")
+# ---------------------------------------------------------------------------
+
+_Parsed = tuple[str, tuple[tuple[int, int], ...], str]
+_MD_HEADING_RE = re.compile(r"^(#{1,6})(?!#)[ \t]*(\S.*)$", re.MULTILINE)
+
+
+def _read_txt(data: bytes, name: str) -> _Parsed:
+    return _finish_text(_decode_text(data, name)), (), ""
+
+
+def _read_md(data: bytes, name: str) -> _Parsed:
+    text = _finish_text(_decode_text(data, name))
+    matches = list(_MD_HEADING_RE.finditer(text))
+    hints = tuple((m.start(), len(m.group(1))) for m in matches)
+    return text, hints, matches[0].group(2).strip() if matches and matches[0].start() == 0 else ""
+
+
+_DOCX_HEADING_RE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
+_DOCX_TITLE_RE = re.compile(r"^(?:title|标题)$", re.IGNORECASE)
+
+
+def _docx_level(style_name: str) -> int:
+    name = style_name.strip()
+    if m := _DOCX_HEADING_RE.match(name):
+        return min(max(int(m.group(1)), 1), 6)
+    return 1 if _DOCX_TITLE_RE.match(name) else 0
+
+
+def _docx_blocks(document) -> Iterable[tuple[str, int]]:
+    from docx.table import Table
+
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            for row in item.rows:
+                cells: list[str] = []
+                seen: set[int] = set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # merged cells are repeated by python-docx
+                        continue
+                    seen.add(id(cell._tc))
+                    cells.append(" ".join(cell.text.split("\n")))
+                yield "\t".join(cells), 0
+        else:
+            style = item.style.name if item.style is not None else ""
+            yield item.text, _docx_level(style or "")
+
+
+def _read_docx(data: bytes, name: str) -> _Parsed:
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        text, hints = _assemble(list(_docx_blocks(document)))
+        title = (document.core_properties.title or "").strip()
+    except Exception as exc:  # python-docx raises zip, XML, KeyError... for damaged files: all mean "unreadable"
+        raise ReadError(f"无法读取 Word 文件：{name}（{exc}） / Cannot read Word file: {name} ({exc})") from exc
+    return text, hints, normalize_text(title)
+
+
+def _read_pdf(data: bytes, name: str) -> _Parsed:
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ReadError(f"PDF 文件已加密，无法读取：{name} / PDF is encrypted: {name}")
+        pages = [_pdf_page_text(page) for page in reader.pages]
+    except ReadError:
+        raise
+    except Exception as exc:  # pypdf signals damage with many exception types
+        raise ReadError(f"无法读取 PDF 文件：{name}（{exc}） / Cannot read PDF file: {name} ({exc})") from exc
+    text = _finish_text("\n".join(pages))
+    if pages and sum(1 for c in text if not c.isspace()) < 20:
+        raise ReadError(f"无文本层，需要先做文字识别（OCR）：{name} / PDF has no text layer (scanned); run OCR first: {name}")
+    return text, (), ""
+
+
+def _pdf_page_text(page) -> str:
+    try:
+        return page.extract_text() or ""
+    except Exception:  # one bad page (broken font/content stream) should not lose the whole document
+        return ""
+
+
+_HTML_DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "template")
+_HTML_BLOCKS = ("p", "div", "li", "ul", "ol", "tr", "table", "section", "article", "main", "blockquote", "pre",
+                "dd", "dt", "dl", "figure", "figcaption", "caption", "address", "hr", "body", "center")
+# Noncharacters never occur in real documents, so they can mark heading lines through get_text() and normalisation.
+_HEADING_MARKS = {f"h{n}": chr(0xFDD0 + n) for n in range(1, 7)}
+_MARK_LEVEL = {mark: int(tag[1]) for tag, mark in _HEADING_MARKS.items()}
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_GB_ALIASES = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "cp936", "euc-cn", "gb18030"}
+
+
+def _decode_html(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")  # valid UTF-8 beats a stale "gb2312" label left over from a site migration
+    except UnicodeDecodeError:
+        pass
+    m = _META_CHARSET_RE.search(data[:4096])
+    if m and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        declared = m.group(1).decode("ascii").lower()
+        enc = "gb18030" if declared in _GB_ALIASES else declared  # pages labelled gb2312 routinely use GBK chars
+        try:
+            return data.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return _decode_text(data, name)
+
+
+def _read_html(data: bytes, name: str) -> _Parsed:
+    from bs4 import BeautifulSoup, NavigableString
+
+    markup = re.sub("[\ufdd0-\ufdef]", "", _decode_html(data, name))
+    soup = BeautifulSoup(markup, "lxml")
+    for tag in soup.find_all(_HTML_DROP):
+        tag.decompose()
+    h1 = soup.find("h1")
+    title_tag = soup.find("title")
+    explicit = h1.get_text(" ") if h1 else (title_tag.get_text(" ") if title_tag else "")
+    if title_tag:
+        title_tag.decompose()  # <title> is metadata, not body text
+    for s in soup.find_all(string=True):
+        if type(s) is NavigableString and s.find_parent("pre") is None:
+            s.replace_with(re.sub(r"\s+", " ", str(s)))  # HTML source line wrapping is not a line break
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for cell in soup.find_all(["td", "th"]):
+        cell.append("\t")
+    for tag in soup.find_all(_HTML_BLOCKS):
+        tag.insert(0, "\n")
+        tag.append("\n")
+    for tag in soup.find_all(list(_HEADING_MARKS)):
+        tag.insert(0, "\n" + _HEADING_MARKS[tag.name])
+        tag.append("\n")
+    text, hints = _assemble(_html_lines(soup.get_text()))
+    return text, hints, " ".join(normalize_text(explicit).split())
+
+
+def _html_lines(text: str) -> Iterable[tuple[str, int]]:
+    for line in text.split("\n"):
+        line = line.strip(" \t")
+        if not line:
+            continue  # HTML layout whitespace between blocks is not a paragraph break; block ends give "\n" already
+        level = _MARK_LEVEL.get(line[:1], 0)
+        if level:
+            line = line[1:].strip(" \t")
+        if line:  # an empty <h2></h2> must not become a hint or a blank line
+            yield line, level
+
+
+_READERS = {".txt": _read_txt, ".md": _read_md, ".docx": _read_docx, ".pdf": _read_pdf,
+            ".html": _read_html, ".htm": _read_html}
+
+# ---------------------------------------------------------------------------
+# Metadata
+# ---------------------------------------------------------------------------
+
+_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_PLACE = r"[\u4e00-\u9fff]{1,20}?(?:自治区|省|自治州|市|州|盟|自治县|县|旗|新区|区|乡|镇|街道)"
+_BODY_SUFFIX = r"(?:人民政府|管理委员会|管委会|办事处)"
+_EXPLICIT_BODY_RE = re.compile(f"({_PLACE}{_BODY_SUFFIX})")
+_TITLE_PLACE_RE = re.compile(f"({_PLACE})\\s*(?:人民政府|政府|法治政府|管理委员会|管委会|工作报告)")
+_CONGRESS_PLACE_RE = re.compile(f"在({_PLACE})第[一二三四五六七八九十百]+届人民代表大会")
+_DELEGATE_BODY_RE = re.compile(f"代表([\u4e00-\u9fff]{{1,20}}?{_BODY_SUFFIX})")
+_TITLE_MAX = 200
+
+
+def _years(title: str) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(int(y) for y in _YEAR_RE.findall(title)))
+
+
+def _genre(title: str) -> str:
+    if "法治政府" in title:
+        return "法治政府建设报告"
+    return "政府工作报告" if "工作报告" in title else "其他"
+
+
+def _body(title: str, text: str) -> str:
+    """Best-effort issuing body: explicit name in the title, else the place named in the title refined by the text."""
+    head = text[:300]
+    bare = _YEAR_RE.sub(" ", re.sub(r"(?:19|20)\d{2}年度?", " ", title))  # "2014年南山区…" must not start with 年
+    if m := _EXPLICIT_BODY_RE.search(bare):
+        return m.group(1)
+    if "国务院" in title:
+        return "国务院"
+    m = _CONGRESS_PLACE_RE.search(bare) or _TITLE_PLACE_RE.search(bare)
+    if m is None:
+        return _body_from_text(head)
+    place = m.group(1)
+    for found in _DELEGATE_BODY_RE.findall(head):  # "我代表深圳市福田区人民政府…" names the full body
+        if place in found:
+            return found
+    if m2 := re.search(re.escape(place) + _BODY_SUFFIX, head):  # e.g. a 新区 run by a 管委会
+        return m2.group(0)
+    return place + ("办事处" if place.endswith("街道") else "人民政府")  # a 街道 is run by an office, not a government
+
+
+def _body_from_text(head: str) -> str:
+    if m := _DELEGATE_BODY_RE.search(head):
+        if _EXPLICIT_BODY_RE.fullmatch(m.group(1)):
+            return m.group(1)
+    if "国务院" in head:
+        return "国务院"
+    m = _EXPLICIT_BODY_RE.search(head)
+    return m.group(1) if m else ""
+
+
+def _first_line(text: str) -> str:
+    for line in text.split("\n", 50):
+        if line.strip():
+            return line.strip()[:_TITLE_MAX]
+    return ""
+
+
+# ---------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------
+
+def read_report(path: Path, root: Path | None = None) -> Report:
+    path = Path(path)
+    name = path.name
+    suffix = path.suffix.lower()
+    reader = _READERS.get(suffix)
+    if reader is None:
+        raise ReadError(f"不支持的文件类型：{suffix or name} / Unsupported file type: {suffix or name}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"无法读取文件：{name}（{exc.strerror}） / Cannot read file: {name} ({exc.strerror})") from exc
+    text, hints, explicit_title = reader(data, name) if data else ("", (), "")
+    if not text.strip():
+        raise ReadError(f"文件为空：{name} / File is empty: {name}")
+    title = explicit_title.strip()[:_TITLE_MAX] or _first_line(text)
+    return Report(
+        path=_display_path(path, root),
+        text=text,
+        title=title,
+        years=_years(title),
+        body=_body(title, text),
+        genre=_genre(title),
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        heading_hints=hints,
+    )
+
+
+def _display_path(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass  # outside the root: the path as given is still a useful identifier
+    return path.as_posix()
+
+
+def discover_reports(corpus: Path) -> list[Path]:
+    """Readable report files under corpus, in a stable order; skips hidden entries and the folder's own docs."""
+    corpus = Path(corpus)
+    found = []
+    for p in corpus.rglob("*"):
+        rel = p.relative_to(corpus)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if p.name.upper() in ("SOURCES.MD", "README.MD") or p.name.startswith("~$"):  # ~$x.docx = Word lock file
+            continue
+        if p.suffix.lower() in SUPPORTED_SUFFIXES and p.is_file():
+            found.append(p)
+    return sorted(found, key=lambda p: p.relative_to(corpus).as_posix())

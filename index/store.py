@@ -1,0 +1,247 @@
+"""The on-disk index: SQLite chunk table + FAISS vectors + BM25 keywords + a manifest.
+
+Layout of an index directory:
+
+    CURRENT              name of the live generation, replaced atomically
+    gen-000007/          one complete, immutable generation
+        manifest.json    format version, model, chunking, counts
+        chunks.sqlite    reports and chunks (text, breadcrumb, offsets, tokens, vectors)
+        vectors.faiss    inner-product index over unit vectors, keyed by chunk id
+        keywords/        bm25s index; keyword_ids.npy maps its rows to chunk ids
+    .lock                held while a build writes
+
+A build writes a new generation beside the live one and only then points CURRENT at it, so
+a crash at any moment leaves the previous index whole, and readers never see half of one.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+DB = "chunks.sqlite"
+VECTORS = "vectors.faiss"
+KEYWORDS = "keywords"
+KEYWORD_IDS = "keyword_ids.npy"
+GENERATIONS_KEPT = 2  # the live one and its predecessor, which a running reader may still hold
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    path TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL, years TEXT NOT NULL, body TEXT NOT NULL, genre TEXT NOT NULL,
+    size INTEGER NOT NULL, sha256 TEXT NOT NULL, added TEXT NOT NULL, text TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    section TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+    section_start INTEGER NOT NULL, section_end INTEGER NOT NULL,
+    hash TEXT NOT NULL, tokens TEXT NOT NULL, embedding BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_hash ON chunks(hash);
+CREATE INDEX IF NOT EXISTS chunks_report ON chunks(report_id);
+"""
+
+
+class StoreError(Exception):
+    """An expected, user-facing index problem (message: Chinese first, then English)."""
+
+
+class IndexLocked(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    id: int
+    path: str
+    title: str
+    years: tuple[int, ...]
+    body: str
+    genre: str
+    size: int
+    sha256: str
+    added: str
+    chunks: int
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: int
+    report: StoredReport
+    section: str
+    start: int
+    end: int
+    text: str
+    section_start: int
+    section_end: int
+    hash: str
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, check_same_thread=False)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.executescript(SCHEMA)
+    return db
+
+
+def live_generation(index_dir: Path) -> Path | None:
+    pointer = index_dir / CURRENT
+    if not pointer.is_file():
+        return None
+    gen = index_dir / pointer.read_text(encoding="utf-8").strip()
+    return gen if (gen / MANIFEST).is_file() else None
+
+
+def read_manifest(generation: Path) -> dict:
+    return json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+
+
+@contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """One writer per index; a second build gets a clear message instead of a corrupt index."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexLocked(f"另一个建库任务正在写这个索引：{index_dir} / Another build is writing this index") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def new_generation(index_dir: Path) -> tuple[Path, str]:
+    """A fresh scratch directory for the next generation, seeded with the live chunk table."""
+    live = live_generation(index_dir)
+    number = int(live.name.split("-")[1]) + 1 if live else 1
+    name = f"gen-{number:06d}"
+    scratch = index_dir / f"{name}.tmp"
+    shutil.rmtree(scratch, ignore_errors=True)  # left over from a crashed build
+    scratch.mkdir(parents=True)
+    if live:
+        shutil.copyfile(live / DB, scratch / DB)
+    return scratch, name
+
+
+def write_search_structures(scratch: Path, db: sqlite3.Connection, dim: int) -> dict[str, int]:
+    """Vectors and keywords are derived from the chunk table, so they are rebuilt whole."""
+    ids, vectors, token_lists = [], [], []
+    for cid, blob, tokens in db.execute("SELECT id, embedding, tokens FROM chunks ORDER BY id"):
+        ids.append(cid)
+        vectors.append(np.frombuffer(blob, dtype=np.float32))
+        token_lists.append(tokens.split(" ") if tokens else [])
+    index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+    if ids:
+        index.add_with_ids(np.vstack(vectors), np.asarray(ids, dtype=np.int64))
+    faiss.write_index(index, str(scratch / VECTORS))
+    keywords = bm25s.BM25()
+    keywords.index(token_lists or [[]], show_progress=False)
+    keywords.save(str(scratch / KEYWORDS), show_progress=False)
+    np.save(scratch / KEYWORD_IDS, np.asarray(ids, dtype=np.int64))
+    reports = db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+    return {"reports": reports, "chunks": len(ids)}
+
+
+def publish(index_dir: Path, scratch: Path, name: str, manifest: dict) -> Path:
+    """Make a finished scratch generation live; everything before the final rename is invisible."""
+    (scratch / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    _fsync_tree(scratch)
+    final = index_dir / name
+    os.replace(scratch, final)
+    tmp_pointer = index_dir / f"{CURRENT}.tmp"
+    with open(tmp_pointer, "w", encoding="utf-8") as handle:
+        handle.write(name)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp_pointer, index_dir / CURRENT)
+    _fsync_dir(index_dir)
+    _drop_old_generations(index_dir, keep=GENERATIONS_KEPT)
+    return final
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+    for path in [root, *[p for p in root.rglob("*") if p.is_dir()]]:
+        _fsync_dir(path)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _drop_old_generations(index_dir: Path, keep: int) -> None:
+    gens = sorted(p for p in index_dir.glob("gen-*") if p.is_dir() and not p.name.endswith(".tmp"))
+    for old in gens[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+class IndexReader:
+    """A read-only view of one generation, loaded whole so queries touch no disk but SQLite rows."""
+
+    def __init__(self, index_dir: Path) -> None:
+        generation = live_generation(index_dir)
+        if generation is None:
+            raise StoreError(f"找不到索引：{index_dir}（请先运行 python -m index build）/ "
+                              f"No index at {index_dir} (run `python -m index build` first)")
+        self.index_dir = index_dir
+        self.generation = generation
+        self.manifest = read_manifest(generation)
+        if self.manifest.get("format") != FORMAT_VERSION:
+            raise StoreError(f"索引格式版本不符，请重建：{index_dir} / Index format changed; rebuild it")
+        self.db = sqlite3.connect(f"file:{generation / DB}?mode=ro", uri=True, check_same_thread=False)
+        self.vectors = faiss.read_index(str(generation / VECTORS))
+        self.keywords = bm25s.BM25.load(str(generation / KEYWORDS), show_progress=False, verbosity=0)
+        self.keyword_ids = np.load(generation / KEYWORD_IDS)
+        self.reports = self._load_reports()
+        self.chunk_report = self._load_chunk_reports()
+
+    def is_stale(self) -> bool:
+        """True once a newer generation has been published (a reader should then reopen)."""
+        return live_generation(self.index_dir) != self.generation
+
+    def _load_reports(self) -> dict[int, StoredReport]:
+        rows = self.db.execute(
+            "SELECT r.id, path, title, years, body, genre, size, sha256, added, COUNT(c.id) "
+            "FROM reports r LEFT JOIN chunks c ON c.report_id = r.id GROUP BY r.id ORDER BY path")
+        return {row[0]: StoredReport(row[0], row[1], row[2], tuple(json.loads(row[3])), *row[4:]) for row in rows}
+
+    def _load_chunk_reports(self) -> dict[int, int]:
+        return dict(self.db.execute("SELECT id, report_id FROM chunks"))
+
+    def chunks(self, ids: Sequence[int]) -> dict[int, StoredChunk]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f'SELECT id, report_id, section, start, "end", text, section_start, section_end, hash '
+            f"FROM chunks WHERE id IN ({marks})", [int(i) for i in ids])
+        return {r[0]: StoredChunk(r[0], self.reports[r[1]], *r[2:]) for r in rows}
+
+    def report_text(self, report_id: int) -> str:
+        return self.db.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,1 @@
+"""Retrieval, fusion and answers over an index built by `index`."""

@@ -1,0 +1,73 @@
+"""Command line: `python -m search "问题"`, or one question per line on stdin → JSON lines."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from index.model import ModelError
+from index.store import StoreError
+from search.present import result_json, result_text
+from search.retrieve import Filters, Searcher
+
+DEFAULT_INDEX = Path("data/index")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        searcher = Searcher(args.index, model=args.model)
+        filters = filters_from_args(args)
+        if args.question is None:
+            return _answer_stdin(searcher, args, filters)
+        result = searcher.search(" ".join(args.question), k=args.k, filters=filters, mode=args.mode)
+        print(json.dumps(result_json(result), ensure_ascii=False) if args.json else result_text(result))
+        return 0
+    except (StoreError, ModelError, ValueError) as problem:
+        print(f"错误 / Error: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _answer_stdin(searcher: Searcher, args: argparse.Namespace, filters: Filters) -> int:
+    # One JSON object per input line, in order, flushed at once so a caller can stream.
+    for line in sys.stdin:
+        result = searcher.search(line.strip(), k=args.k, filters=filters, mode=args.mode)
+        print(json.dumps(result_json(result), ensure_ascii=False), flush=True)
+    return 0
+
+
+def filters_from_args(args: argparse.Namespace) -> Filters:
+    year_from, year_to = _year_range(args.year) if args.year else (None, None)
+    return Filters(year_from=year_from, year_to=year_to, body=args.body, genre=args.genre,
+                   reports=tuple(args.report or ()))
+
+
+def _year_range(text: str) -> tuple[int, int]:
+    """"2023" or "2020-2023"."""
+    try:
+        parts = [int(p) for p in text.replace("—", "-").replace("~", "-").split("-")]
+    except ValueError:
+        raise ValueError(f"年份格式应为 2023 或 2020-2023：{text} / Year must look like 2023 or 2020-2023") from None
+    return (parts[0], parts[-1]) if len(parts) in (1, 2) else (parts[0], parts[0])
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m search", description="检索报告 / Search the reports")
+    parser.add_argument("question", nargs="*", help="问题；省略时从标准输入逐行读取 / question; omit to read lines from stdin")
+    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录 / index directory (default: data/index)")
+    parser.add_argument("-k", type=int, default=5, help="返回段落数 / passages to return (default 5)")
+    parser.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    parser.add_argument("--model", help="查询用模型，须与建索引时一致 / model; must match the index")
+    parser.add_argument("--mode", choices=["answer", "wording"], help="问答或找表述 / answers or precedent wording")
+    parser.add_argument("--year", help="年份或范围，如 2023 或 2020-2023 / year or range")
+    parser.add_argument("--body", help="发文机关，如 张店乡 / issuing body")
+    parser.add_argument("--genre", help="类型，如 法治政府建设 / genre")
+    parser.add_argument("--report", action="append", help="只在这些报告中查找（文件名）/ only these reports (file names)")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

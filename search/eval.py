@@ -1,0 +1,145 @@
+"""Measure retrieval quality: `python -m search.eval QUESTIONS.jsonl [--index DIR] [--recipe …]`.
+
+A result is a hit when it comes from the gold report and its passage contains the gold answer
+(both NFKC-normalised); answer@1 asks the same of the top result's highlighted sentence.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.read import normalize_text
+from search.retrieve import RECIPES, SearchResult, Searcher
+
+DEFAULT_QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "eval" / "questions.jsonl"
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    doc: str | None
+    answer: str | None
+    type: str
+
+
+@dataclass
+class Outcome:
+    question: Question
+    rank: int | None              # 1-based rank of the first hit within the top 10
+    answer_hit: bool
+    confident: bool
+    seconds: float
+
+
+@dataclass
+class Scorecard:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def _answerable(self, kind: str | None = None) -> list[Outcome]:
+        return [o for o in self.outcomes if o.question.doc and (kind is None or o.question.type == kind)]
+
+    def metrics(self, kind: str | None = None) -> dict[str, float]:
+        rows = self._answerable(kind)
+        n = max(1, len(rows))
+        return {
+            "n": len(rows),
+            "hit@1": sum(o.rank == 1 for o in rows) / n,
+            "hit@5": sum(o.rank is not None and o.rank <= 5 for o in rows) / n,
+            "mrr@10": sum(1 / o.rank for o in rows if o.rank) / n,
+            "answer@1": sum(o.answer_hit for o in rows) / n,
+        }
+
+    def no_answer(self) -> dict[str, float]:
+        unanswerable = [o for o in self.outcomes if not o.question.doc]
+        answerable = self._answerable()
+        return {
+            "unanswerable_flagged": sum(not o.confident for o in unanswerable) / max(1, len(unanswerable)),
+            "answerable_confident": sum(o.confident for o in answerable) / max(1, len(answerable)),
+            "n_unanswerable": len(unanswerable),
+        }
+
+    def median_ms(self) -> float:
+        return 1000 * statistics.median(o.seconds for o in self.outcomes) if self.outcomes else 0.0
+
+
+def load_questions(path: Path) -> list[Question]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [Question(**json.loads(line)) for line in lines if line.strip()]
+
+
+def is_hit(question: Question, doc: str, text: str) -> bool:
+    return (question.doc is not None and Path(doc).name == question.doc
+            and normalize_text(question.answer or "") in normalize_text(text))
+
+
+def judge(question: Question, result: SearchResult, seconds: float) -> Outcome:
+    rank = next((h.rank for h in result.hits[:10] if is_hit(question, h.chunk.report.path, h.chunk.text)), None)
+    top = result.hits[0] if result.hits else None
+    answer_hit = bool(top and top.answer and is_hit(question, top.chunk.report.path, top.answer.text))
+    return Outcome(question, rank, answer_hit, result.confident, seconds)
+
+
+def evaluate(searcher: Searcher, questions: Iterable[Question], recipe: str = "hybrid") -> Scorecard:
+    report = Scorecard()
+    for q in questions:
+        started = time.perf_counter()
+        result = searcher.search(q.question, k=10, recipe=recipe)
+        report.outcomes.append(judge(q, result, time.perf_counter() - started))
+    return report
+
+
+def format_report(report: Scorecard, recipe: str) -> str:
+    lines = [f"recipe: {recipe}", "", "| type | n | hit@1 | hit@5 | MRR@10 | answer@1 |", "|---|---|---|---|---|---|"]
+    kinds = sorted({o.question.type for o in report.outcomes if o.question.doc})
+    for kind in [None, *kinds]:
+        m = report.metrics(kind)
+        lines.append(f"| {kind or 'all'} | {m['n']} | {m['hit@1']:.2f} | {m['hit@5']:.2f} | {m['mrr@10']:.2f} "
+                     f"| {m['answer@1']:.2f} |")
+    na = report.no_answer()
+    lines += ["", f"no-answer: unanswerable flagged {na['unanswerable_flagged']:.2f} "
+                  f"(n={na['n_unanswerable']}), answerable kept confident {na['answerable_confident']:.2f}",
+              f"median query time: {report.median_ms():.1f} ms"]
+    return "\n".join(lines)
+
+
+def misses(report: Scorecard) -> str:
+    out = []
+    for o in report.outcomes:
+        if o.question.doc and o.rank != 1:
+            out.append(f"{o.question.id} [{o.question.type}] rank={o.rank} {o.question.question} → {o.question.doc}: "
+                       f"{o.question.answer}")
+        if not o.question.doc and o.confident:
+            out.append(f"{o.question.id} [unanswerable] answered confidently: {o.question.question}")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m search.eval", description="检索质量评测 / retrieval evaluation")
+    parser.add_argument("questions", type=Path, nargs="?", default=DEFAULT_QUESTIONS)
+    parser.add_argument("--index", type=Path, default=Path("data/index"))
+    parser.add_argument("--recipe", choices=[*RECIPES, "all"], default="hybrid")
+    parser.add_argument("--misses", action="store_true", help="列出未命中的问题 / list the questions missed")
+    args = parser.parse_args(argv)
+    searcher = Searcher(args.index)
+    questions = load_questions(args.questions)
+    indexed = {Path(r.path).name for r in searcher.index.reports.values()}
+    questions = [q for q in questions if q.doc is None or q.doc in indexed]
+    for recipe in RECIPES if args.recipe == "all" else [args.recipe]:
+        report = evaluate(searcher, questions, recipe)
+        print(format_report(report, recipe))
+        if args.misses:
+            print(misses(report))
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Match the places, bodies and years a question names against each report's metadata.
+
+"2022年南山区新增了多少家…" should be answered from the Nanshan 2022 report even when
+several reports discuss the same thing, so each report gets a scope score in [0, 1].
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.store import StoredReport
+
+_UNIT = re.compile(r"(.+?(?:自治区|特别行政区|新区|省|市|县|区|乡|镇|街道|旗|盟|州|村))")
+_GENERIC_SUFFIXES = ("人民政府", "管理委员会", "管委会", "政府")
+_NOT_PLACES = frozenset({"地区", "城区", "社区", "园区", "片区", "辖区", "全市", "全区", "全县", "全乡", "全镇", "全省",
+                         "本市", "本区", "我市", "我区", "我县", "我乡", "我镇", "我省", "各区", "各市", "城市", "农村"})
+
+
+@dataclass(frozen=True)
+class Places:
+    own: frozenset[str]      # the report's most specific unit(s), e.g. {"南山区", "南山"}
+    parents: frozenset[str]  # the units above it, e.g. {"深圳市", "深圳"}
+
+
+def report_places(report: StoredReport) -> Places:
+    """Place names of the issuing body and title, split into the report's own unit and its parents."""
+    body = report.body
+    for suffix in _GENERIC_SUFFIXES:
+        body = body.removesuffix(suffix)
+    units = [u for u in _UNIT.findall(body) if u not in _NOT_PLACES]
+    if not units:
+        units = [u for u in _UNIT.findall(_title_places(report.title)) if u not in _NOT_PLACES][-1:]
+    if not units and body:
+        units = [body]  # "国务院", "大鹏新区管委会"-like bodies without a unit suffix
+    own, parents = units[-1:], units[:-1]
+    return Places(own=frozenset(_with_short_forms(own)), parents=frozenset(_with_short_forms(parents)))
+
+
+def _title_places(title: str) -> str:
+    title = re.sub(r"\d{4}年度?|第.{1,3}届|人民代表大会|政府工作报告|工作报告|关于|的报告|在|上", " ", title)
+    return title.split("（")[0]
+
+
+def _with_short_forms(units: list[str]) -> list[str]:
+    out = []
+    for unit in units:
+        out.append(unit)
+        short = re.sub(r"(自治区|特别行政区|省|市|县|区|乡|镇|街道)$", "", unit)
+        if len(short) >= 2 and short != unit:
+            out.append(short)
+    return out
+
+
+def mentioned_places(question: str, places: dict[int, Places]) -> set[str]:
+    """Every known place name the question contains (longest names win over their substrings)."""
+    names = {n for p in places.values() for n in p.own | p.parents if n in question}
+    return {n for n in names if not any(n != m and n in m for m in names)}
+
+
+def place_score(mentioned: set[str], places: Places) -> float:
+    if not mentioned:
+        return 0.0
+    own = sum(1 for n in mentioned if any(n in o or o in n for o in places.own))
+    parent = sum(1 for n in mentioned if any(n in p or p in n for p in places.parents))
+    return min(1.0, (own + 0.4 * parent) / len(mentioned))
+
+
+def year_score(years: tuple[int, ...], report_years: tuple[int, ...]) -> float:
+    """1 for the report's own year; 0.5 next door, since reports review last year and plan the next."""
+    if not years or not report_years:
+        return 0.0
+    best = 0.0
+    for y in years:
+        for r in report_years:
+            best = max(best, 1.0 if y == r else 0.5 if abs(y - r) == 1 else 0.0)
+    return best

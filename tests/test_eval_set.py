@@ -1,0 +1,175 @@
+"""Validate the retrieval evaluation set in tests/eval/questions.jsonl.
+
+Structural checks always run.  Checks that need the report texts run against
+the shared corpus (../shared/corpus relative to the project root); when that
+folder is absent only zhangdian_2023.txt can be checked, using the copy in the
+project's own corpus/ folder, and the other per-doc checks are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+EVAL_FILE = PROJECT_ROOT / "tests" / "eval" / "questions.jsonl"
+SHARED_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
+PROJECT_CORPUS = PROJECT_ROOT / "corpus"
+HOME_DOC = "zhangdian_2023.txt"
+
+TYPES = ("number", "fact", "scoped", "wording", "unanswerable")
+# Rough floors per type (the set aims at ~45/30/25/15/15 out of >= 130).
+MIN_PER_TYPE = {"number": 30, "fact": 20, "scoped": 15, "wording": 10, "unanswerable": 10}
+MIN_QUESTIONS = 130
+MIN_HOME_DOC = 20          # questions on zhangdian_2023.txt
+MIN_PER_CORPUS_DOC = 2     # questions on every report of the shared corpus
+ANSWER_LEN = (4, 30)
+COPY_RUN = 12              # a question may not share a 12-char run with its doc
+KEYS = {"id", "question", "doc", "answer", "type"}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _load_rows() -> list[dict]:
+    rows = []
+    with EVAL_FILE.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:  # pragma: no cover - reported by test
+                raise AssertionError(f"line {lineno} is not valid JSON: {exc}") from exc
+            assert isinstance(obj, dict), f"line {lineno} is not a JSON object"
+            obj["_line"] = lineno
+            rows.append(obj)
+    return rows
+
+
+ROWS = _load_rows() if EVAL_FILE.exists() else []
+ANSWERABLE = [r for r in ROWS if r.get("type") != "unanswerable"]
+
+
+def doc_path(name: str) -> Path | None:
+    p = SHARED_CORPUS / name
+    if p.is_file():
+        return p
+    p = PROJECT_CORPUS / name
+    if p.is_file():
+        return p
+    return None
+
+
+@lru_cache(maxsize=None)
+def doc_text(name: str) -> str | None:
+    p = doc_path(name)
+    return None if p is None else nfkc(p.read_text(encoding="utf-8"))
+
+
+def _rid(r: dict) -> str:
+    return str(r.get("id", f"line{r.get('_line')}"))
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def test_file_exists_and_every_line_parses():
+    assert EVAL_FILE.is_file(), f"missing {EVAL_FILE}"
+    raw = [l for l in EVAL_FILE.read_text(encoding="utf-8").splitlines() if l.strip()]
+    assert len(raw) == len(ROWS)
+    for r in ROWS:
+        assert set(r) - {"_line"} == KEYS, f"line {r['_line']}: keys {sorted(set(r) - {'_line'})}"
+
+
+def test_enough_questions():
+    assert len(ROWS) >= MIN_QUESTIONS
+
+
+def test_ids_unique_and_well_formed():
+    ids = [r["id"] for r in ROWS]
+    assert all(isinstance(i, str) and re.fullmatch(r"q\d{3,}", i) for i in ids), ids
+    dup = [i for i, n in Counter(ids).items() if n > 1]
+    assert not dup, f"duplicate ids: {dup}"
+
+
+def test_questions_unique_and_chinese():
+    qs = [r["question"] for r in ROWS]
+    assert all(isinstance(q, str) and q.strip() for q in qs)
+    dup = [q for q, n in Counter(nfkc(q).strip() for q in qs).items() if n > 1]
+    assert not dup, f"duplicate questions: {dup}"
+    no_cjk = [r["id"] for r in ROWS if not CJK.search(r["question"])]
+    assert not no_cjk, f"questions without Chinese text: {no_cjk}"
+
+
+def test_types_present_with_rough_counts():
+    counts = Counter(r["type"] for r in ROWS)
+    unknown = set(counts) - set(TYPES)
+    assert not unknown, f"unknown types: {unknown}"
+    for t in TYPES:
+        assert counts[t] >= max(10, MIN_PER_TYPE[t]), f"type {t}: only {counts[t]} questions"
+    # no single type should swamp the set
+    assert max(counts.values()) <= 0.45 * len(ROWS), counts
+
+
+def test_unanswerable_have_null_doc_and_answer():
+    for r in ROWS:
+        if r["type"] == "unanswerable":
+            assert r["doc"] is None and r["answer"] is None, _rid(r)
+
+
+def test_answerable_fields_well_formed():
+    for r in ANSWERABLE:
+        doc, ans = r["doc"], r["answer"]
+        assert isinstance(doc, str) and doc.endswith(".txt") and "/" not in doc, _rid(r)
+        assert isinstance(ans, str), _rid(r)
+        assert ANSWER_LEN[0] <= len(ans) <= ANSWER_LEN[1], f"{_rid(r)}: answer length {len(ans)}"
+        assert ans == nfkc(ans), f"{_rid(r)}: answer not in NFKC form: {ans!r}"
+        assert ans == ans.strip(), _rid(r)
+
+
+def test_home_doc_coverage():
+    n = sum(1 for r in ROWS if r["doc"] == HOME_DOC)
+    assert n >= MIN_HOME_DOC, f"only {n} questions on {HOME_DOC}"
+    types = {r["type"] for r in ROWS if r["doc"] == HOME_DOC}
+    assert {"number", "fact", "wording"} <= types, types
+
+
+# --------------------------------------------------------------------------- per-doc checks
+
+
+def test_every_shared_report_covered():
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip(f"{SHARED_CORPUS} not available")
+    names = sorted(p.name for p in SHARED_CORPUS.glob("*.txt"))
+    per_doc = Counter(r["doc"] for r in ANSWERABLE)
+    thin = {n: per_doc[n] for n in names if per_doc[n] < MIN_PER_CORPUS_DOC}
+    assert not thin, f"reports with fewer than {MIN_PER_CORPUS_DOC} questions: {thin}"
+    unknown = sorted({r["doc"] for r in ANSWERABLE} - set(names))
+    assert not unknown, f"docs not in the corpus: {unknown}"
+
+
+@pytest.mark.parametrize("row", ANSWERABLE, ids=_rid)
+def test_answer_occurs_in_doc(row):
+    text = doc_text(row["doc"])
+    if text is None:
+        pytest.skip(f"{row['doc']} not available")
+    assert row["answer"] in text, f"{row['id']}: {row['answer']!r} not found in {row['doc']}"
+
+
+@pytest.mark.parametrize("row", ANSWERABLE, ids=_rid)
+def test_question_is_paraphrased(row):
+    text = doc_text(row["doc"])
+    if text is None:
+        pytest.skip(f"{row['doc']} not available")
+    q = nfkc(row["question"])
+    copied = [q[i : i + COPY_RUN] for i in range(len(q) - COPY_RUN + 1) if q[i : i + COPY_RUN] in text]
+    assert not copied, f"{row['id']} copies {copied[0]!r} verbatim from {row['doc']}"
