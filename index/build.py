@@ -13,7 +13,7 @@ from pathlib import Path
 
 from index.chunk import DEFAULT_OVERLAP_CHARS, DEFAULT_TARGET_CHARS, Chunk, chunk_report
 from index.embed import Embedder
-from index.keywords import KeywordTokenizer
+from index.keywords import TOKENIZER_VERSION, KeywordTokenizer
 from index.model import DEFAULT_MODEL
 from index.read import ReadError, Report, discover_reports, read_report
 from index.store import (DB, FORMAT_VERSION, StoreError, build_lock, connect, live_generation, new_generation,
@@ -99,8 +99,9 @@ def build_index(sources: Sequence[Path], index_dir: Path, options: BuildOptions 
     started = time.perf_counter()
     with build_lock(index_dir):
         reports, skipped = read_corpus(sources)
-        if not reports and not skipped:
-            raise StoreError(f"没有找到可索引的报告：{', '.join(map(str, sources))} / No reports found")
+        if not reports:
+            reasons = "".join(f"\n  - {s.path}: {s.reason}" for s in skipped)
+            raise StoreError(f"没有找到可索引的报告：{', '.join(map(str, sources))} / No readable reports found{reasons}")
         live = None if options.rebuild else live_generation(index_dir)
         manifest = read_manifest(live) if live else None
         model_name = _choose_model(manifest, options)
@@ -214,7 +215,9 @@ def _insert_report(db: sqlite3.Connection, report: Report, chunks: list[Chunk], 
 
 
 def _chunking(options: BuildOptions) -> dict[str, int]:
-    return {"target_chars": options.target_chars, "overlap_chars": options.overlap_chars}
+    """Everything that shapes stored chunks; a change re-chunks every report (vectors are reused by hash)."""
+    return {"target_chars": options.target_chars, "overlap_chars": options.overlap_chars,
+            "tokenizer": TOKENIZER_VERSION}
 
 
 def _manifest(embedder: Embedder, options: BuildOptions, counts: dict[str, int]) -> dict:

@@ -204,13 +204,16 @@ def _splitter(target_chars: int, overlap: int) -> RecursiveCharacterTextSplitter
 
 def _pieces(body: str, splitter: RecursiveCharacterTextSplitter) -> list[tuple[int, int]]:
     """Split a section body and locate every piece in it (pieces are verbatim substrings)."""
-    spans, cursor = [], 0
+    spans: list[tuple[int, int]] = []
+    previous, cursor = -1, 0
     for piece in splitter.split_text(body):
-        at = body.find(piece, max(0, cursor - splitter._chunk_overlap - len(piece)))
+        # Pieces come in order and overlap by at most the overlap, so the next one starts no earlier
+        # than that: a repeated paragraph must map to its own copy, not an earlier one.
+        at = body.find(piece, max(previous + 1, cursor - splitter._chunk_overlap))
         if at < 0:
-            at = body.find(piece)
+            at = body.find(piece, previous + 1)
         spans.append((at, at + len(piece)))
-        cursor = at + len(piece)
+        previous, cursor = at, at + len(piece)
     return spans
 
 

@@ -52,6 +52,7 @@ def _build_table() -> dict[int, str | None]:
     for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF):
         table[cp] = None
     table[0x3000] = " "
+    table[0xFF05] = "%"  # "6.0％": a unit, not sentence punctuation; "%" is what people type
     for lo, hi in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)):
         for cp in range(lo, hi + 1):
             table[cp] = chr(cp - 0xFEE0)
@@ -109,6 +110,10 @@ _FIX_RE = re.compile(_char_class(cp for cp, v in _TABLE.items() if v != chr(cp))
 _NFKC_TRIGGER_RE = re.compile(_split_class(_nfkc_triggers()))
 _PROTECTED_RE = re.compile("(" + _char_class(cp for lo, hi in _PROTECTED_RANGES for cp in range(lo, hi + 1)) + "+)")
 _TRAILING_WS_RE = re.compile(r"[^\S\n]+$", re.MULTILINE)
+# "2．52万公里" in the 1992/2003 reports: a full-width point between digits is a decimal point.
+_DECIMAL_POINT_RE = re.compile(r"(?<=\d)．(?=\d)")
+# "[bookmark: _GoBack]": a Word bookmark left in text exported from .docx.
+_WORD_ARTIFACT_RE = re.compile(r"\[bookmark: [^\]\n]{0,80}\]")
 
 
 def _nfkc_keep_punct(s: str) -> str:
@@ -143,6 +148,7 @@ def normalize_text(s: str) -> str:
     # re.sub touches only the few chars that change; str.translate would visit every char of a 40 MB file
     s = _FIX_RE.sub(_fix_char, s.replace("\r\n", "\n"))
     s = _nfkc_keep_punct(s)
+    s = _WORD_ARTIFACT_RE.sub("", _DECIMAL_POINT_RE.sub(".", s))
     return _TRAILING_WS_RE.sub("", s)
 
 

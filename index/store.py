@@ -131,8 +131,9 @@ def new_generation(index_dir: Path) -> tuple[Path, str]:
     live = live_generation(index_dir)
     number = int(live.name.split("-")[1]) + 1 if live else 1
     name = f"gen-{number:06d}"
+    for leftover in index_dir.glob("gen-*.tmp"):  # from a crashed build; we hold the lock, so none is live
+        shutil.rmtree(leftover, ignore_errors=True)
     scratch = index_dir / f"{name}.tmp"
-    shutil.rmtree(scratch, ignore_errors=True)  # left over from a crashed build
     scratch.mkdir(parents=True)
     if live:
         shutil.copyfile(live / DB, scratch / DB)
@@ -151,7 +152,8 @@ def write_search_structures(scratch: Path, db: sqlite3.Connection, dim: int) -> 
         index.add_with_ids(np.vstack(vectors), np.asarray(ids, dtype=np.int64))
     faiss.write_index(index, str(scratch / VECTORS))
     keywords = bm25s.BM25()
-    keywords.index(token_lists or [[]], show_progress=False)
+    # bm25s cannot index nothing; a placeholder row keeps an empty index loadable (keyword_ids stays empty).
+    keywords.index(token_lists or [["\u2205"]], show_progress=False)
     keywords.save(str(scratch / KEYWORDS), show_progress=False)
     np.save(scratch / KEYWORD_IDS, np.asarray(ids, dtype=np.int64))
     reports = db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]

@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         searcher = Searcher(args.index, model=args.model)
         filters = filters_from_args(args)
-        if args.question is None:
+        if not args.question:
             return _answer_stdin(searcher, args, filters)
         result = searcher.search(" ".join(args.question), k=args.k, filters=filters, mode=args.mode)
         print(json.dumps(result_json(result), ensure_ascii=False) if args.json else result_text(result))

@@ -12,7 +12,18 @@ _QUANTITY = re.compile(r"多少|几[个起次人家项件所条座名位户万�
                        r"提高了|达到|规模|总量|金额|数量|人数|面积|产值|收入|投资额|率[是为]?")
 _WORDING = re.compile(r"怎么写|如何写|怎样写|怎么表述|如何表述|怎样表述|写法|表述|提法|措辞|怎么说|如何说|范文|参考|"
                       r"别的(?:乡镇|地方|单位|区|县|市|部门)|其他(?:乡镇|地方|单位|区|县|市|部门)")
+_PLAN = re.compile(r"计划|打算|目标|安排|将要|准备|明年|今年|下一步|预期|力争|要求|部署|任务")
+_DONE = re.compile(r"了|去年|上年|实现|完成|已经|取得|累计|成效|成绩")
 MAX_QUERY_CHARS = 500
+# Words officials use that reports spell differently; each adds the report's wording to the question.
+SYNONYMS = {
+    "gdp": "生产总值", "经济总量": "生产总值", "财政收入": "一般公共预算收入", "外资": "外商投资",
+    "cpi": "居民消费价格", "老百姓": "群众", "执法证": "行政执法证",
+}
+_QUESTION_WORDS = re.compile(
+    r"多少|几个|几项|几次|几|是什么|什么|怎么写|怎样写|如何写|怎么表述|如何表述|怎么说|怎么|怎样|如何|哪些|哪个|哪里|是否|请问|"
+    r"一下|有没有|原文|表述|写法|说法|提法|措辞|找找|找一下|报告里|报告中|工作报告|政府工作报告|里面|是谁|谁|吗|呢")
+_YEAR_WORDS = re.compile(r"(?:19|20)\d{2}\s*年度?")
 
 
 @dataclass(frozen=True)
@@ -22,16 +33,42 @@ class Query:
     years: tuple[int, ...]      # years named explicitly ("去年" is deliberately ignored)
     wants_quantity: bool
     wants_wording: bool
+    expanded: str = ""          # text plus the report wording of any synonyms it uses
+    tense: int = 0              # +1 asks what was done, -1 asks what is planned, 0 cannot tell
 
 
 def parse_query(question: str) -> Query:
     text = " ".join(normalize_text(question).split())[:MAX_QUERY_CHARS]
     quoted = tuple(dict.fromkeys(q.strip() for q in _QUOTED.findall(text) if q.strip()))
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
+    extra = [v for k, v in SYNONYMS.items() if k in text.lower() and v not in text]
     return Query(
         text=text,
         quoted=tuple(q for q in quoted if not q.startswith(("http", "www"))),
         years=years,
         wants_quantity=bool(_QUANTITY.search(text)),
         wants_wording=bool(_WORDING.search(text)),
+        expanded=" ".join([text, *extra]),
+        tense=_tense(text),
     )
+
+
+def _tense(text: str) -> int:
+    """Reports hold last year's results and this year's plans, often with the same words and numbers.
+
+    A quantity question without a plan word asks for a result ("新增了多少学位").
+    """
+    if _PLAN.search(text):
+        return -1
+    if _DONE.search(text) or _QUANTITY.search(text):
+        return 1
+    return 0
+
+
+def content_text(query: Query, places: set[str]) -> str:
+    """What the question asks about, without the places, years and question words that only frame it."""
+    text = query.expanded or query.text
+    for place in sorted(places, key=len, reverse=True):
+        text = text.replace(place, " ")
+    text = _YEAR_WORDS.sub(" ", text)
+    return _QUESTION_WORDS.sub(" ", text)

@@ -1,0 +1,205 @@
+"""The report library behind the web page: corpus folder + uploaded files, one index, one searcher.
+
+The corpus folder belongs to the user (they manage it in their file manager); the uploads
+folder belongs to the page. Every change goes through build_index, which re-embeds only what
+changed, and then the searcher switches to the new index generation.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from index.build import BuildOptions, BuildSummary, Progress, build_index
+from index.embed import Embedder
+from index.read import SUPPORTED_SUFFIXES, ReadError, read_report
+from index.store import StoredReport, StoreError, live_generation
+from search.retrieve import Searcher
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+_MAX_STEM_CHARS = 80
+_FOLDER_DOCS = frozenset({"README.MD", "SOURCES.MD"})
+_UNSAFE = re.compile(r"[^\w\-.（）()【】《》]+")  # \w keeps CJK letters and digits
+
+
+class LibraryError(Exception):
+    """A user-facing refusal (message: Chinese first, then English)."""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    name: str
+    reason: str
+
+
+@dataclass
+class AddOutcome:
+    kept: list[str] = field(default_factory=list)          # file names as stored under uploads/
+    rejected: list[Rejected] = field(default_factory=list)
+    summary: BuildSummary | None = None
+
+
+def safe_name(original: str) -> str:
+    """A file name that cannot escape the uploads folder and still reads well in Chinese."""
+    name = unicodedata.normalize("NFC", original.replace("\\", "/").split("/")[-1]).strip()
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    stem = _UNSAFE.sub("_", stem).strip("._ ")[:_MAX_STEM_CHARS] or "报告"
+    suffix = _UNSAFE.sub("", suffix).lower()
+    if f"{stem}.{suffix}".upper() in _FOLDER_DOCS:
+        stem += "_报告"  # discover_reports skips a folder's own README/SOURCES, so it would never be indexed
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def free_path(folder: Path, name: str) -> Path:
+    """folder/name, or folder/name-2, -3 … when that is taken."""
+    target = folder / name
+    stem, suffix = target.stem, target.suffix
+    n = 2
+    while target.exists():
+        target = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return target
+
+
+class Library:
+    """Owns the uploads folder, the index built from corpus + uploads, and the searcher over it."""
+
+    def __init__(self, corpus: Path, uploads: Path, index_dir: Path, embedder: Embedder) -> None:
+        self.corpus = corpus
+        self.uploads = uploads
+        self.index_dir = index_dir
+        self.embedder = embedder
+        self.searcher: Searcher | None = None
+        # Gradio runs events on worker threads; two builds at once would hit the index lock.
+        self._changing = threading.Lock()
+        uploads.mkdir(parents=True, exist_ok=True)
+
+    # ------------------------------------------------------------------ building
+
+    def sources(self) -> list[Path]:
+        return [s for s in (self.corpus, self.uploads) if s.exists()]
+
+    def build(self, progress: Progress | None = None) -> BuildSummary:
+        """Bring the index in line with the folders and point the searcher at it."""
+        summary = build_index(self.sources(), self.index_dir, BuildOptions(), progress=progress,
+                              embedder=self.embedder)
+        self._refresh()
+        return summary
+
+    def open_existing(self) -> None:
+        """Serve whatever index is already there (used when the folders hold no reports yet)."""
+        if live_generation(self.index_dir) is not None:
+            self._refresh()
+
+    def _refresh(self) -> None:
+        if self.searcher is None:
+            self.searcher = Searcher(self.index_dir, embedder=self.embedder)
+        else:
+            self.searcher.refresh()
+
+    # ------------------------------------------------------------------ listing
+
+    def reports(self) -> list[StoredReport]:
+        if self.searcher is None:
+            return []
+        return sorted(self.searcher.index.reports.values(), key=lambda r: (-max(r.years, default=0), r.title))
+
+    def is_upload(self, report_path: str) -> bool:
+        return Path(report_path).resolve().is_relative_to(self.uploads.resolve())
+
+    # ------------------------------------------------------------------ changing
+
+    def add(self, files: Sequence[Path], progress: Progress | None = None,
+            checking: Callable[[str], None] | None = None) -> AddOutcome:
+        """Check each file, keep the good ones under uploads/, and index them together."""
+        outcome = AddOutcome()
+        with self._changing:
+            known = {r.sha256 for r in self.reports()}
+            kept_paths: list[Path] = []
+            for path in files:
+                if checking:
+                    checking(path.name)
+                problem = self._problem_with(path, known)
+                if problem:
+                    outcome.rejected.append(Rejected(path.name, problem))
+                    continue
+                target = free_path(self.uploads, safe_name(path.name))
+                shutil.copyfile(path, target)
+                kept_paths.append(target)
+                known.add(read_report(target).sha256)
+            if not kept_paths:
+                return outcome
+            try:
+                outcome.summary = self.build(progress)
+            except BaseException:
+                for target in kept_paths:  # a failed build must leave the library as it was
+                    target.unlink(missing_ok=True)
+                raise
+            skipped = {s.path: s.reason for s in outcome.summary.skipped}
+            for target in kept_paths:  # the build may still fail to read a file the check accepted
+                if target.as_posix() in skipped:
+                    target.unlink(missing_ok=True)
+                    outcome.rejected.append(Rejected(target.name, skipped[target.as_posix()]))
+                else:
+                    outcome.kept.append(target.name)
+        return outcome
+
+    def _problem_with(self, path: Path, known: set[str]) -> str | None:
+        suffix = path.suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            kinds = "、".join(sorted(SUPPORTED_SUFFIXES))
+            return f"不支持的文件类型 {suffix or '（无扩展名）'}，可上传：{kinds} / Unsupported file type"
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return "无法读取文件 / Cannot read file"
+        if size > MAX_UPLOAD_BYTES:
+            return f"文件太大（{size / 1024 / 1024:.0f} MB），上限 {MAX_UPLOAD_BYTES // 1024 // 1024} MB / File too large"
+        try:
+            report = read_report(path)
+        except ReadError as error:
+            return str(error)
+        if report.sha256 in known:
+            return "报告库中已有内容相同的文件 / The same file is already in the library"
+        return None
+
+    def remove(self, report_path: str, progress: Progress | None = None) -> StoredReport:
+        """Delete an uploaded report; corpus reports belong to the user's folder and are refused."""
+        with self._changing:
+            report = next((r for r in self.reports() if r.path == report_path), None)
+            if report is None:
+                raise LibraryError("报告库中没有这份报告（可能已被删除）/ This report is not in the library")
+            if not self.is_upload(report.path):
+                raise LibraryError(f"这份报告来自报告文件夹 {self.corpus}，不能在网页上删除；请在文件夹中移走该文件后重新启动。"
+                                   f" / This report lives in the corpus folder; remove the file there and restart.")
+            if len(self.reports()) == 1:
+                raise LibraryError("这是报告库中唯一的报告，删除后将无法检索；请先上传其他报告。"
+                                   " / This is the only report; upload another one first.")
+            file = Path(report.path)
+            held = file.read_bytes()  # put back if the rebuild fails, so nothing changes
+            file.unlink()
+            try:
+                self.build(progress)
+            except BaseException:
+                file.write_bytes(held)
+                raise
+            return report
+
+
+def added_label(iso: str) -> str:
+    """Stored timestamps are UTC; officials read local time."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
+__all__ = ["AddOutcome", "Library", "LibraryError", "MAX_UPLOAD_BYTES", "Rejected", "StoreError",
+           "added_label", "free_path", "safe_name"]

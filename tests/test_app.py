@@ -1,0 +1,199 @@
+"""The web app end to end: `python app.py` on a free port over the real corpus and model, driven by gradio_client."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from search.library import MAX_UPLOAD_BYTES, Library, free_path, safe_name
+
+ROOT = Path(__file__).resolve().parents[1]
+STARTUP_LIMIT = 600  # seconds; only bounds a hung start (first run restores the model and embeds the corpus)
+QUESTION = "2023年化解了多少起矛盾纠纷"
+ALL = "全部"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve_app(workdir: Path) -> Iterator[str]:
+    """Start app.py with its own index and data folders under workdir; yield its URL; stop it."""
+    port = free_port()
+    log = workdir / "app.log"
+    cmd = [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--index", str(workdir / "index"),
+           "--data", str(workdir / "data"), "--corpus", str(ROOT / "corpus")]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_until_serving(process, url, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _wait_until_serving(process: subprocess.Popen, url: str, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_LIMIT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"app.py exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"app.py did not start serving:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve_app(tmp_path_factory.mktemp("app")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(app_url: str):
+    from gradio_client import Client
+
+    return Client(app_url, verbose=False)
+
+
+def ask_page(client, question: str, mode: str = "answer", year: str = ALL) -> str:
+    """The HTML the page shows for a question (the UI's own handler)."""
+    return client.predict(question, mode, year, ALL, ALL, ALL, api_name="/ask")
+
+
+# ------------------------------------------------------------------------------------- the API
+
+
+def test_search_endpoint_returns_the_answer(client) -> None:
+    result = client.predict(QUESTION, api_name="/search")
+    assert result["query"] == QUESTION
+    assert result["confident"] is True
+    hits = [r for r in result["results"] if "化解矛盾26起" in r["text"]]
+    assert hits, [r["text"][:60] for r in result["results"]]
+    hit = hits[0]
+    assert "26起" in hit["answer_span_text"]
+    span_start, span_end = hit["answer_span"]
+    assert hit["answer_start"] <= span_start < span_end <= hit["answer_end"]
+    assert hit["start"] <= hit["answer_start"] and hit["answer_end"] <= hit["end"]
+    # offsets point into the report text, of which the passage is a slice
+    assert hit["text"][span_start - hit["start"]:span_end - hit["start"]] == hit["answer_span_text"]
+
+
+def test_search_endpoint_matches_the_cli_shape(client) -> None:
+    result = client.predict(QUESTION, 3, "wording", api_name="/search")
+    assert set(result) == {"query", "mode", "confident", "message", "results"}
+    assert result["mode"] == "wording"
+    assert 0 < len(result["results"]) <= 3
+    assert {"rank", "score", "doc", "title", "years", "body", "section", "text", "start", "end", "answer",
+            "answer_start", "answer_end", "answer_span", "answer_span_text"} <= set(result["results"][0])
+
+
+def test_search_endpoint_filters_by_year(client) -> None:
+    assert client.predict(QUESTION, year="2023", api_name="/search")["results"]
+    assert client.predict(QUESTION, year="2019", api_name="/search")["results"] == []
+    assert client.predict(QUESTION, year="2020-2023", body="张店乡", api_name="/search")["results"]
+
+
+def test_search_endpoint_empty_question_says_so(client) -> None:
+    result = client.predict("   ", api_name="/search")
+    assert result["results"] == []
+    assert "请输入问题" in result["message"]
+
+
+def test_search_endpoint_bad_year_is_a_clear_error(client) -> None:
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="年份格式"):
+        client.predict(QUESTION, year="去年", api_name="/search")
+
+
+# ------------------------------------------------------------------------------------- the page's HTML
+
+
+def test_page_highlights_answer_sentence_and_number(client) -> None:
+    page = ask_page(client, QUESTION + "？")
+    assert 'class="ps-answer-card"' in page
+    assert '<strong class="ps-num">化解矛盾26起</strong>' in page
+    assert "查看上下文" in page and "复制引用" in page
+    assert "《鲁山县张店乡人民政府关于2023年法治政府建设情况的报告》" in page
+
+
+def test_page_escapes_the_question(client) -> None:
+    page = ask_page(client, "<script>alert('x')</script><img src=x onerror=alert(1)>")
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+
+
+def test_page_empty_question_asks_for_one(client) -> None:
+    page = ask_page(client, "")
+    assert "请输入问题" in page
+    assert "ps-card" not in page
+
+
+def test_page_year_without_reports_shows_no_answer(client) -> None:
+    page = ask_page(client, QUESTION, year="2019")
+    assert "未找到可靠答案" in page
+    assert "放宽筛选" in page
+
+
+def test_page_bad_year_is_a_friendly_message(client) -> None:
+    page = ask_page(client, QUESTION, year="abc")
+    assert "年份格式" in page and "Traceback" not in page
+
+
+# ------------------------------------------------------------------------------------- upload rules (no model needed)
+
+
+def test_safe_name_keeps_chinese_and_drops_paths() -> None:
+    assert safe_name("../../etc/passwd") == "passwd"
+    assert safe_name("C:\\Users\\李\\张店乡 2023 报告.TXT") == "张店乡_2023_报告.txt"
+    assert safe_name("<script>.txt") == "script.txt"
+    assert safe_name(".hidden.md") == "hidden.md"
+    assert safe_name("...") == "报告"
+    assert safe_name("README.md") == "README_报告.md"
+
+
+def test_free_path_avoids_collisions(tmp_path: Path) -> None:
+    (tmp_path / "报告.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "报告-2.txt").write_text("x", encoding="utf-8")
+    assert free_path(tmp_path, "报告.txt") == tmp_path / "报告-3.txt"
+    assert free_path(tmp_path, "新.txt") == tmp_path / "新.txt"
+
+
+def test_bad_uploads_are_refused_and_nothing_is_kept(tmp_path: Path) -> None:
+    # Every file here fails its check, so no build runs and no model is needed.
+    library = Library(tmp_path / "corpus", tmp_path / "uploads", tmp_path / "index", embedder=None)  # type: ignore[arg-type]
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / "程序.exe").write_bytes(b"MZ\x90\x00")
+    (incoming / "空白.txt").write_bytes(b"")
+    (incoming / "坏的.pdf").write_bytes(b"not a pdf at all")
+    big = incoming / "太大.txt"
+    with open(big, "wb") as handle:
+        handle.truncate(MAX_UPLOAD_BYTES + 1)
+    outcome = library.add(sorted(incoming.iterdir()))
+    assert outcome.kept == []
+    reasons = {r.name: r.reason for r in outcome.rejected}
+    assert set(reasons) == {"程序.exe", "空白.txt", "坏的.pdf", "太大.txt"}
+    assert "不支持的文件类型" in reasons["程序.exe"]
+    assert "太大" in reasons["太大.txt"]
+    assert list((tmp_path / "uploads").iterdir()) == []

@@ -1,0 +1,168 @@
+"""The page in a real browser: Debian's Chromium, headless, driven by Playwright (sync API).
+
+Skipped where Chromium or Playwright is missing, so the rest of the suite still runs; CI installs both.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from test_app import serve_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+WAIT_MS = 120_000  # upper bound for a wait to succeed (an index update embeds passages); not a speed check
+QUESTION = "2023年化解了多少起矛盾纠纷"
+UPLOAD_TITLE = "青石镇人民政府关于乡村道路建设情况的报告"
+UPLOAD_SENTENCE = "青石镇今年新修通村公路十七公里，新建便民桥梁九座"
+UPLOAD_TEXT = f"""{UPLOAD_TITLE}
+
+一、主要工作
+今年以来，青石镇坚持把农村道路建设作为民生实事来抓。{UPLOAD_SENTENCE}，解决了三个偏远村群众出行难的问题。
+二、下一步打算
+继续完善道路养护机制，落实路长制，确保道路安全畅通。
+"""
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} not installed", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+expect.set_options(timeout=WAIT_MS)
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve_app(tmp_path_factory.mktemp("browser-app")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app_url: str) -> Iterator:
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(app_url)
+    expect(page.locator("#question textarea")).to_be_visible()
+    yield page
+    context.close()
+
+
+def ask(page, question: str) -> None:
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+
+
+def choose(page, dropdown_id: str, label: str) -> None:
+    """Pick an option of a Gradio dropdown by its visible label."""
+    page.locator(f"#{dropdown_id} input").click()
+    page.get_by_role("option").filter(has_text=label).first.click()  # the list opens outside the component
+
+
+def type_into(page, dropdown_id: str, text: str) -> None:
+    """Enter a custom value (the year box accepts e.g. 2019 or 2020-2023)."""
+    field = page.locator(f"#{dropdown_id} input")
+    field.click()
+    field.fill(text)
+    field.press("Enter")
+
+
+def results(page):
+    return page.locator("#results")
+
+
+def test_question_shows_highlighted_answer(page) -> None:
+    ask(page, QUESTION)
+    card = page.locator("#results .ps-answer-card")
+    expect(card.locator("strong.ps-num")).to_have_text("化解矛盾26起")
+    highlight = page.locator("#results .ps-card mark.ps-hl", has_text="26起").first
+    expect(highlight).to_contain_text("2023年化解矛盾26起")
+    expect(highlight.locator("strong.ps-num")).to_have_text("化解矛盾26起")
+    expect(card).to_contain_text("鲁山县张店乡人民政府关于2023年法治政府建设情况的报告")
+
+
+def test_context_and_citation(page) -> None:
+    ask(page, QUESTION)
+    first = page.locator("#results .ps-card").first
+    expect(first.locator("mark.ps-hl")).to_be_visible()
+    first.locator("details.ps-context summary").click()
+    expect(first.locator(".ps-context-body mark.ps-ctx-hl")).to_be_visible()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    first.locator("button.ps-copy").click()
+    expect(first.locator("button.ps-copy")).to_have_text("已复制 ✓")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("《鲁山县张店乡人民政府关于2023年法治政府建设情况的报告》 › ")
+
+
+def test_script_question_is_shown_not_run(page) -> None:
+    page.evaluate("window.__ran = false")
+    ask(page, "<script>window.__ran = true</script><img src=x onerror='window.__ran=true'>")
+    expect(page.locator("#results .ps-question")).to_contain_text("<script>window.__ran = true</script>")
+    assert page.evaluate("window.__ran") is False
+
+
+def test_empty_question_asks_for_one(page) -> None:
+    ask(page, "")
+    expect(results(page)).to_contain_text("请输入问题")
+
+
+def test_year_filter(page) -> None:
+    ask(page, QUESTION)
+    expect(page.locator("#results .ps-answer-card")).to_be_visible()
+    choose(page, "filter-year", "2023年")
+    expect(page.locator("#results .ps-card").first).to_contain_text("2023年")
+    type_into(page, "filter-year", "2019")
+    expect(results(page)).to_contain_text("未找到可靠答案")
+    expect(page.locator("#results .ps-card")).to_have_count(0)
+
+
+def test_upload_search_delete(page, tmp_path: Path) -> None:
+    upload = tmp_path / "青石镇 道路<报告>.txt"
+    upload.write_bytes(UPLOAD_TEXT.encode("gbk"))
+    bad = tmp_path / "说明.exe"
+    bad.write_bytes(b"MZ\x90\x00")
+
+    page.get_by_role("tab", name="报告库").click()
+    page.locator("#upload input[type=file]").set_input_files([str(upload), str(bad)])
+    status = page.locator("#library-status")
+    expect(status).to_contain_text("已加入：青石镇_道路_报告.txt")
+    expect(status).to_contain_text("未加入 说明.exe")
+    table = page.locator("#library-table")
+    expect(table).to_contain_text(UPLOAD_TITLE)
+    expect(table).to_contain_text("上传")
+
+    page.get_by_role("tab", name="查询").click()
+    ask(page, "青石镇新修了多少公里通村公路")
+    expect(page.locator("#results .ps-card").first).to_contain_text(UPLOAD_SENTENCE)
+
+    page.get_by_role("tab", name="报告库").click()
+    choose(page, "delete-choice", UPLOAD_TITLE)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#delete").click()
+    expect(status).to_contain_text(f"已删除：《{UPLOAD_TITLE}》")
+    expect(table).not_to_contain_text(UPLOAD_TITLE)
+
+    page.get_by_role("tab", name="查询").click()
+    ask(page, "青石镇通村公路修了多少公里")
+    expect(page.locator("#results .ps-question")).to_contain_text("青石镇通村公路修了多少公里")
+    expect(results(page)).not_to_contain_text(UPLOAD_SENTENCE)
+
+
+def test_corpus_reports_cannot_be_deleted(page) -> None:
+    page.get_by_role("tab", name="报告库").click()
+    choose(page, "delete-choice", "鲁山县张店乡人民政府关于2023年法治政府建设情况的报告")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#delete").click()
+    expect(page.locator("#library-status")).to_contain_text("不能在网页上删除")
+    expect(page.locator("#library-table")).to_contain_text("鲁山县张店乡人民政府关于2023年法治政府建设情况的报告")

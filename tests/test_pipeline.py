@@ -1,0 +1,529 @@
+"""End to end: real files → build_index (real model, FAISS, BM25) → Searcher / CLIs. No mocks."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from index.build import BuildOptions, build_index
+from index.build import ModelMismatch as BuildModelMismatch
+from index.read import read_report
+from index.store import CURRENT, DB, MANIFEST, IndexLocked, IndexReader, StoreError, build_lock, live_generation
+from search.present import result_json
+from search.retrieve import Filters, ModelMismatch, Searcher
+
+from conftest import PROJECT, SEED_REPORT
+
+SEED_TITLE = "鲁山县张店乡人民政府关于2023年法治政府建设情况的报告"
+
+# Two short self-written reports with a different body and year than the seed report.
+QINGSHAN_2019 = """江口市青山区人民政府关于2019年法治政府建设情况的报告
+
+2019年，青山区深入推进依法行政，加快建设法治政府，现将有关情况报告如下。
+一、主要工作和成效
+（一）深化法治宣传教育
+全年组织法治宣传教育活动四十五场，开展“宪法进社区”主题活动，发放普法资料一万二千份，群众法治意识明显增强。
+（二）规范行政执法
+推行行政执法公示制度，全区行政执法人员全部持证上岗，全年办理行政处罚案件三百一十件。
+二、存在的不足
+基层法治力量仍然薄弱，部分执法人员业务能力有待提高。
+"""
+
+HILLTOWN_2021 = """白河县石门镇人民政府2021年工作报告
+
+一、过去一年的工作
+石门镇建成了全县第一座光伏发电站，装机容量达到两千千瓦，年发电量三百万度，收益用于村集体经济。
+二、今年的工作安排
+全镇计划新修农村公路十五公里，改造危旧桥梁四座，进一步改善群众出行条件。
+"""
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def texts(result) -> list[str]:
+    return [h.chunk.text for h in result.hits]
+
+
+def names(result) -> list[str]:
+    return [Path(h.chunk.report.path).name for h in result.hits]
+
+
+def run_cli(*args: str, stdin: str | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(PROJECT), PYTHONIOENCODING="utf-8")
+    return subprocess.run([sys.executable, "-m", *args], cwd=PROJECT, input=stdin, capture_output=True,
+                          text=True, encoding="utf-8", env=env, timeout=timeout)
+
+
+def one_error_line(proc: subprocess.CompletedProcess) -> str:
+    assert proc.returncode != 0, proc.stdout
+    assert "Traceback" not in proc.stderr, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+# ---------------------------------------------------------------------------
+# Seed corpus round trip
+# ---------------------------------------------------------------------------
+
+def test_seed_index_round_trip(seed_searcher) -> None:
+    result = seed_searcher.search("2023年化解了多少起矛盾纠纷", k=3)
+    assert len(result.hits) == 3
+    assert any("化解矛盾26起" in t for t in texts(result)), texts(result)
+    for hit in result.hits:
+        report_text = seed_searcher.index.report_text(hit.chunk.report.id)
+        assert report_text[hit.chunk.start:hit.chunk.end] == hit.chunk.text
+        assert hit.chunk.section.startswith(SEED_TITLE)
+    assert [h.rank for h in result.hits] == [1, 2, 3]
+    assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)
+
+
+def test_seed_exam_question_ranks_the_8_people_passage_high(seed_searcher) -> None:
+    result = seed_searcher.search("张店乡有几个人通过了执法证考试", k=2)
+    top = texts(result)
+    assert any("通过行政执法证考试的共有8人" in t for t in top), top
+
+
+def test_seed_index_matches_the_file(seed_searcher) -> None:
+    report = read_report(SEED_REPORT)
+    index = seed_searcher.index
+    [stored] = index.reports.values()
+    assert stored.title == SEED_TITLE and stored.years == (2023,) and stored.body == "鲁山县张店乡人民政府"
+    assert stored.sha256 == report.sha256
+    assert index.report_text(stored.id) == report.text
+    assert index.vectors.ntotal == stored.chunks == index.manifest["chunks"]
+
+
+# ---------------------------------------------------------------------------
+# Every file format end to end
+# ---------------------------------------------------------------------------
+
+FORMAT_FACTS = {
+    # file name: (distinctive sentence, question, answer snippet)
+    "kuahai.docx": ("全市新建了十八座跨海大桥，大桥总长度达到四十二公里。", "跨海大桥总长度是多少", "四十二公里"),
+    "zhishu.pdf": ("全县共植树三百万棵，森林覆盖率提高到百分之六十一。", "植树造林种了多少棵树", "三百万棵"),
+    "danhua.html": ("丙区启动了海水淡化工程，每天生产淡水五万吨。", "海水淡化工程每天生产多少淡水", "五万吨"),
+    "wurenji.txt": ("丁镇建成了全省第一个无人机物流配送中心。", "无人机物流配送中心建在哪里", "无人机物流配送中心"),
+    "fengzheng.md": ("戊市举办了国际风筝节，吸引游客八十万人次。", "风筝节吸引了多少游客", "八十万人次"),
+}
+FILLER = "我们坚持以人民为中心的发展思想，扎实做好各项工作，经济社会发展保持良好态势。"
+
+
+def make_format_corpus(root: Path) -> Path:
+    import docx
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    corpus = root / "formats"
+    corpus.mkdir()
+    fact = {name: f[0] for name, f in FORMAT_FACTS.items()}
+
+    document = docx.Document()
+    document.add_paragraph("甲市人民政府2021年工作报告", style="Title")
+    document.add_paragraph("一、基础设施建设", style="Heading 1")
+    document.add_paragraph(fact["kuahai.docx"])
+    document.add_paragraph(FILLER)
+    document.save(str(corpus / "kuahai.docx"))
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(corpus / "zhishu.pdf"))
+    c.setFont("STSong-Light", 14)
+    for i, line in enumerate(["乙县人民政府2019年工作报告", "一、生态建设", fact["zhishu.pdf"], FILLER[:20], FILLER[20:]]):
+        c.drawString(60, 760 - 24 * i, line)
+    c.showPage()
+    c.save()
+
+    write(corpus / "danhua.html", f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>丙区2020年工作报告</title></head>
+<body><nav>首页 | 政务公开</nav><h1>丙区人民政府2020年工作报告</h1><h2>一、水资源保障</h2>
+<p>{fact["danhua.html"]}</p><p>{FILLER}</p><footer>版权所有</footer></body></html>""")
+    write(corpus / "wurenji.txt", f"丁镇人民政府2022年工作报告\n\n一、物流发展\n{fact['wurenji.txt']}{FILLER}\n",
+          encoding="gbk")
+    write(corpus / "fengzheng.md", f"# 戊市人民政府2018年工作报告\n\n## 一、文化旅游\n\n{fact['fengzheng.md']}\n\n{FILLER}\n")
+    return corpus
+
+
+def test_every_format_end_to_end(tmp_path: Path, embedder) -> None:
+    corpus = make_format_corpus(tmp_path)
+    index_dir = tmp_path / "index"
+    summary = build_index([corpus], index_dir, embedder=embedder)
+    assert summary.skipped == []
+    assert summary.reports == len(FORMAT_FACTS)
+    assert sorted(Path(p).name for p in summary.added) == sorted(FORMAT_FACTS)
+    searcher = Searcher(index_dir, embedder=embedder)
+    try:
+        for name, (sentence, question, snippet) in FORMAT_FACTS.items():
+            result = searcher.search(question, k=3)
+            top = result.hits[0]
+            assert Path(top.chunk.report.path).name == name, (question, names(result))
+            assert sentence in top.chunk.text, (name, top.chunk.text)
+            assert snippet in top.chunk.text
+            # and the verbatim sentence as a query finds it too
+            assert sentence in searcher.search(sentence, k=1).hits[0].chunk.text
+        gbk = [r for r in searcher.index.reports.values() if r.path.endswith("wurenji.txt")][0]
+        assert gbk.title == "丁镇人民政府2022年工作报告"  # decoded, not mojibake
+    finally:
+        searcher.close()
+
+
+# ---------------------------------------------------------------------------
+# Incremental rebuild
+# ---------------------------------------------------------------------------
+
+def test_incremental_rebuild(tmp_path: Path, embedder) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seed = shutil.copy(SEED_REPORT, corpus / "zhangdian_2023.txt")
+    qingshan = write(corpus / "qingshan_2019.txt", QINGSHAN_2019)
+    index_dir = tmp_path / "index"
+
+    first = build_index([corpus], index_dir, embedder=embedder)
+    assert len(first.added) == 2 and first.updated == [] and first.removed == []
+    assert first.embedded == first.chunks > 0
+    n = first.reports
+    assert n == 2
+
+    searcher = Searcher(index_dir, embedder=embedder)
+    try:
+        # nothing changed: nothing embedded, same generation, CURRENT untouched
+        again = build_index([corpus], index_dir, embedder=embedder)
+        assert again.unchanged == n and again.embedded == 0
+        assert again.added == again.updated == again.removed == []
+        assert again.generation == first.generation
+        assert (index_dir / CURRENT).read_text(encoding="utf-8").strip() == first.generation
+        assert again.chunks == first.chunks
+        assert searcher.refresh() is False
+
+        # one file modified: only that report is redone, and only the changed passage embedded
+        text = SEED_REPORT.read_text(encoding="utf-8")
+        assert "化解矛盾26起" in text
+        Path(seed).write_text(text.replace("化解矛盾26起", "化解矛盾27起"), encoding="utf-8")
+        modified = build_index([corpus], index_dir, embedder=embedder)
+        assert [Path(p).name for p in modified.updated] == ["zhangdian_2023.txt"]
+        assert modified.added == [] and modified.removed == [] and modified.unchanged == n - 1
+        assert 1 <= modified.embedded <= 3
+        assert modified.generation != first.generation
+        assert modified.chunks == first.chunks
+        assert searcher.refresh() is True
+        found = texts(searcher.search("2023年化解了多少起矛盾纠纷", k=3))
+        assert any("化解矛盾27起" in t for t in found) and not any("化解矛盾26起" in t for t in found)
+
+        # one file deleted: its report and chunks are gone from search
+        question = "青山区全年办理了多少件行政处罚案件"
+        assert "qingshan_2019.txt" in names(searcher.search(question, k=3))
+        qingshan.unlink()
+        deleted = build_index([corpus], index_dir, embedder=embedder)
+        assert [Path(p).name for p in deleted.removed] == ["qingshan_2019.txt"]
+        assert deleted.reports == n - 1 and deleted.embedded == 0 and deleted.unchanged == n - 1
+        assert searcher.refresh() is True
+        assert len(searcher.index.reports) == n - 1
+        for q in (question, "宪法进社区主题活动", "行政处罚案件三百一十件"):
+            assert all("三百一十件" not in t and "宪法进社区" not in t for t in texts(searcher.search(q, k=10)))
+            assert "qingshan_2019.txt" not in names(searcher.search(q, k=10))
+
+        # one file added
+        write(corpus / "shimen_2021.txt", HILLTOWN_2021)
+        added = build_index([corpus], index_dir, embedder=embedder)
+        assert [Path(p).name for p in added.added] == ["shimen_2021.txt"]
+        assert added.updated == [] and added.removed == [] and added.unchanged == n - 1
+        assert 0 < added.embedded < first.embedded
+        assert searcher.refresh() is True
+        top = searcher.search("石门镇光伏发电站的装机容量是多少", k=1).hits[0]
+        assert Path(top.chunk.report.path).name == "shimen_2021.txt" and "两千千瓦" in top.chunk.text
+        # old generations are pruned
+        assert len([p for p in index_dir.glob("gen-*") if p.is_dir()]) <= 2
+    finally:
+        searcher.close()
+
+
+# ---------------------------------------------------------------------------
+# Duplicates and filters share one small index
+# ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def mixed_index(tmp_path_factory, embedder) -> Path:
+    """zhangdian, an identical copy of it under another name, and a 2019 report from another body."""
+    root = tmp_path_factory.mktemp("mixed")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_REPORT, corpus / "zhangdian_2023.txt")
+    shutil.copy(SEED_REPORT, corpus / "zhangdian_copy.txt")
+    write(corpus / "qingshan_2019.txt", QINGSHAN_2019)
+    summary = build_index([corpus], root / "index", embedder=embedder)
+    assert summary.reports == 3
+    seed_chunks = len([1 for _ in sqlite3.connect(live_generation(root / "index") / DB).execute(
+        "SELECT c.id FROM chunks c JOIN reports r ON r.id = c.report_id WHERE r.path LIKE '%zhangdian_copy.txt'")])
+    # the copy's passages reuse the original's vectors: each distinct passage is embedded once
+    assert summary.embedded == summary.chunks - seed_chunks
+    return root / "index"
+
+
+@pytest.fixture(scope="module")
+def mixed_searcher(mixed_index, embedder):
+    searcher = Searcher(mixed_index, embedder=embedder)
+    yield searcher
+    searcher.close()
+
+
+def test_identical_text_in_two_files_is_returned_once(mixed_searcher) -> None:
+    db = mixed_searcher.index.db
+    copies = db.execute("SELECT COUNT(*) FROM chunks WHERE text LIKE '%化解矛盾26起%'").fetchone()[0]
+    assert copies == 2  # both files really are in the index
+    for question in ("2023年化解了多少起矛盾纠纷", "张店乡有几个人通过了执法证考试", "法治宣传教育", "2024年有什么工作安排"):
+        for mode in ("answer", "wording"):
+            found = texts(mixed_searcher.search(question, k=8, mode=mode))
+            assert found and len(found) == len(set(found)), (question, mode, found)
+    result = mixed_searcher.search("2023年化解了多少起矛盾纠纷", k=5)
+    assert sum("化解矛盾26起" in t for t in texts(result)) == 1
+
+
+def test_filters_by_body_and_year(mixed_searcher) -> None:
+    question = "法治宣传教育开展了哪些活动"
+    unfiltered = {Path(h.chunk.report.path).name for h in mixed_searcher.search(question, k=10).hits}
+    assert "qingshan_2019.txt" in unfiltered and unfiltered & {"zhangdian_2023.txt", "zhangdian_copy.txt"}
+
+    cases = [
+        (Filters(body="张店乡"), lambda r: "张店乡" in r.body),
+        (Filters(body="青山区"), lambda r: r.body == "江口市青山区人民政府"),
+        (Filters(year_from=2019, year_to=2019), lambda r: r.years == (2019,)),
+        (Filters(year_from=2020), lambda r: 2023 in r.years),
+        (Filters(year_to=2020), lambda r: 2019 in r.years),
+        (Filters(reports=("zhangdian_copy.txt",)), lambda r: r.path.endswith("zhangdian_copy.txt")),
+    ]
+    for filters, ok in cases:
+        for recipe in ("hybrid", "keyword", "vector"):
+            hits = mixed_searcher.search(question, k=10, filters=filters, recipe=recipe).hits
+            assert hits, (filters, recipe)
+            assert all(ok(h.chunk.report) for h in hits), (filters, recipe, [h.chunk.report.path for h in hits])
+    assert mixed_searcher.search(question, k=5, filters=Filters(body="不存在的乡")).hits == []
+    assert mixed_searcher.search(question, k=5, filters=Filters(year_from=2030)).hits == []
+
+
+def test_result_json_shape(mixed_searcher) -> None:
+    out = result_json(mixed_searcher.search("青山区全年办理了多少件行政处罚案件", k=2))
+    assert out["query"] == "青山区全年办理了多少件行政处罚案件"
+    assert [r["rank"] for r in out["results"]] == [1, 2]
+    top = out["results"][0]
+    assert top["doc"].endswith("qingshan_2019.txt") and top["body"] == "江口市青山区人民政府"
+    assert top["years"] == [2019]
+    assert "三百一十件" in top["text"]
+    assert top["answer"] and top["answer"] in top["text"]
+    json.dumps(out, ensure_ascii=False)  # serialisable
+
+
+# ---------------------------------------------------------------------------
+# Model mismatch
+# ---------------------------------------------------------------------------
+
+def retag_model(index_dir: Path, dest: Path, name: str) -> Path:
+    shutil.copytree(index_dir, dest, ignore=shutil.ignore_patterns(".lock"))
+    manifest_path = live_generation(dest) / MANIFEST
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["model"]["name"] = name
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    return dest
+
+
+def test_searcher_refuses_another_model(seed_index: Path, tmp_path: Path, embedder) -> None:
+    with pytest.raises(ModelMismatch) as caught:
+        Searcher(seed_index, model="something-else", embedder=embedder)
+    message = str(caught.value)
+    assert "multilingual-e5-small" in message and "something-else" in message
+
+    other = retag_model(seed_index, tmp_path / "other", "other-model")
+    with pytest.raises(ModelMismatch) as caught:
+        Searcher(other, model="something-else")
+    assert "other-model" in str(caught.value) and "something-else" in str(caught.value)
+
+
+def test_searcher_refuses_an_embedder_of_another_model(seed_index: Path, tmp_path: Path, embedder) -> None:
+    """The index was made by "other-model"; the multilingual-e5-small embedder handed in must be refused.
+
+    build_index checks embedder.info.name against the index; Searcher only compares dimensions, so two
+    models of the same size would silently give meaningless vector scores.
+    """
+    other = retag_model(seed_index, tmp_path / "other", "other-model")
+    with pytest.raises(ModelMismatch):
+        Searcher(other, embedder=embedder)
+
+
+def test_build_refuses_another_model(seed_index: Path, tmp_path: Path, embedder) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_REPORT, corpus)
+    before = (seed_index / CURRENT).read_text(encoding="utf-8")
+    with pytest.raises(BuildModelMismatch) as caught:
+        build_index([corpus], seed_index, BuildOptions(model="something-else"), embedder=embedder)
+    assert "something-else" in str(caught.value) and "--rebuild" in str(caught.value)
+    assert (seed_index / CURRENT).read_text(encoding="utf-8") == before
+
+    proc = run_cli("index", "build", "--corpus", str(corpus), "--index", str(seed_index), "--model", "/nonexistent")
+    line = one_error_line(proc)
+    assert "/nonexistent" in line
+    assert (seed_index / CURRENT).read_text(encoding="utf-8") == before
+
+
+# ---------------------------------------------------------------------------
+# Atomic save and locking
+# ---------------------------------------------------------------------------
+
+def test_generations_and_crash_leftovers(tmp_path: Path, embedder) -> None:
+    corpus = tmp_path / "corpus"
+    write(corpus / "shimen_2021.txt", HILLTOWN_2021)
+    index_dir = tmp_path / "index"
+    first = build_index([corpus], index_dir, embedder=embedder)
+    assert (index_dir / CURRENT).read_text(encoding="utf-8").strip() == first.generation
+    live = index_dir / first.generation
+    assert first.generation.startswith("gen-") and (live / MANIFEST).is_file() and (live / DB).is_file()
+    assert not list(index_dir.glob("*.tmp"))
+
+    # a crashed build leaves scratch dirs behind: a stray one and the very name the next build will use
+    stray = index_dir / "gen-000099.tmp"
+    stray.mkdir()
+    (stray / DB).write_bytes(b"half-written garbage")
+    number = int(first.generation.split("-")[1]) + 1
+    next_scratch = index_dir / f"gen-{number:06d}.tmp"
+    next_scratch.mkdir()
+    (next_scratch / DB).write_bytes(b"also garbage")
+
+    reader = IndexReader(index_dir)
+    assert reader.generation == live and reader.manifest["reports"] == 1
+    reader.close()
+    searcher = Searcher(index_dir, embedder=embedder)
+    assert "两千千瓦" in searcher.search("光伏发电站装机容量", k=1).hits[0].chunk.text
+    searcher.close()
+
+    write(corpus / "qingshan_2019.txt", QINGSHAN_2019)
+    second = build_index([corpus], index_dir, embedder=embedder)
+    assert second.generation == f"gen-{number:06d}" and second.reports == 2
+    assert (index_dir / CURRENT).read_text(encoding="utf-8").strip() == second.generation
+    assert not next_scratch.exists()
+    searcher = Searcher(index_dir, embedder=embedder)
+    assert len(searcher.index.reports) == 2
+    searcher.close()
+
+
+def test_build_lock_blocks_a_second_writer(tmp_path: Path, embedder) -> None:
+    corpus = tmp_path / "corpus"
+    write(corpus / "shimen_2021.txt", HILLTOWN_2021)
+    index_dir = tmp_path / "index"
+    with build_lock(index_dir):
+        with pytest.raises(IndexLocked) as caught:
+            build_index([corpus], index_dir, embedder=embedder)
+        assert "另一个建库任务" in str(caught.value)
+        assert live_generation(index_dir) is None
+    summary = build_index([corpus], index_dir, embedder=embedder)  # released: the build goes through
+    assert summary.reports == 1
+
+
+def test_empty_corpus_is_a_clear_error(tmp_path: Path, embedder) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(StoreError, match="没有找到可索引的报告"):
+        build_index([empty], tmp_path / "index", embedder=embedder)
+
+
+# ---------------------------------------------------------------------------
+# Command lines (subprocess, cwd = project root)
+# ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def cli_index(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("cli")
+    corpus = root / "corpus"
+    write(corpus / "qingshan_2019.txt", QINGSHAN_2019)
+    write(corpus / "shimen_2021.txt", HILLTOWN_2021)
+    index_dir = root / "index"
+    proc = run_cli("index", "build", "--corpus", str(corpus), "--index", str(index_dir))
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    out = proc.stdout
+    assert "报告 / reports: 2" in out and "chunks/s" in out, out
+    assert "新增 / added: 2" in out
+    return index_dir
+
+
+def test_cli_info(cli_index: Path) -> None:
+    proc = run_cli("index", "info", "--index", str(cli_index))
+    assert proc.returncode == 0, proc.stderr
+    assert "报告 / reports: 2" in proc.stdout and "multilingual-e5-small" in proc.stdout
+    proc = run_cli("index", "info", "--index", str(cli_index), "--json")
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads(proc.stdout)
+    assert manifest["reports"] == 2 and manifest["model"]["name"] == "multilingual-e5-small"
+
+
+def test_cli_search_json(cli_index: Path) -> None:
+    proc = run_cli("search", "青山区全年办理了多少件行政处罚案件", "--index", str(cli_index), "--json", "-k", "2")
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stdout
+    out = json.loads(lines[0])
+    assert out["query"] == "青山区全年办理了多少件行政处罚案件"
+    assert 1 <= len(out["results"]) <= 2
+    for r in out["results"]:
+        assert {"rank", "score", "doc", "title", "section", "text", "start", "end", "answer"} <= set(r)
+        assert r["section"].startswith(r["title"])
+    top = out["results"][0]
+    assert top["rank"] == 1 and top["doc"].endswith("qingshan_2019.txt") and "三百一十件" in top["text"]
+    assert read_report(Path(top["doc"])).text[top["start"]:top["end"]] == top["text"]
+
+
+def test_cli_search_stdin_answers_each_line_in_order(cli_index: Path) -> None:
+    questions = ["石门镇光伏发电站的装机容量是多少", "青山区全年办理了多少件行政处罚案件"]
+    proc = run_cli("search", "--index", str(cli_index), "-k", "1", stdin="\n".join(questions) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
+    assert len(lines) == 2, proc.stdout
+    outs = [json.loads(line) for line in lines]
+    assert [o["query"] for o in outs] == questions
+    assert outs[0]["results"][0]["doc"].endswith("shimen_2021.txt")
+    assert outs[1]["results"][0]["doc"].endswith("qingshan_2019.txt")
+
+
+def test_cli_errors_are_one_clear_line(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-index"
+    line = one_error_line(run_cli("search", "问题", "--index", str(missing), "--json"))
+    assert "找不到索引" in line
+    line = one_error_line(run_cli("index", "info", "--index", str(missing)))
+    assert "找不到索引" in line
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    line = one_error_line(run_cli("index", "build", "--corpus", str(empty), "--index", str(tmp_path / "idx")))
+    assert "没有找到可索引的报告" in line
+    line = one_error_line(run_cli("index", "build", "--corpus", str(tmp_path / "nowhere"), "--index",
+                                  str(tmp_path / "idx")))
+    assert "找不到报告目录" in line
+
+
+def test_corpus_of_only_unreadable_files_is_handled(tmp_path: Path, embedder) -> None:
+    """Every file skipped → either a clear StoreError or an (empty) index that lists the skip; never a crash.
+
+    Today store.write_search_structures calls bm25s' index([[]]) on an empty chunk table, which raises
+    "ValueError: max() arg is an empty sequence" (a traceback on the CLI).
+    """
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "bad.docx").write_bytes(b"PK\x03\x04 definitely not a zip archive")
+    try:
+        summary = build_index([corpus], tmp_path / "index", embedder=embedder)
+    except StoreError as problem:
+        assert "bad.docx" in str(problem) or "没有找到可索引的报告" in str(problem)
+    else:
+        assert summary.reports == 0 and [Path(s.path).name for s in summary.skipped] == ["bad.docx"]
+
+    proc = run_cli("index", "build", "--corpus", str(corpus), "--index", str(tmp_path / "cli-index"))
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert "bad.docx" in proc.stdout + proc.stderr or "没有找到可索引的报告" in proc.stderr
