@@ -15,7 +15,7 @@ from index.chunk import DEFAULT_OVERLAP_CHARS, DEFAULT_TARGET_CHARS, Chunk, chun
 from index.embed import Embedder
 from index.keywords import TOKENIZER_VERSION, KeywordTokenizer
 from index.model import DEFAULT_MODEL
-from index.read import ReadError, Report, discover_reports, read_report
+from index.read import READER_VERSION, ReadError, Report, discover_reports, read_report
 from index.store import (DB, FORMAT_VERSION, StoreError, build_lock, connect, live_generation, new_generation,
                          publish, read_manifest, write_search_structures)
 
@@ -217,7 +217,7 @@ def _insert_report(db: sqlite3.Connection, report: Report, chunks: list[Chunk], 
 def _chunking(options: BuildOptions) -> dict[str, int]:
     """Everything that shapes stored chunks; a change re-chunks every report (vectors are reused by hash)."""
     return {"target_chars": options.target_chars, "overlap_chars": options.overlap_chars,
-            "tokenizer": TOKENIZER_VERSION}
+            "tokenizer": TOKENIZER_VERSION, "reader": READER_VERSION}
 
 
 def _manifest(embedder: Embedder, options: BuildOptions, counts: dict[str, int]) -> dict:

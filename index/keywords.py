@@ -12,6 +12,7 @@ import logging
 import re
 
 import jieba
+import jieba.posseg
 
 _NUMBER_WITH_UNIT = re.compile(
     r"\d+(?:\.\d+)?(?:%|‰|[万亿千百]?(?:元|美元|个|起|次|人|家|项|件|所|条|座|公里|千米|米|亩|公顷|吨|年|月|日|天|户|套|名|位|辆|批|场|期|倍|宗|台|张|册|篇|种|处|层|栋|间|份|只|头|株|届|轮|千瓦|兆瓦|平方米|平方公里|立方米|标箱|万|亿))?"
@@ -32,7 +33,12 @@ class KeywordTokenizer:
 
     def __init__(self) -> None:
         self._jieba = jieba.Tokenizer()
+        self._tagger = jieba.posseg.POSTokenizer(self._jieba)
         jieba.setLogLevel(logging.WARNING)
+
+    def place_names(self, text: str) -> list[str]:
+        """Words jieba tags as place names ("杭州市", "罗湖区", "河南")."""
+        return [pair.word for pair in self._tagger.cut(text) if pair.flag.startswith("ns")]
 
     def tokens(self, text: str) -> list[str]:
         lowered = text.lower()

@@ -34,6 +34,8 @@ class Report:
     heading_hints: tuple[tuple[int, int], ...] = ()  # (line start offset, level 1..6) from docx/html/md styling
 
 
+# Bump when the text a file reads to changes: every report is then re-read and re-chunked.
+READER_VERSION = 2
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".docx", ".pdf", ".html", ".htm"})
 
 # ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from pathlib import Path
 from index.build import BuildOptions, BuildSummary, Progress, build_index
 from index.embed import Embedder
 from index.read import SUPPORTED_SUFFIXES, ReadError, read_report
-from index.store import StoredReport, StoreError, live_generation
+from index.store import StoredReport, live_generation
 from search.retrieve import Searcher
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -201,5 +201,5 @@ def added_label(iso: str) -> str:
         return iso
 
 
-__all__ = ["AddOutcome", "Library", "LibraryError", "MAX_UPLOAD_BYTES", "Rejected", "StoreError",
-           "added_label", "free_path", "safe_name"]
+__all__ = ["AddOutcome", "Library", "LibraryError", "MAX_UPLOAD_BYTES", "Rejected", "added_label", "free_path",
+           "safe_name"]

@@ -12,6 +12,8 @@ _QUANTITY = re.compile(r"多少|几[个起次人家项件所条座名位户万�
                        r"提高了|达到|规模|总量|金额|数量|人数|面积|产值|收入|投资额|率[是为]?")
 _WORDING = re.compile(r"怎么写|如何写|怎样写|怎么表述|如何表述|怎样表述|写法|表述|提法|措辞|怎么说|如何说|范文|参考|"
                       r"别的(?:乡镇|地方|单位|区|县|市|部门)|其他(?:乡镇|地方|单位|区|县|市|部门)")
+_CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _PLAN = re.compile(r"计划|打算|目标|安排|将要|准备|明年|今年|下一步|预期|力争|要求|部署|任务")
 _DONE = re.compile(r"了|去年|上年|实现|完成|已经|取得|累计|成效|成绩")
 MAX_QUERY_CHARS = 500
@@ -39,6 +41,8 @@ class Query:
 
 def parse_query(question: str) -> Query:
     text = " ".join(normalize_text(question).split())[:MAX_QUERY_CHARS]
+    # "二〇二三年" is how some people write 2023; reports write digits.
+    text = _CN_YEAR.sub(lambda m: m.group().translate(_CN_DIGITS), text)
     quoted = tuple(dict.fromkeys(q.strip() for q in _QUOTED.findall(text) if q.strip()))
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
     extra = [v for k, v in SYNONYMS.items() if k in text.lower() and v not in text]

@@ -15,7 +15,8 @@ from index.keywords import bigrams
 from index.store import IndexReader, StoredChunk, StoreError
 from search.answer import Answer, SentenceEvidence, best_sentence, make_answer, section_tense
 from search.query import Query, content_text, parse_query
-from search.scope import Places, mentioned_places, place_score, report_places, year_score
+from search.scope import (Places, mentioned_places, names_year, place_score, report_places, unknown_places,
+                          year_score, years_covered)
 
 RECIPES = ("hybrid", "keyword", "vector")  # the plain recipes exist to measure the hybrid against
 CANDIDATES = 100          # taken from each ranking before fusion
@@ -29,6 +30,7 @@ NUMBER_WEIGHT = 0.1       # quantity question and the best sentence has a number
 YEAR_WEIGHT = 0.05        # the best sentence names the question's year (or only other years)
 TENSE_WEIGHT = 0.05       # result vs plan: the passage's tense agrees with the question's
 QUOTE_MISS = -10.0        # passages lacking a quoted phrase sink below all others
+MIN_COVERAGE = 0.1        # below this share of the question in its best sentence, the top hit is a guess
 MAX_PER_REPORT_WORDING = 2
 NEAR_DUPLICATE = 0.8      # share of character 4-grams above which two passages are one
 
@@ -154,6 +156,8 @@ class Searcher:
         result.hits = [Hit(i + 1, round(c.score, 6), c.chunk, _answer(c, weights, query))
                        for i, c in enumerate(picked)]
         result.evidence = picked[0].evidence.coverage if picked and picked[0].evidence else 0.0
+        unknown = unknown_places(self.tokenizer.place_names(query.text), view.places)
+        result.confident = bool(picked) and _confident(view, query, places, unknown, picked[0])
         return result
 
     def _candidates(self, index: IndexReader, query: Query, allowed: set[int] | None) -> dict[int, _Candidate]:
@@ -216,6 +220,23 @@ def _scope_scores(view: _View, query: Query, places: set[str]) -> dict[int, floa
             parts.append(year_score(query.years, report.years))
         scores[rid] = sum(parts) / len(parts) if parts else 0.0
     return scores
+
+
+def _confident(view: _View, query: Query, places: set[str], unknown: list[str], top: _Candidate) -> bool:
+    """Say "no reliable answer" when the question is about a place or year the index does not cover,
+    or when even the best passage barely touches what it asks."""
+    if unknown:
+        return False
+    in_scope = [r for rid, r in view.index.reports.items()
+                if not places or place_score(places, view.places[rid]) >= 1.0]
+    historical = any(names_year(top.chunk.text, y) for y in query.years)  # "到1985年", "2000年奥运会"
+    if query.years and not historical and not years_covered(query.years, in_scope):
+        return False
+    evidence = top.evidence
+    if evidence is None or evidence.coverage < MIN_COVERAGE:
+        return False
+    # "张店乡2022年…" answered by a sentence about 2023 of a 2023 report: a different year's figure.
+    return not (evidence.year_agrees < 0 and not set(query.years) & set(top.chunk.report.years))
 
 
 def _answer(c: _Candidate, weights: dict[str, float], query: Query) -> Answer | None:

@@ -16,6 +16,11 @@ _NOT_PLACES = frozenset({"地区", "城区", "社区", "园区", "片区", "辖�
                          "本市", "本区", "我市", "我区", "我县", "我乡", "我镇", "我省", "各区", "各市", "城市", "农村"})
 
 
+_ADMIN_SUFFIX = re.compile(r"(?:省|市|区|县|乡|镇|自治区|自治州|街道)$")
+PROVINCES = frozenset("""北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南
+    四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门""".split())
+
+
 @dataclass(frozen=True)
 class Places:
     own: frozenset[str]      # the report's most specific unit(s), e.g. {"南山区", "南山"}
@@ -74,3 +79,34 @@ def year_score(years: tuple[int, ...], report_years: tuple[int, ...]) -> float:
         for r in report_years:
             best = max(best, 1.0 if y == r else 0.5 if abs(y - r) == 1 else 0.0)
     return best
+
+
+def unknown_places(names: list[str], places: dict[int, Places]) -> list[str]:
+    """Administrative places the question names that no report in the index belongs to.
+
+    "杭州市2022年GDP是多少" over Shenzhen and Henan reports has no reliable answer, however well
+    some passage about GDP matches.
+    """
+    known = {n for p in places.values() for n in p.own | p.parents}
+    unknown = []
+    for name in names:
+        stem = _ADMIN_SUFFIX.sub("", name)
+        # "上市", "城镇", "新区" are tagged as places but are words: a real unit name has a 2+ character stem.
+        administrative = (len(stem) >= 2 and stem != name) or stem in PROVINCES
+        if administrative and not any(k in name or name in k for k in known):
+            unknown.append(name)
+    return unknown
+
+
+def years_covered(years: tuple[int, ...], reports: list[StoredReport]) -> bool:
+    """Whether some report could speak of these years: its own, the next (which reviews it) or the
+    previous (which plans it). A report whose year is unknown could speak of any."""
+    return any(not r.years or any(abs(y - ry) <= 1 for ry in r.years) for y in years for r in reports)
+
+
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def names_year(text: str, year: int) -> bool:
+    """The text names the year in digits or in Chinese numerals ("一九八五年")."""
+    return f"{year}年" in text or "".join(_CN_DIGITS[int(d)] for d in str(year)) + "年" in text
