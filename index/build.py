@@ -225,7 +225,7 @@ def _manifest(embedder: Embedder, options: BuildOptions, counts: dict[str, int])
         "format": FORMAT_VERSION,
         "model": embedder.info.as_dict(),
         "chunking": _chunking(options),
-        "vector_index": "IDMap2,Flat(IP)",
+        "vector_index": counts["vector_index"],
         "reports": counts["reports"],
         "chunks": counts["chunks"],
         "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),

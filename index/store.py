@@ -29,6 +29,8 @@ import bm25s
 import faiss
 import numpy as np
 
+from index.vectors import build_vector_index
+
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
@@ -147,9 +149,8 @@ def write_search_structures(scratch: Path, db: sqlite3.Connection, dim: int) -> 
         ids.append(cid)
         vectors.append(np.frombuffer(blob, dtype=np.float32))
         token_lists.append(tokens.split(" ") if tokens else [])
-    index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
-    if ids:
-        index.add_with_ids(np.vstack(vectors), np.asarray(ids, dtype=np.int64))
+    matrix = np.vstack(vectors) if vectors else np.empty((0, dim), dtype=np.float32)
+    index, kind = build_vector_index(np.asarray(ids, dtype=np.int64), matrix, dim)
     faiss.write_index(index, str(scratch / VECTORS))
     keywords = bm25s.BM25()
     # bm25s cannot index nothing; a placeholder row keeps an empty index loadable (keyword_ids stays empty).
@@ -157,7 +158,7 @@ def write_search_structures(scratch: Path, db: sqlite3.Connection, dim: int) -> 
     keywords.save(str(scratch / KEYWORDS), show_progress=False)
     np.save(scratch / KEYWORD_IDS, np.asarray(ids, dtype=np.int64))
     reports = db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
-    return {"reports": reports, "chunks": len(ids)}
+    return {"reports": reports, "chunks": len(ids), "vector_index": kind}
 
 
 def publish(index_dir: Path, scratch: Path, name: str, manifest: dict) -> Path:
