@@ -63,7 +63,7 @@ def section_tense(section: str) -> int:
 
 
 def best_sentence(text: str, weights: dict[str, float], years: tuple[int, ...],
-                  prefer_numbers: bool, tense: int = 0) -> SentenceEvidence | None:
+                  prefer_numbers: bool, tense: int = 0, quoted: tuple[str, ...] = ()) -> SentenceEvidence | None:
     """The sentence covering most of the question; for quantity questions numbers break near-ties."""
     total = sum(weights.values()) or 1.0
     best: tuple[float, SentenceEvidence] | None = None
@@ -73,6 +73,7 @@ def best_sentence(text: str, weights: dict[str, float], years: tuple[int, ...],
         evidence = SentenceEvidence(a, b, coverage, has_number(s), _year_agreement(s, years),
                                     tense or (-1 if _PLAN_SENTENCE.search(s) else 0))
         rank = coverage + (0.15 if prefer_numbers and evidence.has_number else 0.0) + 0.1 * evidence.year_agrees
+        rank += 1.0 if any(q in s for q in quoted) else 0.0
         if best is None or rank > best[0]:
             best = (rank, evidence)
     return best[1] if best else None

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from index.read import normalize_text
 from search.retrieve import RECIPES, SearchResult, Searcher
 
@@ -96,6 +98,28 @@ def evaluate(searcher: Searcher, questions: Iterable[Question], recipe: str = "h
     return report
 
 
+def evaluate_plain_bm25(searcher: Searcher, questions: Iterable[Question]) -> Scorecard:
+    """The textbook baseline on the same chunks: BM25 over jieba search-mode words, nothing else."""
+    import bm25s
+    import jieba
+
+    cutter = jieba.Tokenizer()
+    rows = list(searcher.index.db.execute("SELECT id, section || char(10) || text, text, report_id FROM chunks"))
+    words = lambda t: [w for w in cutter.cut_for_search(t.lower()) if w.strip()]  # noqa: E731
+    bm25 = bm25s.BM25()
+    bm25.index([words(r[1]) for r in rows], show_progress=False)
+    report = Scorecard()
+    for q in questions:
+        started = time.perf_counter()
+        tokens = [w for w in words(normalize_text(q.question)) if w in bm25.vocab_dict]
+        order = np.argsort(-bm25.get_scores(tokens))[:10] if tokens else []
+        hits = [(rank + 1, rows[i]) for rank, i in enumerate(order)]
+        doc = lambda r: searcher.index.reports[r[3]].path  # noqa: E731
+        rank = next((n for n, r in hits if is_hit(q, doc(r), r[2])), None)
+        report.outcomes.append(Outcome(q, rank, False, True, time.perf_counter() - started))
+    return report
+
+
 def format_report(report: Scorecard, recipe: str) -> str:
     lines = [f"recipe: {recipe}", "", "| type | n | hit@1 | hit@5 | MRR@10 | answer@1 |", "|---|---|---|---|---|---|"]
     kinds = sorted({o.question.type for o in report.outcomes if o.question.doc})
@@ -125,15 +149,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m search.eval", description="检索质量评测 / retrieval evaluation")
     parser.add_argument("questions", type=Path, nargs="?", default=DEFAULT_QUESTIONS)
     parser.add_argument("--index", type=Path, default=Path("data/index"))
-    parser.add_argument("--recipe", choices=[*RECIPES, "all"], default="hybrid")
+    parser.add_argument("--recipe", choices=[*RECIPES, "bm25-jieba", "all"], default="hybrid")
     parser.add_argument("--misses", action="store_true", help="列出未命中的问题 / list the questions missed")
     args = parser.parse_args(argv)
     searcher = Searcher(args.index)
     questions = load_questions(args.questions)
     indexed = {Path(r.path).name for r in searcher.index.reports.values()}
     questions = [q for q in questions if q.doc is None or q.doc in indexed]
-    for recipe in RECIPES if args.recipe == "all" else [args.recipe]:
-        report = evaluate(searcher, questions, recipe)
+    for recipe in [*RECIPES, "bm25-jieba"] if args.recipe == "all" else [args.recipe]:
+        report = (evaluate_plain_bm25(searcher, questions) if recipe == "bm25-jieba"
+                  else evaluate(searcher, questions, recipe))
         print(format_report(report, recipe))
         if args.misses:
             print(misses(report))

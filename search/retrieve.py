@@ -29,7 +29,6 @@ SCOPE_WEIGHT = 0.2        # the report matches the places/years the question nam
 NUMBER_WEIGHT = 0.1       # quantity question and the best sentence has a number
 YEAR_WEIGHT = 0.05        # the best sentence names the question's year (or only other years)
 TENSE_WEIGHT = 0.05       # result vs plan: the passage's tense agrees with the question's
-QUOTE_MISS = -10.0        # passages lacking a quoted phrase sink below all others
 MIN_COVERAGE = 0.1        # below this share of the question in its best sentence, the top hit is a guess
 MAX_PER_REPORT_WORDING = 2
 NEAR_DUPLICATE = 0.8      # share of character 4-grams above which two passages are one
@@ -152,12 +151,14 @@ class Searcher:
         weights = _bigram_weights(view.index, content_text(query, places))
         ranked = _rank(view, candidates, query, places, weights, recipe)
         per_report = MAX_PER_REPORT_WORDING if mode == "wording" else None
-        picked = _diversify(_dedupe(ranked), k, per_report)
+        quoted = [c for c in ranked if all(q in c.chunk.text for q in query.quoted)]
+        picked = _diversify(_dedupe(quoted or ranked), k, per_report)
         result.hits = [Hit(i + 1, round(c.score, 6), c.chunk, _answer(c, weights, query))
                        for i, c in enumerate(picked)]
         result.evidence = picked[0].evidence.coverage if picked and picked[0].evidence else 0.0
         unknown = unknown_places(self.tokenizer.place_names(query.text), view.places)
-        result.confident = bool(picked) and _confident(view, query, places, unknown, picked[0])
+        result.confident = (bool(picked) and (bool(quoted) or not query.quoted)
+                            and _confident(view, query, places, unknown, picked[0]))
         return result
 
     def _candidates(self, index: IndexReader, query: Query, allowed: set[int] | None) -> dict[int, _Candidate]:
@@ -190,7 +191,7 @@ def _rank(view: _View, candidates: dict[int, _Candidate], query: Query, places: 
     for c in shortlist:
         c.chunk = chunks[c.id]
         c.evidence = best_sentence(c.chunk.text, weights, query.years, query.wants_quantity,
-                                   section_tense(c.chunk.section))
+                                   section_tense(c.chunk.section), query.quoted)
     if recipe == "hybrid":
         scope = _scope_scores(view, query, places)
         for c in shortlist:
@@ -204,8 +205,6 @@ def _evidence_bonus(c: _Candidate, query: Query, scope: float) -> float:
         bonus += SENTENCE_WEIGHT * c.evidence.coverage + YEAR_WEIGHT * c.evidence.year_agrees
         bonus += NUMBER_WEIGHT if query.wants_quantity and c.evidence.has_number else 0.0
         bonus += TENSE_WEIGHT * query.tense * c.evidence.tense
-    if query.quoted and not all(q in c.chunk.text for q in query.quoted):
-        bonus += QUOTE_MISS
     return bonus
 
 
