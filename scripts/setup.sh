@@ -1,0 +1,32 @@
+#!/usr/bin/env sh
+# Set up (or bring up to date) the project's virtual environment in .venv.
+#   sh scripts/setup.sh         what the page and the command line need
+#   sh scripts/setup.sh test    plus what the tests need (pytest, Playwright, Debian's Chromium and CJK fonts)
+# Safe to run again: it only installs what is missing or changed.
+set -eu
+cd "$(dirname "$0")/.."
+want=${1:-run}
+py=${PYTHON:-python3}
+
+if [ ! -x .venv/bin/python ]; then
+    echo "创建虚拟环境 / creating .venv ..."
+    "$py" -m venv .venv
+fi
+
+extras=""
+[ "$want" = test ] && extras="[test]"
+stamp=".venv/.installed-$want"
+fingerprint=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$fingerprint" ]; then
+    echo "安装依赖 / installing dependencies ($want) ..."
+    .venv/bin/pip install -q --upgrade pip
+    # The CPU build of torch first: an unpinned torch would pull a multi-GB GPU build.
+    .venv/bin/pip install -q "torch==2.13.0"
+    .venv/bin/pip install -q -e ".$extras"
+    echo "$fingerprint" > "$stamp"
+fi
+
+if [ "$want" = test ] && [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "安装浏览器测试所需的 Chromium 与中文字体 / installing Chromium and CJK fonts for the browser tests ..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+fi
