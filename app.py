@@ -173,8 +173,20 @@ def result_card(hit: Hit, index: IndexReader) -> str:
     )
 
 
+def scope_label(filters: Filters) -> str:
+    """What the filters limit the search to, so an empty result is not mistaken for a missing fact."""
+    years = ""
+    if filters.year_from is not None:
+        years = (f"{filters.year_from}年" if filters.year_from == filters.year_to
+                 else f"{filters.year_from}–{filters.year_to}年")
+    parts = [years, filters.body or "", filters.genre or "", *(Path(r).name for r in filters.reports)]
+    return " · ".join(p for p in parts if p)
+
+
 def result_html(result: SearchResult, index: IndexReader, filters: Filters) -> str:
-    parts = [f'<div class="ps-question">问题：{esc(result.query.text)}</div>']
+    scope = scope_label(filters)
+    scope_html = f'<span class="ps-scope">筛选：{esc(scope)}</span>' if scope else ""
+    parts = [f'<div class="ps-question">问题：{esc(result.query.text)}{scope_html}</div>']
     hits = result.hits
     if not result.confident or not hits:
         hint = "可以换个说法，或放宽筛选条件。" if filters.active else "可以换个说法，或换用更具体的词。"
@@ -242,8 +254,11 @@ CSS = """
 #ps-header h1 { font-size: 1.5rem; margin: 0; letter-spacing: 0.04em; }
 #ps-header p { color: var(--ps-muted); margin: 0; font-size: .92rem; }
 #question textarea, #question input { font-size: 1.1rem !important; }
+#mode .wrap { flex-wrap: nowrap; }
+#mode label { white-space: nowrap; }
 .ps-results { font-size: 16px; line-height: 1.9; color: var(--ps-ink); }
 .ps-question { color: var(--ps-muted); margin: 4px 0 12px; word-break: break-all; }
+.ps-scope { margin-left: 14px; padding: 1px 10px; border-radius: 10px; background: #eef4ff; color: #0b5cad; font-size: .9rem; }
 .ps-answer-card { border: 1px solid #f2c48d; border-left: 6px solid var(--ps-accent); background: #fff8ee;
   border-radius: 10px; padding: 16px 20px; margin: 0 0 20px; box-shadow: 0 1px 3px rgba(0,0,0,.06); }
 .ps-answer-label { font-size: .85rem; font-weight: 700; color: var(--ps-accent); letter-spacing: .2em; }
@@ -318,12 +333,12 @@ def build_page(library: Library) -> gr.Blocks:
     """The whole page; every handler closes over `library` instead of module-level state."""
     with gr.Blocks(title="政策报告检索") as page:
         gr.HTML('<div id="ps-header"><h1>政策报告检索</h1>'
-                '<p>在本机报告中查找答案和写法，全程离线 · Offline policy report search</p></div>')
+                '<p>在本机报告中查找答案和写法，全程离线 · Offline policy report search</p></div>', js_on_load=None)
         with gr.Tabs():
             with gr.Tab("查询", id="search-tab"):
-                ask_inputs, results = _search_tab(library)
+                ask_inputs, _ = _search_tab(library)
             with gr.Tab("报告库", id="library-tab"):
-                library_outputs = _library_tab(library, ask_inputs, results)
+                library_outputs = _library_tab(library, ask_inputs)
         page.load(lambda: library_updates(library, *([None] * 4)), inputs=None, outputs=library_outputs,
                   api_visibility="private")
         gr.api(_api_search(library), api_name="search")
@@ -338,8 +353,8 @@ def _search_tab(library: Library) -> tuple[list[gr.components.Component], gr.HTM
         ask_button = gr.Button("查询", variant="primary", scale=1, min_width=100, elem_id="ask")
     examples = gr.Examples(EXAMPLES, inputs=[question], label="试试这些问题（点击即查）", elem_id="examples")
     with gr.Row(equal_height=True, elem_id="controls"):
-        mode = gr.Radio([("问答：找具体答案", ANSWER), ("找表述：看别人怎么写", WORDING)], value=ANSWER,
-                        label="查询方式", elem_id="mode", scale=2, min_width=260)
+        mode = gr.Radio([("问答 · 找答案", ANSWER), ("找表述 · 看写法", WORDING)], value=ANSWER,
+                        label="查询方式", elem_id="mode", scale=2, min_width=330)
         year = gr.Dropdown(choices["year"], value=ALL, label="年份（可输入 2020-2023）", allow_custom_value=True,
                            elem_id="filter-year", min_width=150)
         body = gr.Dropdown(choices["body"], value=ALL, label="发文机关", elem_id="filter-body", min_width=150)
@@ -362,12 +377,15 @@ def _search_tab(library: Library) -> tuple[list[gr.components.Component], gr.HTM
         chosen = WORDING if parse_query(question).wants_wording else ANSWER
         return chosen, ask(question, chosen, *filters)
 
-    question.submit(ask, inputs, results, api_name="ask", api_visibility="undocumented")
-    ask_button.click(ask, inputs, results, api_visibility="private")
-    examples.load_input_event.then(ask_example, inputs, [mode, results], api_visibility="private")
+    # One queue for everything that redraws the results, so answers arrive in the order they were asked
+    # (choosing a year, then quickly another, must not end with the first year's results on screen).
+    in_order = {"concurrency_id": "results", "concurrency_limit": 1}
+    question.submit(ask, inputs, results, api_name="ask", api_visibility="undocumented", **in_order)
+    ask_button.click(ask, inputs, results, api_visibility="private", **in_order)
+    examples.load_input_event.then(ask_example, inputs, [mode, results], api_visibility="private", **in_order)
     # .input, not .change: only the user's own choice re-runs a search, not a refreshed choice list.
     for control in (mode, year, body, genre, report):
-        control.input(refine, inputs, results, api_visibility="private")
+        control.input(refine, inputs, results, api_visibility="private", **in_order)
     return inputs, results
 
 
@@ -409,16 +427,16 @@ def _api_search(library: Library) -> Callable[..., dict]:
     return search
 
 
-def _library_tab(library: Library, ask_inputs: list, results: gr.HTML) -> list:
+def _library_tab(library: Library, ask_inputs: list) -> list:
     kinds = "、".join(sorted(s.lstrip(".") for s in SUPPORTED_SUFFIXES))
     gr.HTML(f'<p class="ps-hint">上传的报告会自动加入检索（可一次选多个文件）。支持 {kinds} 格式，单个文件不超过 '
             f'{MAX_UPLOAD_BYTES // 1024 // 1024} MB。报告文件夹（{esc(str(library.corpus))}）中的报告在程序启动时自动收录。</p>')
     upload = gr.File(label="上传报告", file_count="multiple", type="filepath", elem_id="upload", height=140)
-    status = gr.HTML(elem_id="library-status")
+    status = gr.HTML(elem_id="library-status", js_on_load=None)
     table = gr.Dataframe(library_rows(library), headers=LIBRARY_HEADERS, interactive=False, wrap=True,
                          label="报告列表", elem_id="library-table",
                          column_widths=["34%", "8%", "16%", "12%", "7%", "13%", "10%"])
-    with gr.Row(equal_height=True):
+    with gr.Row(equal_height=False):
         doomed = gr.Dropdown(report_choices(library), value=None, label="选择要删除的报告（只能删除上传的报告）",
                              elem_id="delete-choice", scale=4)
         delete = gr.Button("删除所选报告", variant="stop", scale=1, min_width=140, elem_id="delete")

@@ -10,6 +10,7 @@ import json
 import statistics
 import sys
 import time
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -77,9 +78,14 @@ def load_questions(path: Path) -> list[Question]:
     return [Question(**json.loads(line)) for line in lines if line.strip()]
 
 
+def _comparable(text: str) -> str:
+    # Gold answers are written in full NFKC (ASCII commas); stored text keeps Chinese punctuation.
+    return unicodedata.normalize("NFKC", normalize_text(text))
+
+
 def is_hit(question: Question, doc: str, text: str) -> bool:
     return (question.doc is not None and Path(doc).name == question.doc
-            and normalize_text(question.answer or "") in normalize_text(text))
+            and _comparable(question.answer or "") in _comparable(text))
 
 
 def judge(question: Question, result: SearchResult, seconds: float) -> Outcome:

@@ -121,8 +121,10 @@ def test_year_filter(page) -> None:
     ask(page, QUESTION)
     expect(page.locator("#results .ps-answer-card")).to_be_visible()
     choose(page, "filter-year", "2023年")
+    expect(page.locator("#results .ps-scope")).to_have_text("筛选：2023年")
     expect(page.locator("#results .ps-card").first).to_contain_text("2023年")
     type_into(page, "filter-year", "2019")
+    expect(page.locator("#results .ps-scope")).to_have_text("筛选：2019年")
     expect(results(page)).to_contain_text("未找到可靠答案")
     expect(page.locator("#results .ps-card")).to_have_count(0)
 
@@ -136,7 +138,7 @@ def test_upload_search_delete(page, tmp_path: Path) -> None:
     page.get_by_role("tab", name="报告库").click()
     page.locator("#upload input[type=file]").set_input_files([str(upload), str(bad)])
     status = page.locator("#library-status")
-    expect(status).to_contain_text("已加入：青石镇_道路_报告.txt")
+    expect(status).to_contain_text("已加入：青石镇_道路")  # a safe name: no spaces or angle brackets
     expect(status).to_contain_text("未加入 说明.exe")
     table = page.locator("#library-table")
     expect(table).to_contain_text(UPLOAD_TITLE)
