@@ -121,6 +121,7 @@ class Searcher:
         if self.embedder.info.dim != stored["dim"]:
             raise ModelMismatch(f"模型维度不符：{self.embedder.info.dim} ≠ {stored['dim']} / Model dimension mismatch")
         self.tokenizer = KeywordTokenizer()
+        self._retired: _View | None = None
 
     @property
     def index(self) -> IndexReader:
@@ -133,7 +134,11 @@ class Searcher:
         """
         if not self.view.index.is_stale():
             return False
-        self.view = _View.open(self.view.index.index_dir)
+        retired, self.view = self.view, _View.open(self.view.index.index_dir)
+        # The reader retired last time has had a whole generation's lifetime to finish its queries.
+        if self._retired is not None:
+            self._retired.index.close()
+        self._retired = retired
         return True
 
     def search(self, question: str, k: int = 5, filters: Filters = Filters(), mode: str | None = None,
