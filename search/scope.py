@@ -50,16 +50,42 @@ def _with_short_forms(units: list[str]) -> list[str]:
     out = []
     for unit in units:
         out.append(unit)
-        short = re.sub(r"(自治区|特别行政区|省|市|县|区|乡|镇|街道)$", "", unit)
+        short = re.sub(r"(自治区|特别行政区|新区|省|市|县|区|乡|镇|街道)$", "", unit)
         if len(short) >= 2 and short != unit:
             out.append(short)
     return out
 
 
+_LEVELS = ((re.compile(r"(?:乡|镇|街道|村)$"), 4), (re.compile(r"(?:县|区|旗)$"), 3),
+           (re.compile(r"(?:市|州|盟)$"), 2), (re.compile(r"(?:省|自治区|特别行政区)$"), 1))
+
+
+def _level(unit: str) -> int:
+    return next((level for pattern, level in _LEVELS if pattern.search(unit)), 0)
+
+
+def _known_levels(places: dict[int, Places]) -> dict[str, int]:
+    """Every known place name (short forms too) with its administrative level, 4 = township … 1 = province."""
+    levels: dict[str, int] = {}
+    for p in places.values():
+        for unit in p.own | p.parents:
+            level = _level(unit)
+            for name in _with_short_forms([unit]):
+                levels[name] = max(levels.get(name, 0), level)
+    return levels
+
+
 def mentioned_places(question: str, places: dict[int, Places]) -> set[str]:
-    """Every known place name the question contains (longest names win over their substrings)."""
-    names = {n for p in places.values() for n in p.own | p.parents if n in question}
-    return {n for n in names if not any(n != m and n in m for m in names)}
+    """The most specific known places the question names.
+
+    Longest names win over their substrings, and "深圳市南山区" counts as 南山区: the city only
+    frames the district, and some district reports do not name their city at all.
+    """
+    levels = _known_levels(places)
+    names = {n for n in levels if n in question}
+    names = {n for n in names if not any(n != m and n in m for m in names)}
+    top = max((levels[n] for n in names), default=0)
+    return {n for n in names if levels[n] == top or levels[n] == 0}
 
 
 def place_score(mentioned: set[str], places: Places) -> float:
