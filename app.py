@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import ipaddress
 import logging
 import os
 import sys
@@ -45,6 +46,72 @@ EXPECTED_ERRORS = (StoreError, ModelError, ReadError, LibraryError, ValueError)
 K_ANSWER, K_WORDING = 5, 8
 EXAMPLES = [["2023年化解了多少起矛盾纠纷？"], ["张店乡有几个人通过了执法证考试"], ["别的乡镇怎么写'第一责任人职责'这部分？"]]
 LIBRARY_HEADERS = ["标题", "年份", "发文机关", "类型", "段落数", "加入时间", "来源"]
+AUTH_ENV = "POLICY_SEARCH_AUTH"
+
+# ---------------------------------------------------------------------------------------- access
+
+Login = tuple[str, str]
+
+
+class AuthError(ValueError):
+    """A login setting that cannot be used (message: Chinese first, then English; never echoes a password)."""
+
+
+def load_logins(env_value: str | None, auth_file: Path | None) -> list[Login]:
+    """(user, password) pairs from POLICY_SEARCH_AUTH ("user:pw,user2:pw2") and/or an --auth-file
+    (one user:password a line; blank lines and lines starting with # are skipped). Empty list: no login.
+
+    Only the first ":" separates, so a password may contain ":" (and, in the file, "," and "#");
+    spaces around user names and passwords are dropped.
+    """
+    entries: list[tuple[str, str]] = []
+    if env_value and env_value.strip():
+        entries += [(item, f"{AUTH_ENV} 第 {n} 项 / item {n}")
+                    for n, item in enumerate(env_value.split(","), 1) if item.strip()]
+    if auth_file is not None:
+        try:
+            lines = auth_file.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as problem:
+            raise AuthError(f"无法读取登录文件 {auth_file}：{problem} / Cannot read the auth file") from None
+        from_file = [(line, f"{auth_file} 第 {n} 行 / line {n}") for n, line in enumerate(lines, 1)
+                     if line.strip() and not line.strip().startswith("#")]
+        if not from_file:
+            raise AuthError(f"登录文件 {auth_file} 中没有“用户名:密码”行 / The auth file has no user:password lines")
+        entries += from_file
+    logins: dict[str, str] = {}
+    for text, where in entries:
+        user, colon, password = text.strip().partition(":")
+        user, password = user.strip(), password.strip()
+        if not colon or not user or not password:
+            raise AuthError(f"登录设置格式不对（{where}），应为“用户名:密码” / Bad login entry ({where}): "
+                            "expected user:password")
+        if user in logins:
+            raise AuthError(f"用户名 {user} 重复出现（{where}） / User {user} is listed twice ({where})")
+        logins[user] = password
+    return list(logins.items())
+
+
+def is_local_host(host: str) -> bool:
+    """True when only this computer can reach the address (127.0.0.1, localhost, ::1 …)."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:  # a host name or a LAN address
+        return False
+
+
+def exposure_warning(host: str, logins: list[Login]) -> str | None:
+    """The warning to print when the page is reachable from other computers without a login."""
+    if logins or is_local_host(host):
+        return None
+    return (f"警告：网页监听 {host}，其他电脑也能打开，但没有设置登录密码——任何能访问本机的人都能查询、上传和删除报告。"
+            f"请设置环境变量 {AUTH_ENV}=用户名:密码，或使用 --auth-file 文件；只在本机使用请去掉 --host。\n"
+            f"WARNING: listening on {host} with no login: anyone who can reach this computer can search, "
+            f"upload and delete reports. Set {AUTH_ENV}=user:password or pass --auth-file FILE; "
+            "drop --host to stay on this computer only.")
+
 
 # ---------------------------------------------------------------------------------------- search
 
@@ -342,6 +409,7 @@ def build_page(library: Library) -> gr.Blocks:
         page.load(lambda: library_updates(library, *([None] * 4)), inputs=None, outputs=library_outputs,
                   api_visibility="private")
         gr.api(_api_search(library), api_name="search")
+        _api_upload(library)
     return page
 
 
@@ -425,6 +493,32 @@ def _api_search(library: Library) -> Callable[..., dict]:
         return result_json(result)
 
     return search
+
+
+def _api_upload(library: Library) -> None:
+    """Named API "upload": the page's upload for API clients (same checks, same one-at-a-time queue).
+
+    A hidden File component rather than gr.api, so Gradio itself checks that the paths it is given
+    were really uploaded (gr.api would pass any server path through unchecked).
+    """
+    files = gr.File(file_count="multiple", type="filepath", visible=False)
+    outcome_json = gr.JSON(visible=False)
+
+    def upload(paths: list[str] | None) -> dict:
+        """加入报告（与「报告库」页上传相同的检查），返回 {"kept": [...], "rejected": [{"name", "reason"}], "reports": n}。"""
+        try:
+            outcome = library.add([Path(p) for p in paths or []])
+        except EXPECTED_ERRORS as problem:
+            raise gr.Error(str(problem)) from None
+        except Exception:  # noqa: BLE001 - Library.add already put the folders back as they were
+            log.exception("报告库操作失败 / library change failed")
+            raise gr.Error(FRIENDLY_ERROR) from None
+        if outcome.summary:
+            log.info("上传 (API) / upload: %s; %.1f s", ", ".join(outcome.kept), outcome.summary.seconds)
+        return {"kept": outcome.kept, "rejected": [{"name": r.name, "reason": r.reason} for r in outcome.rejected],
+                "reports": len(library.reports())}
+
+    files.upload(upload, files, outcome_json, api_name="upload", concurrency_id="library", concurrency_limit=1)
 
 
 def _library_tab(library: Library, ask_inputs: list) -> list:
@@ -558,6 +652,16 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     log.setLevel(logging.INFO)  # our timings, not every HTTP request of the libraries
+    try:  # checked before the slow model load, so a typo shows at once
+        logins = load_logins(os.environ.get(AUTH_ENV), args.auth_file)
+    except AuthError as problem:
+        print(f"错误 / Error: {problem}", file=sys.stderr)
+        return 2
+    warning = exposure_warning(args.host, logins)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
+    elif logins:
+        print(f"已开启登录（{len(logins)} 个用户） / Login required ({len(logins)} user(s))", file=sys.stderr)
     try:
         library = prepare(args)
     except (StoreError, ModelError) as problem:
@@ -567,17 +671,24 @@ def main(argv: list[str] | None = None) -> int:
         print("已中断，原索引保持不变 / Interrupted; the previous index is unchanged", file=sys.stderr)
         return 130
     page = build_page(library)
+    if warning:  # again, so the progress output above does not hide it
+        print(warning, file=sys.stderr)
     print(f"已就绪，请在浏览器打开 / Ready: http://{args.host}:{args.port}", file=sys.stderr, flush=True)
     page.queue(default_concurrency_limit=2).launch(
         server_name=args.host, server_port=args.port, theme=theme(), css=CSS, show_error=False,
         max_file_size=4 * MAX_UPLOAD_BYTES,  # hard stop; the friendly 50 MB check happens after upload
-        footer_links=["api"])
+        auth=logins or None, auth_message="请登录 / Please log in", footer_links=["api"])
     return 0
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python app.py", description="政策报告检索网页 / Policy search web page")
-    parser.add_argument("--host", default="127.0.0.1", help="监听地址 / address (default 127.0.0.1)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="监听地址；其他地址（如 0.0.0.0）会让局域网内的电脑也能打开，请同时设置登录 / "
+                             "address (default 127.0.0.1, this computer only)")
+    parser.add_argument("--auth-file", type=Path, default=None, metavar="PATH",
+                        help=f"登录文件：每行一个“用户名:密码”，# 开头为注释；也可用环境变量 {AUTH_ENV}=用户名:密码,… / "
+                             "login file, one user:password a line (plain HTTP: use on a trusted network)")
     parser.add_argument("--port", type=int, default=7860, help="端口 / port (default 7860)")
     parser.add_argument("--index", type=Path, default=Path("data/index"), help="索引目录 / index directory")
     parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="报告文件夹 / corpus folder")

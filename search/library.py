@@ -111,8 +111,13 @@ class Library:
             return []
         return sorted(self.searcher.index.reports.values(), key=lambda r: (-max(r.years, default=0), r.title))
 
+    def file_of(self, report_path: str) -> Path:
+        """The file a stored report came from: its path is relative to its source folder's parent."""
+        return self.uploads.absolute().parent / report_path if report_path.startswith(
+            f"{self.uploads.name}/") else self.corpus.absolute().parent / report_path
+
     def is_upload(self, report_path: str) -> bool:
-        return Path(report_path).resolve().is_relative_to(self.uploads.resolve())
+        return self.file_of(report_path).resolve().is_relative_to(self.uploads.resolve())
 
     # ------------------------------------------------------------------ changing
 
@@ -182,7 +187,7 @@ class Library:
             if len(self.reports()) == 1:
                 raise LibraryError("这是报告库中唯一的报告，删除后将无法检索；请先上传其他报告。"
                                    " / This is the only report; upload another one first.")
-            file = Path(report.path)
+            file = self.file_of(report.path)
             held = file.read_bytes()  # put back if the rebuild fails, so nothing changes
             file.unlink()
             try:
