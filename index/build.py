@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from contextlib import closing
@@ -17,7 +18,7 @@ from index.keywords import TOKENIZER_VERSION, KeywordTokenizer
 from index.model import DEFAULT_MODEL
 from index.read import READER_VERSION, ReadError, Report, discover_reports, read_report
 from index.store import (DB, FORMAT_VERSION, StoreError, build_lock, connect, live_generation, new_generation,
-                         publish, read_manifest, write_search_structures)
+                         publish, read_manifest, read_only_uri, write_search_structures)
 
 
 class ModelMismatch(StoreError):
@@ -68,16 +69,53 @@ def text_hash(text: str) -> str:
 def read_corpus(sources: Sequence[Path]) -> tuple[list[Report], list[Skipped]]:
     """Every readable report under the given folders/files, and why the others were skipped."""
     reports, skipped = [], []
+    seen: dict[str, str] = {}  # stored path → the file that gave it
     for source in sources:
         files = [source] if source.is_file() else discover_reports(source)
         for path in files:
+            shown = _printable(path)
+            if shown != str(path):
+                # A name that is not valid UTF-8 cannot be stored in SQLite or printed (UnicodeEncodeError
+                # mid-build), so it is skipped with its bytes shown escaped.
+                skipped.append(Skipped(shown, "文件名不是有效的 UTF-8，请重命名 / File name is not valid UTF-8; rename it"))
+                continue
+            if path != source and not _inside(path, source):
+                # A symlink out of the corpus folder would index whatever it points at (/etc/passwd.txt ...).
+                skipped.append(Skipped(shown, f"符号链接指向报告目录之外，已跳过 / Symlink points outside the corpus "
+                                              f"folder; skipped ({path.resolve()})"))
+                continue
             try:
-                reports.append(read_report(path, root=None))
+                # Paths are shown relative to the folder holding the source ("corpus/x.txt"), so they do not
+                # depend on the working directory and an index stays incremental wherever it is built from.
+                report = read_report(path, root=source.absolute().parent)
+                if report.path in seen:
+                    # A symlink to another corpus file, or a folder given twice, names the same report again;
+                    # storing it twice failed the whole build on reports.path UNIQUE.
+                    skipped.append(Skipped(shown, f"与 {seen[report.path]} 是同一个文件，已跳过 / "
+                                                  f"Same file as {seen[report.path]}; skipped"))
+                    continue
+                seen[report.path] = shown
+                reports.append(report)
             except ReadError as problem:
-                skipped.append(Skipped(str(path), str(problem)))
+                skipped.append(Skipped(shown, str(problem)))
             except OSError as problem:
-                skipped.append(Skipped(str(path), f"无法读取文件 / Cannot read file: {problem.strerror}"))
+                skipped.append(Skipped(shown, f"无法读取文件 / Cannot read file: {problem.strerror}"))
+            except Exception as problem:  # noqa: BLE001 - one bad file (RecursionError, MemoryError...) must not stop the build
+                skipped.append(Skipped(shown, f"无法读取文件（{type(problem).__name__}）/ Cannot read file "
+                                              f"({type(problem).__name__}: {str(problem)[:200]})"))
     return reports, skipped
+
+
+def _printable(path: Path) -> str:
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: symlink loop on older Pythons
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -124,7 +162,7 @@ def build_index(sources: Sequence[Path], index_dir: Path, options: BuildOptions 
 def _plan(live: Path | None, manifest: dict | None, reports: list[Report], options: BuildOptions) -> Plan:
     stored: dict[str, str] = {}
     if live:
-        with closing(sqlite3.connect(f"file:{live / DB}?mode=ro", uri=True)) as db:
+        with closing(sqlite3.connect(read_only_uri(live / DB), uri=True)) as db:  # quoted: '#' etc. in paths
             stored = dict(db.execute("SELECT path, sha256 FROM reports"))
     same_chunking = manifest is not None and manifest.get("chunking") == _chunking(options)
     current = {r.path for r in reports}

@@ -36,6 +36,7 @@ _PUNCTUATED = re.compile(r"[。，、；：！？,;:!?“”\"《》（）()]")
 _DATE_LINE = re.compile(r"^\d{4}年(\d{1,2}月(\d{1,2}日)?)?$")
 _MAX_LABEL_CHARS = 40
 _MAX_TITLE_LINE_CHARS = 25
+_MAX_FIRST_LINE_TITLE = 200  # read.py's _TITLE_MAX: a longer first line cannot be only the title
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,15 @@ def find_headings(report: Report) -> list[Heading]:
     hints = dict(report.heading_hints)
     spans = _lines(text)
     first = next((i for i, (a, b) in enumerate(spans) if text[a:b].strip()), 0)
+    # Index of the next non-blank line after each line, computed once backwards: scanning forward from every
+    # line (as before) copied the rest of the span list per line, quadratic on files of many short lines.
+    next_nonblank = [len(spans)] * len(spans)
+    following = len(spans)
+    for i in range(len(spans) - 1, -1, -1):
+        next_nonblank[i] = following
+        a, b = spans[i]
+        if text[a:b].strip():
+            following = i
     headings: list[Heading] = []
     for i in range(first + 1, len(spans)):
         a, b = spans[i]
@@ -125,7 +135,8 @@ def find_headings(report: Report) -> list[Heading]:
         if a in hints:
             kind = f"hint:{hints[a]}"
         elif kind is None:
-            nxt = next((text[x:y] for x, y in spans[i + 1:] if text[x:y].strip()), "")
+            j = next_nonblank[i]
+            nxt = text[spans[j][0]:spans[j][1]] if j < len(spans) else ""
             if not _is_title_line(line, nxt):
                 continue
             kind = "title"
@@ -179,6 +190,11 @@ def _level_of(kind: str, stack: list[tuple[str, Section]]) -> int:
 def _after_title(text: str) -> int:
     stripped = text.lstrip("\n")
     nl = stripped.find("\n")
+    first_line = stripped if nl < 0 else stripped[:nl]
+    if len(first_line.strip()) > _MAX_FIRST_LINE_TITLE:
+        # A first "line" longer than any title is body text (a report saved as one line, or with no line
+        # breaks at all): treating it as the title used to drop the whole report from the chunks.
+        return len(text) - len(stripped)
     return len(text) if nl < 0 else len(text) - len(stripped) + nl + 1
 
 

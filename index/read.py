@@ -38,6 +38,16 @@ class Report:
 READER_VERSION = 2
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".docx", ".pdf", ".html", ".htm"})
 
+# Size limits: the largest real report (a State Council work report) is well under 1 MB of text, so these only
+# stop files that would take absurd memory or time; above them the file is skipped with a clear reason.
+MAX_TEXT_BYTES = 50 * 1024 * 1024      # .txt/.md: read, normalised and chunked in linear time up to this size
+MAX_HTML_BYTES = 20 * 1024 * 1024      # .html/.htm: BeautifulSoup trees take ~10x the markup size in memory
+MAX_PACKED_BYTES = 100 * 1024 * 1024   # .docx/.pdf files on disk
+MAX_DOCX_UNPACKED = 200 * 1024 * 1024  # sum of a .docx's members once decompressed (checked before decompressing)
+MAX_DOCX_RATIO = 100                   # a member bigger than 1 MB packed more tightly than this is a zip bomb
+_MAX_BYTES = {".txt": MAX_TEXT_BYTES, ".md": MAX_TEXT_BYTES, ".html": MAX_HTML_BYTES, ".htm": MAX_HTML_BYTES,
+              ".docx": MAX_PACKED_BYTES, ".pdf": MAX_PACKED_BYTES}
+
 # ---------------------------------------------------------------------------
 # Normalisation
 # ---------------------------------------------------------------------------
@@ -236,6 +246,11 @@ def _decode_text(data: bytes, name: str) -> str:
             return text
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a few damaged bytes (a bad copy, a truncated download) used to be refused whole or guessed as
+    # another encoding; the damaged bytes become U+FFFD and the rest of the report is kept.
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") * 100 <= len(text):
+        return text.removeprefix("\ufeff")
     return _decode_guess(data, name)
 
 
@@ -305,9 +320,28 @@ def _docx_blocks(document) -> Iterable[tuple[str, int]]:
             yield item.text, _docx_level(style or "")
 
 
+def _check_docx_size(data: bytes, name: str) -> None:
+    """Refuse a zip bomb from the declared member sizes, before anything is decompressed.
+
+    zipfile never yields more than a member's declared size, so a header that lies cannot get past this.
+    """
+    import zipfile
+
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise ReadError(f"无法读取 Word 文件：{name}（{exc}） / Cannot read Word file: {name} ({exc})") from exc
+    unpacked = sum(m.file_size for m in members)
+    bomb = any(m.file_size > 1 << 20 and m.file_size > MAX_DOCX_RATIO * max(1, m.compress_size) for m in members)
+    if unpacked > MAX_DOCX_UNPACKED or bomb:
+        raise ReadError(f"Word 文件解压后过大（{unpacked / 2**20:.0f} MB），疑似压缩炸弹，已拒绝：{name} / "
+                        f"Word file would decompress to {unpacked / 2**20:.0f} MB (zip bomb?); refused: {name}")
+
+
 def _read_docx(data: bytes, name: str) -> _Parsed:
     import docx
 
+    _check_docx_size(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
         text, hints = _assemble(list(_docx_blocks(document)))
@@ -369,7 +403,7 @@ def _decode_html(data: bytes, name: str) -> str:
 
 
 def _read_html(data: bytes, name: str) -> _Parsed:
-    from bs4 import BeautifulSoup, NavigableString
+    from bs4 import BeautifulSoup
 
     markup = re.sub("[\ufdd0-\ufdef]", "", _decode_html(data, name))
     soup = BeautifulSoup(markup, "lxml")
@@ -380,21 +414,55 @@ def _read_html(data: bytes, name: str) -> _Parsed:
     explicit = h1.get_text(" ") if h1 else (title_tag.get_text(" ") if title_tag else "")
     if title_tag:
         title_tag.decompose()  # <title> is metadata, not body text
-    for s in soup.find_all(string=True):
-        if type(s) is NavigableString and s.find_parent("pre") is None:
-            s.replace_with(re.sub(r"\s+", " ", str(s)))  # HTML source line wrapping is not a line break
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for cell in soup.find_all(["td", "th"]):
-        cell.append("\t")
-    for tag in soup.find_all(_HTML_BLOCKS):
-        tag.insert(0, "\n")
-        tag.append("\n")
-    for tag in soup.find_all(list(_HEADING_MARKS)):
-        tag.insert(0, "\n" + _HEADING_MARKS[tag.name])
-        tag.append("\n")
-    text, hints = _assemble(_html_lines(soup.get_text()))
+    text, hints = _assemble(_html_lines(_html_text(soup)))
     return text, hints, " ".join(normalize_text(explicit).split())
+
+
+_HTML_BLOCK_SET = frozenset(_HTML_BLOCKS)
+_WS_RE = re.compile(r"\s+")
+
+
+def _html_text(soup) -> str:
+    """The page's text with line breaks at block ends, tabs after cells and marks before headings.
+
+    One iterative walk: inserting the markers into the tree (as before) made bs4 walk each tag's subtree on
+    every append, and finding a string's <pre> ancestor walked up the tree, so 100,000 nested <div>s took hours.
+    """
+    from bs4 import NavigableString
+
+    kinds = soup.interesting_string_types or {NavigableString}
+    wanted = (lambda t: t is kinds) if isinstance(kinds, type) else (lambda t: t in kinds)
+    out: list[str] = []
+    stack: list[tuple[object, bool]] = [(soup, False)]  # (element or closing text, inside <pre>)
+    while stack:
+        node, in_pre = stack.pop()
+        if type(node) is str:  # a closing marker pushed below (bs4 strings are subclasses, never exactly str)
+            out.append(node)
+            continue
+        if isinstance(node, NavigableString):
+            if type(node) is NavigableString and not in_pre:
+                out.append(_WS_RE.sub(" ", str(node)))  # HTML source line wrapping is not a line break
+            elif wanted(type(node)):
+                out.append(str(node))
+            continue
+        name = node.name
+        if name == "br":
+            out.append("\n")
+            continue
+        close = ""
+        if name in ("td", "th"):
+            close = "\t"
+        if name in _HTML_BLOCK_SET:
+            out.append("\n")
+            close += "\n"
+        if name in _HEADING_MARKS:
+            out.append("\n" + _HEADING_MARKS[name])
+            close += "\n"
+        if close:
+            stack.append((close, in_pre))
+        inner_pre = in_pre or name == "pre"
+        stack.extend((child, inner_pre) for child in reversed(node.contents))
+    return "".join(out)
 
 
 def _html_lines(text: str) -> Iterable[tuple[str, int]]:
@@ -484,10 +552,15 @@ def read_report(path: Path, root: Path | None = None) -> Report:
     reader = _READERS.get(suffix)
     if reader is None:
         raise ReadError(f"不支持的文件类型：{suffix or name} / Unsupported file type: {suffix or name}")
+    limit = _MAX_BYTES[suffix]
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)  # never more than the limit in memory, even if the file grows meanwhile
     except OSError as exc:
         raise ReadError(f"无法读取文件：{name}（{exc.strerror}） / Cannot read file: {name} ({exc.strerror})") from exc
+    if len(data) > limit:
+        raise ReadError(f"文件过大（超过 {limit // 2**20} MB），已跳过：{name} / "
+                        f"File too large (over {limit // 2**20} MB); skipped: {name}")
     text, hints, explicit_title = reader(data, name) if data else ("", (), "")
     if not text.strip():
         raise ReadError(f"文件为空：{name} / File is empty: {name}")

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import bm25s
 import faiss
@@ -135,11 +136,30 @@ def new_generation(index_dir: Path) -> tuple[Path, str]:
     name = f"gen-{number:06d}"
     for leftover in index_dir.glob("gen-*.tmp"):  # from a crashed build; we hold the lock, so none is live
         shutil.rmtree(leftover, ignore_errors=True)
+    for orphan in index_dir.glob("gen-*"):
+        # A build killed between renaming its scratch dir to gen-N and replacing CURRENT leaves a complete but
+        # unpublished gen-N (or, on a first build, gen-000001 and no CURRENT). No reader ever opened it, and the
+        # os.replace in publish() cannot overwrite a non-empty directory, so every later build used to fail.
+        if orphan.is_dir() and not orphan.name.endswith(".tmp") and _number(orphan.name) >= number:
+            shutil.rmtree(orphan, ignore_errors=True)
     scratch = index_dir / f"{name}.tmp"
     scratch.mkdir(parents=True)
     if live:
         shutil.copyfile(live / DB, scratch / DB)
     return scratch, name
+
+
+def _number(name: str) -> int:
+    try:
+        return int(name.split("-")[1])
+    except (IndexError, ValueError):
+        return -1
+
+
+def read_only_uri(db_path: Path) -> str:
+    """SQLite URI opening db_path read-only; the path is percent-encoded, since an index folder named with
+    '#', '?' or '%' (legal on disk) otherwise opens the wrong file."""
+    return "file:" + quote(str(Path(db_path).resolve())) + "?mode=ro"
 
 
 def write_search_structures(scratch: Path, db: sqlite3.Connection, dim: int) -> dict[str, int]:
@@ -214,7 +234,7 @@ class IndexReader:
         self.manifest = read_manifest(generation)
         if self.manifest.get("format") != FORMAT_VERSION:
             raise StoreError(f"索引格式版本不符，请重建：{index_dir} / Index format changed; rebuild it")
-        self.db = sqlite3.connect(f"file:{generation / DB}?mode=ro", uri=True, check_same_thread=False)
+        self.db = sqlite3.connect(read_only_uri(generation / DB), uri=True, check_same_thread=False)
         self.vectors = faiss.read_index(str(generation / VECTORS))
         self.keywords = bm25s.BM25.load(str(generation / KEYWORDS), show_progress=False, verbosity=0)
         self.keyword_ids = np.load(generation / KEYWORD_IDS)

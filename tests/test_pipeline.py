@@ -476,7 +476,9 @@ def test_cli_search_json(cli_index: Path) -> None:
         assert r["section"].startswith(r["title"])
     top = out["results"][0]
     assert top["rank"] == 1 and top["doc"].endswith("qingshan_2019.txt") and "三百一十件" in top["text"]
-    assert read_report(Path(top["doc"])).text[top["start"]:top["end"]] == top["text"]
+    # `doc` is relative to the corpus folder's parent ("corpus/qingshan_2019.txt"), whatever the working directory.
+    assert top["doc"] == "corpus/qingshan_2019.txt"
+    assert read_report(cli_index.parent / top["doc"]).text[top["start"]:top["end"]] == top["text"]
 
 
 def test_cli_search_stdin_answers_each_line_in_order(cli_index: Path) -> None:
