@@ -134,7 +134,13 @@ class Searcher:
         """
         if not self.view.index.is_stale():
             return False
-        retired, self.view = self.view, _View.open(self.view.index.index_dir)
+        index_dir = self.view.index.index_dir
+        try:
+            fresh = _View.open(index_dir)
+        except FileNotFoundError:
+            # Two builds published between reading CURRENT and opening its files: read it again.
+            fresh = _View.open(index_dir)
+        retired, self.view = self.view, fresh
         # The reader retired last time has had a whole generation's lifetime to finish its queries.
         if self._retired is not None:
             self._retired.index.close()
