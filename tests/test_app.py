@@ -27,16 +27,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def app_command(workdir: Path, port: int, *extra: str) -> list[str]:
+    return [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--index", str(workdir / "index"),
+            "--data", str(workdir / "data"), "--corpus", str(ROOT / "corpus"), *extra]
+
+
 @contextmanager
-def serve_app(workdir: Path) -> Iterator[str]:
+def serve_app(workdir: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """Start app.py with its own index and data folders under workdir; yield its URL; stop it."""
     port = free_port()
     log = workdir / "app.log"
-    cmd = [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--index", str(workdir / "index"),
-           "--data", str(workdir / "data"), "--corpus", str(ROOT / "corpus")]
     with open(log, "wb") as out:
-        process = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        process = subprocess.Popen(app_command(workdir, port, *extra), cwd=ROOT, stdout=out,
+                                   stderr=subprocess.STDOUT, env={**(env or os.environ), "PYTHONUNBUFFERED": "1"})
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_serving(process, url, log)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -16,22 +14,12 @@ from pathlib import Path
 import pytest
 
 from app import AUTH_ENV, AuthError, exposure_warning, is_local_host, load_logins
+from test_app import app_command, free_port, serve_app
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_LIMIT = 600  # seconds; only bounds a hung start (model restore + embedding corpus/)
 QUESTION = "2023年化解了多少起矛盾纠纷"
 USER, PASSWORD = "reader", "s3cret:with#colon"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def app_command(workdir: Path, port: int, *extra: str) -> list[str]:
-    return [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--index", str(workdir / "index"),
-            "--data", str(workdir / "data"), "--corpus", str(ROOT / "corpus"), *extra]
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -157,37 +145,10 @@ def login_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     workdir = tmp_path_factory.mktemp("auth")
     auth_file = workdir / "logins.txt"
     auth_file.write_text("# second login from a file\nadmin:other-pw\n", encoding="utf-8")
-    port = free_port()
-    log = workdir / "app.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(app_command(workdir, port, "--host", "127.0.0.1", "--auth-file", str(auth_file)),
-                                   cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                   env=clean_env(**{AUTH_ENV: f"{USER}:{PASSWORD}"}))
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_until_serving(process, url, log)
-        assert "Login required (2 user(s))" in log.read_text(errors="replace")
+    with serve_app(workdir, "--host", "127.0.0.1", "--auth-file", str(auth_file),
+                   env=clean_env(**{AUTH_ENV: f"{USER}:{PASSWORD}"})) as url:
+        assert "Login required (2 user(s))" in (workdir / "app.log").read_text(errors="replace")
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def _wait_until_serving(process: subprocess.Popen, url: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_LIMIT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"app.py exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"app.py did not start serving:\n{log.read_text(errors='replace')}")
-
 
 def _status(request: urllib.request.Request | str) -> int:
     try:
