@@ -11,7 +11,6 @@ import statistics
 import sys
 import time
 import unicodedata
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
