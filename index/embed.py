@@ -1,16 +1,59 @@
-"""Turn passages and questions into unit vectors with a sentence-transformers model."""
+"""Turn passages and questions into unit vectors with a sentence-transformers model.
+
+Two encoders ("backends") produce the vectors:
+
+* ``onnx-int8`` (the default for the default model): the restored multilingual-e5-small
+  exported once to ONNX, its attention/GELU/LayerNorm fused by onnxruntime's transformer
+  optimiser and its weights dynamically quantised to int8 per channel.  It is cached next to
+  the restored model and runs on onnxruntime alone (no torch at query time).  Embeddings
+  have cosine >= 0.99 with the float32 model and it encodes several times faster on CPU.
+* ``torch``: the float32 sentence-transformers model, for any other model and as the
+  reference.
+
+An index records the backend with the model (``ModelInfo.backend``), because questions must
+be embedded by the same encoder as the passages they are compared with.
+"""
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
-from index.model import DEFAULT_MODEL, load_model, model_prompts
+from index.model import DEFAULT_MODEL, ModelError, default_model_dir, load_model, model_prompts
 
-BATCH_SIZE = 32
+BACKEND_TORCH = "torch"
+BACKEND_ONNX_INT8 = "onnx-int8"
+BACKENDS = (BACKEND_TORCH, BACKEND_ONNX_INT8)
+_DEFAULT_ALIASES = frozenset({DEFAULT_MODEL, "intfloat/multilingual-e5-small"})
+# POLICY_SEARCH_BACKEND=torch forces the float32 encoder for new indexes (e.g. to compare).
+_BACKEND_ENV = "POLICY_SEARCH_BACKEND"
+
+BATCH_SIZE = 32        # torch
+# ONNX: 16 measured 65-66 chunks/s vs 62 at 32 and 58 at 64 (2 cores, texts pre-sorted by length).
+ONNX_BATCH_SIZE = 16
 # Texts are encoded in slices this big so a progress bar can move between them.
 PROGRESS_SLICE = 256
+MAX_TOKENS = 512
+
+# Bump when the export recipe changes: the cached file is then rebuilt under a new name.
+ONNX_RECIPE = "int8-pc-v1"
+_ONNX_DIR = f"onnx-{ONNX_RECIPE}"
+_ONNX_FILE = "model.onnx"
+_ONNX_TMP_PREFIX = ".onnx-export-"
+_STALE_TMP_SECONDS = 3600
+_EXPORT_NOTICE = (
+    "首次使用：正在导出并量化 ONNX 编码器（约需一分钟，仅此一次）… / "
+    "First run: exporting and quantising the ONNX encoder (about a minute, once)…"
+)
 
 
 @dataclass(frozen=True)
@@ -20,35 +63,75 @@ class ModelInfo:
     dim: int
     query_prompt: str
     passage_prompt: str
+    backend: str = BACKEND_TORCH   # manifests written before backends existed were all torch
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
-class Embedder:
-    """One loaded model plus the prompts it expects for questions and passages."""
+def cpu_threads() -> int:
+    """CPUs this process may run on (cgroup/affinity aware where the OS tells us)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
-    def __init__(self, name: str = DEFAULT_MODEL) -> None:
-        self.model = load_model(name)
-        prompts = model_prompts(self.model)
+
+def default_backend(name: str = DEFAULT_MODEL) -> str:
+    """The encoder a new index of `name` gets: quantised ONNX for the default model, torch otherwise."""
+    forced = os.environ.get(_BACKEND_ENV)
+    if forced:
+        if forced not in BACKENDS:
+            raise ModelError(f"未知的编码后端 {forced!r}（可选 {', '.join(BACKENDS)}） / "
+                             f"Unknown encoder backend {forced!r} (choose from {', '.join(BACKENDS)})")
+        return forced
+    return BACKEND_ONNX_INT8 if name in _DEFAULT_ALIASES and _onnxruntime_available() else BACKEND_TORCH
+
+
+def stored_backend(model: dict) -> str:
+    """The backend recorded in a manifest's "model" entry (older manifests: torch)."""
+    return str(model.get("backend") or BACKEND_TORCH)
+
+
+class Embedder:
+    """One loaded encoder plus the prompts it expects for questions and passages."""
+
+    def __init__(self, name: str = DEFAULT_MODEL, backend: str | None = None) -> None:
+        backend = backend or default_backend(name)
+        if backend not in BACKENDS:
+            raise ModelError(f"未知的编码后端 {backend!r} / Unknown encoder backend {backend!r}")
+        if backend == BACKEND_ONNX_INT8:
+            if name not in _DEFAULT_ALIASES:
+                raise ModelError(f"ONNX 编码器只支持默认模型 {DEFAULT_MODEL} / "
+                                 f"The ONNX encoder exists only for the default model {DEFAULT_MODEL}")
+            self.model = None
+            self._encoder: _TorchEncoder | _OnnxEncoder = _OnnxEncoder(default_model_dir())
+        else:
+            self.model = load_model(name)
+            self._encoder = _TorchEncoder(self.model)
+        prompts = self._encoder.prompts
         self.info = ModelInfo(
             name=name,
-            dim=int(_dimension(self.model)),
+            dim=int(self._encoder.dim),
             query_prompt=prompts["query"],
             passage_prompt=prompts["passage"],
+            backend=backend,
         )
 
     def count_tokens(self, text: str) -> int:
         """Tokens the model sees for a passage, prompt and special tokens included."""
-        return len(self.model.tokenizer(self.info.passage_prompt + text)["input_ids"])
+        return self._encoder.count_tokens(self.info.passage_prompt + text)
 
     def passages(self, texts: Sequence[str], on_progress: Callable[[int], None] | None = None) -> np.ndarray:
         out = np.empty((len(texts), self.info.dim), dtype=np.float32)
+        # Longest first over the WHOLE list (not per slice), so every batch holds similar lengths
+        # and little padding is computed; results are written back in the caller's order.
+        order = np.argsort([-len(t) for t in texts], kind="stable")
         for lo in range(0, len(texts), PROGRESS_SLICE):
-            batch = list(texts[lo:lo + PROGRESS_SLICE])
-            out[lo:lo + len(batch)] = self._encode(batch, self.info.passage_prompt)
+            rows = order[lo:lo + PROGRESS_SLICE]
+            out[rows] = self._encode([texts[i] for i in rows], self.info.passage_prompt)
             if on_progress:
-                on_progress(len(batch))
+                on_progress(len(rows))
         return out
 
     def query(self, text: str) -> np.ndarray:
@@ -57,12 +140,193 @@ class Embedder:
     def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
         if not texts:
             return np.empty((0, self.info.dim), dtype=np.float32)
-        # sentence-transformers already sorts each call's texts by length, so batches hold
-        # similar lengths and little padding is computed.
-        vectors = self.model.encode(texts, prompt=prompt, batch_size=BATCH_SIZE,
-                                    normalize_embeddings=True, convert_to_numpy=True,
-                                    show_progress_bar=False)
+        return self._encoder.encode([prompt + t for t in texts])
+
+
+class _TorchEncoder:
+    """The float32 sentence-transformers model."""
+
+    def __init__(self, model) -> None:
+        import torch
+
+        # torch picks physical cores, which can exceed what a container lets us use.
+        torch.set_num_threads(cpu_threads())
+        self.model = model
+        self.prompts = model_prompts(model)
+        self.dim = _dimension(model)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.model.tokenizer(text)["input_ids"])
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        # Prompts are already prepended; sentence-transformers sorts the call's texts by length.
+        vectors = self.model.encode(texts, batch_size=BATCH_SIZE, normalize_embeddings=True,
+                                    convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
+
+
+class _OnnxEncoder:
+    """The int8 ONNX export of the default model, run by onnxruntime; outputs unit vectors."""
+
+    def __init__(self, model_dir: Path, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        path = onnx_model_path(model_dir)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or cpu_threads()
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        # One tokenizer, untruncated (the 250k-piece vocabulary costs ~280 MB per loaded copy);
+        # encode() truncates like transformers does: the first max-1 tokens, then </s>.
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tokenizer.no_truncation()
+        self.max_tokens = _max_tokens(model_dir)
+        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+        self.pad_id, self.eos_id = int(config["pad_token_id"]), int(config["eos_token_id"])
+        self.dim = int(self.session.get_outputs()[0].shape[-1])
+        prompts = json.loads((model_dir / "config_sentence_transformers.json").read_text(encoding="utf-8"))
+        self.prompts = model_prompts(SimpleNamespace(prompts=prompts.get("prompts")))
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer.encode(text).ids)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        encodings = [e.ids for e in self.tokenizer.encode_batch(texts)]
+        cap = self.max_tokens
+        encodings = [ids if len(ids) <= cap else ids[:cap - 1] + [self.eos_id] for ids in encodings]
+        lengths = np.fromiter((len(ids) for ids in encodings), dtype=np.int64, count=len(encodings))
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        order = np.argsort(-lengths, kind="stable")
+        for lo in range(0, len(texts), ONNX_BATCH_SIZE):
+            rows = order[lo:lo + ONNX_BATCH_SIZE]
+            width = int(lengths[rows].max())
+            ids = np.full((len(rows), width), self.pad_id, dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for j, row in enumerate(rows):
+                n = int(lengths[row])
+                ids[j, :n] = encodings[row]
+                mask[j, :n] = 1
+            out[rows] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return out
+
+
+# ----------------------------------------------------------------------------- ONNX export
+
+
+def onnx_model_path(model_dir: Path | None = None) -> Path:
+    """The cached int8 ONNX encoder of the default model; exported on first use (about a minute)."""
+    model_dir = model_dir or default_model_dir()
+    target = model_dir / _ONNX_DIR
+    if not (target / _ONNX_FILE).is_file():
+        if not _onnxruntime_available():
+            raise ModelError("缺少 onnxruntime / onnx 软件包：pip install onnxruntime onnx / "
+                             "onnxruntime and onnx are needed for the ONNX encoder: pip install onnxruntime onnx")
+        print(_EXPORT_NOTICE, file=sys.stderr, flush=True)
+        try:
+            _export_and_publish(model_dir, target)
+        except OSError as exc:
+            raise ModelError(f"无法在 {model_dir} 写入 ONNX 编码器：{exc} / "
+                             f"Cannot write the ONNX encoder into {model_dir}: {exc}") from exc
+    return target / _ONNX_FILE
+
+
+def _export_and_publish(model_dir: Path, target: Path) -> None:
+    _remove_stale_temps(model_dir)
+    work = Path(tempfile.mkdtemp(prefix=_ONNX_TMP_PREFIX, dir=model_dir))
+    try:
+        _export_int8(model_dir, work)
+        try:
+            os.rename(work, target)  # atomic: the folder appears complete or not at all
+        except OSError:
+            if not (target / _ONNX_FILE).is_file():
+                raise
+            # Another process finished the same export first.
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _export_int8(model_dir: Path, work: Path) -> None:
+    """float32 ONNX (eager attention, mean pooling and normalisation inside) → fused → int8 per channel."""
+    import warnings
+
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    model = load_model(str(model_dir))
+    transformer = model[0].auto_model.eval()
+    # Eager attention exports as plain MatMul/Softmax, which onnxruntime fuses into one Attention op
+    # (the SDPA export is not recognised by the fuser and runs ~15 % slower).
+    transformer.set_attn_implementation("eager")
+    config = transformer.config
+    raw, fused = work / "float32.onnx", work / "fused.onnx"
+    example = torch.ones((2, 8), dtype=torch.long)
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            _MeanPooled(transformer), (example, example), str(raw),
+            input_names=["input_ids", "attention_mask"], output_names=["embedding"],
+            dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+                          "embedding": {0: "batch"}},
+            opset_version=17, dynamo=False)
+        optimised = optimize_model(str(raw), model_type="bert", num_heads=config.num_attention_heads,
+                                   hidden_size=config.hidden_size, opt_level=1)
+        optimised.save_model_to_file(str(fused))
+        raw.unlink()
+        # Per-channel scales keep cosine to float32 >= 0.99 (per-tensor: ~0.98) at the same speed.
+        quantize_dynamic(str(fused), str(work / _ONNX_FILE), weight_type=QuantType.QInt8, per_channel=True,
+                         extra_options={"DefaultTensorType": 1})  # 1 = FLOAT, for outputs of fused ops
+    fused.unlink()
+    (work / "recipe.json").write_text(json.dumps({"recipe": ONNX_RECIPE}) + "\n", encoding="utf-8")
+
+
+def _mean_pooled_class():
+    import torch
+
+    class MeanPooled(torch.nn.Module):
+        """The transformer plus e5's pooling (mean over real tokens) and L2 normalisation."""
+
+        def __init__(self, transformer) -> None:
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.transformer(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, dim=-1)
+
+    return MeanPooled
+
+
+def _MeanPooled(transformer):  # noqa: N802 - reads like the class it builds
+    return _mean_pooled_class()(transformer)
+
+
+def _remove_stale_temps(root: Path) -> None:
+    cutoff = time.time() - _STALE_TMP_SECONDS
+    for leftover in root.glob(f"{_ONNX_TMP_PREFIX}*"):
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def _onnxruntime_available() -> bool:
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in ("onnxruntime", "onnx"))
+
+
+def _max_tokens(model_dir: Path) -> int:
+    config = model_dir / "sentence_bert_config.json"
+    if config.is_file():
+        return int(json.loads(config.read_text(encoding="utf-8")).get("max_seq_length") or MAX_TOKENS)
+    return MAX_TOKENS
 
 
 def _dimension(model) -> int:

@@ -236,7 +236,7 @@ class IndexReader:
             raise StoreError(f"索引格式版本不符，请重建：{index_dir} / Index format changed; rebuild it")
         self.db = sqlite3.connect(read_only_uri(generation / DB), uri=True, check_same_thread=False)
         self.vectors = faiss.read_index(str(generation / VECTORS))
-        self.keywords = bm25s.BM25.load(str(generation / KEYWORDS), show_progress=False, verbosity=0)
+        self.keywords = bm25s.BM25.load(str(generation / KEYWORDS), mmap=True, show_progress=False, verbosity=0)
         self.keyword_ids = np.load(generation / KEYWORD_IDS)
         self.reports = self._load_reports()
         self.chunk_report = self._load_chunk_reports()

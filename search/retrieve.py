@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import faiss
 import numpy as np
 
-from index.embed import Embedder
+from index.embed import Embedder, stored_backend
 from index.keywords import KeywordTokenizer
 from index.keywords import bigrams
 from index.store import IndexReader, StoredChunk, StoreError
+from index.vectors import reconstruct_many, search_vectors
 from search.answer import Answer, SentenceEvidence, best_sentence, make_answer, section_tense
 from search.query import Query, content_text, parse_query
 from search.scope import (Places, mentioned_places, names_year, place_score, report_places, unknown_places,
@@ -113,11 +113,16 @@ class Searcher:
             raise ModelMismatch(
                 f"索引由模型 {stored['name']} 建立，不能用 {wanted} 查询 / "
                 f"Index was built with {stored['name']}, not {wanted}")
-        self.embedder = embedder or Embedder(wanted)
+        backend = stored_backend(stored)
+        self.embedder = embedder or Embedder(wanted, backend=backend)
         if self.embedder.info.name != stored["name"]:
             raise ModelMismatch(
                 f"索引由模型 {stored['name']} 建立，传入的模型是 {self.embedder.info.name} / "
                 f"Index was built with {stored['name']}, not {self.embedder.info.name}")
+        if self.embedder.info.backend != backend:
+            raise ModelMismatch(
+                f"索引向量由 {backend} 编码器生成，查询编码器是 {self.embedder.info.backend} / "
+                f"Index vectors were made by the {backend} encoder, not {self.embedder.info.backend}")
         if self.embedder.info.dim != stored["dim"]:
             raise ModelMismatch(f"模型维度不符：{self.embedder.info.dim} ≠ {stored['dim']} / Model dimension mismatch")
         self.tokenizer = KeywordTokenizer()
@@ -266,24 +271,16 @@ def _allowed_chunks(index: IndexReader, allowed: set[int]) -> np.ndarray:
 
 
 def _dense(index: IndexReader, vector: np.ndarray, allowed: set[int] | None) -> list[tuple[int, float]]:
-    n = index.vectors.ntotal
-    if n == 0:
+    ids = None if allowed is None else _allowed_chunks(index, allowed)
+    if ids is not None and ids.size == 0:
         return []
-    params = None
-    if allowed is not None:
-        ids = _allowed_chunks(index, allowed)
-        if ids.size == 0:
-            return []
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
-    scores, found = index.vectors.search(vector.reshape(1, -1), min(CANDIDATES, n), params=params)
-    return [(int(i), float(s)) for i, s in zip(found[0], scores[0]) if i >= 0]
+    return search_vectors(index.vectors, vector, CANDIDATES, ids)
 
 
 def _cosines(index: IndexReader, vector: np.ndarray, ids: list[int]) -> list[float]:
     if not ids:
         return []
-    vectors = np.vstack([index.vectors.reconstruct(int(i)) for i in ids])
-    return [float(x) for x in vectors @ vector]
+    return [float(x) for x in reconstruct_many(index.vectors, ids) @ vector]
 
 
 def _keyword(index: IndexReader, tokens: list[str], allowed: set[int] | None) -> list[tuple[int, float]]:

@@ -17,15 +17,15 @@ from search.retrieve import Searcher
 QUESTIONS = Path(__file__).resolve().parent / "eval" / "questions.jsonl"
 
 
-def _cached_index_dir() -> Path:
+def _cached_index_dir(backend: str) -> Path:
     root = os.environ.get("POLICY_SEARCH_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "policy-search")
-    return Path(root) / "test-indexes" / "shared-corpus"
+    return Path(root) / "test-indexes" / f"shared-corpus-{backend}"
 
 
 @pytest.fixture(scope="module")
 def shared_searcher(shared_corpus, embedder):
-    index_dir = _cached_index_dir()
+    index_dir = _cached_index_dir(embedder.info.backend)
     summary = build_index([shared_corpus], index_dir, embedder=embedder)
     assert summary.reports == 36
     searcher = Searcher(index_dir, embedder=embedder)

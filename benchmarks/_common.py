@@ -1,0 +1,66 @@
+"""Shared helpers for the hand-run benchmarks: machine description, timing summaries, markdown."""
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+CORPUS = PROJECT.parent / "shared" / "corpus"
+sys.path.insert(0, str(PROJECT))
+
+
+def machine() -> str:
+    import faiss
+    import numpy
+
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal"))
+        ram = f"{int(mem.split()[1]) / 2**20:.1f} GiB"
+    except (OSError, StopIteration):
+        ram = "?"
+    try:
+        import torch
+        torch_v = torch.__version__
+    except ImportError:
+        torch_v = "-"
+    try:
+        import onnxruntime
+        ort_v = onnxruntime.__version__
+    except ImportError:
+        ort_v = "-"
+    load = os.getloadavg()
+    return (f"machine: {len(os.sched_getaffinity(0))} cores ({cpu}), RAM {ram}, load avg {load[0]:.1f}/{load[1]:.1f}; "
+            f"python {platform.python_version()}, torch {torch_v}, onnxruntime {ort_v}, faiss {faiss.__version__}, "
+            f"numpy {numpy.__version__}")
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def table(header: list[str], rows: list[list[object]]) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def rss_mb() -> float:
+    import psutil
+    return psutil.Process().memory_info().rss / 2**20

@@ -1,0 +1,74 @@
+"""Recall@10 of the approximate vector index against exact search, and its search time (run by hand).
+
+    .venv/bin/python benchmarks/bench_recall.py --index /tmp/bench-synth-1000000 [--index /tmp/idx36 ...]
+
+Vectors: the stored float32 embeddings of an index (real for a real index; real-ish for the
+synthetic ones).  Queries: the real embeddings of the evaluation questions (tests/eval), encoded
+with the index's own backend.  For each index it builds the exact kind and the approximate kind
+over the same vectors and reports recall@10 at several nprobe values (the built-in one marked).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+import numpy as np
+
+from _common import PROJECT, machine, median, pct, table
+
+from index.embed import Embedder, stored_backend
+from index.store import DB, live_generation, read_manifest
+import index.vectors as V
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--index", type=Path, action="append", required=True)
+    args = parser.parse_args()
+    questions = [json.loads(l)["question"] for l in
+                 (PROJECT / "tests/eval/questions.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
+    rows = []
+    embedders: dict[str, Embedder] = {}
+    for index_dir in args.index:
+        gen = live_generation(index_dir)
+        backend = stored_backend(read_manifest(gen)["model"])
+        embedder = embedders.setdefault(backend, Embedder(backend=backend))
+        queries = np.vstack([embedder.query(q) for q in questions])
+        db = sqlite3.connect(f"file:{gen / DB}?mode=ro", uri=True)
+        ids, blobs = zip(*db.execute("SELECT id, embedding FROM chunks ORDER BY id"))
+        vectors = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1)
+        ids = np.asarray(ids, dtype=np.int64)
+        exact, _ = V.build_vector_index(ids, vectors, vectors.shape[1], kind=V.KIND_FLAT)
+        t = time.perf_counter()
+        approx, name = V.build_vector_index(ids, vectors, vectors.shape[1], kind=V.KIND_IVF)
+        build_s = time.perf_counter() - t
+        truth = [{i for i, _ in V.search_vectors(exact, q, 10)} for q in queries]
+        exact_ms = []
+        for q in queries:
+            t = time.perf_counter(); V.search_vectors(exact, q, 100); exact_ms.append(1000 * (time.perf_counter() - t))
+        built_in = approx.nprobe
+        for nprobe in sorted({max(1, built_in // 4), max(1, built_in // 2), built_in, built_in * 2, built_in * 4}):
+            approx.nprobe = min(nprobe, approx.nlist)
+            hits, ms = 0, []
+            for q, want in zip(queries, truth):
+                t = time.perf_counter()
+                got = V.search_vectors(approx, q, 100)
+                ms.append(1000 * (time.perf_counter() - t))
+                hits += len(want & {i for i, _ in got[:10]})
+            rows.append([index_dir.name, f"{len(ids):,}", name, f"{approx.nprobe}{' (built-in)' if nprobe == built_in else ''}",
+                         f"{hits / (10 * len(queries)):.4f}", f"{median(ms):.2f} / {pct(ms, 95):.2f}",
+                         f"{median(exact_ms):.2f} / {pct(exact_ms, 95):.2f}", f"{build_s:.0f}"])
+            print(rows[-1], flush=True)
+        del exact, approx, vectors, blobs
+    print()
+    print(machine())
+    print()
+    print(table(["index", "vectors", "approximate kind", "nprobe", "recall@10 vs exact", "approx ms p50 / p95 (k=100, 1 thread)",
+                 "exact ms p50 / p95", "IVF build s"], rows))
+
+
+if __name__ == "__main__":
+    main()

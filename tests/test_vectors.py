@@ -1,0 +1,161 @@
+"""Every vector-index kind: ids round-trip, filters, reconstruct, save/load, recall against exact search.
+
+"Real-ish" vectors: sentence-like clusters (a few hundred centres, each with close neighbours),
+which is how chunk embeddings of many similar reports look; plus the real embeddings of an
+existing index when one is available (POLICY_SEARCH_REAL_INDEX, e.g. /tmp/idx36).
+No timing assertions: speed is measured by benchmarks/, not by tests.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+
+from index.vectors import (FLAT_LIMIT, KIND_FLAT, KIND_IVF, build_vector_index, choose_kind, ivf_lists,
+                           reconstruct_many, search_parameters, search_vectors)
+
+DIM = 384
+KINDS = [KIND_FLAT, KIND_IVF]
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _clustered(n: int, rng: np.random.Generator, centres: int = 300, spread: float = 0.02) -> np.ndarray:
+    middle = _unit(rng.normal(size=(centres, DIM)))
+    return _unit(middle[rng.integers(0, centres, n)] + rng.normal(0, spread, (n, DIM)))
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(7)
+    vectors = _clustered(6000, rng)
+    ids = rng.choice(10**9, size=len(vectors), replace=False).astype(np.int64)  # sparse, unordered, like rowids after deletes
+    queries = _unit(vectors[rng.integers(0, len(vectors), 100)] + rng.normal(0, 0.02, (100, DIM)))
+    return ids, vectors, queries
+
+
+def _real_vectors() -> np.ndarray | None:
+    root = Path(os.environ.get("POLICY_SEARCH_REAL_INDEX", "/tmp/idx36"))
+    dbs = sorted(root.glob("gen-*/chunks.sqlite"))
+    if not dbs:
+        return None
+    db = sqlite3.connect(f"file:{dbs[-1]}?mode=ro", uri=True)
+    try:
+        blobs = [b for (b,) in db.execute("SELECT embedding FROM chunks ORDER BY id")]
+    finally:
+        db.close()
+    return np.vstack([np.frombuffer(b, dtype=np.float32) for b in blobs]) if blobs else None
+
+
+def _recall(index, exact, queries, k=10) -> float:
+    hits = 0
+    for q in queries:
+        want = {i for i, _ in search_vectors(exact, q, k)}
+        got = {i for i, _ in search_vectors(index, q, k)}
+        hits += len(want & got)
+    return hits / (k * len(queries))
+
+
+def test_kind_is_chosen_by_size():
+    assert choose_kind(10) == KIND_FLAT
+    assert choose_kind(FLAT_LIMIT) == KIND_FLAT
+    assert choose_kind(FLAT_LIMIT + 1) == KIND_IVF
+    assert ivf_lists(1_000_000) == 4096
+    assert ivf_lists(100) >= 1
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_ids_round_trip_and_reconstruct(kind, data, tmp_path):
+    ids, vectors, _ = data
+    index, name = build_vector_index(ids, vectors, DIM, kind=kind)
+    assert index.ntotal == len(ids)
+    assert name.startswith(kind.split(",")[0])
+    path = tmp_path / "v.faiss"
+    faiss.write_index(index, str(path))
+    loaded = faiss.read_index(str(path))
+    for reader in (index, loaded):
+        # Each stored vector finds itself first, under its own id.
+        for row in (0, 17, len(ids) - 1):
+            top = search_vectors(reader, vectors[row], 3)
+            assert top[0][0] == ids[row]
+            assert top[0][1] == pytest.approx(1.0, abs=0.02)
+        again = reconstruct_many(reader, ids[:50])
+        assert np.allclose(again, vectors[:50], atol=0.002)  # exact for Flat, half precision for IVF
+    assert search_parameters(loaded).__class__ is search_parameters(index).__class__
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_filter_keeps_only_allowed_ids(kind, data):
+    ids, vectors, queries = data
+    index, _ = build_vector_index(ids, vectors, DIM, kind=kind)
+    rng = np.random.default_rng(3)
+    for size in (5, 300, 4000):  # small filters are scored exactly, big ones go through the IDSelector
+        allowed = rng.choice(ids, size=size, replace=False)
+        allowed_set = set(allowed.tolist())
+        for q in queries[:10]:
+            got = search_vectors(index, q, 20, allowed_ids=allowed)
+            assert got and all(i in allowed_set for i, _ in got)
+            assert len(got) == min(20, size)
+    assert search_vectors(index, queries[0], 10, allowed_ids=np.empty(0, dtype=np.int64)) == []
+
+
+def test_filtered_selector_path_matches_exact(data, monkeypatch):
+    """The IDSelector path of an approximate index (not only the exact fallback) finds the right ids."""
+    import index.vectors as vectors_module
+
+    ids, vectors, queries = data
+    monkeypatch.setattr(vectors_module, "SMALL_FILTER", 0)
+    index, _ = build_vector_index(ids, vectors, DIM, kind=KIND_IVF)
+    exact, _ = build_vector_index(ids, vectors, DIM, kind=KIND_FLAT)
+    allowed = ids[::3]
+    hits = total = 0
+    for q in queries[:30]:
+        want = {i for i, _ in search_vectors(exact, q, 10, allowed_ids=allowed)}
+        got = search_vectors(index, q, 10, allowed_ids=allowed)
+        assert all(i in set(allowed.tolist()) for i, _ in got)
+        hits += len(want & {i for i, _ in got})
+        total += len(want)
+    assert hits / total >= 0.95
+
+
+def test_removing_vectors_by_rebuilding(data):
+    """Reports are removed by rebuilding from the chunk table: the other ids keep their vectors."""
+    ids, vectors, _ = data
+    keep = np.arange(len(ids)) % 4 != 0
+    for kind in KINDS:
+        index, _ = build_vector_index(ids[keep], vectors[keep], DIM, kind=kind)
+        gone = set(ids[~keep].tolist())
+        for row in np.flatnonzero(~keep)[:20]:
+            assert all(i not in gone for i, _ in search_vectors(index, vectors[row], 10))
+
+
+def test_approximate_recall_on_clustered_vectors(data):
+    ids, vectors, queries = data
+    exact, _ = build_vector_index(ids, vectors, DIM, kind=KIND_FLAT)
+    index, _ = build_vector_index(ids, vectors, DIM, kind=KIND_IVF)
+    assert _recall(index, exact, queries) >= 0.98
+
+
+def test_approximate_recall_on_real_embeddings():
+    real = _real_vectors()
+    if real is None:
+        pytest.skip("no built index with real embeddings (set POLICY_SEARCH_REAL_INDEX)")
+    rng = np.random.default_rng(11)
+    ids = np.arange(1, len(real) + 1, dtype=np.int64)
+    # Queries near real passages (a question lies close to, not on, its passage).
+    queries = _unit(real[rng.integers(0, len(real), 200)] + rng.normal(0, 0.02, (200, real.shape[1])))
+    exact, _ = build_vector_index(ids, real, real.shape[1], kind=KIND_FLAT)
+    index, _ = build_vector_index(ids, real, real.shape[1], kind=KIND_IVF)
+    assert _recall(index, exact, queries) >= 0.98
+
+
+def test_empty_index():
+    for kind in (KIND_FLAT,):
+        index, _ = build_vector_index(np.empty(0, dtype=np.int64), np.empty((0, DIM), dtype=np.float32), DIM, kind=kind)
+        assert search_vectors(index, np.ones(DIM, dtype=np.float32), 10) == []
