@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -31,6 +32,9 @@ import faiss
 import numpy as np
 
 from index.vectors import build_vector_index
+
+# bm25s logs each build step at DEBUG; a library we use (the ONNX export) can leave the root logger there.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
