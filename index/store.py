@@ -31,6 +31,7 @@ import bm25s
 import faiss
 import numpy as np
 
+from index.keywords import build_keyword_index
 from index.vectors import build_vector_index
 
 # bm25s logs each build step at DEBUG; a library we use (the ONNX export) can leave the root logger there.
@@ -168,19 +169,17 @@ def read_only_uri(db_path: Path) -> str:
 
 def write_search_structures(scratch: Path, db: sqlite3.Connection, dim: int) -> dict[str, int]:
     """Vectors and keywords are derived from the chunk table, so they are rebuilt whole."""
-    ids, vectors, token_lists = [], [], []
-    for cid, blob, tokens in db.execute("SELECT id, embedding, tokens FROM chunks ORDER BY id"):
-        ids.append(cid)
-        vectors.append(np.frombuffer(blob, dtype=np.float32))
-        token_lists.append(tokens.split(" ") if tokens else [])
-    matrix = np.vstack(vectors) if vectors else np.empty((0, dim), dtype=np.float32)
-    index, kind = build_vector_index(np.asarray(ids, dtype=np.int64), matrix, dim)
+    ids = np.fromiter((cid for (cid,) in db.execute("SELECT id FROM chunks ORDER BY id")), dtype=np.int64)
+    matrix = np.empty((len(ids), dim), dtype=np.float32)
+    for row, (blob,) in enumerate(db.execute("SELECT embedding FROM chunks ORDER BY id")):
+        matrix[row] = np.frombuffer(blob, dtype=np.float32)
+    index, kind = build_vector_index(ids, matrix, dim)
     faiss.write_index(index, str(scratch / VECTORS))
-    keywords = bm25s.BM25()
-    # bm25s cannot index nothing; a placeholder row keeps an empty index loadable (keyword_ids stays empty).
-    keywords.index(token_lists or [["\u2205"]], show_progress=False)
+    del matrix, index
+    # An empty table still gets a loadable keyword index (one placeholder row; keyword_ids stays empty).
+    keywords = build_keyword_index(tokens for (tokens,) in db.execute("SELECT tokens FROM chunks ORDER BY id"))
     keywords.save(str(scratch / KEYWORDS), show_progress=False)
-    np.save(scratch / KEYWORD_IDS, np.asarray(ids, dtype=np.int64))
+    np.save(scratch / KEYWORD_IDS, ids)
     reports = db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
     return {"reports": reports, "chunks": len(ids), "vector_index": kind}
 
