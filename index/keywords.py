@@ -66,36 +66,41 @@ def _keep(word: str) -> bool:
 def build_keyword_index(rows: Iterable[str], k1: float = 1.5, b: float = 0.75) -> "bm25s.BM25":
     """A bm25s index (its default "lucene" scoring) over space-separated token rows.
 
-    Computed with numpy one row at a time, because bm25s.index wants every row as a Python list
-    of strings at once: at a million passages that alone went past 20 GB.
+    Computed with numpy one row at a time in 32-bit arrays, because bm25s.index wants every row
+    as a Python list of strings at once: at a million passages that alone went past 20 GB.
     """
     import bm25s
     import numpy as np
 
     vocab: dict[str, int] = {}
+    row_terms: list[np.ndarray] = []
+    row_tfs: list[np.ndarray] = []
     lengths: list[int] = []
-    terms: list[np.ndarray] = []
     for row in rows:
-        ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in row.split(" ") if t), dtype=np.int64)
-        terms.append(ids)
+        ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in row.split(" ") if t), dtype=np.int32)
+        terms, tfs = np.unique(ids, return_counts=True)
+        row_terms.append(terms)
+        row_tfs.append(tfs.astype(np.float32))
         lengths.append(len(ids))
     n_docs, n_vocab = len(lengths), len(vocab)
     model = bm25s.BM25(k1=k1, b=b)
     model.index([["\u2205"]], show_progress=False)  # sets every attribute a loaded index needs
     if n_docs == 0 or n_vocab == 0:
         return model  # nothing to search; the placeholder row keeps the index loadable
-    doc_len = np.asarray(lengths, dtype=np.float64)
-    keys = np.concatenate(terms) + np.repeat(np.arange(n_docs, dtype=np.int64), doc_len.astype(np.int64)) * n_vocab
-    del terms
-    pairs, tf = np.unique(keys, return_counts=True)  # sorted by (doc, term)
-    del keys
-    doc, term = pairs // n_vocab, pairs % n_vocab
+    doc = np.repeat(np.arange(n_docs, dtype=np.int32), [len(t) for t in row_terms])
+    term = np.concatenate(row_terms)
+    del row_terms
+    tf = np.concatenate(row_tfs)
+    del row_tfs
     df = np.bincount(term, minlength=n_vocab)
-    idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5))
-    norm = k1 * (1 - b + b * doc_len[doc] / doc_len.mean())
-    data = (idf[term] * tf / (tf + norm)).astype(np.float32)
+    idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+    doc_len = np.asarray(lengths, dtype=np.float32)
+    norm = np.float32(k1) * (np.float32(1 - b) + np.float32(b) * doc_len[doc] / np.float32(doc_len.mean()))
+    data = idf[term] * tf / (tf + norm)
+    del tf, norm
     order = np.argsort(term, kind="stable")  # column (term) major, documents ascending within a term
-    model.scores = {"data": data[order], "indices": doc[order].astype(np.int32),
+    del term
+    model.scores = {"data": data[order], "indices": doc[order],
                     "indptr": np.concatenate([[0], np.cumsum(df)]).astype(np.int64), "num_docs": n_docs}
     model.vocab_dict = vocab
     return model
