@@ -20,7 +20,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from index.model import DEFAULT_MODEL, ModelError, default_model_dir, load_model, model_prompts
+from index.model import DEFAULT_MODEL, ModelError, default_model_dir, load_model, model_prompts, remove_stale_temps
 
 BACKEND_TORCH = "torch"
 BACKEND_ONNX_INT8 = "onnx-int8"
@@ -49,7 +48,6 @@ ONNX_RECIPE = "int8-pc-v1"
 _ONNX_DIR = f"onnx-{ONNX_RECIPE}"
 _ONNX_FILE = "model.onnx"
 _ONNX_TMP_PREFIX = ".onnx-export-"
-_STALE_TMP_SECONDS = 3600
 _EXPORT_NOTICE = (
     "首次使用：正在导出并量化 ONNX 编码器（约需一分钟，仅此一次）… / "
     "First run: exporting and quantising the ONNX encoder (about a minute, once)…"
@@ -234,7 +232,7 @@ def onnx_model_path(model_dir: Path | None = None) -> Path:
 
 
 def _export_and_publish(model_dir: Path, target: Path) -> None:
-    _remove_stale_temps(model_dir)
+    remove_stale_temps(model_dir, _ONNX_TMP_PREFIX)
     work = Path(tempfile.mkdtemp(prefix=_ONNX_TMP_PREFIX, dir=model_dir))
     try:
         _export_int8(model_dir, work)
@@ -304,16 +302,6 @@ def _mean_pooled_class():
 
 def _MeanPooled(transformer):  # noqa: N802 - reads like the class it builds
     return _mean_pooled_class()(transformer)
-
-
-def _remove_stale_temps(root: Path) -> None:
-    cutoff = time.time() - _STALE_TMP_SECONDS
-    for leftover in root.glob(f"{_ONNX_TMP_PREFIX}*"):
-        try:
-            if leftover.stat().st_mtime < cutoff:
-                shutil.rmtree(leftover, ignore_errors=True)
-        except OSError:
-            pass
 
 
 def _onnxruntime_available() -> bool:

@@ -12,8 +12,10 @@ import logging
 from collections.abc import Iterable
 import re
 
+import bm25s
 import jieba
 import jieba.posseg
+import numpy as np
 
 _NUMBER_WITH_UNIT = re.compile(
     r"\d+(?:\.\d+)?(?:%|‰|[万亿千百]?(?:元|美元|个|起|次|人|家|项|件|所|条|座|公里|千米|米|亩|公顷|吨|年|月|日|天|户|套|名|位|辆|批|场|期|倍|宗|台|张|册|篇|种|处|层|栋|间|份|只|头|株|届|轮|千瓦|兆瓦|平方米|平方公里|立方米|标箱|万|亿))?"
@@ -63,15 +65,12 @@ def _keep(word: str) -> bool:
     return bool(word) and word not in STOPWORDS and bool(_HAS_WORD.search(word))
 
 
-def build_keyword_index(rows: Iterable[str], k1: float = 1.5, b: float = 0.75) -> "bm25s.BM25":
+def build_keyword_index(rows: Iterable[str], k1: float = 1.5, b: float = 0.75) -> bm25s.BM25:
     """A bm25s index (its default "lucene" scoring) over space-separated token rows.
 
     Computed with numpy one row at a time in 32-bit arrays, because bm25s.index wants every row
     as a Python list of strings at once: at a million passages that alone went past 20 GB.
     """
-    import bm25s
-    import numpy as np
-
     vocab: dict[str, int] = {}
     row_terms: list[np.ndarray] = []
     row_tfs: list[np.ndarray] = []

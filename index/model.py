@@ -152,7 +152,7 @@ def _restore(source: Path, target: Path) -> None:
 
 def _build_and_publish(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temps(target.parent)
+    remove_stale_temps(target.parent, _TMP_PREFIX)
     work = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=target.parent))
     try:
         e5 = _parse_e5(source.read_bytes())
@@ -169,10 +169,10 @@ def _build_and_publish(source: Path, target: Path) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _remove_stale_temps(root: Path) -> None:
-    # Leftovers of crashed restores; young ones may belong to a restore running right now.
+def remove_stale_temps(root: Path, prefix: str) -> None:
+    # Leftovers of crashed restores/exports; young ones may belong to one running right now.
     cutoff = time.time() - _STALE_TMP_SECONDS
-    for leftover in root.glob(f"{_TMP_PREFIX}*"):
+    for leftover in root.glob(f"{prefix}*"):
         try:
             if leftover.stat().st_mtime < cutoff:
                 shutil.rmtree(leftover, ignore_errors=True)
