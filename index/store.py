@@ -242,7 +242,7 @@ class IndexReader:
         self.keywords = bm25s.BM25.load(str(generation / KEYWORDS), mmap=True, show_progress=False, verbosity=0)
         self.keyword_ids = np.load(generation / KEYWORD_IDS)
         self.reports = self._load_reports()
-        self.chunk_report = self._load_chunk_reports()
+        self.chunk_report_ids = self._load_chunk_reports()
 
     def is_stale(self) -> bool:
         """True once a newer generation has been published (a reader should then reopen)."""
@@ -254,8 +254,10 @@ class IndexReader:
             "FROM reports r LEFT JOIN chunks c ON c.report_id = r.id GROUP BY r.id ORDER BY path")
         return {row[0]: StoredReport(row[0], row[1], row[2], tuple(json.loads(row[3])), *row[4:]) for row in rows}
 
-    def _load_chunk_reports(self) -> dict[int, int]:
-        return dict(self.db.execute("SELECT id, report_id FROM chunks"))
+    def _load_chunk_reports(self) -> np.ndarray:
+        """Each chunk's report id, in chunk id order: aligned with keyword_ids, so filters are array masks."""
+        rows = self.db.execute("SELECT report_id FROM chunks ORDER BY id")
+        return np.fromiter((rid for (rid,) in rows), dtype=np.int64)
 
     def chunks(self, ids: Sequence[int]) -> dict[int, StoredChunk]:
         if not ids:

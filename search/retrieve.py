@@ -266,8 +266,13 @@ def _allowed_reports(index: IndexReader, filters: Filters) -> set[int] | None:
     return {rid for rid, r in index.reports.items() if filters.allows(r)}
 
 
+def _allowed_mask(index: IndexReader, allowed: set[int]) -> np.ndarray:
+    """Over chunks in id order (the keyword index's row order): which belong to an allowed report."""
+    return np.isin(index.chunk_report_ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
+
+
 def _allowed_chunks(index: IndexReader, allowed: set[int]) -> np.ndarray:
-    return np.fromiter((cid for cid, rid in index.chunk_report.items() if rid in allowed), dtype=np.int64)
+    return index.keyword_ids[_allowed_mask(index, allowed)]
 
 
 def _dense(index: IndexReader, vector: np.ndarray, allowed: set[int] | None) -> list[tuple[int, float]]:
@@ -290,8 +295,7 @@ def _keyword(index: IndexReader, tokens: list[str], allowed: set[int] | None) ->
         return []
     scores = index.keywords.get_scores(known)
     if allowed is not None:
-        mask = np.fromiter((index.chunk_report[int(c)] in allowed for c in index.keyword_ids), dtype=bool)
-        scores = np.where(mask, scores, 0.0)
+        scores = np.where(_allowed_mask(index, allowed), scores, 0.0)
     top = np.argpartition(-scores, min(CANDIDATES, len(scores) - 1))[:CANDIDATES]
     return [(int(index.keyword_ids[i]), float(scores[i])) for i in top if scores[i] > 0]
 
