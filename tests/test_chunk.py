@@ -45,17 +45,18 @@ def corpus_ids() -> list[str]:
 
 
 def uncovered(report: Report, chunks: list[Chunk]) -> list[str]:
-    """Body lines (not the title, not blank, not a standalone heading) with non-space chars in no chunk."""
+    """Body lines with non-space chars in no chunk: not blank, not a standalone heading, and not the first
+    line when it is a title (a first line over 200 characters is body text to the chunker)."""
     covered = bytearray(len(report.text))
     for c in chunks:
         covered[c.start:c.end] = b"\x01" * (c.end - c.start)
     standalone = {h.start for h in find_headings(report) if h.standalone}
     missing, pos = [], 0
     lines = report.text.split("\n")
-    first = next(i for i, line in enumerate(lines) if line.strip())
+    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
     for i, line in enumerate(lines):
         start, pos = pos, pos + len(line) + 1
-        if i <= first or not line.strip() or start in standalone:
+        if (i == first and len(line.strip()) <= 200) or not line.strip() or start in standalone:
             continue
         if any(not ch.isspace() and not covered[start + j] for j, ch in enumerate(line)):
             missing.append(line)

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.build import build_index
-from index.chunk import chunk_report, find_headings
+from index.chunk import chunk_report
+from test_chunk import uncovered
 from index.read import MAX_TEXT_BYTES, ReadError, Report, read_report
 from search.retrieve import Searcher
 
@@ -69,31 +70,13 @@ def bomb() -> bytes:
     return zip_bomb_docx(2)  # ~8 MB on disk, 2 GB inflated; made once (deflating 2 GB takes a few seconds)
 
 
-def coverage_gaps(report: Report, chunks) -> list[str]:
-    """Body lines (not the first line when it is a title, not blank, not a standalone heading) in no chunk."""
-    covered = bytearray(len(report.text))
-    for c in chunks:
-        covered[c.start:c.end] = b"\x01" * (c.end - c.start)
-    standalone = {h.start for h in find_headings(report) if h.standalone}
-    gaps, pos = [], 0
-    lines = report.text.split("\n")
-    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
-    for i, line in enumerate(lines):
-        start, pos = pos, pos + len(line) + 1
-        if (i == first and len(line.strip()) <= 200) or not line.strip() or start in standalone:
-            continue
-        if any(not ch.isspace() and not covered[start + k] for k, ch in enumerate(line)):
-            gaps.append(line[:60])
-    return gaps
-
-
 def check_chunks(report: Report, target: int = 350) -> list:
     chunks = chunk_report(report, target_chars=target)
     for c in chunks:
         assert c.text == report.text[c.start:c.end] and c.text.strip()
         assert len(c.text) <= target
         assert c.section_start <= c.start < c.end <= c.section_end <= len(report.text)
-    assert coverage_gaps(report, chunks) == []
+    assert uncovered(report, chunks) == []
     return chunks
 
 
