@@ -61,6 +61,13 @@ def table(header: list[str], rows: list[list[object]]) -> str:
     return "\n".join(out)
 
 
-def rss_mb() -> float:
-    import psutil
-    return psutil.Process().memory_info().rss / 2**20
+def resident_mb() -> dict[str, float]:
+    """This process's resident memory, split into anonymous and file-backed (mapped files) on Linux."""
+    try:
+        fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+        kb = {key: int(fields[key].split()[0]) for key in ("VmRSS", "RssAnon", "RssFile")}
+        return {"rss": kb["VmRSS"] / 1024, "anon": kb["RssAnon"] / 1024, "file": kb["RssFile"] / 1024}
+    except (OSError, KeyError, ValueError):
+        import psutil
+        rss = psutil.Process().memory_info().rss / 2**20
+        return {"rss": rss, "anon": float("nan"), "file": float("nan")}

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from _common import PROJECT, machine, pct, rss_mb, table
+from _common import PROJECT, machine, pct, resident_mb, table
 
 QUESTIONS = PROJECT / "tests" / "eval" / "questions.jsonl"
 
@@ -36,7 +36,7 @@ def measure(index_dir: Path, repeats: int) -> dict:
     imported = time.perf_counter()
     searcher = r.Searcher(index_dir)
     loaded = time.perf_counter()
-    rss_loaded = rss_mb()
+    rss_loaded = resident_mb()
     questions = [json.loads(l)["question"] for l in QUESTIONS.read_text(encoding="utf-8").splitlines() if l.strip()]
     stages = {k: [] for k in ("embed", "vector_1t", "vector_2t", "keyword", "fusion_rerank", "answer", "end_to_end")}
     view = searcher.view
@@ -83,7 +83,8 @@ def measure(index_dir: Path, repeats: int) -> dict:
     return {
         "n": index.vectors.ntotal, "kind": index.manifest.get("vector_index"),
         "import_s": imported - started, "searcher_s": loaded - imported,
-        "rss_loaded_mb": rss_loaded, "rss_after_mb": rss_mb(),
+        "rss_loaded": rss_loaded, "rss_after": resident_mb(),
+        "keyword_files_mb": sum(f.stat().st_size for f in (index.generation / "keywords").iterdir()) / 2**20,
         "stages": {k: {"p50": 1000 * pct(v, 50), "p95": 1000 * pct(v, 95)} for k, v in stages.items()},
     }
 
@@ -120,8 +121,10 @@ def main() -> None:
         rows.append([f"{size:,}", res["kind"], fmt("embed"), fmt("vector_1t"), fmt("vector_2t"), fmt("keyword"),
                      fmt("fusion_rerank"), fmt("answer"), fmt("end_to_end")])
         cold = sorted(cold_start(index_dir) for _ in range(3))[1]
-        mem_rows.append([f"{size:,}", f"{res['rss_loaded_mb']:.0f}", f"{res['rss_after_mb']:.0f}",
-                         f"{res['searcher_s']:.2f}", f"{cold:.2f}"])
+        after = res["rss_after"]
+        mem_rows.append([f"{size:,}", f"{res['rss_loaded']['rss']:.0f}",
+                         f"{after['rss']:.0f} ({after['anon']:.0f} + {after['file']:.0f})",
+                         f"{res['keyword_files_mb']:.0f}", f"{res['searcher_s']:.2f}", f"{cold:.2f}"])
         print(f"size {size}: {rows[-1]} {mem_rows[-1]}", flush=True)
     print()
     print(machine())
@@ -131,7 +134,8 @@ def main() -> None:
     print(table(["passages", "vector index", "query embedding", "vector 1 thread", "vector 2 threads", "keyword",
                  "fusion+rerank", "answer", "end to end (1 thread)"], rows))
     print()
-    print(table(["passages", "RSS after load MB", "RSS after queries MB", "Searcher() s (warm imports)",
+    print(table(["passages", "RSS after load MB", "RSS after queries MB (anonymous + mapped files)",
+                 "keyword files MB (read per query, cached by the OS)", "Searcher() s (warm imports)",
                  "cold start s (new process, median of 3)"], mem_rows))
 
 

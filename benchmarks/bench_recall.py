@@ -1,9 +1,12 @@
 """Recall@10 of the approximate vector index against exact search, and its search time (run by hand).
 
     .venv/bin/python benchmarks/bench_recall.py --index /tmp/bench-synth-1000000 [--index /tmp/idx36 ...]
+    .venv/bin/python benchmarks/bench_recall.py --windows 60000
 
 Vectors: the stored float32 embeddings of an index (real for a real index; real-ish for the
-synthetic ones).  Queries: the real embeddings of the evaluation questions (tests/eval), encoded
+synthetic ones), or with --windows, N real passages embedded by the model: runs of 2-10
+consecutive sentences of the shared reports (real text, so real embeddings past the 50k
+where the approximate index takes over; embeddings cached in /tmp/real-windows-N.npy).  Queries: the real embeddings of the evaluation questions (tests/eval), encoded
 with the index's own backend.  For each index it builds the exact kind and the approximate kind
 over the same vectors and reports recall@10 at several nprobe values (the built-in one marked).
 """
@@ -11,36 +14,44 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sqlite3
 import time
 from pathlib import Path
 
 import numpy as np
 
-from _common import PROJECT, machine, median, pct, table
+from _common import CORPUS, PROJECT, machine, median, pct, table
 
-from index.embed import Embedder, stored_backend
+from index.embed import Embedder, default_backend, stored_backend
+from index.read import read_report
 from index.store import DB, live_generation, read_manifest
 import index.vectors as V
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--index", type=Path, action="append", required=True)
+    parser.add_argument("--index", type=Path, action="append", default=[])
+    parser.add_argument("--windows", type=int, help="N real sentence-window passages of the shared reports")
     args = parser.parse_args()
     questions = [json.loads(l)["question"] for l in
                  (PROJECT / "tests/eval/questions.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
     rows = []
     embedders: dict[str, Embedder] = {}
+    sets = []
     for index_dir in args.index:
         gen = live_generation(index_dir)
         backend = stored_backend(read_manifest(gen)["model"])
-        embedder = embedders.setdefault(backend, Embedder(backend=backend))
-        queries = np.vstack([embedder.query(q) for q in questions])
         db = sqlite3.connect(f"file:{gen / DB}?mode=ro", uri=True)
         ids, blobs = zip(*db.execute("SELECT id, embedding FROM chunks ORDER BY id"))
-        vectors = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1)
-        ids = np.asarray(ids, dtype=np.int64)
+        sets.append((index_dir.name, backend, np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1)))
+    if args.windows:
+        embedder = embedders.setdefault(default_backend(), Embedder())
+        sets.append((f"{args.windows:,} real windows", default_backend(), window_vectors(args.windows, embedder)))
+    for name_of_set, backend, vectors in sets:
+        embedder = embedders.setdefault(backend, Embedder(backend=backend))
+        queries = np.vstack([embedder.query(q) for q in questions])
+        ids = np.arange(len(vectors), dtype=np.int64)
         exact, _ = V.build_vector_index(ids, vectors, vectors.shape[1], kind=V.KIND_FLAT)
         t = time.perf_counter()
         approx, name = V.build_vector_index(ids, vectors, vectors.shape[1], kind=V.KIND_IVF)
@@ -58,16 +69,40 @@ def main() -> None:
                 got = V.search_vectors(approx, q, 100)
                 ms.append(1000 * (time.perf_counter() - t))
                 hits += len(want & {i for i, _ in got[:10]})
-            rows.append([index_dir.name, f"{len(ids):,}", name, f"{approx.nprobe}{' (built-in)' if nprobe == built_in else ''}",
+            rows.append([name_of_set, f"{len(ids):,}", name, f"{approx.nprobe}{' (built-in)' if nprobe == built_in else ''}",
                          f"{hits / (10 * len(queries)):.4f}", f"{median(ms):.2f} / {pct(ms, 95):.2f}",
                          f"{median(exact_ms):.2f} / {pct(exact_ms, 95):.2f}", f"{build_s:.0f}"])
             print(rows[-1], flush=True)
-        del exact, approx, vectors, blobs
+        del exact, approx
     print()
     print(machine())
     print()
     print(table(["index", "vectors", "approximate kind", "nprobe", "recall@10 vs exact", "approx ms p50 / p95 (k=100, 1 thread)",
                  "exact ms p50 / p95", "IVF build s"], rows))
+
+
+def window_vectors(n: int, embedder: Embedder, seed: int = 0) -> np.ndarray:
+    cache = Path(f"/tmp/real-windows-{n}.npy")
+    if cache.exists():
+        return np.load(cache)
+    texts = sentence_windows(n, seed)
+    started = time.perf_counter()
+    vectors = embedder.passages(texts)
+    print(f"embedded {len(texts):,} windows in {time.perf_counter() - started:.0f} s", flush=True)
+    np.save(cache, vectors)
+    return vectors
+
+
+def sentence_windows(n: int, seed: int) -> list[str]:
+    """n distinct runs of 2-10 consecutive sentences (about 60-450 characters) from the shared reports."""
+    rng = np.random.default_rng(seed)
+    sentences = [s for path in sorted(CORPUS.glob("*.txt"))
+                 for s in re.findall(r"[^。！？；\n]+[。！？；]?", read_report(path).text) if len(s.strip()) > 4]
+    windows: set[str] = set()
+    while len(windows) < n:
+        start = int(rng.integers(0, len(sentences) - 10))
+        windows.add("".join(sentences[start:start + int(rng.integers(2, 11))]))
+    return sorted(windows)
 
 
 if __name__ == "__main__":

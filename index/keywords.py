@@ -9,7 +9,11 @@ added too: jieba cuts a question and a passage differently often enough ("执法
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable
+import json
+import os
+from pathlib import Path
 import re
 
 import bm25s
@@ -103,3 +107,62 @@ def build_keyword_index(rows: Iterable[str], k1: float = 1.5, b: float = 0.75) -
                     "indptr": np.concatenate([[0], np.cumsum(df)]).astype(np.int64), "num_docs": n_docs}
     model.vocab_dict = vocab
     return model
+
+
+class KeywordIndex:
+    """A saved bm25s index, searched by reading only the posting lists a question needs.
+
+    The vocabulary and column pointers are loaded; the matrix itself (2 GB at a million passages)
+    stays on disk and each query reads its terms' postings with os.pread.  Memory-mapping it
+    instead made every page a query had touched count as the process's own memory, and with the
+    kernel mapping whole cached folios around each touched page, 157 questions left 1.7 GB
+    resident for 0.4 GB of postings actually read.  Reads go through the OS page cache, so
+    repeated terms cost a memory copy, not a disk seek.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+        self.num_docs: int = params["num_docs"]
+        self.vocab: dict[str, int] = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        self.indptr: np.ndarray = np.load(folder / "indptr.csc.index.npy")
+        self._data = _NpyColumn(folder / "data.csc.index.npy")
+        self._indices = _NpyColumn(folder / "indices.csc.index.npy")
+
+    def document_frequency(self, term: str) -> int:
+        tid = self.vocab.get(term)
+        return 0 if tid is None else int(self.indptr[tid + 1] - self.indptr[tid])
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 of every passage for the question's tokens; a repeated token counts again, as in bm25s."""
+        scores = np.zeros(self.num_docs, dtype=np.float32)
+        for term, count in Counter(t for t in tokens if t in self.vocab).items():
+            tid = self.vocab[term]
+            start, end = int(self.indptr[tid]), int(self.indptr[tid + 1])
+            # np.add.at measured 2x faster than scores[docs] += … and np.bincount here (numpy 2.4)
+            np.add.at(scores, self._indices.read(start, end), np.float32(count) * self._data.read(start, end))
+        return scores
+
+    def close(self) -> None:
+        self._data.close()
+        self._indices.close()
+
+
+class _NpyColumn:
+    """A one-dimensional .npy file read by element ranges, thread-safely (pread carries its own offset)."""
+
+    def __init__(self, path: Path) -> None:
+        with open(path, "rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) \
+                else np.lib.format.read_array_header_2_0
+            _, _, self.dtype = read_header(handle)
+            self.offset = handle.tell()
+        self.fd = os.open(path, os.O_RDONLY)
+
+    def read(self, start: int, end: int) -> np.ndarray:
+        size = self.dtype.itemsize
+        raw = os.pread(self.fd, (end - start) * size, self.offset + start * size)
+        return np.frombuffer(raw, dtype=self.dtype)
+
+    def close(self) -> None:
+        os.close(self.fd)

@@ -27,11 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-import bm25s
 import faiss
 import numpy as np
 
-from index.keywords import build_keyword_index
+from index.keywords import KeywordIndex, build_keyword_index
 from index.vectors import build_vector_index
 
 # bm25s logs each build step at DEBUG; a library we use (the ONNX export) can leave the root logger there.
@@ -225,7 +224,7 @@ def _drop_old_generations(index_dir: Path, keep: int) -> None:
 
 
 class IndexReader:
-    """A read-only view of one generation, loaded whole so queries touch no disk but SQLite rows."""
+    """A read-only view of one generation: vectors in memory; passages (SQLite) and keyword postings read per query."""
 
     def __init__(self, index_dir: Path) -> None:
         generation = live_generation(index_dir)
@@ -239,7 +238,7 @@ class IndexReader:
             raise StoreError(f"索引格式版本不符，请重建：{index_dir} / Index format changed; rebuild it")
         self.db = sqlite3.connect(read_only_uri(generation / DB), uri=True, check_same_thread=False)
         self.vectors = faiss.read_index(str(generation / VECTORS))
-        self.keywords = bm25s.BM25.load(str(generation / KEYWORDS), mmap=True, show_progress=False, verbosity=0)
+        self.keywords = KeywordIndex(generation / KEYWORDS)
         self.keyword_ids = np.load(generation / KEYWORD_IDS)
         self.reports = self._load_reports()
         self.chunk_report_ids = self._load_chunk_reports()
@@ -273,3 +272,4 @@ class IndexReader:
 
     def close(self) -> None:
         self.db.close()
+        self.keywords.close()

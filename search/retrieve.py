@@ -289,11 +289,9 @@ def _cosines(index: IndexReader, vector: np.ndarray, ids: list[int]) -> list[flo
 
 
 def _keyword(index: IndexReader, tokens: list[str], allowed: set[int] | None) -> list[tuple[int, float]]:
-    vocab = index.keywords.vocab_dict
-    known = [t for t in tokens if t in vocab]
-    if not known or not len(index.keyword_ids):
+    if not len(index.keyword_ids):
         return []
-    scores = index.keywords.get_scores(known)
+    scores = index.keywords.scores(tokens)
     if allowed is not None:
         scores = np.where(_allowed_mask(index, allowed), scores, 0.0)
     top = np.argpartition(-scores, min(CANDIDATES, len(scores) - 1))[:CANDIDATES]
@@ -302,13 +300,10 @@ def _keyword(index: IndexReader, tokens: list[str], allowed: set[int] | None) ->
 
 def _bigram_weights(index: IndexReader, text: str) -> dict[str, float]:
     """Each distinct bigram of the question, weighted by its rarity (IDF) in the keyword index."""
-    vocab = index.keywords.vocab_dict
-    indptr = index.keywords.scores["indptr"]
     n = max(1, len(index.keyword_ids))
     weights = {}
     for gram in set(bigrams(text)):
-        tid = vocab.get(gram)
-        df = int(indptr[tid + 1] - indptr[tid]) if tid is not None else 0
+        df = index.keywords.document_frequency(gram)
         weights[gram] = math.log(1 + (n - df + 0.5) / (df + 0.5))
     return weights
 

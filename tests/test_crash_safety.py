@@ -184,7 +184,7 @@ def check_consistent(index_dir: Path) -> None:
         reports = reader.db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
         assert manifest["chunks"] == len(chunk_ids) == reader.vectors.ntotal == len(reader.keyword_ids)
         assert manifest["reports"] == reports == len(reader.reports)
-        assert reader.keywords.scores["num_docs"] == max(1, len(chunk_ids))  # 1: bm25s' placeholder row
+        assert reader.keywords.num_docs == max(1, len(chunk_ids))  # 1: bm25s' placeholder row
         assert sorted(faiss.vector_to_array(reader.vectors.id_map).tolist()) == chunk_ids
         assert sorted(reader.keyword_ids.tolist()) == chunk_ids
         for text, start, end, full in reader.db.execute(

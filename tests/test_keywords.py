@@ -6,7 +6,7 @@ import numpy as np
 
 from conftest import SEED_REPORT
 from index.chunk import chunk_report
-from index.keywords import KeywordTokenizer, bigrams, build_keyword_index
+from index.keywords import KeywordIndex, KeywordTokenizer, bigrams, build_keyword_index
 from index.read import read_report
 
 
@@ -37,3 +37,22 @@ def test_an_empty_table_still_gives_a_loadable_index(tmp_path) -> None:
     build_keyword_index([]).save(str(tmp_path / "k"), show_progress=False)
     loaded = bm25s.BM25.load(str(tmp_path / "k"), show_progress=False)
     assert loaded.scores["num_docs"] == 1  # the placeholder row; no chunk id maps to it
+
+
+def test_the_on_disk_reader_scores_like_bm25s_and_reads_document_frequencies(tmp_path) -> None:
+    tokenizer = KeywordTokenizer()
+    rows = [" ".join(tokenizer.tokens(c.embed_text)) for c in chunk_report(read_report(SEED_REPORT))]
+    build_keyword_index(rows).save(str(tmp_path / "k"), show_progress=False)
+    reference = bm25s.BM25.load(str(tmp_path / "k"), show_progress=False)
+    reader = KeywordIndex(tmp_path / "k")
+    try:
+        assert reader.num_docs == len(rows)
+        question = tokenizer.tokens("2023年化解了多少起矛盾纠纷") + ["不在词表里的词"]
+        known = [t for t in question if t in reference.vocab_dict]
+        assert len(set(known)) < len(known)  # repeated tokens ("矛盾" as word and bigram) count twice
+        assert np.allclose(reader.scores(question), reference.get_scores(known), atol=1e-6)
+        assert reader.scores(["不在词表里的词"]).max() == 0
+        assert reader.document_frequency("矛盾") == sum("矛盾" in r.split(" ") for r in rows) > 0
+        assert reader.document_frequency("不在词表里的词") == 0
+    finally:
+        reader.close()
