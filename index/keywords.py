@@ -157,12 +157,14 @@ class _NpyColumn:
                 else np.lib.format.read_array_header_2_0
             _, _, self.dtype = read_header(handle)
             self.offset = handle.tell()
-        self.fd = os.open(path, os.O_RDONLY)
+        # A file object, not a bare descriptor: once closed, fileno() raises instead of letting a
+        # late query read whatever file reused the descriptor number.
+        self.file = open(path, "rb", buffering=0)
 
     def read(self, start: int, end: int) -> np.ndarray:
         size = self.dtype.itemsize
-        raw = os.pread(self.fd, (end - start) * size, self.offset + start * size)
+        raw = os.pread(self.file.fileno(), (end - start) * size, self.offset + start * size)
         return np.frombuffer(raw, dtype=self.dtype)
 
     def close(self) -> None:
-        os.close(self.fd)
+        self.file.close()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bm25s
 import numpy as np
+import pytest
 
 from conftest import SEED_REPORT
 from index.chunk import chunk_report
@@ -56,3 +57,5 @@ def test_the_on_disk_reader_scores_like_bm25s_and_reads_document_frequencies(tmp
         assert reader.document_frequency("不在词表里的词") == 0
     finally:
         reader.close()
+    with pytest.raises(ValueError):  # a closed reader fails loudly rather than reading a reused descriptor
+        reader.scores(question)
