@@ -26,7 +26,7 @@ class Report:
     path: str                 # file path as given / relative to the corpus root (the `doc` users see)
     text: str                 # normalised full text; every stored offset points into this string
     title: str
-    years: tuple[int, ...]    # years named in the title, e.g. (2023,)
+    years: tuple[int, ...]    # the title's years, else the outline's or the file name's, e.g. (2023,)
     body: str                 # issuing body, e.g. "鲁山县张店乡人民政府"; "" when unknown
     genre: str                # "法治政府建设报告" | "政府工作报告" | "其他"
     size: int                 # file size in bytes
@@ -35,7 +35,7 @@ class Report:
 
 
 # Bump when the text a file reads to changes: every report is then re-read and re-chunked.
-READER_VERSION = 2
+READER_VERSION = 3
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".docx", ".pdf", ".html", ".htm"})
 
 # Size limits: the largest real report (a State Council work report) is well under 1 MB of text, so these only
@@ -494,8 +494,29 @@ _DELEGATE_BODY_RE = re.compile(f"代表([\u4e00-\u9fff]{{1,20}}?{_BODY_SUFFIX})"
 _TITLE_MAX = 200
 
 
+_REVIEW_RE = re.compile(r"((?:19|20)\d{2})年(?:工作|政府工作)?回顾")
+_PLAN_RE = re.compile(r"((?:19|20)\d{2})年(?:的)?(?:工作安排|主要任务|工作任务|重点工作|工作建议|工作部署)")
+_HEAD_CHARS = 6000
+
+
 def _years(title: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(int(y) for y in _YEAR_RE.findall(title)))
+
+
+def _report_years(title: str, text: str, name: str) -> tuple[int, ...]:
+    """The title's years; failing that, the year the report's own outline implies, then the file name's.
+
+    A report titled only "政府工作报告" still says "一、2014年工作回顾" (so it is the 2015 report)
+    or "2015年工作安排"; without a year, questions about other years could not be told apart from it.
+    """
+    if years := _years(title):
+        return years
+    head = text[:_HEAD_CHARS]
+    if m := _REVIEW_RE.search(head):
+        return (int(m.group(1)) + 1,)
+    if m := _PLAN_RE.search(head):
+        return (int(m.group(1)),)
+    return _years(Path(name).stem)
 
 
 def _genre(title: str) -> str:
@@ -569,7 +590,7 @@ def read_report(path: Path, root: Path | None = None) -> Report:
         path=_display_path(path, root),
         text=text,
         title=title,
-        years=_years(title),
+        years=_report_years(title, text, name),
         body=_body(title, text),
         genre=_genre(title),
         size=len(data),

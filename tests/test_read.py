@@ -388,6 +388,17 @@ def test_title_metadata(tmp_path: Path, title: str, body: str, years: tuple[int,
     assert (report.title, report.body, report.years, report.genre) == (title, body, years, genre)
 
 
+@pytest.mark.parametrize("name, text, years", [
+    ("宝安区报告.txt", "深圳市宝安区政府工作报告\n一、2014年工作回顾\n2013年同期相比……\n二、2015年工作安排", (2015,)),
+    ("报告.txt", "某区政府工作报告\n今年的主要任务\n一、2019年重点工作\n", (2019,)),
+    ("gzbg_baoan_2015.txt", "深圳市宝安区政府工作报告\n各位代表：现在我代表区人民政府作报告。", (2015,)),
+    ("报告.txt", "深圳市宝安区政府工作报告\n各位代表：现在我代表区人民政府作报告。", ()),
+    ("gzbg_2015.txt", "南山区2014年政府工作报告\n一、2013年工作回顾", (2014,)),  # the title wins
+])
+def test_report_year_when_the_title_names_none(tmp_path: Path, name: str, text: str, years: tuple[int, ...]) -> None:
+    assert read_report(write(tmp_path, name, text)).years == years
+
+
 def test_body_from_text_when_title_has_none(tmp_path: Path) -> None:
     report = read_report(write(tmp_path, "r.txt", "工作总结\n现在，我代表深圳市福田区人民政府向大会报告。"))
     assert report.body == "深圳市福田区人民政府"
@@ -434,7 +445,7 @@ SHARED_EXPECTED = {
     "gzbg_guangdong_2014.txt": ("广东省人民政府", (2014,), "政府工作报告"),
     "gzbg_guowuyuan_1954.txt": ("国务院", (1954,), "政府工作报告"),
     "gzbg_guowuyuan_2020.txt": ("国务院", (2020,), "政府工作报告"),
-    "gzbg_shenzhen_baoan_2015.txt": ("深圳市宝安区人民政府", (), "政府工作报告"),
+    "gzbg_shenzhen_baoan_2015.txt": ("深圳市宝安区人民政府", (2015,), "政府工作报告"),  # from "一、2014年工作回顾"
     "gzbg_shenzhen_city_2013.txt": ("深圳市人民政府", (2013,), "政府工作报告"),
     "gzbg_shenzhen_dapeng_2014.txt": ("大鹏新区管委会", (2014,), "政府工作报告"),
     "gzbg_shenzhen_dapeng_2024.txt": ("大鹏新区管理委员会", (2024,), "政府工作报告"),
