@@ -12,6 +12,8 @@ _QUANTITY = re.compile(r"多少|几[个起次人家项件所条座名位户万�
                        r"提高了|达到|规模|总量|金额|数量|人数|面积|产值|收入|投资额|率[是为]?")
 _WORDING = re.compile(r"怎么写|如何写|怎样写|怎么表述|如何表述|怎样表述|写法|表述|提法|措辞|怎么说|如何说|范文|参考|"
                       r"别的(?:乡镇|地方|单位|区|县|市|部门)|其他(?:乡镇|地方|单位|区|县|市|部门)")
+# "2014年南山区报告中…", "大鹏新区2024年工作报告里…": the year names the report, not the fact.
+_REPORT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度?的?[\u4e00-\u9fff]{0,8}?(?:工作)?报告")
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _PLAN = re.compile(r"计划|打算|目标|安排|将要|准备|明年|今年|下一步|预期|力争|要求|部署|任务")
@@ -37,6 +39,7 @@ class Query:
     wants_wording: bool
     expanded: str = ""          # text plus the report wording of any synonyms it uses
     tense: int = 0              # +1 asks what was done, -1 asks what is planned, 0 cannot tell
+    report_years: tuple[int, ...] = ()  # those years that name the report ("2024年工作报告里")
 
 
 def parse_query(question: str) -> Query:
@@ -50,6 +53,7 @@ def parse_query(question: str) -> Query:
         text=text,
         quoted=tuple(q for q in quoted if not q.startswith(("http", "www"))),
         years=years,
+        report_years=tuple(y for y in dict.fromkeys(int(y) for y in _REPORT_YEAR.findall(text)) if y in years),
         wants_quantity=bool(_QUANTITY.search(text)),
         wants_wording=bool(_WORDING.search(text)),
         expanded=" ".join([text, *extra]),

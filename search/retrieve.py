@@ -15,8 +15,8 @@ from index.store import IndexReader, StoredChunk, StoreError
 from index.vectors import reconstruct_many, search_vectors
 from search.answer import Answer, SentenceEvidence, best_sentence, make_answer, section_tense
 from search.query import Query, content_text, parse_query
-from search.scope import (Places, mentioned_places, names_year, place_score, report_places, unknown_places,
-                          year_score, years_covered)
+from search.scope import (Places, mentioned_places, names_year, passage_years, place_score, report_places,
+                          unknown_places, year_score, years_covered)
 
 RECIPES = ("hybrid", "keyword", "vector")  # the plain recipes exist to measure the hybrid against
 CANDIDATES = 100          # taken from each ranking before fusion
@@ -29,6 +29,7 @@ SCOPE_WEIGHT = 0.2        # the report matches the places/years the question nam
 NUMBER_WEIGHT = 0.1       # quantity question and the best sentence has a number
 YEAR_WEIGHT = 0.05        # the best sentence names the question's year (or only other years)
 TENSE_WEIGHT = 0.05       # result vs plan: the passage's tense agrees with the question's
+REPORT_YEAR_CREDIT = 0.8  # a question year matching only the report's year, not the passage's headings
 MIN_COVERAGE = 0.1        # below this share of the question in its best sentence, the top hit is a guess
 MAX_PER_REPORT_WORDING = 2
 NEAR_DUPLICATE = 0.8      # share of character 4-grams above which two passages are one
@@ -209,9 +210,9 @@ def _rank(view: _View, candidates: dict[int, _Candidate], query: Query, places: 
         c.evidence = best_sentence(c.chunk.text, weights, query.years, query.wants_quantity,
                                    section_tense(c.chunk.section), query.quoted)
     if recipe == "hybrid":
-        scope = _scope_scores(view, query, places)
+        place = _place_scores(view, places)
         for c in shortlist:
-            c.score += _evidence_bonus(c, query, scope[c.chunk.report.id])
+            c.score += _evidence_bonus(c, query, _scope(query, place.get(c.chunk.report.id), c.chunk))
     return sorted(shortlist, key=lambda c: -c.score)
 
 
@@ -224,17 +225,29 @@ def _evidence_bonus(c: _Candidate, query: Query, scope: float) -> float:
     return bonus
 
 
-def _scope_scores(view: _View, query: Query, places: set[str]) -> dict[int, float]:
-    """Per report: how well it matches the places and years the question names (0..1)."""
-    scores = {}
-    for rid, report in view.index.reports.items():
-        parts = []
-        if places:
-            parts.append(place_score(places, view.places[rid]))
-        if query.years:
-            parts.append(year_score(query.years, report.years))
-        scores[rid] = sum(parts) / len(parts) if parts else 0.0
-    return scores
+def _place_scores(view: _View, places: set[str]) -> dict[int, float]:
+    """Per report: how well it matches the places the question names (0..1); empty when it names none."""
+    if not places:
+        return {}
+    return {rid: place_score(places, view.places[rid]) for rid in view.index.reports}
+
+
+def _scope(query: Query, place: float | None, chunk: StoredChunk) -> float:
+    """How well the passage matches the places and years the question names (0..1)."""
+    if place is None and not query.years:
+        return 0.0
+    # A product, not a mean: the right year in another district's report is no match at all.
+    return (1.0 if place is None else place) * _year_match(query, chunk)
+
+
+def _year_match(query: Query, chunk: StoredChunk) -> float:
+    """Years that name the report ("2024年工作报告里") must match its year; the others, the year the
+    passage speaks of, or less surely its report's ("2022年南山区GDP" may mean the 2022 report)."""
+    about = [y for y in query.years if y not in query.report_years]
+    match = year_score(query.report_years, chunk.report.years) if query.report_years else 1.0
+    if about:
+        match *= max(year_score(about, passage_years(chunk)), REPORT_YEAR_CREDIT * year_score(about, chunk.report.years))
+    return match
 
 
 def _confident(view: _View, query: Query, places: set[str], unknown: list[str], top: _Candidate) -> bool:

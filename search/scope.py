@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.store import StoredReport
+from index.chunk import SEPARATOR
+from index.store import StoredChunk, StoredReport
 
 _UNIT = re.compile(r"(.+?(?:自治区|特别行政区|新区|省|市|县|区|乡|镇|街道|旗|盟|州|村))")
 _GENERIC_SUFFIXES = ("人民政府", "管理委员会", "管委会", "政府")
@@ -93,7 +94,7 @@ def place_score(mentioned: set[str], places: Places) -> float:
         return 0.0
     own = sum(1 for n in mentioned if any(n in o or o in n for o in places.own))
     parent = sum(1 for n in mentioned if any(n in p or p in n for p in places.parents))
-    return min(1.0, (own + 0.4 * parent) / len(mentioned))
+    return min(1.0, (own + 0.25 * parent) / len(mentioned))
 
 
 def year_score(years: tuple[int, ...], report_years: tuple[int, ...]) -> float:
@@ -130,6 +131,18 @@ def years_covered(years: tuple[int, ...], reports: list[StoredReport]) -> bool:
     return any(not r.years or any(abs(y - ry) <= 1 for ry in r.years) for y in years for r in reports)
 
 
+def passage_years(chunk: StoredChunk) -> tuple[int, ...]:
+    """The years the passage speaks of: those its section headings name, else its report's.
+
+    A 2022 work report reviews 2021 under "一、2021年工作回顾" and plans 2022 under
+    "二、2022年主要工作", so "罗湖区2021年GDP" belongs to the first part, not to the year on the cover.
+    """
+    headings = chunk.section.split(SEPARATOR)[1:]  # [0] is the report's title
+    named = tuple(dict.fromkeys(int(y) for h in headings for y in _YEAR.findall(h)))
+    return named or chunk.report.years
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 _CN_DIGITS = "〇一二三四五六七八九"
 
 

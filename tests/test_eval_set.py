@@ -173,3 +173,22 @@ def test_question_is_paraphrased(row):
     q = nfkc(row["question"])
     copied = [q[i : i + COPY_RUN] for i in range(len(q) - COPY_RUN + 1) if q[i : i + COPY_RUN] in text]
     assert not copied, f"{row['id']} copies {copied[0]!r} verbatim from {row['doc']}"
+
+
+# --------------------------------------------------------------------------- the blind set
+
+BLIND_FILE = PROJECT_ROOT / "tests" / "eval" / "blind.jsonl"
+
+
+def test_blind_set_is_well_formed_and_its_answers_occur_in_their_reports():
+    rows = [json.loads(line) for line in BLIND_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 60 and len({r["id"] for r in rows}) == len(rows)
+    assert all(set(r) == KEYS and r["type"] in TYPES for r in rows)
+    assert all((r["doc"] is None) == (r["answer"] is None) == (r["type"] == "unanswerable") for r in rows)
+    checked = 0
+    for r in rows:
+        text = doc_text(r["doc"]) if r["doc"] else None
+        if text is not None:
+            assert nfkc(r["answer"]) in text, f"{r['id']}: {r['answer']!r} not in {r['doc']}"
+            checked += 1
+    assert checked >= 1  # zhangdian_2023.txt is always available

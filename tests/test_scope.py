@@ -1,0 +1,30 @@
+"""Which years and places a question names, and which years a passage speaks of."""
+from __future__ import annotations
+
+import pytest
+
+from search.query import parse_query
+from search.scope import passage_years
+
+
+@pytest.mark.parametrize("question, years, report_years", [
+    ("2014年南山区报告中的本地生产总值", (2014,), (2014,)),
+    ("大鹏新区2024年工作报告里新增基础教育学位多少个", (2024,), (2024,)),
+    ("2008年政府工作报告里2007年国内生产总值", (2008, 2007), (2008,)),
+    ("2022年南山区GDP是多少", (2022,), ()),
+    ("二〇二三年度报告里的矛盾纠纷", (2023,), (2023,)),
+])
+def test_years_that_name_the_report_are_told_apart(question: str, years: tuple, report_years: tuple) -> None:
+    query = parse_query(question)
+    assert (query.years, query.report_years) == (years, report_years)
+
+
+def test_a_passage_speaks_of_the_year_its_headings_name(seed_searcher) -> None:
+    index = seed_searcher.view.index
+    rows = index.db.execute("SELECT id, section FROM chunks ORDER BY id").fetchall()
+    chunks = index.chunks([cid for cid, _ in rows])
+    plans = [c for c in chunks.values() if "四、2024年度" in c.section]
+    untitled = [c for c in chunks.values() if " › " not in c.section]  # under the title only
+    assert plans and untitled
+    assert {passage_years(c) for c in plans} == {(2024,)}
+    assert {passage_years(c) for c in untitled} == {(2023,)}  # the report's own year
