@@ -29,7 +29,7 @@ def measure(index_dir: Path, repeats: int) -> dict:
     import index.vectors as vectors_module
     from index.vectors import search_vectors
     from search import retrieve as r
-    from search.query import parse_query
+    from search.query import keyword_text, parse_query
     from search.scope import mentioned_places, unknown_places
 
     imported = time.perf_counter()
@@ -48,7 +48,7 @@ def measure(index_dir: Path, repeats: int) -> dict:
             t1 = time.perf_counter()
             dense = search_vectors(index.vectors, vector, r.CANDIDATES)
             t2 = time.perf_counter()
-            keyword = r._keyword(index, searcher.tokenizer.tokens(query.expanded), None)
+            keyword = r._keyword(index, searcher.tokenizer.tokens(keyword_text(query)), None)
             t3 = time.perf_counter()
             candidates = {cid: r._Candidate(cid, dense=s) for cid, s in dense}
             for cid, s in keyword:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from index.chunk import DEFAULT_OVERLAP_CHARS, DEFAULT_TARGET_CHARS, Chunk, chunk_report
+from index.chunk import CHUNKER_VERSION, DEFAULT_OVERLAP_CHARS, DEFAULT_TARGET_CHARS, Chunk, chunk_report
 from index.embed import Embedder, stored_backend
 from index.keywords import TOKENIZER_VERSION, KeywordTokenizer
 from index.model import DEFAULT_MODEL
@@ -259,7 +259,7 @@ def _insert_report(db: sqlite3.Connection, report: Report, chunks: list[Chunk], 
 def _chunking(options: BuildOptions) -> dict[str, int]:
     """Everything that shapes stored chunks; a change re-chunks every report (vectors are reused by hash)."""
     return {"target_chars": options.target_chars, "overlap_chars": options.overlap_chars,
-            "tokenizer": TOKENIZER_VERSION, "reader": READER_VERSION}
+            "chunker": CHUNKER_VERSION, "tokenizer": TOKENIZER_VERSION, "reader": READER_VERSION}
 
 
 def _manifest(embedder: Embedder, options: BuildOptions, counts: dict[str, int]) -> dict:

@@ -37,6 +37,10 @@ _DATE_LINE = re.compile(r"^\d{4}年(\d{1,2}月(\d{1,2}日)?)?$")
 _MAX_LABEL_CHARS = 40
 _MAX_TITLE_LINE_CHARS = 25
 _MAX_FIRST_LINE_TITLE = 200  # read.py's _TITLE_MAX: a longer first line cannot be only the title
+# "《政府工作报告》有关名词解释", "附件：名词解释": the glossary at a report's end, a section of its own.
+_GLOSSARY_LINE = re.compile(r"^(?:附件\d*[:：]?)?(?:《[^》]{1,20}》)?(?:有关)?(?:名词解释|名词注释|注释)[:：]?$")
+# Bump when the outline or chunk rules change: every report is then re-chunked (vectors reused by hash).
+CHUNKER_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def find_headings(report: Report) -> list[Heading]:
         elif kind is None:
             j = next_nonblank[i]
             nxt = text[spans[j][0]:spans[j][1]] if j < len(spans) else ""
-            if not _is_title_line(line, nxt):
+            if not (_is_title_line(line, nxt) or _GLOSSARY_LINE.match(line.strip())):
                 continue
             kind = "title"
         label, standalone = _label(line)

@@ -22,11 +22,17 @@ MAX_QUERY_CHARS = 500
 # Words officials use that reports spell differently; each adds the report's wording to the question.
 SYNONYMS = {
     "gdp": "生产总值", "经济总量": "生产总值", "财政收入": "一般公共预算收入", "外资": "外商投资",
-    "cpi": "居民消费价格", "老百姓": "群众", "执法证": "行政执法证",
+    "cpi": "居民消费价格", "物价": "居民消费价格", "老百姓": "群众", "执法证": "行政执法证",
+    # Abbreviations and their full forms, both ways: a report may use either.
+    "社零": "社会消费品零售总额", "社会消费品零售总额": "社零", "固投": "固定资产投资", "规上": "规模以上",
+    "专项债": "专项债券", "棚改": "棚户区改造", "棚户区改造": "棚改", "保障房": "保障性住房",
+    "保障性住房": "保障房", "公租房": "公共租赁住房", "外贸": "进出口", "超级计算机": "超算", "超算": "超级计算",
+    "新能源车": "新能源汽车", "人均收入": "人均可支配收入", "研发投入": "研发经费", "r&d": "研发",
 }
 _QUESTION_WORDS = re.compile(
     r"多少|几个|几项|几次|几|是什么|什么|怎么写|怎样写|如何写|怎么表述|如何表述|怎么说|怎么|怎样|如何|哪些|哪个|哪里|是否|请问|"
-    r"一下|有没有|原文|表述|写法|说法|提法|措辞|找找|找一下|报告里|报告中|工作报告|政府工作报告|里面|是谁|谁|吗|呢")
+    r"一下|有没有|原文|表述|写法|说法|提法|措辞|找找|找一下|报告里|报告中|工作报告|政府工作报告|里面|是谁|谁|吗|呢|"
+    r"(?:取得了?)?新?进展|特别之处|哪几个|哪几项")
 _YEAR_WORDS = re.compile(r"(?:19|20)\d{2}\s*年度?")
 
 
@@ -71,6 +77,12 @@ def _tense(text: str) -> int:
     if _DONE.search(text) or _QUANTITY.search(text):
         return 1
     return 0
+
+
+def keyword_text(query: Query) -> str:
+    """The question for the keyword index: its wording and synonyms without question words, which passages
+    never contain but whose bigrams ("新进展") would match passages about something else."""
+    return _QUESTION_WORDS.sub(" ", query.expanded or query.text)
 
 
 def content_text(query: Query, places: set[str]) -> str:

@@ -14,7 +14,7 @@ from index.keywords import bigrams
 from index.store import IndexReader, StoredChunk, StoreError
 from index.vectors import reconstruct_many, search_vectors
 from search.answer import Answer, SentenceEvidence, best_sentence, make_answer, section_tense
-from search.query import Query, content_text, parse_query
+from search.query import Query, content_text, keyword_text, parse_query
 from search.scope import (Places, mentioned_places, names_year, passage_years, place_score, report_places,
                           unknown_places, year_score, years_covered)
 
@@ -168,6 +168,10 @@ class Searcher:
         weights = _bigram_weights(view.index, content_text(query, places))
         ranked = _rank(view, candidates, query, places, weights, recipe)
         per_report = MAX_PER_REPORT_WORDING if mode == "wording" else None
+        if mode == "wording":
+            # Someone asking how reports phrase a thing wants the report's sentences, not its glossary's
+            # definition of the term ("有关名词解释"), which the term's words match best.
+            ranked.sort(key=lambda c: _in_glossary(c.chunk))
         quoted = [c for c in ranked if all(q in c.chunk.text for q in query.quoted)]
         picked = _diversify(_dedupe(quoted or ranked), k, per_report)
         result.hits = [Hit(i + 1, round(c.score, 6), c.chunk, _answer(c, weights, query))
@@ -184,7 +188,7 @@ class Searcher:
         candidates: dict[int, _Candidate] = {}
         for cid, cosine in _dense(index, vector, allowed):
             candidates[cid] = _Candidate(cid, dense=cosine)
-        for cid, score in _keyword(index, self.tokenizer.tokens(query.expanded), allowed):
+        for cid, score in _keyword(index, self.tokenizer.tokens(keyword_text(query)), allowed):
             candidates.setdefault(cid, _Candidate(cid)).keyword = score
         missing = [cid for cid, c in candidates.items() if c.dense == 0.0]
         for cid, cosine in zip(missing, _cosines(index, vector, missing)):
@@ -319,6 +323,10 @@ def _bigram_weights(index: IndexReader, text: str) -> dict[str, float]:
         df = index.keywords.document_frequency(gram)
         weights[gram] = math.log(1 + (n - df + 0.5) / (df + 0.5))
     return weights
+
+
+def _in_glossary(chunk: StoredChunk) -> bool:
+    return "名词解释" in chunk.section
 
 
 def _has_content(text: str) -> bool:

@@ -360,3 +360,13 @@ def test_random_reports_chunk_consistently(lines, target, hint_levels, data) -> 
         assert len(c.text) <= target
         assert c.section_start <= c.start < c.end <= c.section_end
         assert c.section.split(SEPARATOR)[0] == "随机测试报告"
+
+
+def test_a_glossary_after_the_last_numbered_section_is_a_section_of_its_own() -> None:
+    text = ("龙华区2020年政府工作报告\n二、2020年主要工作\n（八）打造社会治理样本\n加快人才绿道建设，推进无感申办。\n"
+            "附件:\n《政府工作报告》有关名词解释\n1. 人才绿道：指以环城绿道生态资源为基础的人才阵地。\n"
+            "2. 无感申办：指办事人申办业务时材料自动填充。\n")
+    sections = {c.section for c in chunk_report(make_report(text))}
+    glossary = "龙华区2020年政府工作报告 › 《政府工作报告》有关名词解释"
+    assert f"{glossary} › 1. 人才绿道" in sections  # not nested under （八）
+    assert not any("（八）" in s and "名词解释" in s for s in sections)

@@ -89,6 +89,12 @@ def test_the_year_asked_about_picks_the_passage(shared_searcher, question: str, 
     assert (Path(top.chunk.report.path).name, answer in top.chunk.text) == (report, True)
 
 
+def test_wording_requests_get_the_report_text_before_its_glossary(shared_searcher) -> None:
+    result = shared_searcher.search("罗湖报告里双减这一块是怎么写的")
+    assert result.mode == "wording"
+    assert "推进落实“双减”政策" in result.hits[0].chunk.text
+
+
 def test_a_report_without_a_title_year_is_dated_by_its_outline(shared_searcher) -> None:
     # gzbg_shenzhen_baoan_2015's title names no year; "一、2014年工作回顾" makes it the 2015 report.
     assert not shared_searcher.search("宝安区2022年新增了多少中小学学位").confident
