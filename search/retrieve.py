@@ -264,11 +264,17 @@ def _confident(view: _View, query: Query, places: set[str], unknown: list[str], 
     historical = any(names_year(top.chunk.text, y) for y in query.years)  # "到1985年", "2000年奥运会"
     if query.years and not historical and not years_covered(query.years, in_scope):
         return False
+    if query.years and not historical and _year_match(query, top.chunk) == 0:
+        return False  # the best passage is about another year ("盐田区2023年PM2.5" from the 2015 report)
+    if places and place_score(places, view.places[top.chunk.report.id]) == 0:
+        return False  # the best passage is about another place
     evidence = top.evidence
     if evidence is None or evidence.coverage < MIN_COVERAGE:
         return False
     # "张店乡2022年…" answered by a sentence about 2023 of a 2023 report: a different year's figure.
-    return not (evidence.year_agrees < 0 and not set(query.years) & set(top.chunk.report.years))
+    # A number asked for one year from a sentence that names only another is that year's number.
+    other_year = evidence.year_agrees < 0
+    return not (other_year and (query.wants_quantity or not set(query.years) & set(top.chunk.report.years)))
 
 
 def _answer(c: _Candidate, weights: dict[str, float], query: Query) -> Answer | None:

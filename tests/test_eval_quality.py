@@ -122,6 +122,14 @@ def test_wording_mode_spreads_over_reports(shared_searcher) -> None:
     assert all("第一责任人职责" in h.chunk.text for h in result.hits)
 
 
+@pytest.mark.parametrize("question", [
+    "盐田区2023年PM2.5年均浓度是多少",            # the best passages are other districts' or other years'
+    "龙华区2019年法治政府建设考评在全市排第几名",  # the report gives only 2018's place: "2018年，在全市考评中名列第二"
+])
+def test_a_passage_about_another_place_or_year_is_no_reliable_answer(shared_searcher, question: str) -> None:
+    assert not shared_searcher.search(question).confident
+
+
 def test_uncovered_place_says_no_reliable_answer(shared_searcher) -> None:
     result = shared_searcher.search("杭州市2022年GDP是多少")
     assert not result.confident
