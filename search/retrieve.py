@@ -30,7 +30,7 @@ NUMBER_WEIGHT = 0.1       # quantity question and the best sentence has a number
 YEAR_WEIGHT = 0.05        # the best sentence names the question's year (or only other years)
 TENSE_WEIGHT = 0.05       # result vs plan: the passage's tense agrees with the question's
 REPORT_YEAR_CREDIT = 0.8  # a question year matching only the report's year, not the passage's headings
-MIN_COVERAGE = 0.1        # below this share of the question in its best sentence, the top hit is a guess
+MIN_COVERAGE = 0.06       # below this share of the question in its best sentence, the top hit is a guess
 MAX_PER_REPORT_WORDING = 2
 NEAR_DUPLICATE = 0.8      # share of character 4-grams above which two passages are one
 

@@ -15,8 +15,8 @@ from search.eval import evaluate, evaluate_plain_bm25, load_questions
 from search.retrieve import Searcher
 
 QUESTIONS = Path(__file__).resolve().parent / "eval" / "questions.jsonl"
-# Written by a helper who read only the reports, never this code or questions.jsonl (see tests/eval/README.md).
-BLIND = Path(__file__).resolve().parent / "eval" / "blind.jsonl"
+# Written by helpers who read only the reports, never this code or questions.jsonl (see tests/eval/README.md).
+BLIND_SETS = [Path(__file__).resolve().parent / "eval" / name for name in ("blind.jsonl", "blind2.jsonl")]
 
 
 def _cached_index_dir(backend: str) -> Path:
@@ -69,12 +69,14 @@ def test_no_answer_is_said_for_most_unanswerable_and_few_answerable(hybrid) -> N
     assert na["answerable_confident"] >= 0.95, na
 
 
-def test_questions_written_without_seeing_the_code_meet_the_floors(shared_searcher) -> None:
-    card = evaluate(shared_searcher, load_questions(BLIND), "hybrid")
+@pytest.mark.parametrize("blind", BLIND_SETS, ids=lambda p: p.stem)
+def test_questions_written_without_seeing_the_code_meet_the_floors(shared_searcher, blind: Path) -> None:
+    card = evaluate(shared_searcher, load_questions(blind), "hybrid")
     m = card.metrics()
     assert m["hit@1"] >= 0.80, m
     assert m["hit@5"] >= 0.92, m
-    assert card.no_answer()["unanswerable_flagged"] >= 0.5, card.no_answer()
+    na = card.no_answer()
+    assert na["unanswerable_flagged"] >= 0.6 and na["answerable_confident"] >= 0.9, na
 
 
 @pytest.mark.parametrize("question, report, answer", [

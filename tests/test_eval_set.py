@@ -177,11 +177,12 @@ def test_question_is_paraphrased(row):
 
 # --------------------------------------------------------------------------- the blind set
 
-BLIND_FILE = PROJECT_ROOT / "tests" / "eval" / "blind.jsonl"
+BLIND_FILES = [PROJECT_ROOT / "tests" / "eval" / name for name in ("blind.jsonl", "blind2.jsonl")]
 
 
-def test_blind_set_is_well_formed_and_its_answers_occur_in_their_reports():
-    rows = [json.loads(line) for line in BLIND_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+@pytest.mark.parametrize("blind_file", BLIND_FILES, ids=lambda p: p.stem)
+def test_blind_set_is_well_formed_and_its_answers_occur_in_their_reports(blind_file: Path):
+    rows = [json.loads(line) for line in blind_file.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(rows) >= 60 and len({r["id"] for r in rows}) == len(rows)
     assert all(set(r) == KEYS and r["type"] in TYPES for r in rows)
     assert all((r["doc"] is None) == (r["answer"] is None) == (r["type"] == "unanswerable") for r in rows)
