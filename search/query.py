@@ -15,6 +15,9 @@ _WORDING = re.compile(r"怎么写|如何写|怎样写|怎么表述|如何表述|
 # "2014年南山区报告中…", "大鹏新区2024年工作报告里…": the year names the report, not the fact.
 _REPORT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度?的?[\u4e00-\u9fff]{0,8}?(?:工作)?报告")
 _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
+_PREVIOUS_YEAR = re.compile(r"上一年|上年|去年|前一年|头一年")
+# "盐田港14年集装箱吞吐量", "21年那份报告": two-digit years as people type them; not "连续14年", "近10年来".
+_SHORT_YEAR = re.compile(r"(?<![\d.])(?<!连续)(?<!近)(?<!第)(?<!过去)(?<!最近)(?<!这)(?<!用)(?<!历时)(\d{2})(?=年(?!代|来|间|前|后|内|时|左右|以上|以下|多))")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _PLAN = re.compile(r"计划|打算|目标|安排|将要|准备|明年|今年|下一步|预期|力争|要求|部署|任务")
 _DONE = re.compile(r"了|去年|上年|实现|完成|已经|取得|累计|成效|成绩")
@@ -32,7 +35,8 @@ SYNONYMS = {
 _QUESTION_WORDS = re.compile(
     r"多少|几个|几项|几次|几|是什么|什么|怎么写|怎样写|如何写|怎么表述|如何表述|怎么说|怎么|怎样|如何|哪些|哪个|哪里|是否|请问|"
     r"一下|有没有|原文|表述|写法|说法|提法|措辞|找找|找一下|报告里|报告中|工作报告|政府工作报告|里面|是谁|谁|吗|呢|"
-    r"(?:取得了?)?新?进展|特别之处|哪几个|哪几项")
+    r"(?:取得了?)?新?进展|特别之处|哪几个|哪几项|为什么|为啥|咋样|咋|啥|"
+    r"那份|这份|讲的|说的|提到的|上一年|前一年|去年|上年")
 _YEAR_WORDS = re.compile(r"(?:19|20)\d{2}\s*年度?")
 
 
@@ -52,19 +56,29 @@ def parse_query(question: str) -> Query:
     text = " ".join(normalize_text(question).split())[:MAX_QUERY_CHARS]
     # "二〇二三年" is how some people write 2023; reports write digits.
     text = _CN_YEAR.sub(lambda m: m.group().translate(_CN_DIGITS), text)
+    text = _SHORT_YEAR.sub(_full_year, text)
     quoted = tuple(dict.fromkeys(q.strip() for q in _QUOTED.findall(text) if q.strip()))
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
+    report_years = tuple(y for y in dict.fromkeys(int(y) for y in _REPORT_YEAR.findall(text)) if y in years)
+    if report_years and _PREVIOUS_YEAR.search(text):
+        # "2014年那份报告里讲的上一年GDP": the year the report reviews.
+        years = tuple(dict.fromkeys([*years, *(y - 1 for y in report_years)]))
     extra = [v for k, v in SYNONYMS.items() if k in text.lower() and v not in text]
     return Query(
         text=text,
         quoted=tuple(q for q in quoted if not q.startswith(("http", "www"))),
         years=years,
-        report_years=tuple(y for y in dict.fromkeys(int(y) for y in _REPORT_YEAR.findall(text)) if y in years),
+        report_years=report_years,
         wants_quantity=bool(_QUANTITY.search(text)),
         wants_wording=bool(_WORDING.search(text)),
         expanded=" ".join([text, *extra]),
         tense=_tense(text),
     )
+
+
+def _full_year(match: re.Match) -> str:
+    two = int(match.group(1))
+    return f"20{two:02d}" if two <= 39 else f"19{two}" if two >= 50 else match.group(1)
 
 
 def _tense(text: str) -> int:

@@ -13,6 +13,13 @@ from search.scope import passage_years
     ("2008年政府工作报告里2007年国内生产总值", (2008, 2007), (2008,)),
     ("2022年南山区GDP是多少", (2022,), ()),
     ("二〇二三年度报告里的矛盾纠纷", (2023,), (2023,)),
+    # two-digit years as people type them, but not durations
+    ("盐田港14年集装箱吞吐量", (2014,), ()),
+    ("78年的报告讲了什么", (1978,), (1978,)),
+    ("连续14年获评文明城市", (), ()),
+    ("用了10年时间建成", (), ()),
+    # "上一年" of a report named by its year is the year that report reviews
+    ("坪山新区14年那份管委会报告里讲的上一年GDP是多少", (2014, 2013), (2014,)),
 ])
 def test_years_that_name_the_report_are_told_apart(question: str, years: tuple, report_years: tuple) -> None:
     query = parse_query(question)
