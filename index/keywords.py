@@ -47,6 +47,10 @@ class KeywordTokenizer:
         """Words jieba tags as place names ("杭州市", "罗湖区", "河南")."""
         return [pair.word for pair in self._tagger.cut(text) if pair.flag.startswith("ns")]
 
+    def person_names(self, text: str) -> list[str]:
+        """Words jieba tags as personal names ("王宏彬")."""
+        return [pair.word for pair in self._tagger.cut(text) if pair.flag.startswith("nr")]
+
     def tokens(self, text: str) -> list[str]:
         lowered = text.lower()
         words = [w for w in self._jieba.cut_for_search(lowered) if _keep(w)]

@@ -179,7 +179,8 @@ class Searcher:
         result.evidence = picked[0].evidence.coverage if picked and picked[0].evidence else 0.0
         unknown = unknown_places(self.tokenizer.place_names(query.text), view.places)
         result.confident = (bool(picked) and (bool(quoted) or not query.quoted)
-                            and _confident(view, query, places, unknown, picked[0]))
+                            and _confident(view, query, places, unknown, picked[0])
+                            and (not query.person_role or self._names_holder(picked[0], query.person_role)))
         return result
 
     def _candidates(self, index: IndexReader, query: Query, allowed: set[int] | None) -> dict[int, _Candidate]:
@@ -194,6 +195,14 @@ class Searcher:
         for cid, cosine in zip(missing, _cosines(index, vector, missing)):
             candidates[cid].dense = cosine
         return candidates
+
+    def _names_holder(self, top: _Candidate, role: str) -> bool:
+        """The answer sentence names a person right next to the office asked about ("区长王宏彬")."""
+        if top.evidence is None:
+            return False
+        sentence = top.chunk.text[top.evidence.start:top.evidence.end]
+        return any(f"{role}{name}" in sentence or f"{name}{role}" in sentence
+                   for name in self.tokenizer.person_names(sentence))
 
     def close(self) -> None:
         self.view.index.close()

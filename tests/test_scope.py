@@ -35,3 +35,23 @@ def test_a_passage_speaks_of_the_year_its_headings_name(seed_searcher) -> None:
     assert plans and untitled
     assert {passage_years(c) for c in plans} == {(2024,)}
     assert {passage_years(c) for c in untitled} == {(2023,)}  # the report's own year
+
+
+def test_a_name_question_is_answered_only_by_a_sentence_naming_the_office_holder(tmp_path, embedder) -> None:
+    from index.build import build_index
+    from search.retrieve import Searcher
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "town.txt").write_text(
+        "青萝湾镇2023年工作报告\n一、工作回顾\n镇长李建国主持召开全镇安全生产会议，部署全年工作。\n"
+        "二、存在问题\n党委书记带头学法，镇党委中心组全年集中学法12次。\n", encoding="utf-8")
+    build_index([corpus], tmp_path / "index", embedder=embedder)
+    searcher = Searcher(tmp_path / "index", embedder=embedder)
+    try:
+        assert parse_query("青萝湾镇镇长叫什么名字").person_role == "镇长"
+        assert searcher.search("青萝湾镇镇长叫什么名字").confident
+        assert not searcher.search("青萝湾镇党委书记叫什么名字").confident  # the report never names them
+        assert parse_query("领导小组组长是谁").person_role == ""  # "是谁" may be answered by a role ("以书记为组长")
+    finally:
+        searcher.close()
