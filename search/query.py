@@ -18,6 +18,8 @@ _CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
 # "张店乡党委书记叫什么名字": a person's name is wanted, and only a sentence naming one answers it.
 _PERSON_ROLE = re.compile(r"(书记|区长|市长|县长|乡长|镇长|省长|主任|局长|主席|总理|部长|厅长)[^，。？?]{0,4}"
                           r"(?:叫什么名字|叫什么|叫啥|姓名|名字|姓什么)")
+# "行政诉讼败诉率是多少", "常住人口": a rate or population asked for is answered only by a sentence that names it.
+_MEASURE = re.compile(r"[\u4e00-\u9fff]{2}率(?![先领])|(?:常住|户籍|贫困|农村|城镇|流动|总)人口")
 _PREVIOUS_YEAR = re.compile(r"上一年|上年|去年|前一年|头一年")
 # "盐田港14年集装箱吞吐量", "21年那份报告": two-digit years as people type them; not "连续14年", "近10年来".
 _SHORT_YEAR = re.compile(r"(?<![\d.])(?<!连续)(?<!近)(?<!第)(?<!过去)(?<!最近)(?<!这)(?<!用)(?<!历时)(\d{2})(?=年(?!代|来|间|前|后|内|时|左右|以上|以下|多))")
@@ -54,6 +56,7 @@ class Query:
     tense: int = 0              # +1 asks what was done, -1 asks what is planned, 0 cannot tell
     report_years: tuple[int, ...] = ()  # those years that name the report ("2024年工作报告里")
     person_role: str = ""       # "书记" when the question asks that office holder's name
+    measures: tuple[str, ...] = ()  # rates and populations asked for ("败诉率", "常住人口")
 
 
 def parse_query(question: str) -> Query:
@@ -74,6 +77,7 @@ def parse_query(question: str) -> Query:
         years=years,
         report_years=report_years,
         person_role=m.group(1) if (m := _PERSON_ROLE.search(text)) else "",
+        measures=tuple(dict.fromkeys(_MEASURE.findall(text))),
         wants_quantity=bool(_QUANTITY.search(text)),
         wants_wording=bool(_WORDING.search(text)),
         expanded=" ".join([text, *extra]),

@@ -32,6 +32,7 @@ TENSE_WEIGHT = 0.05       # result vs plan: the passage's tense agrees with the 
 REPORT_YEAR_CREDIT = 0.8  # a question year matching only the report's year, not the passage's headings
 MIN_COVERAGE = 0.06       # below this share of the question in its best sentence, the top hit is a guess
 MAX_PER_REPORT_WORDING = 2
+_RATE = re.compile(r"率|%|百分之|‰")
 NEAR_DUPLICATE = 0.8      # share of character 4-grams above which two passages are one
 
 
@@ -180,7 +181,8 @@ class Searcher:
         unknown = unknown_places(self.tokenizer.place_names(query.text), view.places)
         result.confident = (bool(picked) and (bool(quoted) or not query.quoted)
                             and _confident(view, query, places, unknown, picked[0])
-                            and (not query.person_role or self._names_holder(picked[0], query.person_role)))
+                            and (not query.person_role or self._names_holder(picked[0], query.person_role))
+                            and _names_measures(picked[0], query.measures))
         return result
 
     def _candidates(self, index: IndexReader, query: Query, allowed: set[int] | None) -> dict[int, _Candidate]:
@@ -338,6 +340,15 @@ def _bigram_weights(index: IndexReader, text: str) -> dict[str, float]:
         df = index.keywords.document_frequency(gram)
         weights[gram] = math.log(1 + (n - df + 0.5) / (df + 0.5))
     return weights
+
+
+def _names_measures(top: _Candidate, measures: tuple[str, ...]) -> bool:
+    """A rate asked for needs a rate in the answer (合格率 may be written 通过率100%); a population, 人口."""
+    if not measures or top.evidence is None:
+        return True
+    sentence = top.chunk.text[top.evidence.start:top.evidence.end]
+    return all(m in sentence or (m.endswith("率") and _RATE.search(sentence)) or
+               (m.endswith("人口") and "人口" in sentence) for m in measures)
 
 
 def _in_glossary(chunk: StoredChunk) -> bool:

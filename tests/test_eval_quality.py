@@ -127,9 +127,15 @@ def test_wording_mode_spreads_over_reports(shared_searcher) -> None:
 @pytest.mark.parametrize("question", [
     "盐田区2023年PM2.5年均浓度是多少",            # the best passages are other districts' or other years'
     "龙华区2019年法治政府建设考评在全市排第几名",  # the report gives only 2018's place: "2018年，在全市考评中名列第二"
+    "光明区2021年行政诉讼败诉率是多少",            # the report counts lawsuits, never a rate of lost ones
 ])
 def test_a_passage_about_another_place_or_year_is_no_reliable_answer(shared_searcher, question: str) -> None:
     assert not shared_searcher.search(question).confident
+
+
+def test_a_rate_written_with_another_word_is_still_an_answer(shared_searcher) -> None:
+    result = shared_searcher.search("乡里干部学法考法抽考的合格率")  # the report says 通过率100%
+    assert result.confident and "通过率100%" in result.hits[0].chunk.text
 
 
 def test_uncovered_place_says_no_reliable_answer(shared_searcher) -> None:

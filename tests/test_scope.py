@@ -55,3 +55,13 @@ def test_a_name_question_is_answered_only_by_a_sentence_naming_the_office_holder
         assert parse_query("领导小组组长是谁").person_role == ""  # "是谁" may be answered by a role ("以书记为组长")
     finally:
         searcher.close()
+
+
+@pytest.mark.parametrize("question, measures", [
+    ("光明区2021年行政诉讼败诉率是多少", ("败诉率",)),
+    ("江苏常住人口城镇化率多少", ("常住人口", "镇化率")),
+    ("深圳十三五期间在破产制度上有什么率先的改革", ()),  # 率先 is "first to", not a rate
+    ("效率怎么样", ()),
+])
+def test_rates_and_populations_asked_for_are_noted(question: str, measures: tuple) -> None:
+    assert parse_query(question).measures == measures
