@@ -88,6 +88,14 @@ def test_seed_index_round_trip(seed_searcher) -> None:
     assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)
 
 
+def test_each_chunks_report_is_saved_beside_the_keyword_rows(seed_searcher) -> None:
+    index = seed_searcher.index
+    assert (index.generation / "chunk_reports.npy").exists()  # loaded, not queried from SQLite at start-up
+    rows = index.db.execute("SELECT id, report_id FROM chunks ORDER BY id").fetchall()
+    assert index.keyword_ids.tolist() == [cid for cid, _ in rows]
+    assert index.chunk_report_ids.tolist() == [rid for _, rid in rows]
+
+
 def test_seed_exam_question_ranks_the_8_people_passage_high(seed_searcher) -> None:
     result = seed_searcher.search("张店乡有几个人通过了执法证考试", k=2)
     top = texts(result)
