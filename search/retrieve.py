@@ -32,8 +32,8 @@ TENSE_WEIGHT = 0.05       # result vs plan: the passage's tense agrees with the 
 REPORT_YEAR_CREDIT = 0.8  # a question year matching only the report's year, not the passage's headings
 MIN_COVERAGE = 0.06       # below this share of the question in its best sentence, the top hit is a guess
 MAX_PER_REPORT_WORDING = 2
-_RATE = re.compile(r"率|%|百分之|‰")
 NEAR_DUPLICATE = 0.8      # share of character 4-grams above which two passages are one
+_RATE = re.compile(r"率|%|百分之|‰")
 
 
 class ModelMismatch(StoreError):
@@ -178,12 +178,17 @@ class Searcher:
         result.hits = [Hit(i + 1, round(c.score, 6), c.chunk, _answer(c, weights, query))
                        for i, c in enumerate(picked)]
         result.evidence = picked[0].evidence.coverage if picked and picked[0].evidence else 0.0
-        unknown = unknown_places(self.tokenizer.place_names(query.text), view.places)
         result.confident = (bool(picked) and (bool(quoted) or not query.quoted)
-                            and _confident(view, query, places, unknown, picked[0])
-                            and (not query.person_role or self._names_holder(picked[0], query.person_role))
-                            and _names_measures(picked[0], query.measures))
+                            and self._reliable(view, query, places, picked[0]))
         return result
+
+    def _reliable(self, view: _View, query: Query, places: set[str], top: _Candidate) -> bool:
+        """Whether the top passage really answers: right place and year, enough of the question, and the
+        name, rate or population asked for when one is."""
+        unknown = unknown_places(self.tokenizer.place_names(query.text), view.places)
+        return (_confident(view, query, places, unknown, top)
+                and (not query.person_role or self._names_holder(top, query.person_role))
+                and _names_measures(top, query.measures))
 
     def _candidates(self, index: IndexReader, query: Query, allowed: set[int] | None) -> dict[int, _Candidate]:
         """The union of the best dense and keyword matches, each with both scores."""
@@ -261,7 +266,8 @@ def _year_match(query: Query, chunk: StoredChunk) -> float:
     about = [y for y in query.years if y not in query.report_years]
     match = year_score(query.report_years, chunk.report.years) if query.report_years else 1.0
     if about:
-        match *= max(year_score(about, passage_years(chunk)), REPORT_YEAR_CREDIT * year_score(about, chunk.report.years))
+        match *= max(year_score(about, passage_years(chunk)),
+                     REPORT_YEAR_CREDIT * year_score(about, chunk.report.years))
     return match
 
 
