@@ -257,7 +257,9 @@ def result_html(result: SearchResult, index: IndexReader, filters: Filters) -> s
     hits = result.hits
     if not result.confident or not hits:
         hint = "可以换个说法，或放宽筛选条件。" if filters.active else "可以换个说法，或换用更具体的词。"
-        detail = "以下段落可能相关，请自行核对原文。" if hits else f"没有找到相关段落。{hint}"
+        reason = result.doubt.split(" / ")[0]
+        detail = (f"{reason}。以下段落可能相关，请自行核对原文。" if reason else "以下段落可能相关，请自行核对原文。") \
+            if hits else f"没有找到相关段落。{hint}"
         parts.append(notice(NO_ANSWER.split(" / ")[0], "warn", detail))
         heading = MAYBE_RELATED.split(" / ")[0]
     elif result.mode == WORDING:
@@ -484,7 +486,7 @@ def _api_search(library: Library) -> Callable[..., dict]:
         mode: answer/wording（或 问答/找表述；留空由问题决定）；year: 2023 或 2020-2023；report: 文件名或路径。"""
         if not (question or "").strip():
             return {"query": "", "mode": parse_mode(mode) or ANSWER, "confident": False,
-                    "message": ENTER_QUESTION, "results": []}
+                    "message": ENTER_QUESTION, "reason": None, "results": []}
         try:
             result, _ = run_search(library, question, max(1, min(int(k), 50)), parse_mode(mode),
                                    make_filters(year, body, genre, report))

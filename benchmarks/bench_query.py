@@ -64,7 +64,7 @@ def measure(index_dir: Path, repeats: int) -> dict:
             [r._answer(c, weights, query) for c in picked]
             unknown = unknown_places(searcher.tokenizer.place_names(query.text), view.places)
             if picked:
-                r._confident(view, query, places, unknown, picked[0])
+                r._doubt(view, query, places, unknown, picked[0])
             t5 = time.perf_counter()
             stages["embed"].append(t1 - t0)
             stages["vector_1t"].append(t2 - t1)

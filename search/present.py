@@ -34,6 +34,7 @@ def result_json(result: SearchResult) -> dict:
         "mode": result.mode,
         "confident": result.confident,
         "message": None if result.confident else NO_ANSWER,
+        "reason": result.doubt or None,
         "results": [hit_json(h) for h in result.hits],
     }
 
@@ -56,7 +57,7 @@ def result_text(result: SearchResult) -> str:
     if not result.hits and result.confident:
         lines.append("没有找到相关段落 / No matching passages")
     if not result.confident:
-        lines.append(NO_ANSWER)
+        lines.append(NO_ANSWER + (f"：{result.doubt}" if result.doubt else ""))
         if result.hits:
             lines.append(f"{MAYBE_RELATED}:")
     for hit in result.hits:

@@ -34,6 +34,9 @@ MIN_COVERAGE = 0.06       # below this share of the question in its best sentenc
 MAX_PER_REPORT_WORDING = 2
 NEAR_DUPLICATE = 0.8      # share of character 4-grams above which two passages are one
 _RATE = re.compile(r"率|%|百分之|‰")
+NO_CONTENT = "问题里没有可检索的文字 / The question has no words to search for"
+NO_PASSAGE = "没有找到相关段落 / No related passage found"
+NO_QUOTED = "没有段落包含引号中的原文 / No passage contains the quoted words"
 
 
 class ModelMismatch(StoreError):
@@ -80,6 +83,7 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     confident: bool = True               # False: "未找到可靠答案", hits are only "可能相关"
     evidence: float = 0.0                # the top hit's evidence, on which confidence is decided
+    doubt: str = ""                      # why not confident, Chinese first, e.g. "报告中没有写明书记的姓名 / …"
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,7 @@ class Searcher:
         mode = mode or ("wording" if query.wants_wording else "answer")
         result = SearchResult(query=query, mode=mode)
         if not _has_content(query.text):
-            result.confident = False
+            result.confident, result.doubt = False, NO_CONTENT
             return result
         allowed = _allowed_reports(view.index, filters)
         candidates = self._candidates(view.index, query, allowed)
@@ -178,17 +182,26 @@ class Searcher:
         result.hits = [Hit(i + 1, round(c.score, 6), c.chunk, _answer(c, weights, query))
                        for i, c in enumerate(picked)]
         result.evidence = picked[0].evidence.coverage if picked and picked[0].evidence else 0.0
-        result.confident = (bool(picked) and (bool(quoted) or not query.quoted)
-                            and self._reliable(view, query, places, picked[0]))
+        if not picked:
+            result.doubt = NO_PASSAGE
+        elif query.quoted and not quoted:
+            result.doubt = NO_QUOTED
+        else:
+            result.doubt = self._doubt(view, query, places, picked[0])
+        result.confident = not result.doubt
         return result
 
-    def _reliable(self, view: _View, query: Query, places: set[str], top: _Candidate) -> bool:
-        """Whether the top passage really answers: right place and year, enough of the question, and the
-        name, rate or population asked for when one is."""
+    def _doubt(self, view: _View, query: Query, places: set[str], top: _Candidate) -> str:
+        """Why the top passage may not answer ("" when it does): wrong place or year, too little of the
+        question, or no sign of the name, rate or population asked for."""
         unknown = unknown_places(self.tokenizer.place_names(query.text), view.places)
-        return (_confident(view, query, places, unknown, top)
-                and (not query.person_role or self._names_holder(top, query.person_role))
-                and _names_measures(top, query.measures))
+        if doubt := _doubt(view, query, places, unknown, top):
+            return doubt
+        if query.person_role and not self._names_holder(top, query.person_role):
+            return f"报告中没有找到写明{query.person_role}姓名的句子 / No sentence names the office holder asked about"
+        if missing := _missing_measures(top, query.measures):
+            return f"最相关的句子没有给出{missing} / The closest sentence does not give the {missing} asked for"
+        return ""
 
     def _candidates(self, index: IndexReader, query: Query, allowed: set[int] | None) -> dict[int, _Candidate]:
         """The union of the best dense and keyword matches, each with both scores."""
@@ -271,27 +284,29 @@ def _year_match(query: Query, chunk: StoredChunk) -> float:
     return match
 
 
-def _confident(view: _View, query: Query, places: set[str], unknown: list[str], top: _Candidate) -> bool:
+def _doubt(view: _View, query: Query, places: set[str], unknown: list[str], top: _Candidate) -> str:
     """Say "no reliable answer" when the question is about a place or year the index does not cover,
-    or when even the best passage barely touches what it asks."""
+    when the best passage is about another place or year, or when it barely touches what is asked."""
     if unknown:
-        return False
+        return f"已收录的报告不涉及{'、'.join(unknown)} / No indexed report covers {', '.join(unknown)}"
     in_scope = [r for rid, r in view.index.reports.items()
                 if not places or place_score(places, view.places[rid]) >= 1.0]
     historical = any(names_year(top.chunk.text, y) for y in query.years)  # "到1985年", "2000年奥运会"
+    years = "、".join(f"{y}年" for y in query.years)
     if query.years and not historical and not years_covered(query.years, in_scope):
-        return False
+        return f"已收录的报告不涉及{years} / No indexed report covers {years}"
     if query.years and not historical and _year_match(query, top.chunk) == 0:
-        return False  # the best passage is about another year ("盐田区2023年PM2.5" from the 2015 report)
+        return f"最相关的段落说的不是{years} / The closest passage is about another year"  # "盐田区2023年PM2.5"
     if places and place_score(places, view.places[top.chunk.report.id]) == 0:
-        return False  # the best passage is about another place
+        return "最相关的段落出自其他地方的报告 / The closest passage is from another place's report"
     evidence = top.evidence
     if evidence is None or evidence.coverage < MIN_COVERAGE:
-        return False
+        return "没有段落较好地对应这个问题 / No passage matches the question well"
     # "张店乡2022年…" answered by a sentence about 2023 of a 2023 report: a different year's figure.
     # A number asked for one year from a sentence that names only another is that year's number.
-    other_year = evidence.year_agrees < 0
-    return not (other_year and (query.wants_quantity or not set(query.years) & set(top.chunk.report.years)))
+    if evidence.year_agrees < 0 and (query.wants_quantity or not set(query.years) & set(top.chunk.report.years)):
+        return f"最相关的句子说的是其他年份，不是{years} / The closest sentence is about another year"
+    return ""
 
 
 def _answer(c: _Candidate, weights: dict[str, float], query: Query) -> Answer | None:
@@ -348,13 +363,17 @@ def _bigram_weights(index: IndexReader, text: str) -> dict[str, float]:
     return weights
 
 
-def _names_measures(top: _Candidate, measures: tuple[str, ...]) -> bool:
-    """A rate asked for needs a rate in the answer (合格率 may be written 通过率100%); a population, 人口."""
-    if not measures or top.evidence is None:
-        return True
+def _missing_measures(top: _Candidate, measures: tuple[str, ...]) -> str:
+    """The rate or population asked for that the answer sentence lacks ("" if none). A rate may be
+    written with another word (合格率 as 通过率100%), so any rate will do; a population needs 人口."""
+    if top.evidence is None:
+        return ""
     sentence = top.chunk.text[top.evidence.start:top.evidence.end]
-    return all(m in sentence or (m.endswith("率") and _RATE.search(sentence)) or
-               (m.endswith("人口") and "人口" in sentence) for m in measures)
+    for m in measures:
+        if not (m in sentence or (m.endswith("率") and _RATE.search(sentence))
+                or (m.endswith("人口") and "人口" in sentence)):
+            return m
+    return ""
 
 
 def _in_glossary(chunk: StoredChunk) -> bool:

@@ -103,7 +103,7 @@ def test_search_endpoint_returns_the_answer(client) -> None:
 
 def test_search_endpoint_matches_the_cli_shape(client) -> None:
     result = client.predict(QUESTION, 3, "wording", api_name="/search")
-    assert set(result) == {"query", "mode", "confident", "message", "results"}
+    assert set(result) == {"query", "mode", "confident", "message", "reason", "results"}
     assert result["mode"] == "wording"
     assert 0 < len(result["results"]) <= 3
     assert {"rank", "score", "doc", "title", "years", "body", "section", "text", "start", "end", "answer",
@@ -200,3 +200,9 @@ def test_bad_uploads_are_refused_and_nothing_is_kept(tmp_path: Path) -> None:
     assert "不支持的文件类型" in reasons["程序.exe"]
     assert "太大" in reasons["太大.txt"]
     assert list((tmp_path / "uploads").iterdir()) == []
+
+
+def test_page_says_why_there_is_no_reliable_answer(client) -> None:
+    page = ask_page(client, "2019年张店乡化解了多少起矛盾纠纷")  # corpus/ holds only the 2023 report
+    assert "未找到可靠答案" in page
+    assert "2019年" in page.split("未找到可靠答案", 1)[1].split("ps-card", 1)[0]  # the reason, before the passages

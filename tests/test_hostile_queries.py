@@ -55,6 +55,7 @@ def test_hostile_question_gives_a_result_not_a_crash(seed_searcher, name: str) -
         assert text[hit.chunk.start:hit.chunk.end] == hit.chunk.text
     out = json.loads(json.dumps(result_json(result), ensure_ascii=False))
     assert out["confident"] == result.confident and (out["message"] is None) == result.confident
+    assert (out["reason"] is None) == result.confident  # every "no reliable answer" says why
     assert isinstance(result_text(result), str)
     assert len(seed_searcher.search(question, k=3, mode="wording", recipe="keyword").hits) <= 3
 
