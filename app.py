@@ -24,6 +24,7 @@ from tqdm import tqdm  # noqa: E402
 
 from index.__main__ import format_summary  # noqa: E402
 from index.chunk import SEPARATOR  # noqa: E402
+from index.cli import exit_code  # noqa: E402
 from index.embed import Embedder  # noqa: E402
 from index.model import ModelError  # noqa: E402
 from index.read import SUPPORTED_SUFFIXES, ReadError  # noqa: E402
@@ -657,8 +658,7 @@ def main(argv: list[str] | None = None) -> int:
     try:  # checked before the slow model load, so a typo shows at once
         logins = load_logins(os.environ.get(AUTH_ENV), args.auth_file)
     except AuthError as problem:
-        print(f"错误 / Error: {problem}", file=sys.stderr)
-        return 2
+        return exit_code(problem)
     warning = exposure_warning(args.host, logins)
     if warning:
         print(warning, file=sys.stderr, flush=True)
@@ -666,12 +666,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"已开启登录（{len(logins)} 个用户） / Login required ({len(logins)} user(s))", file=sys.stderr)
     try:
         library = prepare(args)
-    except (StoreError, ModelError) as problem:
-        print(f"错误 / Error: {problem}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("已中断，原索引保持不变 / Interrupted; the previous index is unchanged", file=sys.stderr)
-        return 130
+    except (StoreError, ModelError, KeyboardInterrupt) as problem:
+        return exit_code(problem)
     page = build_page(library)
     if warning:  # again, so the progress output above does not hide it
         print(warning, file=sys.stderr)

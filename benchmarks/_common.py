@@ -16,16 +16,9 @@ def machine() -> str:
     import faiss
     import numpy
 
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem = next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal"))
-        ram = f"{int(mem.split()[1]) / 2**20:.1f} GiB"
-    except (OSError, StopIteration):
-        ram = "?"
+    cpu = cpu_model() or "?"
+    gib = ram_gib()
+    ram = "?" if gib is None else f"{gib:.1f} GiB"
     try:
         import torch
         torch_v = torch.__version__
@@ -40,6 +33,26 @@ def machine() -> str:
     return (f"machine: {len(os.sched_getaffinity(0))} cores ({cpu}), RAM {ram}, load avg {load[0]:.1f}/{load[1]:.1f}; "
             f"python {platform.python_version()}, torch {torch_v}, onnxruntime {ort_v}, faiss {faiss.__version__}, "
             f"numpy {numpy.__version__}")
+
+
+def cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo ("" where that cannot say)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return ""
+
+
+def ram_gib() -> float | None:
+    """Total memory in GiB from /proc/meminfo (None where that cannot say)."""
+    try:
+        line = next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal"))
+        return int(line.split()[1]) / 2**20
+    except (OSError, StopIteration, ValueError):
+        return None
 
 
 def pct(values: list[float], p: float) -> float:

@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _common import cpu_model, ram_gib  # noqa: E402  (benchmarks/ is on the path when run as a script)
 from app import AUTH_ENV, is_local_host, load_logins  # noqa: E402
 
 QUESTIONS = [
@@ -215,22 +216,10 @@ def check(run: Run, old: dict, new: dict, new_doc: str) -> dict[str, object]:
 
 
 def machine() -> dict[str, str]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        model = platform.processor() or model
+    model = cpu_model() or platform.processor() or "unknown"
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    memory = ""
-    try:
-        kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal")))
-        memory = f"{kb / 1024 / 1024:.1f} GB"
-    except (OSError, StopIteration, ValueError):
-        pass
+    gib = ram_gib()
+    memory = "" if gib is None else f"{gib:.1f} GB"
     import gradio
     import gradio_client
     return {"cpu": model, "cores": f"{usable} usable / {os.cpu_count()} logical", "memory": memory,

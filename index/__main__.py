@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from index.build import BuildOptions, BuildSummary, build_index
 from index.chunk import DEFAULT_TARGET_CHARS
+from index.cli import exit_code
 from index.model import ModelError
 from index.store import StoreError, live_generation, read_manifest
 
@@ -21,12 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except (StoreError, ModelError) as problem:
-        print(f"错误 / Error: {problem}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("已中断，原索引保持不变 / Interrupted; the previous index is unchanged", file=sys.stderr)
-        return 130
+    except (StoreError, ModelError, KeyboardInterrupt) as problem:
+        return exit_code(problem)
 
 
 def _parser() -> argparse.ArgumentParser:

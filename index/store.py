@@ -170,7 +170,9 @@ def read_only_uri(db_path: Path) -> str:
 
 def write_search_structures(scratch: Path, db: sqlite3.Connection, dim: int) -> dict[str, int]:
     """Vectors and keywords are derived from the chunk table, so they are rebuilt whole."""
-    ids = np.fromiter((cid for (cid,) in db.execute("SELECT id FROM chunks ORDER BY id")), dtype=np.int64)
+    rows = np.fromiter(db.execute("SELECT id, report_id FROM chunks ORDER BY id"),
+                       dtype=[("id", np.int64), ("report", np.int64)])
+    ids, report_ids = rows["id"].copy(), rows["report"].copy()
     matrix = np.empty((len(ids), dim), dtype=np.float32)
     for row, (blob,) in enumerate(db.execute("SELECT embedding FROM chunks ORDER BY id")):
         matrix[row] = np.frombuffer(blob, dtype=np.float32)
@@ -181,8 +183,7 @@ def write_search_structures(scratch: Path, db: sqlite3.Connection, dim: int) -> 
     keywords = build_keyword_index(tokens for (tokens,) in db.execute("SELECT tokens FROM chunks ORDER BY id"))
     keywords.save(str(scratch / KEYWORDS), show_progress=False)
     np.save(scratch / KEYWORD_IDS, ids)
-    np.save(scratch / CHUNK_REPORTS, np.fromiter(
-        (rid for (rid,) in db.execute("SELECT report_id FROM chunks ORDER BY id")), dtype=np.int64, count=len(ids)))
+    np.save(scratch / CHUNK_REPORTS, report_ids)
     reports = db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
     return {"reports": reports, "chunks": len(ids), "vector_index": kind}
 

@@ -11,8 +11,9 @@ Kinds, chosen by size (see benchmarks/RESULTS.md for the measurements behind the
   quarter of its lists.  It holds ids itself and a hash-table direct map so ``reconstruct(id)``
   works; it costs 768 bytes a vector instead of 1536 (1M vectors: ~0.8 GB instead of 1.5 GB).
   Measured with the real evaluation questions as queries: recall@10 against exact 0.999 on 60k
-  real passage embeddings (5x faster than exact there) and 0.98 on 100k synthetic ones.  8-bit vectors (SQ8) were tried and dropped: their rounding alone capped
-  recall@10 at 0.98 even when every list was scanned, and 0.96 at the same speed.  ``nprobe`` is
+  real passage embeddings (5x faster than exact there) and 0.98 on 100k synthetic ones.  8-bit
+  vectors (SQ8) were tried and dropped: their rounding alone capped recall@10 at 0.98 even when
+  every list was scanned, and 0.96 at the same speed.  ``nprobe`` is
   stored in the index file, but FAISS ignores it when a caller passes plain
   ``SearchParameters`` -- so always build parameters with `search_parameters`.
 

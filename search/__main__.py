@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from index.cli import exit_code
 from index.model import ModelError
 from index.store import StoreError
 from search.present import result_json, result_text
@@ -24,11 +25,8 @@ def main(argv: list[str] | None = None) -> int:
         result = searcher.search(" ".join(args.question), k=args.k, filters=filters, mode=args.mode)
         print(json.dumps(result_json(result), ensure_ascii=False) if args.json else result_text(result))
         return 0
-    except (StoreError, ModelError, ValueError) as problem:
-        print(f"错误 / Error: {problem}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+    except (StoreError, ModelError, ValueError, KeyboardInterrupt) as problem:
+        return exit_code(problem, interrupted="")  # a search writes nothing, so there is nothing to reassure about
 
 
 def _answer_stdin(searcher: Searcher, args: argparse.Namespace, filters: Filters) -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from search.scope import named_years
+
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
 NUMBER = re.compile(
     # Not inside a name such as "PM2.5" or "G20", nor from the middle of a longer number.
@@ -19,7 +21,6 @@ NUMBER = re.compile(
     r"|百分之[一二三四五六七八九十零点几]+"
 )
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}\s*年$")
-_YEAR_MENTION = re.compile(r"(?:19|20)\d{2}(?=年)")
 _PLAN_SECTION = re.compile(r"安排|计划|任务|打算|目标|重点工作|主要工作|工作建议|展望|思路|意见")
 _DONE_SECTION = re.compile(r"回顾|成效|成绩|完成情况|举措|工作情况|过去|进展|成就|主要工作和|不足")
 _PLAN_SENTENCE = re.compile(r"将|力争|预期|确保|目标|计划|要|努力|加快|推动|持续|深入|今年")
@@ -82,7 +83,7 @@ def best_sentence(text: str, weights: dict[str, float], years: tuple[int, ...],
 
 
 def _year_agreement(sentence: str, years: tuple[int, ...]) -> int:
-    named = {int(y) for y in _YEAR_MENTION.findall(sentence)}
+    named = set(named_years(sentence))
     if not years or not named:
         return 0
     return 1 if named & set(years) else -1

@@ -344,8 +344,8 @@ def _cosines(index: IndexReader, vector: np.ndarray, ids: list[int]) -> list[flo
 
 
 def _keyword(index: IndexReader, tokens: list[str], allowed: set[int] | None) -> list[tuple[int, float]]:
-    if not len(index.keyword_ids):
-        return []
+    if not len(index.keyword_ids) or not any(t in index.keywords.vocab for t in tokens):
+        return []  # no scoring pass over every passage for a question of unknown words
     scores = index.keywords.scores(tokens)
     if allowed is not None:
         scores = np.where(_allowed_mask(index, allowed), scores, 0.0)

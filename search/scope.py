@@ -138,11 +138,15 @@ def passage_years(chunk: StoredChunk) -> tuple[int, ...]:
     "二、2022年主要工作", so "罗湖区2021年GDP" belongs to the first part, not to the year on the cover.
     """
     headings = chunk.section.split(SEPARATOR)[1:]  # [0] is the report's title
-    named = tuple(dict.fromkeys(int(y) for h in headings for y in _YEAR.findall(h)))
-    return named or chunk.report.years
+    return named_years(" ".join(headings)) or chunk.report.years
 
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
+def named_years(text: str) -> tuple[int, ...]:
+    """The years the text names in digits ("2021年"), in order of first mention."""
+    return tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年)")
 _CN_DIGITS = "〇一二三四五六七八九"
 
 

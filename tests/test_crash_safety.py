@@ -144,6 +144,14 @@ def warm():
     helper.close()
 
 
+def shimen_corpus(tmp_path: Path) -> Path:
+    """A corpus folder holding one small report."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "shimen_2021.txt").write_text(SHIMEN, encoding="utf-8")
+    return corpus
+
+
 def wait_result(result: Path, timeout: float = WAIT) -> dict:
     deadline = time.monotonic() + timeout
     while not result.exists():
@@ -359,9 +367,7 @@ def test_sigkill_at_random_moments_never_leaves_a_mixed_index(tmp_path: Path, em
 # ---------------------------------------------------------------------------
 
 def test_kill_states_inside_publish_are_recovered(tmp_path: Path, embedder) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "shimen_2021.txt").write_text(SHIMEN, encoding="utf-8")
+    corpus = shimen_corpus(tmp_path)
     index_dir = tmp_path / "index"
     first = build_index([corpus], index_dir, embedder=embedder)
     before = snapshot(index_dir, embedder)
@@ -399,9 +405,7 @@ def test_kill_states_inside_publish_are_recovered(tmp_path: Path, embedder) -> N
 
 
 def test_first_build_killed_after_rename_does_not_block_the_next(tmp_path: Path, embedder) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "shimen_2021.txt").write_text(SHIMEN, encoding="utf-8")
+    corpus = shimen_corpus(tmp_path)
     other = tmp_path / "other"
     done = build_index([corpus], other, embedder=embedder)
     index_dir = tmp_path / "index"
@@ -428,9 +432,7 @@ with build_lock(Path(sys.argv[1])):
 
 
 def test_second_build_process_gets_a_clear_message(tmp_path: Path, embedder, warm) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "shimen_2021.txt").write_text(SHIMEN, encoding="utf-8")
+    corpus = shimen_corpus(tmp_path)
     index_dir = tmp_path / "index"
     build_index([corpus], index_dir, embedder=embedder)
     before = snapshot(index_dir, embedder)
@@ -464,9 +466,7 @@ def test_second_build_process_gets_a_clear_message(tmp_path: Path, embedder, war
 # ---------------------------------------------------------------------------
 
 def test_reader_keeps_answering_while_a_build_publishes(tmp_path: Path, embedder, warm) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "shimen_2021.txt").write_text(SHIMEN, encoding="utf-8")
+    corpus = shimen_corpus(tmp_path)
     (corpus / "qingshan_2019.txt").write_text(QINGSHAN, encoding="utf-8")
     index_dir = tmp_path / "index"
     first = build_index([corpus], index_dir, embedder=embedder)
@@ -506,9 +506,7 @@ def test_reader_keeps_answering_while_a_build_publishes(tmp_path: Path, embedder
 
 def test_index_folder_with_uri_characters(tmp_path: Path, embedder) -> None:
     """'#', '?' and '%' are legal in folder names; SQLite URIs used to cut the path there."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "shimen_2021.txt").write_text(SHIMEN, encoding="utf-8")
+    corpus = shimen_corpus(tmp_path)
     index_dir = tmp_path / "索引 #1 ?x=%41"
     build_index([corpus], index_dir, embedder=embedder)
     (corpus / "qingshan_2019.txt").write_text(QINGSHAN, encoding="utf-8")
