@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sqlite3
 import time
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from _common import CORPUS, PROJECT, machine, median, pct, table
 
 from index.embed import Embedder, default_backend, stored_backend
 from index.read import read_report
-from index.store import DB, live_generation, read_manifest
+from index.store import IndexReader
 import index.vectors as V
 
 
@@ -40,11 +39,9 @@ def main() -> None:
     embedders: dict[str, Embedder] = {}
     sets = []
     for index_dir in args.index:
-        gen = live_generation(index_dir)
-        backend = stored_backend(read_manifest(gen)["model"])
-        db = sqlite3.connect(f"file:{gen / DB}?mode=ro", uri=True)
-        ids, blobs = zip(*db.execute("SELECT id, embedding FROM chunks ORDER BY id"))
-        sets.append((index_dir.name, backend, np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1)))
+        with IndexReader(index_dir) as index:
+            backend = stored_backend(index.manifest["model"])
+            sets.append((index_dir.name, backend, index.table.embeddings(index.vectors.d, index.vectors.ntotal)))
     if args.windows:
         embedder = embedders.setdefault(default_backend(), Embedder())
         sets.append((f"{args.windows:,} real windows", default_backend(), window_vectors(args.windows, embedder)))

@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import sqlite3
 import time
-from contextlib import closing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -14,15 +11,12 @@ from pathlib import Path
 
 from index.chunk import CHUNKER_VERSION, DEFAULT_OVERLAP_CHARS, DEFAULT_TARGET_CHARS, Chunk, chunk_report
 from index.embed import Embedder, stored_backend
-from index.keywords import TOKENIZER_VERSION, KeywordTokenizer
+from index.errors import ModelMismatch, StoreError
 from index.model import DEFAULT_MODEL
 from index.read import READER_VERSION, ReadError, Report, discover_reports, read_report
-from index.store import (DB, FORMAT_VERSION, StoreError, build_lock, connect, live_generation, new_generation,
-                         publish, read_manifest, read_only_uri, write_search_structures)
-
-
-class ModelMismatch(StoreError):
-    pass
+from index.store import (DB, FORMAT_VERSION, ChunkRow, ChunkTable, build_lock, live_generation, new_generation,
+                         publish, read_manifest, write_search_structures)
+from text.tokens import TOKENIZER_VERSION, KeywordTokenizer
 
 
 @dataclass(frozen=True)
@@ -166,8 +160,8 @@ def build_index(sources: Sequence[Path], index_dir: Path, options: BuildOptions 
 def _plan(live: Path | None, manifest: dict | None, reports: list[Report], options: BuildOptions) -> Plan:
     stored: dict[str, str] = {}
     if live:
-        with closing(sqlite3.connect(read_only_uri(live / DB), uri=True)) as db:  # quoted: '#' etc. in paths
-            stored = dict(db.execute("SELECT path, sha256 FROM reports"))
+        with ChunkTable(live / DB, read_only=True) as table:
+            stored = table.report_hashes()
     same_chunking = manifest is not None and manifest.get("chunking") == _chunking(options)
     current = {r.path for r in reports}
     todo = [r for r in reports if not (same_chunking and stored.get(r.path) == r.sha256)]
@@ -183,9 +177,9 @@ def _write_generation(index_dir: Path, plan: Plan, options: BuildOptions, embedd
     scratch, name = new_generation(index_dir)
     if fresh:
         (scratch / DB).unlink(missing_ok=True)
-    with closing(connect(scratch / DB)) as db:
-        _apply_plan(db, plan, options, embedder, summary, progress)
-        counts = write_search_structures(scratch, db, embedder.info.dim)
+    with ChunkTable(scratch / DB) as table:
+        _apply_plan(table, plan, options, embedder, summary, progress)
+        counts = write_search_structures(scratch, table, embedder.info.dim)
     summary.reports, summary.chunks, summary.generation = counts["reports"], counts["chunks"], name
     publish(index_dir, scratch, name, _manifest(embedder, options, counts))
 
@@ -201,28 +195,28 @@ def _choose_model(manifest: dict | None, options: BuildOptions) -> str:
     return stored
 
 
-def _apply_plan(db: sqlite3.Connection, plan: Plan, options: BuildOptions, embedder: Embedder,
+def _apply_plan(table: ChunkTable, plan: Plan, options: BuildOptions, embedder: Embedder,
                 summary: BuildSummary, progress: Progress | None) -> None:
     tokenizer = KeywordTokenizer()
     chunked = [(r, chunk_report(r, options.target_chars, options.overlap_chars, embedder.count_tokens))
                for r in plan.todo]
-    vectors = _vectors_for(db, [c for _, cs in chunked for c in cs], embedder, summary, progress)
-    with db:  # one transaction: the scratch table is all-or-nothing too
+    vectors = _vectors_for(table, [c for _, cs in chunked for c in cs], embedder, summary, progress)
+    with table.transaction():  # the scratch table is all-or-nothing too
         for path in plan.removed + plan.updated:
-            db.execute("DELETE FROM reports WHERE path = ?", (path,))
+            table.remove_report(path)
+        added = datetime.now(timezone.utc).isoformat(timespec="seconds")
         for report, chunks in chunked:
-            _insert_report(db, report, chunks, vectors, tokenizer)
+            table.add_report(report, added, [_row(c, vectors, tokenizer) for c in chunks])
 
 
-def _vectors_for(db: sqlite3.Connection, chunks: list[Chunk], embedder: Embedder, summary: BuildSummary,
+def _vectors_for(table: ChunkTable, chunks: list[Chunk], embedder: Embedder, summary: BuildSummary,
                  progress: Progress | None) -> dict[str, bytes]:
     """Vectors by chunk hash: reused from the table when the same text was embedded before."""
     hashes = {text_hash(c.embed_text): c.embed_text for c in chunks}
     known: dict[str, bytes] = {}
     for h in hashes:
-        row = db.execute("SELECT embedding FROM chunks WHERE hash = ? LIMIT 1", (h,)).fetchone()
-        if row:
-            known[h] = row[0]
+        if (vector := table.vector_of(h)) is not None:
+            known[h] = vector
     missing = [h for h in hashes if h not in known]
     done = 0
 
@@ -242,18 +236,10 @@ def _vectors_for(db: sqlite3.Connection, chunks: list[Chunk], embedder: Embedder
     return known
 
 
-def _insert_report(db: sqlite3.Connection, report: Report, chunks: list[Chunk], vectors: dict[str, bytes],
-                   tokenizer: KeywordTokenizer) -> None:
-    added = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    rid = db.execute(
-        "INSERT INTO reports (path, title, years, body, genre, size, sha256, added, text) VALUES (?,?,?,?,?,?,?,?,?)",
-        (report.path, report.title, json.dumps(list(report.years)), report.body, report.genre, report.size,
-         report.sha256, added, report.text)).lastrowid
-    db.executemany(
-        'INSERT INTO chunks (report_id, section, start, "end", text, section_start, section_end, hash, tokens, '
-        "embedding) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [(rid, c.section, c.start, c.end, c.text, c.section_start, c.section_end, text_hash(c.embed_text),
-          " ".join(tokenizer.tokens(c.embed_text)), vectors[text_hash(c.embed_text)]) for c in chunks])
+def _row(chunk: Chunk, vectors: dict[str, bytes], tokenizer: KeywordTokenizer) -> ChunkRow:
+    h = text_hash(chunk.embed_text)
+    return ChunkRow(chunk.section, chunk.start, chunk.end, chunk.text, chunk.section_start, chunk.section_end, h,
+                    " ".join(tokenizer.tokens(chunk.embed_text)), vectors[h])
 
 
 def _chunking(options: BuildOptions) -> dict[str, int]:

@@ -12,33 +12,35 @@ from dataclasses import dataclass, field
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from index.read import Report
+from index.model import MAX_TOKENS
+from index.read import TITLE_MAX, Report
+from text.lexicon import alternation, words
+from text.numbers import ORDINAL_NUMERALS
+from text.sentences import LABEL_ENDS, PUNCTUATION, SPLIT_POINTS
+from text.years import DATE_LINE
 
 SEPARATOR = " › "
 DEFAULT_TARGET_CHARS = 350
 DEFAULT_OVERLAP_CHARS = 40
-MODEL_MAX_TOKENS = 512
 
-_CN_NUM = "一二三四五六七八九十百零〇两"
 # (kind, pattern): the kind names the numbering style; the pattern matches at line start.
 _HEADING_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("chapter", re.compile(rf"^第[{_CN_NUM}\d]{{1,4}}[章编]")),
-    ("part", re.compile(rf"^第[{_CN_NUM}\d]{{1,4}}部分")),
-    ("node", re.compile(rf"^第[{_CN_NUM}\d]{{1,4}}节")),
-    ("article", re.compile(rf"^第[{_CN_NUM}\d]{{1,4}}条")),
-    ("cn", re.compile(rf"^[{_CN_NUM}]{{1,3}}[、.．]")),
-    ("cn_paren", re.compile(rf"^[（(][{_CN_NUM}]{{1,3}}[）)]")),
+    ("chapter", re.compile(rf"^第[{ORDINAL_NUMERALS}\d]{{1,4}}[章编]")),
+    ("part", re.compile(rf"^第[{ORDINAL_NUMERALS}\d]{{1,4}}部分")),
+    ("node", re.compile(rf"^第[{ORDINAL_NUMERALS}\d]{{1,4}}节")),
+    ("article", re.compile(rf"^第[{ORDINAL_NUMERALS}\d]{{1,4}}条")),
+    ("cn", re.compile(rf"^[{ORDINAL_NUMERALS}]{{1,3}}[、.．]")),
+    ("cn_paren", re.compile(rf"^[（(][{ORDINAL_NUMERALS}]{{1,3}}[）)]")),
     ("num", re.compile(r"^\d{1,2}(?:[、．]|\.(?!\d))")),
     ("num_paren", re.compile(r"^[（(]\d{1,2}[）)]")),
 )
-_SENTENCE_END = re.compile(r"[。！？；!?;：:]")
-_PUNCTUATED = re.compile(r"[。，、；：！？,;:!?“”\"《》（）()]")
-_DATE_LINE = re.compile(r"^\d{4}年(\d{1,2}月(\d{1,2}日)?)?$")
+_SENTENCE_END = re.compile(f"[{re.escape(LABEL_ENDS)}]")
+_PUNCTUATED = re.compile(f"[{re.escape(PUNCTUATION)}]")
 _MAX_LABEL_CHARS = 40
 _MAX_TITLE_LINE_CHARS = 25
-_MAX_FIRST_LINE_TITLE = 200  # read.py's _TITLE_MAX: a longer first line cannot be only the title
 # "《政府工作报告》有关名词解释", "附件：名词解释": the glossary at a report's end, a section of its own.
-_GLOSSARY_LINE = re.compile(r"^(?:附件\d*[:：]?)?(?:《[^》]{1,20}》)?(?:有关)?(?:名词解释|名词注释|注释)[:：]?$")
+GLOSSARY = alternation(words("glossary_words"))
+_GLOSSARY_LINE = re.compile(f"^(?:附件\\d*[:：]?)?(?:《[^》]{{1,20}}》)?(?:有关)?{GLOSSARY}[:：]?$")
 # Bump when the outline or chunk rules change: every report is then re-chunked (vectors reused by hash).
 CHUNKER_VERSION = 2
 
@@ -108,7 +110,7 @@ def _is_title_line(line: str, next_line: str) -> bool:
         2 <= len(s) <= _MAX_TITLE_LINE_CHARS
         and not _PUNCTUATED.search(s)
         and not re.search(r"\s", s)  # "北京市市长 殷勇": a speaker line, not a heading
-        and not _DATE_LINE.match(s)
+        and not DATE_LINE.fullmatch(s)
         and not s.startswith("[")
         and len(next_line.strip()) > len(s)
     )
@@ -195,7 +197,7 @@ def _after_title(text: str) -> int:
     stripped = text.lstrip("\n")
     nl = stripped.find("\n")
     first_line = stripped if nl < 0 else stripped[:nl]
-    if len(first_line.strip()) > _MAX_FIRST_LINE_TITLE:
+    if len(first_line.strip()) > TITLE_MAX:
         # A first "line" longer than any title is body text (a report saved as one line, or with no line
         # breaks at all): treating it as the title used to drop the whole report from the chunks.
         return len(text) - len(stripped)
@@ -214,7 +216,7 @@ def walk(section: Section, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, 
 def _splitter(target_chars: int, overlap: int) -> RecursiveCharacterTextSplitter:
     # Chinese sentence ends first, so a sentence is only cut when it alone exceeds the target.
     return RecursiveCharacterTextSplitter(
-        separators=["\n\n", "\n", "。", "！", "？", "；", "，", ""],
+        separators=[*SPLIT_POINTS, ""],
         chunk_size=target_chars,
         chunk_overlap=overlap,
         keep_separator="end",
@@ -242,7 +244,7 @@ def chunk_report(
     target_chars: int = DEFAULT_TARGET_CHARS,
     overlap_chars: int = DEFAULT_OVERLAP_CHARS,
     count_tokens: Callable[[str], int] | None = None,
-    max_tokens: int = MODEL_MAX_TOKENS,
+    max_tokens: int = MAX_TOKENS,
 ) -> list[Chunk]:
     """Passages of at most `target_chars`, never crossing a section boundary.
 

@@ -27,12 +27,12 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from index.model import DEFAULT_MODEL, ModelError, default_model_dir, load_model, model_prompts, remove_stale_temps
+from index.model import (DEFAULT_ALIASES, DEFAULT_MODEL, MAX_TOKENS, ModelError, default_model_dir, load_model,
+                         model_prompts, remove_stale_temps)
 
 BACKEND_TORCH = "torch"
 BACKEND_ONNX_INT8 = "onnx-int8"
 BACKENDS = (BACKEND_TORCH, BACKEND_ONNX_INT8)
-_DEFAULT_ALIASES = frozenset({DEFAULT_MODEL, "intfloat/multilingual-e5-small"})
 # POLICY_SEARCH_BACKEND=torch forces the float32 encoder for new indexes (e.g. to compare).
 _BACKEND_ENV = "POLICY_SEARCH_BACKEND"
 
@@ -41,7 +41,6 @@ BATCH_SIZE = 32        # torch
 ONNX_BATCH_SIZE = 16
 # Texts are encoded in slices this big so a progress bar can move between them.
 PROGRESS_SLICE = 256
-MAX_TOKENS = 512
 
 # Bump when the export recipe changes: the cached file is then rebuilt under a new name.
 ONNX_RECIPE = "int8-pc-v1"
@@ -83,7 +82,7 @@ def default_backend(name: str = DEFAULT_MODEL) -> str:
             raise ModelError(f"未知的编码后端 {forced!r}（可选 {', '.join(BACKENDS)}） / "
                              f"Unknown encoder backend {forced!r} (choose from {', '.join(BACKENDS)})")
         return forced
-    return BACKEND_ONNX_INT8 if name in _DEFAULT_ALIASES and _onnxruntime_available() else BACKEND_TORCH
+    return BACKEND_ONNX_INT8 if name in DEFAULT_ALIASES and _onnxruntime_available() else BACKEND_TORCH
 
 
 def stored_backend(model: dict) -> str:
@@ -99,7 +98,7 @@ class Embedder:
         if backend not in BACKENDS:
             raise ModelError(f"未知的编码后端 {backend!r} / Unknown encoder backend {backend!r}")
         if backend == BACKEND_ONNX_INT8:
-            if name not in _DEFAULT_ALIASES:
+            if name not in DEFAULT_ALIASES:
                 raise ModelError(f"ONNX 编码器只支持默认模型 {DEFAULT_MODEL} / "
                                  f"The ONNX encoder exists only for the default model {DEFAULT_MODEL}")
             self.model = None

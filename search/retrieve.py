@@ -1,22 +1,22 @@
 """Hybrid retrieval: dense vectors and Chinese keywords, fused, scoped, de-duplicated, answered."""
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from index.embed import Embedder, stored_backend
-from index.keywords import KeywordTokenizer
-from index.keywords import bigrams
-from index.store import IndexReader, StoredChunk, StoreError
-from index.vectors import reconstruct_many, search_vectors
+from index.chunk import GLOSSARY
+from index.errors import ModelMismatch
+from index.store import IndexReader, StoredChunk
 from search.answer import Answer, SentenceEvidence, best_sentence, make_answer, section_tense
 from search.query import Query, content_text, keyword_text, parse_query
-from search.scope import (Places, mentioned_places, names_year, passage_years, place_score, report_places,
-                          unknown_places, year_score, years_covered)
+from search.scope import (Places, mentioned_places, passage_years, place_score, report_places, unknown_places,
+                          year_score, years_covered)
+from text.numbers import gives_rate
+from text.sentences import has_word
+from text.tokens import KeywordTokenizer, bigrams
+from text.years import names_year
 
 RECIPES = ("hybrid", "keyword", "vector")  # the plain recipes exist to measure the hybrid against
 CANDIDATES = 100          # taken from each ranking before fusion
@@ -33,14 +33,9 @@ REPORT_YEAR_CREDIT = 0.8  # a question year matching only the report's year, not
 MIN_COVERAGE = 0.06       # below this share of the question in its best sentence, the top hit is a guess
 MAX_PER_REPORT_WORDING = 2
 NEAR_DUPLICATE = 0.8      # share of character 4-grams above which two passages are one
-_RATE = re.compile(r"率|%|百分之|‰")
 NO_CONTENT = "问题里没有可检索的文字 / The question has no words to search for"
 NO_PASSAGE = "没有找到相关段落 / No related passage found"
 NO_QUOTED = "没有段落包含引号中的原文 / No passage contains the quoted words"
-
-
-class ModelMismatch(StoreError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -164,7 +159,7 @@ class Searcher:
         query = parse_query(question)
         mode = mode or ("wording" if query.wants_wording else "answer")
         result = SearchResult(query=query, mode=mode)
-        if not _has_content(query.text):
+        if not has_word(query.text):
             result.confident, result.doubt = False, NO_CONTENT
             return result
         allowed = _allowed_reports(view.index, filters)
@@ -207,12 +202,12 @@ class Searcher:
         """The union of the best dense and keyword matches, each with both scores."""
         vector = self.embedder.query(query.text)
         candidates: dict[int, _Candidate] = {}
-        for cid, cosine in _dense(index, vector, allowed):
+        for cid, cosine in index.nearest(vector, CANDIDATES, allowed):
             candidates[cid] = _Candidate(cid, dense=cosine)
-        for cid, score in _keyword(index, self.tokenizer.tokens(keyword_text(query)), allowed):
+        for cid, score in index.keyword_matches(self.tokenizer.tokens(keyword_text(query)), CANDIDATES, allowed):
             candidates.setdefault(cid, _Candidate(cid)).keyword = score
         missing = [cid for cid, c in candidates.items() if c.dense == 0.0]
-        for cid, cosine in zip(missing, _cosines(index, vector, missing)):
+        for cid, cosine in zip(missing, index.cosines(vector, missing)):
             candidates[cid].dense = cosine
         return candidates
 
@@ -226,6 +221,12 @@ class Searcher:
 
     def close(self) -> None:
         self.view.index.close()
+
+    def __enter__(self) -> "Searcher":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _rank(view: _View, candidates: dict[int, _Candidate], query: Query, places: set[str],
@@ -321,46 +322,9 @@ def _allowed_reports(index: IndexReader, filters: Filters) -> set[int] | None:
     return {rid for rid, r in index.reports.items() if filters.allows(r)}
 
 
-def _allowed_mask(index: IndexReader, allowed: set[int]) -> np.ndarray:
-    """Over chunks in id order (the keyword index's row order): which belong to an allowed report."""
-    return np.isin(index.chunk_report_ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
-
-
-def _allowed_chunks(index: IndexReader, allowed: set[int]) -> np.ndarray:
-    return index.keyword_ids[_allowed_mask(index, allowed)]
-
-
-def _dense(index: IndexReader, vector: np.ndarray, allowed: set[int] | None) -> list[tuple[int, float]]:
-    ids = None if allowed is None else _allowed_chunks(index, allowed)
-    if ids is not None and ids.size == 0:
-        return []
-    return search_vectors(index.vectors, vector, CANDIDATES, ids)
-
-
-def _cosines(index: IndexReader, vector: np.ndarray, ids: list[int]) -> list[float]:
-    if not ids:
-        return []
-    return [float(x) for x in reconstruct_many(index.vectors, ids) @ vector]
-
-
-def _keyword(index: IndexReader, tokens: list[str], allowed: set[int] | None) -> list[tuple[int, float]]:
-    if not len(index.keyword_ids) or not any(t in index.keywords.vocab for t in tokens):
-        return []  # no scoring pass over every passage for a question of unknown words
-    scores = index.keywords.scores(tokens)
-    if allowed is not None:
-        scores = np.where(_allowed_mask(index, allowed), scores, 0.0)
-    top = np.argpartition(-scores, min(CANDIDATES, len(scores) - 1))[:CANDIDATES]
-    return [(int(index.keyword_ids[i]), float(scores[i])) for i in top if scores[i] > 0]
-
-
 def _bigram_weights(index: IndexReader, text: str) -> dict[str, float]:
     """Each distinct bigram of the question, weighted by its rarity (IDF) in the keyword index."""
-    n = max(1, len(index.keyword_ids))
-    weights = {}
-    for gram in set(bigrams(text)):
-        df = index.keywords.document_frequency(gram)
-        weights[gram] = math.log(1 + (n - df + 0.5) / (df + 0.5))
-    return weights
+    return {gram: index.idf(gram) for gram in set(bigrams(text))}
 
 
 def _missing_measures(top: _Candidate, measures: tuple[str, ...]) -> str:
@@ -370,18 +334,14 @@ def _missing_measures(top: _Candidate, measures: tuple[str, ...]) -> str:
         return ""
     sentence = top.chunk.text[top.evidence.start:top.evidence.end]
     for m in measures:
-        if not (m in sentence or (m.endswith("率") and _RATE.search(sentence))
+        if not (m in sentence or (m.endswith("率") and gives_rate(sentence))
                 or (m.endswith("人口") and "人口" in sentence)):
             return m
     return ""
 
 
 def _in_glossary(chunk: StoredChunk) -> bool:
-    return "名词解释" in chunk.section
-
-
-def _has_content(text: str) -> bool:
-    return bool(re.search(r"[\w\u4e00-\u9fff]", text))
+    return bool(re.search(GLOSSARY, chunk.section))
 
 
 def _shingles(text: str) -> set[str]:

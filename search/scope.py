@@ -10,16 +10,8 @@ from dataclasses import dataclass
 
 from index.chunk import SEPARATOR
 from index.store import StoredChunk, StoredReport
-
-_UNIT = re.compile(r"(.+?(?:自治区|特别行政区|新区|省|市|县|区|乡|镇|街道|旗|盟|州|村))")
-_GENERIC_SUFFIXES = ("人民政府", "管理委员会", "管委会", "政府")
-_NOT_PLACES = frozenset({"地区", "城区", "社区", "园区", "片区", "辖区", "全市", "全区", "全县", "全乡", "全镇", "全省",
-                         "本市", "本区", "我市", "我区", "我县", "我乡", "我镇", "我省", "各区", "各市", "城市", "农村"})
-
-
-_ADMIN_SUFFIX = re.compile(r"(?:省|市|区|县|乡|镇|自治区|自治州|街道)$")
-PROVINCES = frozenset("""北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南
-    四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门""".split())
+from text.places import is_division, level, short_forms, strip_body_suffix, units
+from text.years import YEAR_WORD, named_years
 
 
 @dataclass(frozen=True)
@@ -30,39 +22,19 @@ class Places:
 
 def report_places(report: StoredReport) -> Places:
     """Place names of the issuing body and title, split into the report's own unit and its parents."""
-    body = report.body
-    for suffix in _GENERIC_SUFFIXES:
-        body = body.removesuffix(suffix)
-    units = [u for u in _UNIT.findall(body) if u not in _NOT_PLACES]
-    if not units:
-        units = [u for u in _UNIT.findall(_title_places(report.title)) if u not in _NOT_PLACES][-1:]
-    if not units and body:
-        units = [body]  # "国务院", "大鹏新区管委会"-like bodies without a unit suffix
-    own, parents = units[-1:], units[:-1]
-    return Places(own=frozenset(_with_short_forms(own)), parents=frozenset(_with_short_forms(parents)))
+    body = strip_body_suffix(report.body)
+    found = units(body)
+    if not found:
+        found = units(_title_places(report.title))[-1:]
+    if not found and body:
+        found = [body]  # "国务院", "大鹏新区管委会"-like bodies without a unit suffix
+    own, parents = found[-1:], found[:-1]
+    return Places(own=frozenset(short_forms(own)), parents=frozenset(short_forms(parents)))
 
 
 def _title_places(title: str) -> str:
-    title = re.sub(r"\d{4}年度?|第.{1,3}届|人民代表大会|政府工作报告|工作报告|关于|的报告|在|上", " ", title)
+    title = re.sub(r"第.{1,3}届|人民代表大会|政府工作报告|工作报告|关于|的报告|在|上", " ", YEAR_WORD.sub(" ", title))
     return title.split("（")[0]
-
-
-def _with_short_forms(units: list[str]) -> list[str]:
-    out = []
-    for unit in units:
-        out.append(unit)
-        short = re.sub(r"(自治区|特别行政区|新区|省|市|县|区|乡|镇|街道)$", "", unit)
-        if len(short) >= 2 and short != unit:
-            out.append(short)
-    return out
-
-
-_LEVELS = ((re.compile(r"(?:乡|镇|街道|村)$"), 4), (re.compile(r"(?:县|区|旗)$"), 3),
-           (re.compile(r"(?:市|州|盟)$"), 2), (re.compile(r"(?:省|自治区|特别行政区)$"), 1))
-
-
-def _level(unit: str) -> int:
-    return next((level for pattern, level in _LEVELS if pattern.search(unit)), 0)
 
 
 def _known_levels(places: dict[int, Places]) -> dict[str, int]:
@@ -70,9 +42,8 @@ def _known_levels(places: dict[int, Places]) -> dict[str, int]:
     levels: dict[str, int] = {}
     for p in places.values():
         for unit in p.own | p.parents:
-            level = _level(unit)
-            for name in _with_short_forms([unit]):
-                levels[name] = max(levels.get(name, 0), level)
+            for name in short_forms([unit]):
+                levels[name] = max(levels.get(name, 0), level(unit))
     return levels
 
 
@@ -117,10 +88,7 @@ def unknown_places(names: list[str], places: dict[int, Places]) -> list[str]:
     known = {n for p in places.values() for n in p.own | p.parents}
     unknown = []
     for name in names:
-        stem = _ADMIN_SUFFIX.sub("", name)
-        # "上市", "城镇", "新区" are tagged as places but are words: a real unit name has a 2+ character stem.
-        administrative = (len(stem) >= 2 and stem != name) or stem in PROVINCES
-        if administrative and not any(k in name or name in k for k in known):
+        if is_division(name) and not any(k in name or name in k for k in known):
             unknown.append(name)
     return unknown
 
@@ -139,17 +107,3 @@ def passage_years(chunk: StoredChunk) -> tuple[int, ...]:
     """
     headings = chunk.section.split(SEPARATOR)[1:]  # [0] is the report's title
     return named_years(" ".join(headings)) or chunk.report.years
-
-
-def named_years(text: str) -> tuple[int, ...]:
-    """The years the text names in digits ("2021年"), in order of first mention."""
-    return tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
-
-
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年)")
-_CN_DIGITS = "〇一二三四五六七八九"
-
-
-def names_year(text: str, year: int) -> bool:
-    """The text names the year in digits or in Chinese numerals ("一九八五年")."""
-    return f"{year}年" in text or "".join(_CN_DIGITS[int(d)] for d in str(year)) + "年" in text

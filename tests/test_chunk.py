@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from index.chunk import (
     DEFAULT_TARGET_CHARS,
-    MODEL_MAX_TOKENS,
     SEPARATOR,
     Chunk,
     build_outline,
@@ -19,6 +18,7 @@ from index.chunk import (
     find_headings,
     walk,
 )
+from index.model import MAX_TOKENS
 from index.read import Report, discover_reports, read_report
 
 from conftest import SEED_CORPUS, SEED_REPORT, SHARED_CORPUS
@@ -168,7 +168,7 @@ def test_no_chunk_overflows_the_model_window(embedder) -> None:
         for c in chunk_report(report, count_tokens=embedder.count_tokens):
             assert c.text == report.text[c.start:c.end]
             worst = max(worst, embedder.count_tokens(c.embed_text))
-    assert 0 < worst <= MODEL_MAX_TOKENS
+    assert 0 < worst <= MAX_TOKENS
 
 
 def test_token_budget_resplits_long_passages(embedder, seed: Report) -> None:

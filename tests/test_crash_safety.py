@@ -188,16 +188,15 @@ def check_consistent(index_dir: Path) -> None:
     try:
         assert not reader.generation.name.endswith(".tmp")
         manifest = reader.manifest
-        chunk_ids = [row[0] for row in reader.db.execute("SELECT id FROM chunks ORDER BY id")]
-        reports = reader.db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+        chunk_ids = reader.table.chunk_ids_and_reports()[0].tolist()
+        reports = reader.table.report_count()
         assert manifest["chunks"] == len(chunk_ids) == reader.vectors.ntotal == len(reader.keyword_ids)
         assert manifest["reports"] == reports == len(reader.reports)
-        assert reader.keywords.num_docs == max(1, len(chunk_ids))  # 1: bm25s' placeholder row
+        assert reader.keywords.num_docs == len(chunk_ids)
         assert sorted(faiss.vector_to_array(reader.vectors.id_map).tolist()) == chunk_ids
         assert sorted(reader.keyword_ids.tolist()) == chunk_ids
-        for text, start, end, full in reader.db.execute(
-                'SELECT c.text, c.start, c."end", r.text FROM chunks c JOIN reports r ON r.id = c.report_id'):
-            assert full[start:end] == text
+        for chunk in reader.chunks(chunk_ids).values():
+            assert reader.report_text(chunk.report.id)[chunk.start:chunk.end] == chunk.text
     finally:
         reader.close()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -91,9 +90,9 @@ def test_seed_index_round_trip(seed_searcher) -> None:
 def test_each_chunks_report_is_saved_beside_the_keyword_rows(seed_searcher) -> None:
     index = seed_searcher.index
     assert (index.generation / "chunk_reports.npy").exists()  # loaded, not queried from SQLite at start-up
-    rows = index.db.execute("SELECT id, report_id FROM chunks ORDER BY id").fetchall()
-    assert index.keyword_ids.tolist() == [cid for cid, _ in rows]
-    assert index.chunk_report_ids.tolist() == [rid for _, rid in rows]
+    ids, report_ids = index.table.chunk_ids_and_reports()
+    assert index.keyword_ids.tolist() == ids.tolist()
+    assert index.chunk_report_ids.tolist() == report_ids.tolist()
 
 
 def test_seed_exam_question_ranks_the_8_people_passage_high(seed_searcher) -> None:
@@ -269,8 +268,8 @@ def mixed_index(tmp_path_factory, embedder) -> Path:
     write(corpus / "qingshan_2019.txt", QINGSHAN_2019)
     summary = build_index([corpus], root / "index", embedder=embedder)
     assert summary.reports == 3
-    seed_chunks = len([1 for _ in sqlite3.connect(live_generation(root / "index") / DB).execute(
-        "SELECT c.id FROM chunks c JOIN reports r ON r.id = c.report_id WHERE r.path LIKE '%zhangdian_copy.txt'")])
+    with Searcher(root / "index", embedder=embedder) as searcher:
+        seed_chunks = sum(r.chunks for r in searcher.index.reports.values() if r.path.endswith("zhangdian_copy.txt"))
     # the copy's passages reuse the original's vectors: each distinct passage is embedded once
     assert summary.embedded == summary.chunks - seed_chunks
     return root / "index"
@@ -284,8 +283,7 @@ def mixed_searcher(mixed_index, embedder):
 
 
 def test_identical_text_in_two_files_is_returned_once(mixed_searcher) -> None:
-    db = mixed_searcher.index.db
-    copies = db.execute("SELECT COUNT(*) FROM chunks WHERE text LIKE '%化解矛盾26起%'").fetchone()[0]
+    copies = sum("化解矛盾26起" in text for *_, text in mixed_searcher.index.table.passages())
     assert copies == 2  # both files really are in the index
     for question in ("2023年化解了多少起矛盾纠纷", "张店乡有几个人通过了执法证考试", "法治宣传教育", "2024年有什么工作安排"):
         for mode in ("answer", "wording"):

@@ -14,9 +14,9 @@ from index.read import (
     ReadError,
     Report,
     discover_reports,
-    normalize_text,
     read_report,
 )
+from text.normalize import normalize_text
 
 PROJECT = Path(__file__).resolve().parents[1]
 SEED_CORPUS = PROJECT / "corpus"

@@ -28,8 +28,7 @@ def test_years_that_name_the_report_are_told_apart(question: str, years: tuple, 
 
 def test_a_passage_speaks_of_the_year_its_headings_name(seed_searcher) -> None:
     index = seed_searcher.view.index
-    rows = index.db.execute("SELECT id, section FROM chunks ORDER BY id").fetchall()
-    chunks = index.chunks([cid for cid, _ in rows])
+    chunks = index.chunks([cid for cid, *_ in index.table.passages()])
     plans = [c for c in chunks.values() if "四、2024年度" in c.section]
     untitled = [c for c in chunks.values() if " › " not in c.section]  # under the title only
     assert plans and untitled

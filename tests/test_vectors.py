@@ -8,13 +8,13 @@ No timing assertions: speed is measured by benchmarks/, not by tests.
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 import faiss
 import numpy as np
 import pytest
 
+from index.store import IndexReader, live_generation
 from index.vectors import (FLAT_LIMIT, KIND_FLAT, KIND_IVF, build_vector_index, choose_kind, ivf_lists,
                            reconstruct_many, search_parameters, search_vectors)
 
@@ -42,15 +42,10 @@ def data():
 
 def _real_vectors() -> np.ndarray | None:
     root = Path(os.environ.get("POLICY_SEARCH_REAL_INDEX", "/tmp/idx36"))
-    dbs = sorted(root.glob("gen-*/chunks.sqlite"))
-    if not dbs:
+    if live_generation(root) is None:
         return None
-    db = sqlite3.connect(f"file:{dbs[-1]}?mode=ro", uri=True)
-    try:
-        blobs = [b for (b,) in db.execute("SELECT embedding FROM chunks ORDER BY id")]
-    finally:
-        db.close()
-    return np.vstack([np.frombuffer(b, dtype=np.float32) for b in blobs]) if blobs else None
+    with IndexReader(root) as index:
+        return index.table.embeddings(index.vectors.d, index.vectors.ntotal) if index.vectors.ntotal else None
 
 
 def _recall(index, exact, queries, k=10) -> float:

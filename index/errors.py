@@ -1,0 +1,17 @@
+"""The one kind of failure the user is meant to read: everything else is a bug, logged with its traceback."""
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """An expected, user-facing failure (a missing index, an unreadable file, a bad setting).
+
+    Its message is all the user needs: Chinese first, then English, one line, no traceback.
+    """
+
+
+class StoreError(UserError):
+    """An index that is missing, locked, damaged or of another model or format."""
+
+
+class ModelMismatch(StoreError):
+    """The index was built by another model or encoder than the one given."""

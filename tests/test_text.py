@@ -1,0 +1,212 @@
+"""The language layer (text/): each rule as a table of inputs and what they must give."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from text import lexicon
+from text.numbers import NUMBER, NUMBER_WITH_UNIT, gives_rate, quantities
+from text.places import is_division, level, short_forms, strip_body_suffix, units
+from text.question import FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING
+from text.sentences import has_word, sentences
+from text.tense import DONE, PLAN, PLANNED_YEAR, REVIEWED_YEAR, UNKNOWN, heading_tense, states_plan
+from text.tokens import STOPWORDS, KeywordTokenizer, bigrams
+from text.years import named_years, names_year, spell_years, strip_years, years_in
+
+
+def test_every_list_loads_with_comments_and_blank_lines_skipped() -> None:
+    files = sorted(lexicon.DATA.iterdir())
+    assert files
+    for path in files:
+        entries = lexicon.words(path.stem) if path.suffix == ".txt" else lexicon.rows(path.stem)
+        assert entries, path.name
+        assert not any(str(e).startswith("#") for e in entries), path.name
+    assert all(len(row) == 2 for row in lexicon.rows("synonyms"))
+    assert all(len(row) == 3 for row in lexicon.rows("tense_words"))
+
+
+def test_alternation_takes_the_longest_entry_first() -> None:
+    pattern = re.compile(lexicon.alternation(["人", "人次", "个", "个百分点"]))
+    assert [m.group() for m in pattern.finditer("5000人次，0.5个百分点，3人")] == ["人次", "个百分点", "人"]
+
+
+@pytest.mark.parametrize("text, years", [
+    ("2023年化解矛盾", (2023,)),
+    ("2022年政府工作报告（2021年回顾）", (2022, 2021)),
+    ("12023年", ()),                 # part of a longer number
+    ("1850年", ()),                  # not a year reports speak of
+    ("gzbg_shenzhen_baoan_2015", (2015,)),
+])
+def test_years_in(text: str, years: tuple[int, ...]) -> None:
+    assert years_in(text) == years
+
+
+@pytest.mark.parametrize("text, years", [("一、2021年工作回顾", (2021,)), ("2021 工作", ()), ("到2035年", (2035,))])
+def test_named_years_need_a_following_nian(text: str, years: tuple[int, ...]) -> None:
+    assert named_years(text) == years
+
+
+@pytest.mark.parametrize("text, year, named", [
+    ("到1985年", 1985, True), ("到一九八五年", 1985, True), ("二〇〇三年", 2003, True), ("二零零三年", 2003, True),
+    ("2003", 2003, False), ("一九八六年", 1985, False),
+])
+def test_names_year(text: str, year: int, named: bool) -> None:
+    assert names_year(text, year) is named
+
+
+@pytest.mark.parametrize("typed, spelled", [
+    ("二〇二三年化解多少起", "2023年化解多少起"),
+    ("二零二三年", "2023年"),
+    ("盐田港14年集装箱吞吐量", "盐田港2014年集装箱吞吐量"),
+    ("98年", "1998年"),
+    ("连续14年", "连续14年"),        # a count of years, not a year
+    ("近10年来", "近10年来"),
+    ("45年", "45年"),                # 1945 or 2045: left as typed
+    ("3.14年", "3.14年"),
+])
+def test_years_as_typed_are_spelled_in_digits(typed: str, spelled: str) -> None:
+    assert spell_years(typed) == spelled
+
+
+def test_strip_years() -> None:
+    assert strip_years("2014年南山区2015年度报告 2016").split() == ["南山区", "报告"]
+
+
+@pytest.mark.parametrize("sentence, phrases", [
+    ("化解矛盾26起，调解成功率98.5%", ["26起", "98.5%"]),
+    ("接待群众5000人次", ["5000人次"]),
+    ("下降0.5个百分点", ["0.5个百分点"]),
+    ("开展活动四十五场", ["四十五场"]),
+    ("增长百分之六点五", ["百分之六点五"]),
+    ("处理纠纷20余起", ["20余起"]),
+    ("PM2.5年均浓度", []),             # a name, not a quantity
+    ("2023年1月", []),                 # a date, not a quantity
+    ("连续3年", ["3年"]),               # a duration is a quantity
+])
+def test_quantities(sentence: str, phrases: list[str]) -> None:
+    assert [m.group() for m in quantities(sentence)] == phrases
+
+
+def test_a_year_is_a_number_phrase_but_not_a_quantity() -> None:
+    assert [m.group() for m in NUMBER.finditer("2023年化解26起")] == ["2023年", "26起"]
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("2023年化解矛盾26起", ["2023年", "26起"]),
+    ("5月8日", ["5月", "8日"]),
+    ("5000人次", ["5000人次"]),
+    ("占比6.5%", ["6.5%"]),
+])
+def test_number_tokens_keep_their_units(text: str, tokens: list[str]) -> None:
+    assert [m.group() for m in NUMBER_WITH_UNIT.finditer(text)] == tokens
+
+
+@pytest.mark.parametrize("sentence, rate", [("通过率100%", True), ("占比六成", False), ("百分之六", True),
+                                            ("化解26起", False)])
+def test_gives_rate(sentence: str, rate: bool) -> None:
+    assert gives_rate(sentence) is rate
+
+
+@pytest.mark.parametrize("name, found", [
+    ("深圳市南山区", ["深圳市", "南山区"]),
+    ("鲁山县张店乡", ["鲁山县", "张店乡"]),
+    ("西藏自治区", ["西藏自治区"]),
+    ("大鹏新区", ["大鹏新区"]),
+    ("全市", []),
+])
+def test_units(name: str, found: list[str]) -> None:
+    assert units(name) == found
+
+
+@pytest.mark.parametrize("name, lvl", [("河南省", 1), ("西藏自治区", 1), ("香港特别行政区", 1), ("深圳市", 2),
+                                       ("凉山彝族自治州", 2), ("鲁山县", 3), ("南山区", 3), ("大鹏新区", 3),
+                                       ("张店乡", 4), ("白沙街道", 4), ("小岗村", 4), ("国务院", 0)])
+def test_level(name: str, lvl: int) -> None:
+    assert level(name) == lvl
+
+
+@pytest.mark.parametrize("name, forms", [
+    ("南山区", ["南山区", "南山"]), ("大鹏新区", ["大鹏新区", "大鹏"]), ("西藏自治区", ["西藏自治区", "西藏"]),
+    ("坪山街道", ["坪山街道", "坪山"]), ("龙乡", ["龙乡"]),
+])
+def test_short_forms(name: str, forms: list[str]) -> None:
+    assert short_forms([name]) == forms
+
+
+@pytest.mark.parametrize("name, division", [
+    ("杭州市", True), ("白沙街道", True), ("红岩乡", True), ("小岗村", True), ("凉山州", True), ("河南", True),
+    ("上市", False), ("城镇", False), ("新区", False), ("城中村", False), ("农村", False), ("全市", False),
+])
+def test_is_division(name: str, division: bool) -> None:
+    assert is_division(name) is division
+
+
+@pytest.mark.parametrize("body, place", [("鲁山县张店乡人民政府", "鲁山县张店乡"), ("大鹏新区管理委员会", "大鹏新区"),
+                                         ("坪山街道办事处", "坪山街道"), ("国务院", "国务院")])
+def test_strip_body_suffix(body: str, place: str) -> None:
+    assert strip_body_suffix(body) == place
+
+
+@pytest.mark.parametrize("labels, tense", [
+    (["一、2021年工作回顾"], DONE), (["二、2022年工作安排"], PLAN), (["一、2021年工作回顾", "（三）民生"], DONE),
+    (["（一）领导重视"], UNKNOWN), ([], UNKNOWN),
+])
+def test_heading_tense(labels: list[str], tense: int) -> None:
+    assert heading_tense(labels) == tense
+
+
+def test_headings_that_name_a_reviewed_or_planned_year() -> None:
+    assert REVIEWED_YEAR.search("一、2014年政府工作回顾").group(1) == "2014"
+    assert PLANNED_YEAR.search("二、2015年的工作安排").group(1) == "2015"
+    assert REVIEWED_YEAR.search("2014年工作安排") is None
+
+
+@pytest.mark.parametrize("sentence, plan", [("力争新增学位5000个", True), ("新增学位5000个", False)])
+def test_states_plan(sentence: str, plan: bool) -> None:
+    assert states_plan(sentence) is plan
+
+
+@pytest.mark.parametrize("question, left", [
+    ("别的乡镇怎么写第一责任人职责", "别的乡镇 第一责任人职责"),
+    ("罗湖报告里双减这一块是怎么写的", "罗湖 双减这一块是 的"),
+    ("有什么新进展", "有"),
+    ("2014年那份报告里讲的上一年GDP", "2014年 GDP"),
+])
+def test_frame_words_leave_the_subject(question: str, left: str) -> None:
+    assert " ".join(FRAME.sub(" ", question).split()) == left
+
+
+@pytest.mark.parametrize("question, quantity, wording", [
+    ("2023年化解了多少起矛盾纠纷", True, False), ("张店乡有几个人通过了执法证考试", True, False),
+    ("别的乡镇怎么写第一责任人职责", False, True), ("其他地方有什么提法", False, True),
+    ("法治宣传教育情况", False, False), ("行政诉讼败诉率", True, False),
+])
+def test_what_a_question_asks_for(question: str, quantity: bool, wording: bool) -> None:
+    assert (bool(QUANTITY.search(question)), bool(WORDING.search(question))) == (quantity, wording)
+
+
+def test_office_holder_and_measures_asked_for() -> None:
+    assert PERSON_ROLE.search("张店乡党委书记叫什么名字").group(1) == "书记"
+    assert PERSON_ROLE.search("书记抓法治建设") is None
+    assert MEASURE.findall("行政诉讼败诉率和常住人口") == ["败诉率", "常住人口"]
+    assert MEASURE.findall("率先完成") == []
+
+
+def test_synonyms_map_both_ways_where_reports_use_either() -> None:
+    assert SYNONYMS["gdp"] == "生产总值" and SYNONYMS["社零"] == "社会消费品零售总额"
+    assert SYNONYMS["社会消费品零售总额"] == "社零" and SYNONYMS["一共"] == "累计"
+
+
+def test_stopwords_hold_function_and_question_words_but_not_frame_words() -> None:
+    assert {"的", "多少", "如何", "为什么"} <= STOPWORDS
+    assert not {"进展", "表述", "工作报告"} & STOPWORDS  # content in passages
+
+
+def test_tokens_bigrams_and_sentences() -> None:
+    tokens = KeywordTokenizer().tokens("2023年化解了多少起矛盾纠纷？化解矛盾26起")
+    assert {"2023年", "26起", "化解", "矛盾"} <= set(tokens) and "了" not in tokens
+    assert bigrams("执法证，2023年考试") == ["执法", "法证", "年考", "考试"]
+    text = "一是化解矛盾26起。二是调解！\n三是培训"
+    assert [text[a:b] for a, b in sentences(text)] == ["一是化解矛盾26起。", "二是调解！", "三是培训"]
+    assert has_word("？？2023") and has_word("执法") and not has_word("？！ ……")

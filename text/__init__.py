@@ -1,0 +1,16 @@
+"""The language layer below index/ and search/: everything the project knows about how Chinese reports and
+officials' questions are written, each kind of knowledge in one module, word lists in text/data/.
+
+    normalize  one canonical form of text (full-width digits, line breaks, NFKC that keeps Chinese punctuation)
+    sentences  sentence ends, clause breaks, where long passages may be cut
+    years      "2023年", "二〇二三年", "23年", "上一年"
+    numbers    numbers with units, Chinese numerals (cn2an)
+    places     administrative divisions, their suffixes and levels, issuing bodies
+    tense      results vs plans, in questions, headings and sentences
+    question   what a question asks for: quantities, wording, names of office holders, rates; its frame words
+    tokens     keyword tokens (jieba words, number-unit tokens, character bigrams), place and person names
+    lexicon    the one loader of text/data/
+"""
+
+HAN_RANGE = "\u4e00-\u9fff"  # CJK unified ideographs: the hanzi of simplified Chinese text
+HAN = f"[{HAN_RANGE}]"

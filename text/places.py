@@ -1,0 +1,65 @@
+"""China's administrative divisions as names end: 省 › 市 › 县/区 › 乡/镇/街道, and the bodies that govern them."""
+from __future__ import annotations
+
+import re
+
+from text import HAN
+from text.lexicon import alternation, rows, words
+
+# Suffix → level: 1 province, 2 prefecture (city), 3 county, 4 township.
+LEVELS: dict[str, int] = {suffix: int(level) for suffix, level in rows("admin_levels")}
+SUFFIX = alternation(LEVELS)
+BODY_SUFFIX = alternation(words("body_suffixes"))
+PROVINCES = frozenset(words("provinces"))
+NOT_PLACES = frozenset(words("not_places"))
+
+# A place name inside a longer text: the shortest run of hanzi ending in a division suffix.
+PLACE = f"{HAN}{{1,20}}?{SUFFIX}"
+_UNITS = re.compile(f".+?{SUFFIX}")
+_SUFFIX_AT_END = re.compile(f"{SUFFIX}$")
+
+
+def units(name: str) -> list[str]:
+    """A body or title's divisions from the largest down: "深圳市南山区" → ["深圳市", "南山区"]; never NOT_PLACES."""
+    return [u for u in _UNITS.findall(name) if u not in NOT_PLACES]
+
+
+def strip_suffix(name: str) -> str:
+    """The name without its division suffix: "南山区" → "南山", "西藏自治区" → "西藏"."""
+    return _SUFFIX_AT_END.sub("", name)
+
+
+def short_forms(names: list[str]) -> list[str]:
+    """Each name followed by its short form where people use one ("南山区", "南山"); stems of one character
+    ("坪山街道" → fine, "乡" → not) are no names."""
+    out = []
+    for name in names:
+        out.append(name)
+        short = strip_suffix(name)
+        if len(short) >= 2 and short != name:
+            out.append(short)
+    return out
+
+
+def level(name: str) -> int:
+    """1 province … 4 township by the name's suffix; 0 when it has none ("国务院")."""
+    m = _SUFFIX_AT_END.search(name)
+    return LEVELS[m.group()] if m else 0
+
+
+def is_division(name: str) -> bool:
+    """A real division name: a stem of two or more characters before its suffix, or a province's short name.
+
+    "上市", "城镇", "新区", "城中村" end like divisions but are words."""
+    stem = strip_suffix(name)
+    return name not in NOT_PLACES and ((len(stem) >= 2 and stem != name) or stem in PROVINCES)
+
+
+def strip_body_suffix(body: str) -> str:
+    """"鲁山县张店乡人民政府" → "鲁山县张店乡"."""
+    return re.sub(f"{BODY_SUFFIX}$", "", body)
+
+
+def government_of(place: str) -> str:
+    """The body that governs a place: a 街道 is run by an office, everything else by a people's government."""
+    return place + ("办事处" if place.endswith("街道") else "人民政府")

@@ -1,0 +1,23 @@
+"""What a question asks for, and the words that only frame it (word lists: data/*_words.txt, data/synonyms.tsv)."""
+from __future__ import annotations
+
+import re
+
+from text import HAN
+from text.lexicon import alternation, rows, words
+from text.years import YEAR
+
+QUANTITY = re.compile(alternation(words("quantity_words")))
+WORDING = re.compile(alternation(words("wording_words"), escape=False))
+# Question words, frame words and "the year before": what a question says without naming its subject.
+FRAME = re.compile(alternation([*map(re.escape, words("question_words")), *words("frame_words"),
+                                *words("previous_year_words")], escape=False))
+QUOTED = re.compile(r"[“\"「『‘'《]([^”\"」』’'》]{2,60})[”\"」』’'》]")
+# "2014年南山区报告中…", "大鹏新区2024年工作报告里…": the year names the report, not the fact.
+REPORT_YEAR = re.compile(rf"(?<!\d)({YEAR})\s*年度?的?{HAN}{{0,8}}?(?:工作)?报告")
+# "张店乡党委书记叫什么名字": a person's name is wanted, and only a sentence naming one answers it.
+PERSON_ROLE = re.compile(f"({'|'.join(words('office_titles'))})[^，。？?]{{0,4}}(?:叫什么名字|叫什么|叫啥|姓名|名字|姓什么)")
+# "行政诉讼败诉率是多少", "常住人口": a rate or population asked for is answered only by a sentence that names it.
+MEASURE = re.compile(f"{HAN}{{2}}率(?![先领])|(?:常住|户籍|贫困|农村|城镇|流动|总)人口")
+# Words officials use that reports spell differently; each adds the report's wording to the question.
+SYNONYMS: dict[str, str] = dict(rows("synonyms"))

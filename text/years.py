@@ -1,0 +1,51 @@
+"""Years as reports and officials write them: "2023年", "2023年度", "二〇二三年", "23年", "上一年"."""
+from __future__ import annotations
+
+import re
+
+import cn2an
+
+from text.lexicon import alternation, words
+
+YEAR = r"(?:19|20)\d{2}"                       # the years reports speak of, in digits
+DIGIT_YEAR = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
+YEAR_WORD = re.compile(rf"{YEAR}\s*年度?")     # "2023年", "2023 年度"
+_NAMED_YEAR = re.compile(rf"(?<!\d)({YEAR})(?=年)")
+DATE_LINE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?")  # a line that is only a date ("2024年1月8日")
+PREVIOUS_YEAR = re.compile(alternation(words("previous_year_words")))
+_CHINESE_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
+# "盐田港14年集装箱吞吐量", "21年那份报告": two-digit years as people type them; not "连续14年", "近10年来".
+_SHORT_YEAR = re.compile(r"(?<![\d.])(?<!连续)(?<!近)(?<!第)(?<!过去)(?<!最近)(?<!这)(?<!用)(?<!历时)"
+                         r"(\d{2})(?=年(?!代|来|间|前|后|内|时|左右|以上|以下|多))")
+
+
+def years_in(text: str) -> tuple[int, ...]:
+    """Every year written in digits, with or without 年, in order of first mention."""
+    return tuple(dict.fromkeys(int(y) for y in DIGIT_YEAR.findall(text)))
+
+
+def named_years(text: str) -> tuple[int, ...]:
+    """The years the text names in digits followed by 年 ("2021年"), in order of first mention."""
+    return tuple(dict.fromkeys(int(y) for y in _NAMED_YEAR.findall(text)))
+
+
+def names_year(text: str, year: int) -> bool:
+    """The text names the year in digits or in Chinese numerals ("一九八五年", "二〇〇三年" or "二零零三年")."""
+    spoken = cn2an.an2cn(str(year), "direct")
+    return any(f"{form}年" in text for form in (str(year), spoken, spoken.replace("零", "〇")))
+
+
+def strip_years(text: str) -> str:
+    """The text with its years ("2014年", "2014年度", a bare "2014") blanked out."""
+    return DIGIT_YEAR.sub(" ", YEAR_WORD.sub(" ", text))
+
+
+def spell_years(text: str) -> str:
+    """Years as people type them, in the digits reports use: "二〇二三年" → "2023年", "14年" → "2014年"."""
+    text = _CHINESE_YEAR.sub(lambda m: str(cn2an.cn2an(m.group(), "direct")), text)
+    return _SHORT_YEAR.sub(_full_year, text)
+
+
+def _full_year(match: re.Match[str]) -> str:
+    two = int(match.group(1))
+    return f"20{two:02d}" if two <= 39 else f"19{two}" if two >= 50 else match.group(1)
