@@ -25,6 +25,7 @@ from tqdm import tqdm  # noqa: E402
 from index.__main__ import format_summary  # noqa: E402
 from index.chunk import SEPARATOR  # noqa: E402
 from index.cli import exit_code  # noqa: E402
+from index.errors import UserError  # noqa: E402
 from index.embed import Embedder  # noqa: E402
 from index.model import ModelError  # noqa: E402
 from index.read import SUPPORTED_SUFFIXES, ReadError  # noqa: E402
@@ -34,6 +35,7 @@ from search.answer import Answer  # noqa: E402
 from search.library import MAX_UPLOAD_BYTES, Library, LibraryError, added_label  # noqa: E402
 from search.query import parse_query  # noqa: E402
 from search.present import MAYBE_RELATED, NO_ANSWER, result_json  # noqa: E402
+from search.present import reason as reason_of  # noqa: E402
 from search.retrieve import Filters, Hit, SearchResult  # noqa: E402
 
 log = logging.getLogger("policy_search.app")
@@ -43,7 +45,7 @@ ANSWER, WORDING = "answer", "wording"
 ENTER_QUESTION = "请输入问题 / Please enter a question"
 EMPTY_LIBRARY = "报告库里还没有报告，请先在「报告库」页上传报告。 / The library is empty: upload reports first."
 FRIENDLY_ERROR = "抱歉，查询时出了问题，请稍后再试；技术细节已记录在运行窗口中。 / Something went wrong; details are in the terminal."
-EXPECTED_ERRORS = (StoreError, ModelError, ReadError, LibraryError, ValueError)
+EXPECTED_ERRORS = (UserError,)
 K_ANSWER, K_WORDING = 5, 8
 EXAMPLES = [["2023年化解了多少起矛盾纠纷？"], ["张店乡有几个人通过了执法证考试"], ["别的乡镇怎么写'第一责任人职责'这部分？"]]
 LIBRARY_HEADERS = ["标题", "年份", "发文机关", "类型", "段落数", "加入时间", "来源"]
@@ -54,7 +56,7 @@ AUTH_ENV = "POLICY_SEARCH_AUTH"
 Login = tuple[str, str]
 
 
-class AuthError(ValueError):
+class AuthError(UserError):
     """A login setting that cannot be used (message: Chinese first, then English; never echoes a password)."""
 
 
@@ -258,11 +260,11 @@ def result_html(result: SearchResult, index: IndexReader, filters: Filters) -> s
     hits = result.hits
     if not result.confident or not hits:
         hint = "可以换个说法，或放宽筛选条件。" if filters.active else "可以换个说法，或换用更具体的词。"
-        reason = result.doubt.split(" / ")[0]
+        reason = reason_of(result.doubt)[0] if result.doubt else ""
         detail = (f"{reason}。以下段落可能相关，请自行核对原文。" if reason else "以下段落可能相关，请自行核对原文。") \
             if hits else f"没有找到相关段落。{hint}"
-        parts.append(notice(NO_ANSWER.split(" / ")[0], "warn", detail))
-        heading = MAYBE_RELATED.split(" / ")[0]
+        parts.append(notice(NO_ANSWER[0], "warn", detail))
+        heading = MAYBE_RELATED[0]
     elif result.mode == WORDING:
         reports = len({h.chunk.report.id for h in hits})
         heading = f"参考表述（来自 {reports} 份报告）"

@@ -11,8 +11,8 @@ from tqdm import tqdm
 from index.build import BuildOptions, BuildSummary, build_index
 from index.chunk import DEFAULT_TARGET_CHARS
 from index.cli import exit_code
-from index.model import ModelError
-from index.store import StoreError, live_generation, read_manifest
+from index.errors import StoreError, UserError
+from index.store import live_generation, read_manifest
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_INDEX = Path("data/index")
@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except (StoreError, ModelError, KeyboardInterrupt) as problem:
+    except (UserError, KeyboardInterrupt) as problem:
         return exit_code(problem)
 
 

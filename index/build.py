@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from index.chunk import CHUNKER_VERSION, DEFAULT_OVERLAP_CHARS, DEFAULT_TARGET_CHARS, Chunk, chunk_report
-from index.embed import Embedder, stored_backend
+from index.embed import Embedder, check_model, stored_backend
 from index.errors import ModelMismatch, StoreError
 from index.model import DEFAULT_MODEL
 from index.read import READER_VERSION, ReadError, Report, discover_reports, read_report
@@ -146,12 +146,8 @@ def build_index(sources: Sequence[Path], index_dir: Path, options: BuildOptions 
         else:
             backend = stored_backend(manifest["model"]) if manifest else None
             embedder = embedder or Embedder(model_name, backend=backend)
-            if backend and embedder.info.backend != backend:
-                raise ModelMismatch(f"索引由 {backend} 编码器建立，请加 --rebuild / Index was built with the "
-                                    f"{backend} encoder, not {embedder.info.backend}; use --rebuild")
-            if embedder.info.name != model_name:
-                raise ModelMismatch(f"模型不符：索引需要 {model_name}，传入的是 {embedder.info.name} / "
-                                    f"Model mismatch: index needs {model_name}, got {embedder.info.name}")
+            check_model(embedder.info, manifest["model"] if manifest else {"name": model_name,
+                                                                           "backend": embedder.info.backend})
             _write_generation(index_dir, plan, options, embedder, summary, progress, fresh=live is None)
     summary.seconds = time.perf_counter() - started
     return summary

@@ -27,6 +27,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from index.errors import ModelMismatch
 from index.model import (DEFAULT_ALIASES, DEFAULT_MODEL, MAX_TOKENS, ModelError, default_model_dir, load_model,
                          model_prompts, remove_stale_temps)
 
@@ -88,6 +89,21 @@ def default_backend(name: str = DEFAULT_MODEL) -> str:
 def stored_backend(model: dict) -> str:
     """The backend recorded in a manifest's "model" entry (older manifests: torch)."""
     return str(model.get("backend") or BACKEND_TORCH)
+
+
+def check_model(info: ModelInfo, stored: dict) -> None:
+    """Raise ModelMismatch unless `info` is the model, encoder and dimension an index's vectors were made with
+    (`stored`: the manifest's "model" entry): questions must be embedded like the passages they are compared with."""
+    name, backend = stored["name"], stored_backend(stored)
+    if info.name != name:
+        raise ModelMismatch(f"模型不符：索引由模型 {name} 建立，给出的是 {info.name}；请用同一模型，或加 --rebuild 重建 / "
+                            f"Model mismatch: the index was built with {name}, not {info.name}; "
+                            "use the same model or --rebuild")
+    if info.backend != backend:
+        raise ModelMismatch(f"索引向量由 {backend} 编码器生成，给出的是 {info.backend}；请加 --rebuild 重建 / "
+                            f"Index vectors were made by the {backend} encoder, not {info.backend}; use --rebuild")
+    if "dim" in stored and info.dim != stored["dim"]:
+        raise ModelMismatch(f"模型维度不符：{info.dim} ≠ {stored['dim']} / Model dimension mismatch")
 
 
 class Embedder:

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 from index.cli import exit_code
-from index.model import ModelError
-from index.store import StoreError
+from index.errors import UserError
 from search.present import result_json, result_text
-from search.retrieve import Filters, Searcher
+from search.results import Filters
+from search.retrieve import Searcher
 
 DEFAULT_INDEX = Path("data/index")
 
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         result = searcher.search(" ".join(args.question), k=args.k, filters=filters, mode=args.mode)
         print(json.dumps(result_json(result), ensure_ascii=False) if args.json else result_text(result))
         return 0
-    except (StoreError, ModelError, ValueError, KeyboardInterrupt) as problem:
+    except (UserError, KeyboardInterrupt) as problem:
         return exit_code(problem, interrupted="")  # a search writes nothing, so there is nothing to reassure about
 
 
@@ -48,7 +48,7 @@ def _year_range(text: str) -> tuple[int, int]:
     try:
         parts = [int(p) for p in text.replace("—", "-").replace("~", "-").split("-")]
     except ValueError:
-        raise ValueError(f"年份格式应为 2023 或 2020-2023：{text} / Year must look like 2023 or 2020-2023") from None
+        raise UserError(f"年份格式应为 2023 或 2020-2023：{text} / Year must look like 2023 or 2020-2023") from None
     return (parts[0], parts[-1]) if len(parts) in (1, 2) else (parts[0], parts[0])
 
 

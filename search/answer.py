@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from index.chunk import SEPARATOR
+from search.weights import Weights
 from text.numbers import quantities
 from text.sentences import CLAUSE_BREAK, sentences
 from text.tense import PLAN, heading_tense, states_plan
@@ -43,18 +44,20 @@ def section_tense(section: str) -> int:
     return heading_tense(section.split(SEPARATOR)[1:])
 
 
-def best_sentence(text: str, weights: dict[str, float], years: tuple[int, ...],
-                  prefer_numbers: bool, tense: int = 0, quoted: tuple[str, ...] = ()) -> SentenceEvidence | None:
-    """The sentence covering most of the question; for quantity questions numbers break near-ties."""
-    total = sum(weights.values()) or 1.0
+def best_sentence(text: str, grams: dict[str, float], years: tuple[int, ...], prefer_numbers: bool,
+                  tense: int = 0, quoted: tuple[str, ...] = (), weights: Weights = Weights()) -> SentenceEvidence | None:
+    """The sentence covering most of the question's bigrams (`grams`: bigram → IDF); for quantity questions
+    numbers break near-ties."""
+    total = sum(grams.values()) or 1.0
     best: tuple[float, SentenceEvidence] | None = None
     for a, b in sentences(text):
         s = text[a:b]
-        coverage = sum(w for g, w in weights.items() if g in s) / total
+        coverage = sum(w for g, w in grams.items() if g in s) / total
         evidence = SentenceEvidence(a, b, coverage, bool(quantities(s)), _year_agreement(s, years),
                                     tense or (PLAN if states_plan(s) else 0))
-        rank = coverage + (0.15 if prefer_numbers and evidence.has_number else 0.0) + 0.1 * evidence.year_agrees
-        rank += 1.0 if any(q in s for q in quoted) else 0.0
+        rank = coverage + (weights.sentence_number if prefer_numbers and evidence.has_number else 0.0)
+        rank += weights.sentence_year * evidence.year_agrees
+        rank += weights.sentence_quote if any(q in s for q in quoted) else 0.0
         if best is None or rank > best[0]:
             best = (rank, evidence)
     return best[1] if best else None
@@ -67,23 +70,23 @@ def _year_agreement(sentence: str, years: tuple[int, ...]) -> int:
     return 1 if named & set(years) else -1
 
 
-def make_answer(text: str, offset: int, evidence: SentenceEvidence, weights: dict[str, float],
+def make_answer(text: str, offset: int, evidence: SentenceEvidence, grams: dict[str, float],
                 wants_quantity: bool) -> Answer:
     a, b = evidence.start, evidence.end
     sentence = text[a:b]
-    span = _number_span(sentence, weights) if wants_quantity else None
+    span = _number_span(sentence, grams) if wants_quantity else None
     if span is None:
         return Answer(sentence, offset + a, offset + b, None, None, None)
     s0, s1 = span
     return Answer(sentence, offset + a, offset + b, offset + a + s0, offset + a + s1, sentence[s0:s1])
 
 
-def _number_span(sentence: str, weights: dict[str, float]) -> tuple[int, int] | None:
+def _number_span(sentence: str, grams: dict[str, float]) -> tuple[int, int] | None:
     """The number phrase nearest the question's words, with the few words that lead into it."""
     numbers = quantities(sentence)
     if not numbers:
         return None
-    hits = [m.start() for g in weights for m in re.finditer(re.escape(g), sentence)]
+    hits = [m.start() for g in grams for m in re.finditer(re.escape(g), sentence)]
 
     def distance(m: re.Match[str]) -> float:
         # Question words usually come just before the number ("化解矛盾" → "26起").

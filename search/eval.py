@@ -17,8 +17,13 @@ from pathlib import Path
 
 import numpy as np
 
+from index.cli import exit_code
+from index.errors import UserError
 from text.normalize import normalize_text
-from search.retrieve import RECIPES, SearchResult, Searcher
+from search.candidates import RECIPES
+from search.results import SearchResult
+from search.retrieve import Searcher
+from search.weights import Weights
 
 DEFAULT_QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "eval" / "questions.jsonl"
 
@@ -156,8 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, default=Path("data/index"))
     parser.add_argument("--recipe", choices=[*RECIPES, "bm25-jieba", "all"], default="hybrid")
     parser.add_argument("--misses", action="store_true", help="列出未命中的问题 / list the questions missed")
+    parser.add_argument("--weights", default="", metavar="NAME=VALUE,…",
+                        help="用其他排序权重评测，如 keyword_share=0.4,rerank_depth=60 / measure other ranking weights "
+                             "(names: search/weights.py)")
     args = parser.parse_args(argv)
-    searcher = Searcher(args.index)
+    try:
+        searcher = Searcher(args.index, weights=Weights.parse(args.weights))
+    except (UserError, KeyboardInterrupt) as problem:
+        return exit_code(problem, interrupted="")
     questions = load_questions(args.questions)
     indexed = {Path(r.path).name for r in searcher.index.reports.values()}
     questions = [q for q in questions if q.doc is None or q.doc in indexed]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from index.build import BuildOptions, BuildSummary, Progress, build_index
 from index.embed import Embedder
+from index.errors import UserError
 from index.read import SUPPORTED_SUFFIXES, ReadError, read_report
 from index.store import StoredReport, live_generation
 from search.retrieve import Searcher
@@ -27,8 +28,8 @@ _FOLDER_DOCS = frozenset({"README.MD", "SOURCES.MD"})
 _UNSAFE = re.compile(r"[^\w\-.（）()【】《》]+")  # \w keeps CJK letters and digits
 
 
-class LibraryError(Exception):
-    """A user-facing refusal (message: Chinese first, then English)."""
+class LibraryError(UserError):
+    """A change to the library that is refused (message: Chinese first, then English)."""
 
 
 @dataclass(frozen=True)

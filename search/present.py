@@ -1,10 +1,68 @@
-"""Turn search results into the JSON the CLI and the web API share, and into readable text."""
+"""Search results in words: the JSON the CLI and the web API share, readable text, and the one table of the
+reasons for "未找到可靠答案" that the CLI, the JSON and the page all use."""
 from __future__ import annotations
 
-from search.retrieve import Hit, SearchResult
+from dataclasses import dataclass
 
-NO_ANSWER = "未找到可靠答案 / No reliable answer found"
-MAYBE_RELATED = "可能相关 / Possibly related"
+from search.results import Doubt, DoubtKind, Hit, SearchResult
+
+NO_ANSWER = ("未找到可靠答案", "No reliable answer found")
+MAYBE_RELATED = ("可能相关", "Possibly related")
+
+# kind → (Chinese, English); {places}, {years} and {missing} come from the Doubt.
+REASONS: dict[DoubtKind, tuple[str, str]] = {
+    DoubtKind.NO_CONTENT: ("问题里没有可检索的文字", "The question has no words to search for"),
+    DoubtKind.NO_PASSAGE: ("没有找到相关段落", "No related passage found"),
+    DoubtKind.NO_QUOTED: ("没有段落包含引号中的原文", "No passage contains the quoted words"),
+    DoubtKind.UNKNOWN_PLACE: ("已收录的报告不涉及{places}", "No indexed report covers {places_en}"),
+    DoubtKind.UNCOVERED_YEAR: ("已收录的报告不涉及{years}", "No indexed report covers {years_en}"),
+    DoubtKind.OTHER_YEAR: ("最相关的段落说的不是{years}", "The closest passage is about another year"),
+    DoubtKind.OTHER_PLACE: ("最相关的段落出自其他地方的报告", "The closest passage is from another place's report"),
+    DoubtKind.WEAK_MATCH: ("没有段落较好地对应这个问题", "No passage matches the question well"),
+    DoubtKind.OTHER_YEAR_SENTENCE: ("最相关的句子说的是其他年份，不是{years}", "The closest sentence is about another year"),
+    DoubtKind.NO_HOLDER_NAME: ("报告中没有找到写明{missing}姓名的句子", "No sentence names the office holder asked about"),
+    DoubtKind.MISSING_MEASURE: ("最相关的句子没有给出{missing}", "The closest sentence does not give the {missing} asked for"),
+}
+
+
+def reason(doubt: Doubt) -> tuple[str, str]:
+    """Why there is no reliable answer, in Chinese and in English."""
+    values = {"places": "、".join(doubt.places), "places_en": ", ".join(doubt.places),
+              "years": "、".join(f"{y}年" for y in doubt.years), "years_en": ", ".join(map(str, doubt.years)),
+              "missing": doubt.missing}
+    zh, en = REASONS[doubt.kind]
+    return zh.format(**values), en.format(**values)
+
+
+def bilingual(pair: tuple[str, str]) -> str:
+    return " / ".join(pair)
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A passage cut where its answer sentence and number phrase start and end (each part may be "")."""
+    before: str        # passage text before the answer sentence
+    lead: str          # the sentence up to the number phrase (the whole sentence when there is none)
+    number: str        # the number phrase
+    trail: str         # the rest of the sentence
+    after: str         # passage text after the sentence
+
+    @property
+    def sentence(self) -> str:
+        return self.lead + self.number + self.trail
+
+
+def marked(hit: Hit) -> Marked:
+    """The passage of a hit cut at its answer sentence and number phrase (offsets are the report's)."""
+    c, a = hit.chunk, hit.answer
+    if a is None:
+        return Marked(c.text, "", "", "", "")
+    a0, a1 = max(0, a.start - c.start), min(len(c.text), a.end - c.start)
+    sentence = c.text[a0:a1]
+    if a.span_start is None or a.span_end is None:
+        return Marked(c.text[:a0], sentence, "", "", c.text[a1:])
+    s0, s1 = a.span_start - a.start, a.span_end - a.start
+    return Marked(c.text[:a0], sentence[:s0], sentence[s0:s1], sentence[s1:], c.text[a1:])
 
 
 def hit_json(hit: Hit) -> dict:
@@ -29,40 +87,36 @@ def hit_json(hit: Hit) -> dict:
 
 
 def result_json(result: SearchResult) -> dict:
+    doubt = result.doubt
     return {
         "query": result.query.text,
         "mode": result.mode,
         "confident": result.confident,
-        "message": None if result.confident else NO_ANSWER,
-        "reason": result.doubt or None,
+        "message": None if doubt is None else bilingual(NO_ANSWER),
+        "reason": None if doubt is None else bilingual(reason(doubt)),
+        "reason_kind": None if doubt is None else doubt.kind.value,
         "results": [hit_json(h) for h in result.hits],
     }
 
 
-def _marked(hit: Hit) -> str:
+def _marked_text(hit: Hit) -> str:
     """The passage with the answer sentence in 【】 and the number phrase in ** **."""
-    c, a = hit.chunk, hit.answer
-    if a is None:
-        return c.text
-    rel = lambda x: x - c.start  # noqa: E731 - offsets in the report → offsets in the passage
-    sentence = c.text[rel(a.start):rel(a.end)]
-    if a.span_start is not None:
-        s0, s1 = a.span_start - a.start, a.span_end - a.start
-        sentence = f"{sentence[:s0]}**{sentence[s0:s1]}**{sentence[s1:]}"
-    return f"{c.text[:rel(a.start)]}【{sentence}】{c.text[rel(a.end):]}"
+    m = marked(hit)
+    if hit.answer is None:
+        return m.before
+    number = f"**{m.number}**" if m.number else ""
+    return f"{m.before}【{m.lead}{number}{m.trail}】{m.after}"
 
 
 def result_text(result: SearchResult) -> str:
     lines = [f"问题 / Question: {result.query.text}"]
-    if not result.hits and result.confident:
-        lines.append("没有找到相关段落 / No matching passages")
-    if not result.confident:
-        lines.append(NO_ANSWER + (f"：{result.doubt}" if result.doubt else ""))
+    if result.doubt is not None:
+        lines.append(bilingual(NO_ANSWER) + f"：{bilingual(reason(result.doubt))}")
         if result.hits:
-            lines.append(f"{MAYBE_RELATED}:")
+            lines.append(f"{bilingual(MAYBE_RELATED)}:")
     for hit in result.hits:
         lines.append("")
         lines.append(f"[{hit.rank}] 《{hit.chunk.report.title}》  ({hit.chunk.report.path}, score {hit.score:.4f})")
         lines.append(f"    {hit.chunk.section}")
-        lines.append(f"    {_marked(hit)}")
+        lines.append(f"    {_marked_text(hit)}")
     return "\n".join(lines)

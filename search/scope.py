@@ -60,22 +60,23 @@ def mentioned_places(question: str, places: dict[int, Places]) -> set[str]:
     return {n for n in names if levels[n] == top or levels[n] == 0}
 
 
-def place_score(mentioned: set[str], places: Places) -> float:
+def place_score(mentioned: set[str], places: Places, parent: float) -> float:
+    """1 when the report is the place named; `parent` for each name that is only its parent ("深圳" for 南山区)."""
     if not mentioned:
         return 0.0
     own = sum(1 for n in mentioned if any(n in o or o in n for o in places.own))
-    parent = sum(1 for n in mentioned if any(n in p or p in n for p in places.parents))
-    return min(1.0, (own + 0.25 * parent) / len(mentioned))
+    parents = sum(1 for n in mentioned if any(n in p or p in n for p in places.parents))
+    return min(1.0, (own + parent * parents) / len(mentioned))
 
 
-def year_score(years: tuple[int, ...], report_years: tuple[int, ...]) -> float:
-    """1 for the report's own year; 0.5 next door, since reports review last year and plan the next."""
+def year_score(years: tuple[int, ...] | list[int], report_years: tuple[int, ...], adjacent: float) -> float:
+    """1 for the report's own year; `adjacent` next door, since reports review last year and plan the next."""
     if not years or not report_years:
         return 0.0
     best = 0.0
     for y in years:
         for r in report_years:
-            best = max(best, 1.0 if y == r else 0.5 if abs(y - r) == 1 else 0.0)
+            best = max(best, 1.0 if y == r else adjacent if abs(y - r) == 1 else 0.0)
     return best
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from search.present import result_json, result_text
+from search.results import DoubtKind
 
 from conftest import PROJECT
 
@@ -49,14 +50,16 @@ def test_hostile_question_gives_a_result_not_a_crash(seed_searcher, name: str) -
     assert len(result.hits) <= 5
     assert len(result.query.text) <= 500  # trimmed, so one request cannot cost unbounded work
     if not any(ch.isalnum() for ch in question):
-        assert result.hits == [] and result.confident is False  # nothing to search for: "未找到可靠答案"
+        assert not result.hits and result.doubt.kind == DoubtKind.NO_CONTENT  # nothing to search for
     for hit in result.hits:
         text = seed_searcher.index.report_text(hit.chunk.report.id)
         assert text[hit.chunk.start:hit.chunk.end] == hit.chunk.text
     out = json.loads(json.dumps(result_json(result), ensure_ascii=False))
     assert out["confident"] == result.confident and (out["message"] is None) == result.confident
-    assert (out["reason"] is None) == result.confident  # every "no reliable answer" says why
-    assert isinstance(result_text(result), str)
+    assert (out["reason"] is None) == (out["reason_kind"] is None) == result.confident  # every "no answer" says why
+    text = result_text(result)
+    assert text.startswith("问题 / Question:") and ("未找到可靠答案" in text) != result.confident
+    assert text.count("\n[") == len(result.hits)  # one block per hit
     assert len(seed_searcher.search(question, k=3, mode="wording", recipe="keyword").hits) <= 3
 
 

@@ -311,8 +311,8 @@ def test_filters_by_body_and_year(mixed_searcher) -> None:
             hits = mixed_searcher.search(question, k=10, filters=filters, recipe=recipe).hits
             assert hits, (filters, recipe)
             assert all(ok(h.chunk.report) for h in hits), (filters, recipe, [h.chunk.report.path for h in hits])
-    assert mixed_searcher.search(question, k=5, filters=Filters(body="不存在的乡")).hits == []
-    assert mixed_searcher.search(question, k=5, filters=Filters(year_from=2030)).hits == []
+    assert mixed_searcher.search(question, k=5, filters=Filters(body="不存在的乡")).hits == ()
+    assert mixed_searcher.search(question, k=5, filters=Filters(year_from=2030)).hits == ()
 
 
 def test_result_json_shape(mixed_searcher) -> None:

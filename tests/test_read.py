@@ -138,7 +138,7 @@ def test_report_path_size_and_hash(tmp_path: Path) -> None:
     report = read_report(path)
     assert report.size == len(data)
     assert report.sha256 == hashlib.sha256(data).hexdigest()
-    assert isinstance(report, Report)
+    assert (report.title, report.years, report.genre) == (CHINESE.split("\n")[0], (2023,), "法治政府建设报告")
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,76 @@
+"""Whether the top passage is a reliable answer, and if not, why (a Doubt; present.REASONS words it).
+
+Precision over coverage: an answer about another place or year, or one that barely touches the
+question, is worse than "未找到可靠答案" with the closest passages listed as possibly related.
+"""
+from __future__ import annotations
+
+from index.store import IndexReader
+from search.query import Query
+from search.rank import Ranked, year_match
+from search.results import Doubt, DoubtKind
+from search.scope import Places, place_score, unknown_places, years_covered
+from search.weights import Weights
+from text.numbers import gives_rate
+from text.tokens import KeywordTokenizer
+from text.years import names_year
+
+
+def assess(index: IndexReader, places: dict[int, Places], query: Query, mentioned: set[str], top: Ranked,
+           tokenizer: KeywordTokenizer, weights: Weights) -> Doubt | None:
+    """None when the top passage answers; else why not: a place or year the index does not cover, a passage
+    about another place or year, too little of the question, or no sign of the name, rate or population asked."""
+    return (_scope_doubt(index, places, query, mentioned, tokenizer.place_names(query.text), top, weights)
+            or _holder_doubt(query, top, tokenizer) or _measure_doubt(query, top))
+
+
+def _scope_doubt(index: IndexReader, places: dict[int, Places], query: Query, mentioned: set[str],
+                 place_names: list[str], top: Ranked, weights: Weights) -> Doubt | None:
+    if unknown := unknown_places(place_names, places):
+        return Doubt(DoubtKind.UNKNOWN_PLACE, places=tuple(unknown))
+    in_scope = [r for rid, r in index.reports.items()
+                if not mentioned or place_score(mentioned, places[rid], weights.parent_place) >= 1.0]
+    historical = any(names_year(top.chunk.text, y) for y in query.years)  # "到1985年", "2000年奥运会"
+    if query.years and not historical and not years_covered(query.years, in_scope):
+        return Doubt(DoubtKind.UNCOVERED_YEAR, years=query.years)
+    if query.years and not historical and year_match(query, top.chunk, weights) == 0:
+        return Doubt(DoubtKind.OTHER_YEAR, years=query.years)  # "盐田区2023年PM2.5"
+    if mentioned and place_score(mentioned, places[top.chunk.report.id], weights.parent_place) == 0:
+        return Doubt(DoubtKind.OTHER_PLACE)
+    evidence = top.evidence
+    if evidence is None or evidence.coverage < weights.min_coverage:
+        return Doubt(DoubtKind.WEAK_MATCH)
+    # "张店乡2022年…" answered by a sentence about 2023 of a 2023 report: a different year's figure.
+    # A number asked for one year from a sentence that names only another is that year's number.
+    if evidence.year_agrees < 0 and (query.wants_quantity or not set(query.years) & set(top.chunk.report.years)):
+        return Doubt(DoubtKind.OTHER_YEAR_SENTENCE, years=query.years)
+    return None
+
+
+def _sentence(top: Ranked) -> str:
+    return top.chunk.text[top.evidence.start:top.evidence.end] if top.evidence else ""
+
+
+def _holder_doubt(query: Query, top: Ranked, tokenizer: KeywordTokenizer) -> Doubt | None:
+    """An office holder's name is asked: the answer sentence must name a person right next to the office
+    ("区长王宏彬")."""
+    role = query.person_role
+    if not role or top.evidence is None:
+        return Doubt(DoubtKind.NO_HOLDER_NAME, missing=role) if role else None
+    sentence = _sentence(top)
+    if any(f"{role}{name}" in sentence or f"{name}{role}" in sentence for name in tokenizer.person_names(sentence)):
+        return None
+    return Doubt(DoubtKind.NO_HOLDER_NAME, missing=role)
+
+
+def _measure_doubt(query: Query, top: Ranked) -> Doubt | None:
+    """A rate or population asked for must be in the answer sentence. A rate may be written with another word
+    (合格率 as 通过率100%), so any rate will do; a population needs 人口."""
+    if top.evidence is None:
+        return None
+    sentence = _sentence(top)
+    for m in query.measures:
+        if not (m in sentence or (m.endswith("率") and gives_rate(sentence))
+                or (m.endswith("人口") and "人口" in sentence)):
+            return Doubt(DoubtKind.MISSING_MEASURE, missing=m)
+    return None

@@ -1,0 +1,133 @@
+"""Stage two of a search: read the shortlist sentence by sentence, score what the question names, pick the hits.
+
+A passage gains for the share of the question its best sentence covers, for matching the places and years
+the question names, for a number when a figure is asked for, and for agreeing on result vs plan.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.chunk import GLOSSARY
+from index.store import IndexReader, StoredChunk
+from search.answer import SentenceEvidence, best_sentence, section_tense
+from search.candidates import Candidate
+from search.query import Query
+from search.scope import Places, passage_years, place_score, year_score
+from search.weights import Weights
+
+MAX_PER_REPORT_WORDING = 2  # a wording request shows the phrasing of several reports
+
+
+@dataclass(frozen=True)
+class Ranked:
+    id: int
+    score: float
+    chunk: StoredChunk
+    evidence: SentenceEvidence | None
+
+
+def rerank(index: IndexReader, places: dict[int, Places], fused: list[Candidate], query: Query,
+           mentioned: set[str], grams: dict[str, float], recipe: str, weights: Weights) -> list[Ranked]:
+    """The best `rerank_depth` fused candidates with their sentence evidence; the hybrid adds its bonuses."""
+    shortlist = fused[:weights.rerank_depth]
+    chunks = index.chunks([c.id for c in shortlist])
+    ranked = []
+    place = place_scores(index, places, mentioned, weights) if recipe == "hybrid" else {}
+    for c in shortlist:
+        chunk = chunks[c.id]
+        evidence = best_sentence(chunk.text, grams, query.years, query.wants_quantity, section_tense(chunk.section),
+                                 query.quoted, weights)
+        score = c.score
+        if recipe == "hybrid":
+            score += _evidence_bonus(evidence, query, scope(query, place.get(chunk.report.id), chunk, weights),
+                                     weights)
+        ranked.append(Ranked(c.id, score, chunk, evidence))
+    return sorted(ranked, key=lambda r: -r.score)
+
+
+def _evidence_bonus(evidence: SentenceEvidence | None, query: Query, scope_match: float, weights: Weights) -> float:
+    bonus = weights.scope * scope_match
+    if evidence:
+        bonus += weights.sentence * evidence.coverage + weights.year * evidence.year_agrees
+        bonus += weights.number if query.wants_quantity and evidence.has_number else 0.0
+        bonus += weights.tense * query.tense * evidence.tense
+    return bonus
+
+
+def place_scores(index: IndexReader, places: dict[int, Places], mentioned: set[str],
+                 weights: Weights) -> dict[int, float]:
+    """Per report: how well it matches the places the question names (0..1); empty when it names none."""
+    if not mentioned:
+        return {}
+    return {rid: place_score(mentioned, places[rid], weights.parent_place) for rid in index.reports}
+
+
+def scope(query: Query, place: float | None, chunk: StoredChunk, weights: Weights) -> float:
+    """How well the passage matches the places and years the question names (0..1)."""
+    if place is None and not query.years:
+        return 0.0
+    # A product, not a mean: the right year in another district's report is no match at all.
+    return (1.0 if place is None else place) * year_match(query, chunk, weights)
+
+
+def year_match(query: Query, chunk: StoredChunk, weights: Weights) -> float:
+    """Years that name the report ("2024年工作报告里") must match its year; the others, the year the
+    passage speaks of, or less surely its report's ("2022年南山区GDP" may mean the 2022 report)."""
+    about = [y for y in query.years if y not in query.report_years]
+    adjacent = weights.adjacent_year
+    match = year_score(query.report_years, chunk.report.years, adjacent) if query.report_years else 1.0
+    if about:
+        match *= max(year_score(about, passage_years(chunk), adjacent),
+                     weights.report_year_credit * year_score(about, chunk.report.years, adjacent))
+    return match
+
+
+def pick(ranked: list[Ranked], query: Query, mode: str, k: int, weights: Weights) -> tuple[list[Ranked], bool]:
+    """The hits to show, and whether the quoted words (if any) were found.
+
+    Passages holding every quoted phrase come first (or alone); near-duplicates are shown once; a wording
+    request lists the reports' own sentences before their glossaries and spreads over several reports.
+    """
+    if mode == "wording":
+        # Someone asking how reports phrase a thing wants the report's sentences, not its glossary's
+        # definition of the term ("有关名词解释"), which the term's words match best.
+        ranked = sorted(ranked, key=lambda r: _in_glossary(r.chunk))
+    quoted = [r for r in ranked if all(q in r.chunk.text for q in query.quoted)]
+    per_report = MAX_PER_REPORT_WORDING if mode == "wording" else None
+    return _diversify(_dedupe(quoted or ranked, weights.near_duplicate), k, per_report), bool(quoted)
+
+
+def _in_glossary(chunk: StoredChunk) -> bool:
+    return bool(re.search(GLOSSARY, chunk.section))
+
+
+def _shingles(text: str) -> set[str]:
+    compact = "".join(text.split())
+    return {compact[i:i + 4] for i in range(max(1, len(compact) - 3))}
+
+
+def _dedupe(ranked: list[Ranked], threshold: float) -> list[Ranked]:
+    """Keep the best of passages that say the same thing (a doubled report, text copied between reports)."""
+    kept: list[tuple[Ranked, set[str]]] = []
+    for r in ranked:
+        grams = _shingles(r.chunk.text)
+        if any(len(grams & g) / max(1, min(len(grams), len(g))) >= threshold for _, g in kept):
+            continue
+        kept.append((r, grams))
+    return [r for r, _ in kept]
+
+
+def _diversify(ranked: list[Ranked], k: int, per_report: int | None) -> list[Ranked]:
+    if per_report is None:
+        return ranked[:k]
+    counts: dict[int, int] = {}
+    picked = []
+    for r in ranked:
+        rid = r.chunk.report.id
+        if counts.get(rid, 0) < per_report:
+            picked.append(r)
+            counts[rid] = counts.get(rid, 0) + 1
+        if len(picked) == k:
+            break
+    return picked

@@ -1,0 +1,79 @@
+"""What a search gives back: plain frozen values shared by the CLI, the JSON API and the page."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from index.store import StoredChunk, StoredReport
+from search.answer import Answer
+from search.query import Query
+
+
+@dataclass(frozen=True)
+class Filters:
+    year_from: int | None = None
+    year_to: int | None = None
+    body: str | None = None          # substring of the issuing body or title, e.g. "张店乡"
+    genre: str | None = None         # substring of the genre, e.g. "法治政府建设"
+    reports: tuple[str, ...] = ()    # report paths or file names
+
+    def allows(self, report: StoredReport) -> bool:
+        lo, hi = self.year_from or 0, self.year_to or 9999
+        if (self.year_from or self.year_to) and not any(lo <= y <= hi for y in report.years):
+            return False
+        if self.body and self.body not in report.body and self.body not in report.title:
+            return False
+        if self.genre and self.genre not in report.genre:
+            return False
+        if self.reports and not any(r in (report.path, Path(report.path).name) for r in self.reports):
+            return False
+        return True
+
+    @property
+    def active(self) -> bool:
+        return any([self.year_from, self.year_to, self.body, self.genre, self.reports])
+
+
+class DoubtKind(str, Enum):
+    """Why a search has no reliable answer (present.REASONS says it in words)."""
+    NO_CONTENT = "no_content"                    # the question has nothing to search for
+    NO_PASSAGE = "no_passage"                    # nothing matched at all
+    NO_QUOTED = "no_quoted"                      # no passage holds the quoted words
+    UNKNOWN_PLACE = "unknown_place"              # a place no report covers
+    UNCOVERED_YEAR = "uncovered_year"            # a year no report of the place covers
+    OTHER_YEAR = "other_year"                    # the closest passage is about another year
+    OTHER_PLACE = "other_place"                  # the closest passage is another place's report
+    WEAK_MATCH = "weak_match"                    # the best sentence barely touches the question
+    OTHER_YEAR_SENTENCE = "other_year_sentence"  # the answering sentence names only another year
+    NO_HOLDER_NAME = "no_holder_name"            # an office holder's name asked, none given
+    MISSING_MEASURE = "missing_measure"          # a rate or population asked, the sentence gives none
+
+
+@dataclass(frozen=True)
+class Doubt:
+    kind: DoubtKind
+    places: tuple[str, ...] = ()     # UNKNOWN_PLACE: the places no report covers
+    years: tuple[int, ...] = ()      # the years asked about (UNCOVERED_YEAR, OTHER_YEAR, OTHER_YEAR_SENTENCE)
+    missing: str = ""                # NO_HOLDER_NAME: the office; MISSING_MEASURE: the rate or population
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    score: float
+    chunk: StoredChunk
+    answer: Answer | None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: Query
+    mode: str                            # "answer" or "wording"
+    hits: tuple[Hit, ...] = ()
+    doubt: Doubt | None = None           # set: "未找到可靠答案", the hits are only "可能相关"
+    evidence: float = 0.0                # the top hit's sentence coverage, on which confidence is decided
+
+    @property
+    def confident(self) -> bool:
+        return self.doubt is None
