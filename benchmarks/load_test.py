@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from _common import cpu_model, ram_gib  # noqa: E402  (benchmarks/ is on the path when run as a script)
-from app import AUTH_ENV, is_local_host, load_logins  # noqa: E402
+from page.auth import AUTH_ENV, is_local_host, load_logins  # noqa: E402  (the project is on the path)
 
 QUESTIONS = [
     "2023年化解了多少起矛盾纠纷",

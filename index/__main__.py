@@ -6,11 +6,9 @@ import json
 import sys
 from pathlib import Path
 
-from tqdm import tqdm
-
-from index.build import BuildOptions, BuildSummary, build_index
+from index.build import BuildOptions, build_index
 from index.chunk import DEFAULT_TARGET_CHARS
-from index.cli import exit_code
+from index.cli import exit_code, format_summary, terminal_progress
 from index.errors import StoreError, UserError
 from index.store import live_generation, read_manifest
 
@@ -51,36 +49,14 @@ def _build(args: argparse.Namespace) -> int:
     missing = [s for s in sources if not s.exists()]
     if missing:
         raise StoreError(f"找不到报告目录：{missing[0]} / Corpus not found: {missing[0]}")
-    bar: tqdm | None = None
-
-    def progress(stage: str, done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = tqdm(total=total, unit="段", desc="向量化 / embedding", file=sys.stderr, disable=total == 0)
-        bar.n = done
-        bar.refresh()
-
+    progress, done = terminal_progress()
     options = BuildOptions(model=args.model, target_chars=args.chunk_chars, rebuild=args.rebuild)
-    summary = build_index(sources, args.index, options, progress=progress)
-    if bar is not None:
-        bar.close()
+    try:
+        summary = build_index(sources, args.index, options, progress=progress)
+    finally:
+        done()
     print(format_summary(summary, args.index))
     return 0 if summary.reports else 1
-
-
-def format_summary(summary: BuildSummary, index_dir: Path) -> str:
-    lines = [
-        f"索引 / index: {index_dir} ({summary.generation})",
-        f"报告 / reports: {summary.reports}  段落 / chunks: {summary.chunks}",
-        f"新增 / added: {len(summary.added)}  更新 / updated: {len(summary.updated)}  "
-        f"删除 / removed: {len(summary.removed)}  未变 / unchanged: {summary.unchanged}",
-        f"向量化 / embedded: {summary.embedded} 段, {summary.chunks_per_second:.1f} chunks/s; "
-        f"用时 / total: {summary.seconds:.1f} s",
-    ]
-    if summary.skipped:
-        lines.append(f"跳过 / skipped: {len(summary.skipped)}")
-        lines.extend(f"  - {s.path}: {s.reason}" for s in summary.skipped)
-    return "\n".join(lines)
 
 
 def _info(args: argparse.Namespace) -> int:

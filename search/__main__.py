@@ -38,18 +38,7 @@ def _answer_stdin(searcher: Searcher, args: argparse.Namespace, filters: Filters
 
 
 def filters_from_args(args: argparse.Namespace) -> Filters:
-    year_from, year_to = _year_range(args.year) if args.year else (None, None)
-    return Filters(year_from=year_from, year_to=year_to, body=args.body, genre=args.genre,
-                   reports=tuple(args.report or ()))
-
-
-def _year_range(text: str) -> tuple[int, int]:
-    """"2023" or "2020-2023"."""
-    try:
-        parts = [int(p) for p in text.replace("—", "-").replace("~", "-").split("-")]
-    except ValueError:
-        raise UserError(f"年份格式应为 2023 或 2020-2023：{text} / Year must look like 2023 or 2020-2023") from None
-    return (parts[0], parts[-1]) if len(parts) in (1, 2) else (parts[0], parts[0])
+    return Filters.of(args.year, args.body, args.genre, tuple(args.report or ()))
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from index.errors import UserError
 from index.store import StoredChunk, StoredReport
 from search.answer import Answer
 from search.query import Query
@@ -33,6 +34,22 @@ class Filters:
     @property
     def active(self) -> bool:
         return any([self.year_from, self.year_to, self.body, self.genre, self.reports])
+
+    @classmethod
+    def of(cls, year: str | None = None, body: str | None = None, genre: str | None = None,
+           reports: tuple[str, ...] = ()) -> "Filters":
+        """Filters as people give them: a year "2023" or range "2020-2023", a body, a genre, report names."""
+        year_from, year_to = _year_range(year) if year else (None, None)
+        return cls(year_from=year_from, year_to=year_to, body=body or None, genre=genre or None, reports=reports)
+
+
+def _year_range(text: str) -> tuple[int, int]:
+    """"2023" or "2020-2023"."""
+    try:
+        parts = [int(p) for p in text.replace("—", "-").replace("~", "-").split("-")]
+    except ValueError:
+        raise UserError(f"年份格式应为 2023 或 2020-2023：{text} / Year must look like 2023 or 2020-2023") from None
+    return (parts[0], parts[-1]) if len(parts) in (1, 2) else (parts[0], parts[0])
 
 
 class DoubtKind(str, Enum):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from search.library import MAX_UPLOAD_BYTES, Library, free_path, safe_name
+from page.library import MAX_UPLOAD_BYTES, Library, free_path, safe_name
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_LIMIT = 600  # seconds; only bounds a hung start (first run restores the model and embeds the corpus)

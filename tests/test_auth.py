@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app import AUTH_ENV, AuthError, exposure_warning, is_local_host, load_logins
+from page.auth import AUTH_ENV, AuthError, exposure_warning, is_local_host, load_logins
 from test_app import app_command, free_port, serve_app
 
 ROOT = Path(__file__).resolve().parents[1]

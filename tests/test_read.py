@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from index.read import (
     SUPPORTED_SUFFIXES,
     ReadError,
-    Report,
     discover_reports,
     read_report,
 )

@@ -18,13 +18,12 @@ from pathlib import Path
 from index.build import BuildOptions, BuildSummary, Progress, build_index
 from index.embed import Embedder
 from index.errors import UserError
-from index.read import SUPPORTED_SUFFIXES, ReadError, read_report
+from index.read import FOLDER_DOCS, SUPPORTED_SUFFIXES, ReadError, read_report
 from index.store import StoredReport, live_generation
 from search.retrieve import Searcher
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 _MAX_STEM_CHARS = 80
-_FOLDER_DOCS = frozenset({"README.MD", "SOURCES.MD"})
 _UNSAFE = re.compile(r"[^\w\-.（）()【】《》]+")  # \w keeps CJK letters and digits
 
 
@@ -53,7 +52,7 @@ def safe_name(original: str) -> str:
         stem, suffix = name, ""
     stem = _UNSAFE.sub("_", stem).strip("._ ")[:_MAX_STEM_CHARS] or "报告"
     suffix = _UNSAFE.sub("", suffix).lower()
-    if f"{stem}.{suffix}".upper() in _FOLDER_DOCS:
+    if f"{stem}.{suffix}".upper() in FOLDER_DOCS:
         stem += "_报告"  # discover_reports skips a folder's own README/SOURCES, so it would never be indexed
     return f"{stem}.{suffix}" if suffix else stem
 

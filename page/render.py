@@ -1,0 +1,174 @@
+"""The page's HTML, rendered from search results and the library: pure functions, tested without a browser."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from index.chunk import SEPARATOR
+from index.errors import StoreError
+from index.store import IndexReader, StoredChunk
+from page.library import Library, added_label
+from search.present import MAYBE_RELATED, NO_ANSWER, Marked, marked, reason
+from search.results import Filters, Hit, SearchResult
+
+ALL = "全部"
+WORDING = "wording"
+LIBRARY_HEADERS = ["标题", "年份", "发文机关", "类型", "段落数", "加入时间", "来源"]
+
+esc = html.escape
+
+
+def notice(text: str, kind: str = "info", detail: str = "") -> str:
+    extra = f'<div class="ps-notice-detail">{esc(detail)}</div>' if detail else ""
+    return f'<div class="ps-notice ps-{kind}" role="status"><div class="ps-notice-text">{esc(text)}</div>{extra}</div>'
+
+
+def section_path(chunk: StoredChunk) -> str:
+    """The breadcrumb without the report title, which the card already shows."""
+    parts = chunk.section.split(SEPARATOR)
+    if parts and parts[0] == chunk.report.title:
+        parts = parts[1:]
+    return SEPARATOR.join(parts) or "正文"
+
+
+def citation(chunk: StoredChunk) -> str:
+    return f"《{chunk.report.title}》{SEPARATOR}{section_path(chunk)}：{chunk.text}"
+
+
+def _sentence_html(m: Marked) -> str:
+    """The answering sentence with its number phrase in bold."""
+    number = f'<strong class="ps-num">{esc(m.number)}</strong>' if m.number else ""
+    return f"{esc(m.lead)}{number}{esc(m.trail)}"
+
+
+def passage_html(hit: Hit) -> str:
+    """The passage with its answering sentence marked."""
+    if hit.answer is None:
+        return esc(hit.chunk.text)
+    m = marked(hit)
+    return f'{esc(m.before)}<mark class="ps-hl">{_sentence_html(m)}</mark>{esc(m.after)}'
+
+
+def context_html(index: IndexReader, chunk: StoredChunk) -> str:
+    """The whole section around the passage, the passage itself marked."""
+    try:
+        report_text = index.report_text(chunk.report.id)
+    except (TypeError, StoreError, OSError):  # the report left the index meanwhile
+        return esc(chunk.text)
+    lo, hi = chunk.section_start, max(chunk.section_end, chunk.end)
+    p0, p1 = max(lo, chunk.start), min(hi, chunk.end)
+    return (f"{esc(report_text[lo:p0])}<mark class=\"ps-ctx-hl\">{esc(report_text[p0:p1])}</mark>"
+            f"{esc(report_text[p1:hi])}")
+
+
+def years_label(years: tuple[int, ...]) -> str:
+    return "、".join(f"{y}年" for y in years) or "年份不详"
+
+
+def answer_card(hit: Hit) -> str:
+    m, chunk = marked(hit), hit.chunk
+    key = f'<div class="ps-answer-key">{esc(m.number)}</div>' if m.number else ""
+    return (
+        '<section class="ps-answer-card" aria-label="答案">'
+        '<div class="ps-answer-label">答案</div>'
+        f"{key}"
+        f'<div class="ps-answer-sentence"><mark class="ps-hl">{_sentence_html(m)}</mark></div>'
+        f'<div class="ps-source">出处：《{esc(chunk.report.title)}》{esc(SEPARATOR)}{esc(section_path(chunk))}</div>'
+        "</section>"
+    )
+
+
+def result_card(hit: Hit, index: IndexReader) -> str:
+    chunk, report = hit.chunk, hit.chunk.report
+    cite = citation(chunk)
+    return (
+        '<article class="ps-card">'
+        '<header class="ps-card-head">'
+        f'<span class="ps-rank" title="排名 / rank">{hit.rank}</span>'
+        f'<span class="ps-title">《{esc(report.title)}》</span>'
+        f'<span class="ps-tag">{esc(years_label(report.years))}</span>'
+        "</header>"
+        f'<div class="ps-crumb">{esc(section_path(chunk))}</div>'
+        f'<p class="ps-passage">{passage_html(hit)}</p>'
+        '<div class="ps-actions">'
+        f'<button type="button" class="ps-copy" data-cite="{esc(cite)}">复制引用</button>'
+        '<details class="ps-context"><summary>查看上下文</summary>'
+        f'<div class="ps-context-body">{context_html(index, chunk)}</div></details>'
+        "</div>"
+        f'<textarea class="ps-cite-text" readonly hidden aria-label="引用文字">{esc(cite)}</textarea>'
+        "</article>"
+    )
+
+
+def scope_label(filters: Filters) -> str:
+    """What the filters limit the search to, so an empty result is not mistaken for a missing fact."""
+    years = ""
+    if filters.year_from is not None:
+        years = (f"{filters.year_from}年" if filters.year_from == filters.year_to
+                 else f"{filters.year_from}–{filters.year_to}年")
+    parts = [years, filters.body or "", filters.genre or "", *(Path(r).name for r in filters.reports)]
+    return " · ".join(p for p in parts if p)
+
+
+def result_html(result: SearchResult, index: IndexReader, filters: Filters) -> str:
+    scope = scope_label(filters)
+    scope_html = f'<span class="ps-scope">筛选：{esc(scope)}</span>' if scope else ""
+    parts = [f'<div class="ps-question">问题：{esc(result.query.text)}{scope_html}</div>']
+    hits = result.hits
+    if not result.confident or not hits:
+        hint = "可以换个说法，或放宽筛选条件。" if filters.active else "可以换个说法，或换用更具体的词。"
+        why = reason(result.doubt)[0] if result.doubt else ""
+        detail = (f"{why}。以下段落可能相关，请自行核对原文。" if why else "以下段落可能相关，请自行核对原文。") \
+            if hits else f"没有找到相关段落。{hint}"
+        parts.append(notice(NO_ANSWER[0], "warn", detail))
+        heading = MAYBE_RELATED[0]
+    elif result.mode == WORDING:
+        reports = len({h.chunk.report.id for h in hits})
+        heading = f"参考表述（来自 {reports} 份报告）"
+    else:
+        if hits[0].answer is not None:
+            parts.append(answer_card(hits[0]))
+        heading = "相关段落"
+    if hits:
+        parts.append(f'<h3 class="ps-heading">{esc(heading)} <span class="ps-count">共 {len(hits)} 条</span></h3>')
+        parts.extend(result_card(h, index) for h in hits)
+    return f'<div class="ps-results">{"".join(parts)}</div>'
+
+
+# ---------------------------------------------------------------------------------------- library view
+
+
+def source_label(library: Library, path: str) -> str:
+    return "上传" if library.is_upload(path) else "报告文件夹"
+
+
+def library_rows(library: Library) -> list[list[object]]:
+    return [[r.title, years_label(r.years), r.body or "—", r.genre, r.chunks, added_label(r.added),
+             source_label(library, r.path)] for r in library.reports()]
+
+
+def report_choices(library: Library) -> list[tuple[str, str]]:
+    return [(f"{r.title}（{Path(r.path).name}，{source_label(library, r.path)}）", r.path) for r in library.reports()]
+
+
+def filter_choices(library: Library) -> dict[str, list[tuple[str, str]]]:
+    reports = library.reports()
+    years = sorted({y for r in reports for y in r.years}, reverse=True)
+    count = lambda pred: sum(1 for r in reports if pred(r))  # noqa: E731
+    return {
+        "year": [("全部年份", ALL)] + [(f"{y}年（{count(lambda r: y in r.years)} 份）", str(y)) for y in years],
+        "body": [("全部机关", ALL)] + [(b, b) for b in sorted({r.body for r in reports if r.body})],
+        "genre": [("全部类型", ALL)] + [(g, g) for g in sorted({r.genre for r in reports})],
+        "report": [("全部报告", ALL)] + [(r.title, r.path) for r in reports],
+    }
+
+
+def keep(value: str | None, choices: list[tuple[str, str]], custom: bool = False) -> str:
+    """A filter keeps its value across library changes unless that choice disappeared."""
+    if value and (custom or value in {v for _, v in choices}):
+        return value
+    return ALL
+
+
+def status_html(lines: list[tuple[str, str]]) -> str:
+    return "".join(notice(text, kind) for kind, text in lines)

@@ -1,0 +1,297 @@
+"""The Gradio page: its components and what each event does. The work is done elsewhere (search/ answers,
+page/library.py changes the library, page/render.py draws the HTML); every handler goes through one guard,
+so an expected problem reads as a notice and anything else is logged, never shown as a traceback."""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import gradio as gr
+
+from index.errors import UserError
+from index.read import SUPPORTED_SUFFIXES
+from index.store import IndexReader
+from page.library import MAX_UPLOAD_BYTES, Library, LibraryError
+from page.render import (ALL, LIBRARY_HEADERS, esc, filter_choices, keep, library_rows, notice, report_choices,
+                         result_html, status_html)
+from search.present import result_json
+from search.query import parse_query
+from search.results import Filters, SearchResult
+
+log = logging.getLogger("policy_search.app")
+STATIC = Path(__file__).with_name("static")
+CSS = (STATIC / "page.css").read_text(encoding="utf-8")
+COPY_JS = (STATIC / "copy.js").read_text(encoding="utf-8")
+
+ANSWER, WORDING = "answer", "wording"
+ENTER_QUESTION = "请输入问题 / Please enter a question"
+EMPTY_LIBRARY = "报告库里还没有报告，请先在「报告库」页上传报告。 / The library is empty: upload reports first."
+FRIENDLY_ERROR = "抱歉，查询时出了问题，请稍后再试；技术细节已记录在运行窗口中。 / Something went wrong; details are in the terminal."
+CHANGE_FAILED = ("抱歉，操作没有完成，报告库保持原样；技术细节已记录在运行窗口中。 / "
+                 "The change failed; nothing was changed.")
+K_ANSWER, K_WORDING = 5, 8
+EXAMPLES = [["2023年化解了多少起矛盾纠纷？"], ["张店乡有几个人通过了执法证考试"], ["别的乡镇怎么写'第一责任人职责'这部分？"]]
+
+T = TypeVar("T")
+
+
+def guard(action: Callable[[], T], failed: Callable[[str], T], friendly: str = FRIENDLY_ERROR) -> T:
+    """Run an event's work: a UserError is shown as it is (`failed` turns a message into the event's output);
+    anything else is a bug, logged with its traceback and shown as the friendly message."""
+    try:
+        return action()
+    except UserError as problem:
+        return failed(str(problem))
+    except Exception:  # noqa: BLE001 - the page must stay usable whatever went wrong
+        log.exception(friendly)
+        return failed(friendly)
+
+
+def _api_error(message: str) -> dict:
+    raise gr.Error(message)
+
+
+# ---------------------------------------------------------------------------------------- search
+
+
+def run_search(library: Library, question: str, k: int, mode: str | None,
+               filters: Filters) -> tuple[SearchResult, IndexReader]:
+    """One search, timed on the server; also returns the index generation it was answered from."""
+    searcher = library.searcher
+    if searcher is None:
+        raise LibraryError(EMPTY_LIBRARY)
+    index = searcher.index  # captured first so "查看上下文" reads the same generation the hits came from
+    started = time.perf_counter()
+    result = searcher.search(question, k=k, filters=filters, mode=mode)
+    log.info("检索 / search %.1f ms · %s · %d 条 · %r", (time.perf_counter() - started) * 1000,
+             result.mode, len(result.hits), question[:40])
+    return result, index
+
+
+def make_filters(year: str | None, body: str | None, genre: str | None, report: str | None) -> Filters:
+    """Dropdown values → the same Filters the CLI builds from its flags."""
+    chosen = lambda v: None if v is None or str(v).strip() in ("", ALL, "all") else str(v).strip()  # noqa: E731
+    picked = chosen(report)
+    return Filters.of(chosen(year), chosen(body), chosen(genre), (picked,) if picked else ())
+
+
+def parse_mode(mode: str | None) -> str | None:
+    """API callers may say answer/wording or 问答/找表述; anything else lets the question decide."""
+    text = (mode or "").strip().lower()
+    if text in (ANSWER, "问答"):
+        return ANSWER
+    if text in (WORDING, "找表述"):
+        return WORDING
+    return None
+
+
+# ---------------------------------------------------------------------------------------- page
+
+
+def theme() -> gr.themes.Base:
+    # System CJK fonts only: the default theme would fetch web fonts, and this runs offline.
+    fonts = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei",
+             "sans-serif"]
+    return gr.themes.Default(primary_hue="red", neutral_hue="slate", font=fonts,
+                             font_mono=["Noto Sans Mono CJK SC", "monospace"])
+
+
+def build_page(library: Library) -> gr.Blocks:
+    """The whole page; every handler closes over `library` instead of module-level state."""
+    with gr.Blocks(title="政策报告检索") as page:
+        gr.HTML('<div id="ps-header"><h1>政策报告检索</h1>'
+                '<p>在本机报告中查找答案和写法，全程离线 · Offline policy report search</p></div>', js_on_load=None)
+        with gr.Tabs():
+            with gr.Tab("查询", id="search-tab"):
+                ask_inputs, _ = _search_tab(library)
+            with gr.Tab("报告库", id="library-tab"):
+                library_outputs = _library_tab(library, ask_inputs)
+        page.load(lambda: library_updates(library, *([None] * 4)), inputs=None, outputs=library_outputs,
+                  api_visibility="private")
+        gr.api(_api_search(library), api_name="search")
+        _api_upload(library)
+    return page
+
+
+def _search_tab(library: Library) -> tuple[list[gr.components.Component], gr.HTML]:
+    choices = filter_choices(library)
+    with gr.Row(equal_height=True):
+        question = gr.Textbox(show_label=False, placeholder="输入问题后按回车，例如：2023年化解了多少起矛盾纠纷？",
+                              elem_id="question", scale=6, max_length=500, autofocus=True)
+        ask_button = gr.Button("查询", variant="primary", scale=1, min_width=100, elem_id="ask")
+    examples = gr.Examples(EXAMPLES, inputs=[question], label="试试这些问题（点击即查）", elem_id="examples")
+    with gr.Row(equal_height=True, elem_id="controls"):
+        mode = gr.Radio([("问答 · 找答案", ANSWER), ("找表述 · 看写法", WORDING)], value=ANSWER,
+                        label="查询方式", elem_id="mode", scale=2, min_width=330)
+        year = gr.Dropdown(choices["year"], value=ALL, label="年份（可输入 2020-2023）", allow_custom_value=True,
+                           elem_id="filter-year", min_width=150)
+        body = gr.Dropdown(choices["body"], value=ALL, label="发文机关", elem_id="filter-body", min_width=150)
+        genre = gr.Dropdown(choices["genre"], value=ALL, label="报告类型", elem_id="filter-genre", min_width=150)
+        report = gr.Dropdown(choices["report"], value=ALL, label="指定报告", elem_id="filter-report", min_width=150)
+    results = gr.HTML(notice("在上方输入问题，按回车开始查询。", "info",
+                             "“问答”给出具体数字和出处；“找表述”列出其他报告里的相关写法。"),
+                      elem_id="results", js_on_load=COPY_JS, min_height=120)
+    inputs = [question, mode, year, body, genre, report]
+
+    def ask(question: str, mode: str, year: str, body: str, genre: str, report: str) -> str:
+        return guard(lambda: _ask(library, question, mode, year, body, genre, report), lambda m: notice(m, "error"))
+
+    def refine(question: str, *rest: str) -> str:
+        # Changing a filter re-runs the current question; with no question yet there is nothing to redo.
+        return ask(question, *rest) if (question or "").strip() else gr.skip()
+
+    def ask_example(question: str, _mode: str, *filters: str) -> tuple[str, str]:
+        # An example such as "别的乡镇怎么写…" asks for wording: switch the mode the way the CLI would.
+        chosen = WORDING if parse_query(question).wants_wording else ANSWER
+        return chosen, ask(question, chosen, *filters)
+
+    # One queue for everything that redraws the results, so answers arrive in the order they were asked
+    # (choosing a year, then quickly another, must not end with the first year's results on screen).
+    in_order = {"concurrency_id": "results", "concurrency_limit": 1}
+    question.submit(ask, inputs, results, api_name="ask", api_visibility="undocumented", **in_order)
+    ask_button.click(ask, inputs, results, api_visibility="private", **in_order)
+    examples.load_input_event.then(ask_example, inputs, [mode, results], api_visibility="private", **in_order)
+    # .input, not .change: only the user's own choice re-runs a search, not a refreshed choice list.
+    for control in (mode, year, body, genre, report):
+        control.input(refine, inputs, results, api_visibility="private", **in_order)
+    return inputs, results
+
+
+def _ask(library: Library, question: str, mode: str, year: str, body: str, genre: str, report: str) -> str:
+    if not (question or "").strip():
+        return notice(ENTER_QUESTION, "warn")
+    filters = make_filters(year, body, genre, report)
+    chosen = parse_mode(mode) or ANSWER
+    result, index = run_search(library, question, K_WORDING if chosen == WORDING else K_ANSWER, chosen, filters)
+    return result_html(result, index, filters)
+
+
+def _api_search(library: Library) -> Callable[..., dict]:
+    def search(question: str, k: int = 5, mode: str = "", year: str = "", body: str = "", genre: str = "",
+               report: str = "") -> dict:
+        """检索报告，返回与命令行 `python -m search --json` 相同的 JSON。
+        mode: answer/wording（或 问答/找表述；留空由问题决定）；year: 2023 或 2020-2023；report: 文件名或路径。"""
+        if not (question or "").strip():
+            return {"query": "", "mode": parse_mode(mode) or ANSWER, "confident": False,
+                    "message": ENTER_QUESTION, "reason": None, "reason_kind": None, "results": []}
+        return guard(lambda: result_json(run_search(library, question, max(1, min(int(k), 50)), parse_mode(mode),
+                                                    make_filters(year, body, genre, report))[0]), _api_error)
+
+    return search
+
+
+def _api_upload(library: Library) -> None:
+    """Named API "upload": the page's upload for API clients (same checks, same one-at-a-time queue).
+
+    A hidden File component rather than gr.api, so Gradio itself checks that the paths it is given
+    were really uploaded (gr.api would pass any server path through unchecked).
+    """
+    files = gr.File(file_count="multiple", type="filepath", visible=False)
+    outcome_json = gr.JSON(visible=False)
+
+    def upload(paths: list[str] | None) -> dict:
+        """加入报告（与「报告库」页上传相同的检查），返回 {"kept": [...], "rejected": [{"name", "reason"}], "reports": n}。"""
+        outcome = guard(lambda: library.add([Path(p) for p in paths or []]), _api_error, CHANGE_FAILED)
+        if outcome.summary:
+            log.info("上传 (API) / upload: %s; %.1f s", ", ".join(outcome.kept), outcome.summary.seconds)
+        return {"kept": outcome.kept, "rejected": [{"name": r.name, "reason": r.reason} for r in outcome.rejected],
+                "reports": len(library.reports())}
+
+    files.upload(upload, files, outcome_json, api_name="upload", concurrency_id="library", concurrency_limit=1)
+
+
+def _library_tab(library: Library, ask_inputs: list) -> list:
+    kinds = "、".join(sorted(s.lstrip(".") for s in SUPPORTED_SUFFIXES))
+    gr.HTML(f'<p class="ps-hint">上传的报告会自动加入检索（可一次选多个文件）。支持 {kinds} 格式，单个文件不超过 '
+            f'{MAX_UPLOAD_BYTES // 1024 // 1024} MB。报告文件夹（{esc(str(library.corpus))}）中的报告在程序启动时自动收录。</p>')
+    upload = gr.File(label="上传报告", file_count="multiple", type="filepath", elem_id="upload", height=140)
+    status = gr.HTML(elem_id="library-status", js_on_load=None)
+    table = gr.Dataframe(library_rows(library), headers=LIBRARY_HEADERS, interactive=False, wrap=True,
+                         label="报告列表", elem_id="library-table",
+                         column_widths=["34%", "8%", "16%", "12%", "7%", "13%", "10%"])
+    with gr.Row(equal_height=False):
+        doomed = gr.Dropdown(report_choices(library), value=None, label="选择要删除的报告（只能删除上传的报告）",
+                             elem_id="delete-choice", scale=4)
+        delete = gr.Button("删除所选报告", variant="stop", scale=1, min_width=140, elem_id="delete")
+    year, body, genre, report = ask_inputs[2:]
+    outputs = [table, doomed, year, body, genre, report]
+
+    def added(files: list[str] | None, year_v: str, body_v: str, genre_v: str, report_v: str,
+              progress: gr.Progress = gr.Progress()) -> tuple:
+        lines = guard(lambda: _add_files(library, files or [], progress), _error_lines, CHANGE_FAILED)
+        return (status_html(lines), None, *library_updates(library, year_v, body_v, genre_v, report_v))
+
+    def removed(choice: str | None, year_v: str, body_v: str, genre_v: str, report_v: str,
+                progress: gr.Progress = gr.Progress()) -> tuple:
+        lines = guard(lambda: _remove(library, choice, progress), _error_lines, CHANGE_FAILED)
+        return (status_html(lines), *library_updates(library, year_v, body_v, genre_v, report_v))
+
+    filters = [year, body, genre, report]
+    upload.upload(added, [upload, *filters], [status, upload, *outputs], api_visibility="private",
+                  concurrency_id="library", concurrency_limit=1)
+    delete.click(removed, [doomed, *filters], [status, *outputs], js=_confirm_js(len(filters)),
+                 api_visibility="private", concurrency_id="library", concurrency_limit=1)
+    return outputs
+
+
+def _confirm_js(extra: int) -> str:
+    passthrough = ", ".join(f"a{i}" for i in range(extra))
+    return (f"(choice, {passthrough}) => [(choice && confirm('确定从报告库删除这份报告吗？ / Delete this report?'))"
+            f" ? choice : null, {passthrough}]")
+
+
+def library_updates(library: Library, year: str | None, body: str | None, genre: str | None,
+                    report: str | None) -> tuple:
+    """Everything on the page that lists reports, re-read after a change (or a page reload)."""
+    choices = filter_choices(library)
+    return (
+        gr.Dataframe(value=library_rows(library)),
+        gr.Dropdown(choices=report_choices(library), value=None),
+        gr.Dropdown(choices=choices["year"], value=keep(year, choices["year"], custom=True)),
+        gr.Dropdown(choices=choices["body"], value=keep(body, choices["body"])),
+        gr.Dropdown(choices=choices["genre"], value=keep(genre, choices["genre"])),
+        gr.Dropdown(choices=choices["report"], value=keep(report, choices["report"])),
+    )
+
+
+def _error_lines(message: str) -> list[tuple[str, str]]:
+    return [("error", message)]
+
+
+def _gradio_progress(progress: gr.Progress) -> Callable[[str, int, int], None]:
+    def report(stage: str, done: int, total: int) -> None:
+        if total:
+            progress((done, total), desc="正在建立索引（向量化段落）", unit="段")
+    return report
+
+
+def _add_files(library: Library, files: list[str], progress: gr.Progress) -> list[tuple[str, str]]:
+    if not files:
+        return [("warn", "没有收到文件 / No files received")]
+    outcome = library.add([Path(f) for f in files], _gradio_progress(progress),
+                          checking=lambda name: progress(None, desc=f"正在检查 {name}"))
+    lines = [("ok", f"已加入：{name}") for name in outcome.kept]
+    lines += [("error", f"未加入 {r.name}：{r.reason}") for r in outcome.rejected]
+    if outcome.summary:
+        s = outcome.summary
+        log.info("上传 / upload: %s; %d 段新向量化, %.1f s", ", ".join(outcome.kept), s.embedded, s.seconds)
+    return lines
+
+
+def _remove(library: Library, choice: str | None, progress: gr.Progress) -> list[tuple[str, str]]:
+    if not choice:
+        return [("warn", "没有删除：请先在下拉框中选择一份报告并确认。 / Nothing deleted: choose a report first.")]
+    progress(None, desc="正在删除并更新索引")
+    report = library.remove(choice, _gradio_progress(progress))
+    return [("ok", f"已删除：《{report.title}》")]
+
+
+def serve(library: Library, host: str, port: int, logins: list[tuple[str, str]]) -> None:
+    """Build the page and serve it until the process is stopped."""
+    build_page(library).queue(default_concurrency_limit=2).launch(
+        server_name=host, server_port=port, theme=theme(), css=CSS, show_error=False,
+        max_file_size=4 * MAX_UPLOAD_BYTES,  # hard stop; the friendly 50 MB check happens after upload
+        auth=logins or None, auth_message="请登录 / Please log in", footer_links=["api"])

@@ -1,0 +1,61 @@
+"""The page's HTML from real search results on the seed report, without a browser."""
+from __future__ import annotations
+
+import re
+
+from page.render import answer_card, notice, passage_html, result_card, result_html, scope_label
+from search.present import marked
+from search.results import Filters
+
+QUESTION = "2023年化解了多少起矛盾纠纷"
+
+
+def test_the_answer_card_bolds_the_number_inside_the_marked_sentence(seed_searcher) -> None:
+    top = seed_searcher.search(QUESTION).hits[0]
+    card = answer_card(top)
+    assert '<div class="ps-answer-key">化解矛盾26起</div>' in card
+    sentence = re.search(r'<mark class="ps-hl">(.*?)</mark>', card).group(1)
+    assert '<strong class="ps-num">化解矛盾26起</strong>' in sentence
+    assert re.sub(r"<[^>]+>", "", sentence) == top.answer.text  # the sentence whole, nothing else
+    assert "鲁山县张店乡人民政府关于2023年法治政府建设情况的报告" in card
+
+
+def test_the_passage_and_the_text_form_mark_the_same_sentence(seed_searcher) -> None:
+    top = seed_searcher.search(QUESTION).hits[0]
+    html_text = re.sub(r"<[^>]+>", "", passage_html(top))
+    m = marked(top)
+    assert html_text == top.chunk.text == m.before + m.sentence + m.after
+    assert m.number == top.answer.span_text and m.sentence == top.answer.text
+
+
+def test_a_confident_answer_shows_the_card_then_the_passages(seed_searcher) -> None:
+    result = seed_searcher.search(QUESTION)
+    page = result_html(result, seed_searcher.index, Filters())
+    assert page.index("ps-answer-card") < page.index("相关段落") < page.index("ps-card")
+    assert page.count('<article class="ps-card">') == len(result.hits)
+    assert "未找到可靠答案" not in page
+
+
+def test_no_reliable_answer_says_why_in_chinese_only(seed_searcher) -> None:
+    result = seed_searcher.search("张店乡2019年化解了多少起矛盾纠纷")
+    page = result_html(result, seed_searcher.index, Filters())
+    assert "未找到可靠答案" in page and "已收录的报告不涉及2019年。以下段落可能相关" in page
+    assert "No indexed report" not in page and "ps-answer-card" not in page and "可能相关" in page
+
+
+def test_filters_are_named_and_text_is_escaped(seed_searcher) -> None:
+    filters = Filters.of("2020-2023", "张店乡")
+    assert scope_label(filters) == "2020–2023年 · 张店乡"
+    result = seed_searcher.search("<script>alert(1)</script> 矛盾纠纷", filters=filters)
+    page = result_html(result, seed_searcher.index, filters)
+    assert "<script>" not in page and "&lt;script&gt;" in page and "筛选：2020–2023年 · 张店乡" in page
+    assert notice("a<b", "warn", "c&d") == ('<div class="ps-notice ps-warn" role="status"><div class="ps-notice-text">'
+                                           'a&lt;b</div><div class="ps-notice-detail">c&amp;d</div></div>')
+
+
+def test_a_result_card_carries_its_citation_and_context(seed_searcher) -> None:
+    hit = seed_searcher.search(QUESTION).hits[0]
+    card = result_card(hit, seed_searcher.index)
+    assert 'data-cite="《鲁山县张店乡人民政府关于2023年法治政府建设情况的报告》 › 一、' in card
+    context = re.search(r'<div class="ps-context-body">(.*?)</div>', card, re.S).group(1)
+    assert '<mark class="ps-ctx-hl">' in context and len(context) > len(hit.chunk.text)
