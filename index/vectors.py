@@ -24,12 +24,13 @@ approximate index would find too few of them.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import faiss
 import numpy as np
+
+from index.system import cpu_threads
 
 KIND_FLAT = "IDMap2,Flat(IP)"
 KIND_IVF = "IVF,SQfp16(IP)"       # the manifest records the full name, e.g. "IVF4096,SQfp16(IP),nprobe=1024"
@@ -56,13 +57,6 @@ def omp_threads(n: int) -> Iterator[None]:
         faiss.omp_set_num_threads(before)
 
 
-def _cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return max(1, os.cpu_count() or 1)
-
-
 def choose_kind(n: int) -> str:
     return KIND_FLAT if n <= FLAT_LIMIT else KIND_IVF
 
@@ -86,7 +80,7 @@ def build_vector_index(ids: np.ndarray, vectors: np.ndarray, dim: int,
     ids = np.ascontiguousarray(ids, dtype=np.int64)
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     kind = kind or choose_kind(len(ids))
-    with omp_threads(_cores()):
+    with omp_threads(cpu_threads()):
         return _build(ids, vectors, dim, kind, seed)
 
 

@@ -75,7 +75,7 @@ def test_export_is_cached_and_reused(encoders, tmp_path, monkeypatch):
     def no_export(*_args, **_kwargs):  # a second export would be a bug, not a slow path
         raise AssertionError("exported again")
 
-    monkeypatch.setattr(embed, "_export_and_publish", no_export)
+    monkeypatch.setattr(embed, "_export_int8", no_export)
     assert embed.onnx_model_path() == path
     embed.Embedder(backend=embed.BACKEND_ONNX_INT8)
     assert (path.stat().st_mtime_ns, path.stat().st_ino) == before
