@@ -51,7 +51,7 @@ def cpu_model() -> str:
 def ram_gib() -> float | None:
     """Total memory in GiB from /proc/meminfo (None where that cannot say)."""
     try:
-        line = next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal"))
+        line = next(row for row in Path("/proc/meminfo").read_text().splitlines() if row.startswith("MemTotal"))
         return int(line.split()[1]) / 2**20
     except (OSError, StopIteration, ValueError):
         return None

@@ -44,6 +44,7 @@ def measure(index_dir: Path, repeats: int) -> dict:
     started = time.perf_counter()
 
     import index.vectors as vectors_module
+    from search.eval import load_questions
     from search.query import parse_query
     from search.retrieve import Searcher
 
@@ -51,7 +52,7 @@ def measure(index_dir: Path, repeats: int) -> dict:
     searcher = Searcher(index_dir)
     loaded = time.perf_counter()
     rss_loaded = resident_mb()
-    questions = [json.loads(l)["question"] for l in QUESTIONS.read_text(encoding="utf-8").splitlines() if l.strip()]
+    questions = [q.question for q in load_questions(QUESTIONS)]
     clock = StageClock()
     end_to_end = []
     for _ in range(repeats):

@@ -13,7 +13,6 @@ over the same vectors and reports recall@10 at several nprobe values (the built-
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ from _common import CORPUS, PROJECT, machine, median, pct, table
 from index.embed import Embedder, default_backend, stored_backend
 from index.read import read_report
 from index.store import IndexReader
+from search.eval import load_questions
 import index.vectors as V
 
 
@@ -33,8 +33,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, action="append", default=[])
     parser.add_argument("--windows", type=int, help="N real sentence-window passages of the shared reports")
     args = parser.parse_args()
-    questions = [json.loads(l)["question"] for l in
-                 (PROJECT / "tests/eval/questions.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
+    questions = [q.question for q in load_questions(PROJECT / "tests/eval/questions.jsonl")]
     rows = []
     embedders: dict[str, Embedder] = {}
     sets = []
@@ -56,7 +55,9 @@ def main() -> None:
         truth = [{i for i, _ in V.search_vectors(exact, q, 10)} for q in queries]
         exact_ms = []
         for q in queries:
-            t = time.perf_counter(); V.search_vectors(exact, q, 100); exact_ms.append(1000 * (time.perf_counter() - t))
+            t = time.perf_counter()
+            V.search_vectors(exact, q, 100)
+            exact_ms.append(1000 * (time.perf_counter() - t))
         built_in = approx.nprobe
         for nprobe in sorted({max(1, built_in // 4), max(1, built_in // 2), built_in, built_in * 2, built_in * 4}):
             approx.nprobe = min(nprobe, approx.nlist)

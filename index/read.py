@@ -263,7 +263,7 @@ def _read_pdf(data: bytes, name: str) -> _Parsed:
 def _pdf_page_text(page) -> str:
     try:
         return page.extract_text() or ""
-    except Exception:  # one bad page (broken font/content stream) should not lose the whole document
+    except Exception:  # noqa: BLE001 - one bad page (broken font/content stream) must not lose the whole document
         return ""
 
 

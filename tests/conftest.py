@@ -5,10 +5,14 @@ from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[1]
-SEED_CORPUS = PROJECT / "corpus"
-SHARED_CORPUS = PROJECT.parent / "shared" / "corpus"
-SEED_REPORT = SEED_CORPUS / "zhangdian_2023.txt"
+from helpers import SEED_CORPUS, SHARED_CORPUS
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reads the shared reports is marked `shared`, whichever way it reaches them."""
+    for item in items:
+        if "shared_corpus" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.shared)
 
 
 @pytest.fixture(scope="session")

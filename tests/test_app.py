@@ -1,68 +1,18 @@
 """The web app end to end: `python app.py` on a free port over the real corpus and model, driven by gradio_client."""
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from helpers import serve_app
 from page.library import MAX_UPLOAD_BYTES, Library, free_path, safe_name
 
-ROOT = Path(__file__).resolve().parents[1]
-STARTUP_LIMIT = 600  # seconds; only bounds a hung start (first run restores the model and embeds the corpus)
+pytestmark = pytest.mark.slow
+
 QUESTION = "2023年化解了多少起矛盾纠纷"
 ALL = "全部"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def app_command(workdir: Path, port: int, *extra: str) -> list[str]:
-    return [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--index", str(workdir / "index"),
-            "--data", str(workdir / "data"), "--corpus", str(ROOT / "corpus"), *extra]
-
-
-@contextmanager
-def serve_app(workdir: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Start app.py with its own index and data folders under workdir; yield its URL; stop it."""
-    port = free_port()
-    log = workdir / "app.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(app_command(workdir, port, *extra), cwd=ROOT, stdout=out,
-                                   stderr=subprocess.STDOUT, env={**(env or os.environ), "PYTHONUNBUFFERED": "1"})
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_until_serving(process, url, log)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def _wait_until_serving(process: subprocess.Popen, url: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_LIMIT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"app.py exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"app.py did not start serving:\n{log.read_text(errors='replace')}")
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from page.auth import AUTH_ENV, AuthError, exposure_warning, is_local_host, load_logins
-from test_app import app_command, free_port, serve_app
+from helpers import PROJECT, app_command, free_port, serve_app
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
 STARTUP_LIMIT = 600  # seconds; only bounds a hung start (model restore + embedding corpus/)
 QUESTION = "2023年化解了多少起矛盾纠纷"
 USER, PASSWORD = "reader", "s3cret:with#colon"
@@ -120,7 +121,7 @@ def _stderr_until(process: subprocess.Popen, wanted: str, limit: float = 120) ->
 
 def test_startup_on_open_host_without_login_prints_the_warning(tmp_path: Path) -> None:
     # The warning comes before the model loads; the process is stopped right then, long before it would listen.
-    process = subprocess.Popen(app_command(tmp_path, free_port(), "--host", "0.0.0.0"), cwd=ROOT,
+    process = subprocess.Popen(app_command(tmp_path, free_port(), "--host", "0.0.0.0"), cwd=PROJECT,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=clean_env())
     try:
         output = _stderr_until(process, "WARNING")
@@ -131,7 +132,7 @@ def test_startup_on_open_host_without_login_prints_the_warning(tmp_path: Path) -
 
 
 def test_startup_with_a_bad_login_setting_stops_at_once(tmp_path: Path) -> None:
-    result = subprocess.run(app_command(tmp_path, free_port()), cwd=ROOT, capture_output=True, text=True,
+    result = subprocess.run(app_command(tmp_path, free_port()), cwd=PROJECT, capture_output=True, text=True,
                             env=clean_env(**{AUTH_ENV: "admin"}), timeout=120)
     assert result.returncode == 2
     assert "登录设置格式不对" in result.stderr and "Loading the embedding model" not in result.stderr

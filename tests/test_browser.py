@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from test_app import serve_app
+from helpers import serve_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from index.chunk import (
     DEFAULT_TARGET_CHARS,
     SEPARATOR,
-    Chunk,
     build_outline,
     chunk_report,
     find_headings,
@@ -21,14 +20,13 @@ from index.chunk import (
 from index.model import MAX_TOKENS
 from index.read import Report, discover_reports, read_report
 
-from conftest import SEED_CORPUS, SEED_REPORT, SHARED_CORPUS
+from helpers import SEED_CORPUS, SEED_REPORT, SEED_TITLE, SHARED_CORPUS, uncovered
 
-SEED_TITLE = "鲁山县张店乡人民政府关于2023年法治政府建设情况的报告"
 
 
 def make_report(text: str, path: str = "t.txt", hints: tuple[tuple[int, int], ...] = ()) -> Report:
     data = text.encode("utf-8")
-    return Report(path=path, text=text, title=next(l for l in text.split("\n") if l.strip()).strip(), years=(),
+    return Report(path=path, text=text, title=next(line for line in text.split("\n") if line.strip()).strip(), years=(),
                   body="", genre="其他", size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                   heading_hints=hints)
 
@@ -42,25 +40,6 @@ def all_corpus_files() -> list[Path]:
 
 def corpus_ids() -> list[str]:
     return [f"{p.parent.name}/{p.name}" for p in all_corpus_files()]
-
-
-def uncovered(report: Report, chunks: list[Chunk]) -> list[str]:
-    """Body lines with non-space chars in no chunk: not blank, not a standalone heading, and not the first
-    line when it is a title (a first line over 200 characters is body text to the chunker)."""
-    covered = bytearray(len(report.text))
-    for c in chunks:
-        covered[c.start:c.end] = b"\x01" * (c.end - c.start)
-    standalone = {h.start for h in find_headings(report) if h.standalone}
-    missing, pos = [], 0
-    lines = report.text.split("\n")
-    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
-    for i, line in enumerate(lines):
-        start, pos = pos, pos + len(line) + 1
-        if (i == first and len(line.strip()) <= 200) or not line.strip() or start in standalone:
-            continue
-        if any(not ch.isspace() and not covered[start + j] for j, ch in enumerate(line)):
-            missing.append(line)
-    return missing
 
 
 # ---------------------------------------------------------------------------
@@ -227,7 +206,7 @@ def test_small_report_outline() -> None:
 def test_speaker_date_and_enumeration_lines_are_not_headings() -> None:
     report = make_report(SMALL)
     labels = [h.label for h in find_headings(report)]
-    assert not any("殷勇" in l or "2019年12月18日" in l or l.startswith("一是") or "各位代表" in l for l in labels)
+    assert not any("殷勇" in x or "2019年12月18日" in x or x.startswith("一是") or "各位代表" in x for x in labels)
     chunks = chunk_report(report)
     root_text = "\n".join(c.text for c in chunks if c.section == report.title)
     assert "北京市市长 殷勇" in root_text and "2019年12月18日" in root_text

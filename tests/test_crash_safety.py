@@ -28,7 +28,9 @@ from index.read import read_report
 from index.store import CURRENT, DB, IndexReader, live_generation
 from search.retrieve import Searcher
 
-from conftest import PROJECT, SEED_REPORT
+from helpers import PROJECT, SEED_REPORT
+
+pytestmark = pytest.mark.slow
 
 QUESTION = "光伏发电站装机容量是多少"
 WARM_TRIALS = 18  # with the cold trials: the 20 the issue asks for

@@ -15,6 +15,8 @@ from search.eval import evaluate, evaluate_plain_bm25, load_questions
 from search.retrieve import Searcher
 from search.results import DoubtKind
 
+pytestmark = [pytest.mark.slow, pytest.mark.shared]
+
 QUESTIONS = Path(__file__).resolve().parent / "eval" / "questions.jsonl"
 # Written by helpers who read only the reports, never this code or questions.jsonl (see tests/eval/README.md).
 BLIND_SETS = [Path(__file__).resolve().parent / "eval" / name for name in ("blind.jsonl", "blind2.jsonl")]

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-EVAL_FILE = PROJECT_ROOT / "tests" / "eval" / "questions.jsonl"
-SHARED_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
-PROJECT_CORPUS = PROJECT_ROOT / "corpus"
+from helpers import PROJECT, SEED_CORPUS, SHARED_CORPUS
+
+EVAL_FILE = PROJECT / "tests" / "eval" / "questions.jsonl"
+PROJECT_CORPUS = SEED_CORPUS
 HOME_DOC = "zhangdian_2023.txt"
 
 TYPES = ("number", "fact", "scoped", "wording", "unanswerable")
@@ -84,7 +84,7 @@ def _rid(r: dict) -> str:
 
 def test_file_exists_and_every_line_parses():
     assert EVAL_FILE.is_file(), f"missing {EVAL_FILE}"
-    raw = [l for l in EVAL_FILE.read_text(encoding="utf-8").splitlines() if l.strip()]
+    raw = [line for line in EVAL_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(raw) == len(ROWS)
     for r in ROWS:
         assert set(r) - {"_line"} == KEYS, f"line {r['_line']}: keys {sorted(set(r) - {'_line'})}"
@@ -177,7 +177,7 @@ def test_question_is_paraphrased(row):
 
 # --------------------------------------------------------------------------- the blind set
 
-BLIND_FILES = [PROJECT_ROOT / "tests" / "eval" / name for name in ("blind.jsonl", "blind2.jsonl")]
+BLIND_FILES = [PROJECT / "tests" / "eval" / name for name in ("blind.jsonl", "blind2.jsonl")]
 
 
 @pytest.mark.parametrize("blind_file", BLIND_FILES, ids=lambda p: p.stem)

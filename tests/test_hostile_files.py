@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 
 from index.build import build_index
 from index.chunk import chunk_report
-from test_chunk import uncovered
+from helpers import uncovered
 from index.read import MAX_TEXT_BYTES, ReadError, Report, read_report
 from search.retrieve import Searcher
 
-from conftest import PROJECT, SEED_REPORT
+from helpers import PROJECT, SEED_REPORT
 
 GOOD = """江口市青山区人民政府关于2019年法治政府建设情况的报告
 
@@ -176,6 +176,7 @@ def test_hostile_corpus_builds_and_reports_each_file(tmp_path: Path, embedder, b
         searcher.close()
 
 
+@pytest.mark.slow
 def test_cli_build_prints_each_skipped_file(tmp_path: Path, bomb: bytes) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -213,6 +214,7 @@ print(json.dumps({"chars": len(text), "chunks": len(chunks), "offsets_ok": ok, "
 '''
 
 
+@pytest.mark.slow
 def test_40_mb_text_file_reads_and_chunks_in_bounded_memory(tmp_path: Path) -> None:
     seed = SEED_REPORT.read_bytes()
     path = tmp_path / "big.txt"
@@ -249,6 +251,7 @@ def test_many_short_lines_chunk(tmp_path: Path) -> None:
     check_chunks(read_report(path))
 
 
+@pytest.mark.slow
 def test_deeply_nested_html_with_text_at_every_level(tmp_path: Path) -> None:
     path = tmp_path / "deep.html"
     path.write_bytes(b"<html><body>" + "<div>法治".encode() * 100_000 + b"</div>" * 100_000 + b"</body></html>")

@@ -14,7 +14,7 @@ import pytest
 from search.present import result_json, result_text
 from search.results import DoubtKind
 
-from conftest import PROJECT
+from helpers import PROJECT
 
 HOSTILE = {
     "empty": "",
@@ -73,6 +73,7 @@ def test_real_question_still_answered_after_hostile_ones(seed_searcher, seed_ind
     assert len(seed_searcher.index.reports) == 1
 
 
+@pytest.mark.slow
 def test_cli_answers_hostile_lines_as_valid_json(seed_index: Path) -> None:
     before = index_fingerprint(seed_index)
     questions = [q.replace("\n", " ") for q in HOSTILE.values()] + ["2023年化解了多少起矛盾纠纷"]

