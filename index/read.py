@@ -376,7 +376,7 @@ _READERS = {".txt": _read_txt, ".md": _read_md, ".docx": _read_docx, ".pdf": _re
 # ---------------------------------------------------------------------------
 
 _EXPLICIT_BODY_RE = re.compile(f"({PLACE}{BODY_SUFFIX})")
-_TITLE_PLACE_RE = re.compile(f"({PLACE})\\s*(?:人民政府|政府|法治政府|管理委员会|管委会|工作报告)")
+_TITLE_PLACE_RE = re.compile(f"({PLACE})\\s*(?:{BODY_SUFFIX}|政府|法治政府|工作报告)")
 _CONGRESS_PLACE_RE = re.compile(f"在({PLACE})第[{ORDINAL_NUMERALS}]+届人民代表大会")
 _DELEGATE_BODY_RE = re.compile(f"代表({HAN}{{1,20}}?{BODY_SUFFIX})")
 TITLE_MAX = 200
