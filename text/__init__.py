@@ -14,3 +14,4 @@ officials' questions are written, each kind of knowledge in one module, word lis
 
 HAN_RANGE = "\u4e00-\u9fff"  # CJK unified ideographs: the hanzi of simplified Chinese text
 HAN = f"[{HAN_RANGE}]"
+CHINESE_DIGITS = "〇零一二三四五六七八九"  # 0-9 as hanzi (two ways to write zero), as in "二〇二三年", "一九五四年"

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
+from text import CHINESE_DIGITS
 from text.lexicon import alternation, rows
 from text.years import YEAR_WORD
 
-CHINESE_DIGITS = "〇零一二三四五六七八九"
 # Numerals of ordinals: outline headings ("一、", "（十二）", "第二十三条"), sessions ("第八届").
 ORDINAL_NUMERALS = CHINESE_DIGITS + "十百两"
 # Numerals that start a Chinese-written quantity ("四十五场", "两千千瓦").
@@ -25,7 +25,7 @@ NUMBER_WITH_UNIT = re.compile(rf"\d+(?:\.\d+)?(?:%|‰|{_MAGNITUDE}?{alternation
 NUMBER = re.compile(
     rf"(?:(?<![A-Za-z\d.])\d+(?:\.\d+)?|[{_QUANTITY_NUMERALS}]+)\s*"
     rf"(?:%|‰|多?{_MAGNITUDE}?{alternation(QUANTITY_UNITS)}|{_APPROXIMATE})"
-    r"|百分之[一二三四五六七八九十零点几]+"
+    rf"|百分之[{CHINESE_DIGITS}十点几]+"
 )
 
 

@@ -5,6 +5,7 @@ import re
 
 import cn2an
 
+from text import CHINESE_DIGITS
 from text.lexicon import alternation, words
 
 YEAR = r"(?:19|20)\d{2}"                       # the years reports speak of, in digits
@@ -13,7 +14,7 @@ YEAR_WORD = re.compile(rf"{YEAR}\s*年度?")     # "2023年", "2023 年度"
 _NAMED_YEAR = re.compile(rf"(?<!\d)({YEAR})(?=年)")
 DATE_LINE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?")  # a line that is only a date ("2024年1月8日")
 PREVIOUS_YEAR = re.compile(alternation(words("previous_year_words")))
-_CHINESE_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
+_CHINESE_YEAR = re.compile(f"[{CHINESE_DIGITS}]{{4}}(?=年)")
 # "盐田港14年集装箱吞吐量", "21年那份报告": two-digit years as people type them; not "连续14年", "近10年来".
 _SHORT_YEAR = re.compile(r"(?<![\d.])(?<!连续)(?<!近)(?<!第)(?<!过去)(?<!最近)(?<!这)(?<!用)(?<!历时)"
                          r"(\d{2})(?=年(?!代|来|间|前|后|内|时|左右|以上|以下|多))")
