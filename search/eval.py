@@ -73,6 +73,26 @@ class Scorecard:
             "n_unanswerable": len(unanswerable),
         }
 
+    def trust(self) -> dict[str, float]:
+        """How far a confident answer can be trusted, over the questions that want one (number, fact, scoped) and
+        the unanswerable ones; wording requests aside. An answer is right when the top passage is the gold report's
+        and its highlighted sentence holds the gold answer; any confident answer to an unanswerable question is wrong.
+
+        precision: right answers among the confident ones; coverage: answerable questions answered right and
+        confidently; false_flags: answerable questions given "未找到可靠答案".
+        """
+        rows = [o for o in self.outcomes if o.question.type != "wording"]
+        confident = [o for o in rows if o.confident]
+        answerable = [o for o in rows if o.question.doc]
+        right = sum(1 for o in confident if o.question.doc and o.answer_hit)
+        return {
+            "precision": right / max(1, len(confident)),
+            "coverage": sum(1 for o in answerable if o.confident and o.answer_hit) / max(1, len(answerable)),
+            "false_flags": sum(1 for o in answerable if not o.confident) / max(1, len(answerable)),
+            "n_confident": len(confident),
+            "n_wrong": len(confident) - right,
+        }
+
     def median_ms(self) -> float:
         return 1000 * statistics.median(o.seconds for o in self.outcomes) if self.outcomes else 0.0
 
@@ -138,8 +158,12 @@ def format_report(report: Scorecard, recipe: str) -> str:
         lines.append(f"| {kind or 'all'} | {m['n']} | {m['hit@1']:.2f} | {m['hit@5']:.2f} | {m['mrr@10']:.2f} "
                      f"| {m['answer@1']:.2f} |")
     na = report.no_answer()
+    trust = report.trust()
     lines += ["", f"no-answer: unanswerable flagged {na['unanswerable_flagged']:.2f} "
                   f"(n={na['n_unanswerable']}), answerable kept confident {na['answerable_confident']:.2f}",
+              f"trust (wording aside): precision of confident answers {trust['precision']:.2f} "
+              f"({trust['n_wrong']} wrong of {trust['n_confident']}), coverage {trust['coverage']:.2f}, "
+              f"answerable flagged {trust['false_flags']:.2f}",
               f"median query time: {report.median_ms():.1f} ms"]
     return "\n".join(lines)
 
