@@ -14,7 +14,7 @@ from search.weights import Weights
 from text.numbers import quantities
 from text.sentences import CLAUSE_BREAK, sentences
 from text.tense import PLAN, heading_tense, states_plan
-from text.years import YEAR_WORD, named_years
+from text.years import YEAR_WORD, subject_years
 
 _LEAD_WINDOW = 10
 
@@ -64,7 +64,7 @@ def best_sentence(text: str, grams: dict[str, float], years: tuple[int, ...], pr
 
 
 def _year_agreement(sentence: str, years: tuple[int, ...]) -> int:
-    named = set(named_years(sentence))
+    named = set(subject_years(sentence))
     if not years or not named:
         return 0
     return 1 if named & set(years) else -1

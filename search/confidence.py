@@ -9,27 +9,28 @@ from index.store import IndexReader
 from search.query import Query
 from search.rank import Ranked, year_match
 from search.results import Doubt, DoubtKind
-from search.scope import Places, place_score, unknown_places, years_covered
+from search.scope import Places, place_match, place_score, unknown_places, years_covered
 from search.weights import Weights
 from text.numbers import gives_rate
 from text.tokens import KeywordTokenizer
 from text.years import names_year
 
 
-def assess(index: IndexReader, places: dict[int, Places], query: Query, mentioned: set[str], top: Ranked,
-           tokenizer: KeywordTokenizer, weights: Weights) -> Doubt | None:
+def assess(index: IndexReader, places: dict[int, Places], query: Query, mode: str, named: list[str],
+           mentioned: set[str], top: Ranked, tokenizer: KeywordTokenizer, weights: Weights) -> Doubt | None:
     """None when the top passage answers; else why not: a place or year the index does not cover, a passage
-    about another place or year, too little of the question, or no sign of the name, rate or population asked."""
-    return (_scope_doubt(index, places, query, mentioned, tokenizer.place_names(query.text), top, weights)
+    about another place or year, or of a division below the one asked about, too little of the question, or no
+    sign of the name, rate or population asked."""
+    if unknown := unknown_places(named, tokenizer.place_names(query.text), places):
+        return Doubt(DoubtKind.UNKNOWN_PLACE, places=tuple(unknown))
+    return (_scope_doubt(index, places, query, mentioned, top, weights)
+            or (_body_doubt(places, mentioned, top) if mode == "answer" else None)
             or _holder_doubt(query, top, tokenizer) or _measure_doubt(query, top))
 
 
 def _scope_doubt(index: IndexReader, places: dict[int, Places], query: Query, mentioned: set[str],
-                 place_names: list[str], top: Ranked, weights: Weights) -> Doubt | None:
-    if unknown := unknown_places(place_names, places):
-        return Doubt(DoubtKind.UNKNOWN_PLACE, places=tuple(unknown))
-    in_scope = [r for rid, r in index.reports.items()
-                if not mentioned or place_score(mentioned, places[rid], weights.parent_place) >= 1.0]
+                 top: Ranked, weights: Weights) -> Doubt | None:
+    in_scope = _in_scope(index, places, mentioned, weights)
     historical = any(names_year(top.chunk.text, y) for y in query.years)  # "到1985年", "2000年奥运会"
     if query.years and not historical and not years_covered(query.years, in_scope):
         return Doubt(DoubtKind.UNCOVERED_YEAR, years=query.years)
@@ -43,7 +44,30 @@ def _scope_doubt(index: IndexReader, places: dict[int, Places], query: Query, me
     # "张店乡2022年…" answered by a sentence about 2023 of a 2023 report: a different year's figure.
     # A number asked for one year from a sentence that names only another is that year's number.
     if evidence.year_agrees < 0 and (query.wants_quantity or not set(query.years) & set(top.chunk.report.years)):
-        return Doubt(DoubtKind.OTHER_YEAR_SENTENCE, years=query.years)
+        return Doubt(DoubtKind.OTHER_YEAR_SENTENCE, years=query.fact_years)
+    return None
+
+
+def _in_scope(index: IndexReader, places: dict[int, Places], mentioned: set[str], weights: Weights) -> list:
+    """The reports of the places named (all where none is named); failing those, the reports above or below."""
+    if not mentioned:
+        return list(index.reports.values())
+    scores = {rid: place_score(mentioned, places[rid], weights.parent_place) for rid in index.reports}
+    best = 1.0 if any(v >= 1.0 for v in scores.values()) else 1e-9
+    return [index.reports[rid] for rid, v in scores.items() if v >= best]
+
+
+def _body_doubt(places: dict[int, Places], mentioned: set[str], top: Ranked) -> Doubt | None:
+    """A township's figure is the township's: a question about 鲁山县 answered from 张店乡's report (a division
+    below the one named), or about 呼和浩特市 from the 内蒙古 report (one above), has no reliable answer, though
+    that report is searched; unless the answering sentence itself speaks of the place asked
+    ("《鲁山县乡镇机构改革方案》…")."""
+    report = places[top.chunk.report.id]
+    own, related = place_match(mentioned, report)
+    if mentioned and not own and related and not any(n in _sentence(top) for n in mentioned):
+        asked = sorted(mentioned)[0]
+        return Doubt(DoubtKind.WRONG_BODY, places=(report.chain[-1] if report.chain else top.chunk.report.body,),
+                     missing=asked)
     return None
 
 

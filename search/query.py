@@ -24,6 +24,11 @@ class Query:
     person_role: str = ""       # "书记" when the question asks that office holder's name
     measures: tuple[str, ...] = ()  # rates and populations asked for ("败诉率", "常住人口")
 
+    @property
+    def fact_years(self) -> tuple[int, ...]:
+        """The years the asked fact is of: those named, except the ones that only name a report."""
+        return tuple(y for y in self.years if y not in self.report_years)
+
 
 def parse_query(question: str) -> Query:
     # "二〇二三年" and "23年" are how some people write 2023; reports write digits.

@@ -36,7 +36,7 @@ def rerank(index: IndexReader, places: dict[int, Places], fused: list[Candidate]
     place = place_scores(index, places, mentioned, weights) if recipe == "hybrid" else {}
     for c in shortlist:
         chunk = chunks[c.id]
-        evidence = best_sentence(chunk.text, grams, query.years, query.wants_quantity, section_tense(chunk.section),
+        evidence = best_sentence(chunk.text, grams, query.fact_years, query.wants_quantity, section_tense(chunk.section),
                                  query.quoted, weights)
         score = c.score
         if recipe == "hybrid":
@@ -74,7 +74,7 @@ def scope(query: Query, place: float | None, chunk: StoredChunk, weights: Weight
 def year_match(query: Query, chunk: StoredChunk, weights: Weights) -> float:
     """Years that name the report ("2024年工作报告里") must match its year; the others, the year the
     passage speaks of, or less surely its report's ("2022年南山区GDP" may mean the 2022 report)."""
-    about = [y for y in query.years if y not in query.report_years]
+    about = query.fact_years
     adjacent = weights.adjacent_year
     match = year_score(query.report_years, chunk.report.years, adjacent) if query.report_years else 1.0
     if about:

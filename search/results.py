@@ -65,14 +65,16 @@ class DoubtKind(str, Enum):
     OTHER_YEAR_SENTENCE = "other_year_sentence"  # the answering sentence names only another year
     NO_HOLDER_NAME = "no_holder_name"            # an office holder's name asked, none given
     MISSING_MEASURE = "missing_measure"          # a rate or population asked, the sentence gives none
+    WRONG_BODY = "wrong_body"                    # the answer is a division below the one asked about
 
 
 @dataclass(frozen=True)
 class Doubt:
     kind: DoubtKind
-    places: tuple[str, ...] = ()     # UNKNOWN_PLACE: the places no report covers
+    places: tuple[str, ...] = ()     # UNKNOWN_PLACE: the places no report covers; WRONG_BODY: the report's division
     years: tuple[int, ...] = ()      # the years asked about (UNCOVERED_YEAR, OTHER_YEAR, OTHER_YEAR_SENTENCE)
-    missing: str = ""                # NO_HOLDER_NAME: the office; MISSING_MEASURE: the rate or population
+    missing: str = ""                # NO_HOLDER_NAME: the office; MISSING_MEASURE: the rate or population;
+                                     # WRONG_BODY: the division asked about
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from search.rank import Ranked, pick, rerank
 from search.results import Doubt, DoubtKind, Filters, Hit, SearchResult
 from search.scope import Places, mentioned_places, report_places
 from search.weights import Weights
+from text.gazetteer import gazetteer
 from text.sentences import has_word
 from text.tokens import KeywordTokenizer, bigrams
 
@@ -95,7 +96,8 @@ class Searcher:
         keyword = view.index.keyword_matches(self.tokenizer.tokens(keyword_text(query)), weights.candidates, reports)
         mark("keyword")
         candidates = merge(view.index, vector, dense, keyword)
-        mentioned = mentioned_places(query.text, view.places)
+        named = gazetteer().named_in(self.tokenizer.words(query.text))
+        mentioned = mentioned_places(query.text, view.places, named)
         grams = {gram: view.index.idf(gram) for gram in set(bigrams(content_text(query, mentioned)))}
         ranked = rerank(view.index, view.places, fuse(candidates, recipe, weights), query, mentioned, grams, recipe,
                         weights)
@@ -107,7 +109,7 @@ class Searcher:
         elif query.quoted and not quoted_found:
             doubt = Doubt(DoubtKind.NO_QUOTED)
         else:
-            doubt = assess(view.index, view.places, query, mentioned, picked[0], self.tokenizer, weights)
+            doubt = assess(view.index, view.places, query, mode, named, mentioned, picked[0], self.tokenizer, weights)
         mark("answer")
         evidence = picked[0].evidence.coverage if picked and picked[0].evidence else 0.0
         return SearchResult(query, mode, hits, doubt, evidence)

@@ -10,26 +10,52 @@ from dataclasses import dataclass
 
 from index.chunk import SEPARATOR
 from index.store import StoredChunk, StoredReport
+from text.gazetteer import gazetteer
 from text.places import is_division, level, short_forms, strip_body_suffix, units
 from text.years import YEAR_WORD, named_years
 
 
 @dataclass(frozen=True)
 class Places:
-    own: frozenset[str]      # the report's most specific unit(s), e.g. {"南山区", "南山"}
-    parents: frozenset[str]  # the units above it, e.g. {"深圳市", "深圳"}
+    own: frozenset[str]      # the report's own division, full and short names, e.g. {"南山区", "南山"}
+    parents: frozenset[str]  # every division above it, e.g. {"广东省", "广东", "深圳市", "深圳"}
+    chain: tuple[str, ...] = ()               # province › … › own, e.g. ("广东省", "深圳市", "南山区")
+    levels: tuple[tuple[str, int], ...] = ()  # each name's level, 1 province … 4 township
 
 
 def report_places(report: StoredReport) -> Places:
-    """Place names of the issuing body and title, split into the report's own unit and its parents."""
+    """The report's own division and the ones above it, from its issuing body (else its title), resolved to a
+    full chain in the gazetteer: 鲁山县张店乡人民政府 → 河南省 › 平顶山市 › 鲁山县 › 张店乡, so a question naming
+    平顶山市 or 河南 finds it. A division the gazetteer lacks (大鹏新区) keeps the chain of what it does know."""
     body = strip_body_suffix(report.body)
-    found = units(body)
+    found = units(body) or units(_title_places(report.title))[-1:]
     if not found:
-        found = units(_title_places(report.title))[-1:]
-    if not found and body:
-        found = [body]  # "国务院", "大鹏新区管委会"-like bodies without a unit suffix
-    own, parents = found[-1:], found[:-1]
-    return Places(own=frozenset(short_forms(own)), parents=frozenset(short_forms(parents)))
+        return Places(own=frozenset([body] if body else []), parents=frozenset())  # "国务院": no division suffix
+    chain = _chain(found)
+    names = [_names(name, chain[:i + 1]) for i, name in enumerate(chain)]
+    levels = tuple((n, _level(chain[:i + 1])) for i, group in enumerate(names) for n in group)
+    return Places(own=frozenset(names[-1]), parents=frozenset(n for group in names[:-1] for n in group),
+                  chain=chain, levels=levels)
+
+
+def _chain(found: list[str]) -> tuple[str, ...]:
+    places = gazetteer()
+    if division := places.resolve(found):
+        return division.chain
+    if len(found) > 1 and (parent := places.resolve(found[:-1])):
+        return (*parent.chain, found[-1])
+    return tuple(found)
+
+
+def _names(name: str, chain: tuple[str, ...]) -> list[str]:
+    """A division's full name, its short form without the suffix, and the gazetteer's short form ("广西")."""
+    division = gazetteer().resolve(list(chain))
+    return list(dict.fromkeys([*short_forms([name]), *([division.short] if division and division.short else [])]))
+
+
+def _level(chain: tuple[str, ...]) -> int:
+    division = gazetteer().resolve(list(chain))
+    return division.level if division else level(chain[-1])
 
 
 def _title_places(title: str) -> str:
@@ -41,19 +67,22 @@ def _known_levels(places: dict[int, Places]) -> dict[str, int]:
     """Every known place name (short forms too) with its administrative level, 4 = township … 1 = province."""
     levels: dict[str, int] = {}
     for p in places.values():
-        for unit in p.own | p.parents:
-            for name in short_forms([unit]):
-                levels[name] = max(levels.get(name, 0), level(unit))
+        for name, lvl in p.levels or [(n, level(n)) for n in p.own | p.parents]:
+            levels[name] = max(levels.get(name, 0), lvl)
     return levels
 
 
-def mentioned_places(question: str, places: dict[int, Places]) -> set[str]:
-    """The most specific known places the question names.
+def mentioned_places(question: str, places: dict[int, Places], named: list[str] = ()) -> set[str]:
+    """The most specific places the question names that some report is of, above or below.
 
-    Longest names win over their substrings, and "深圳市南山区" counts as 南山区: the city only
-    frames the district, and some district reports do not name their city at all.
+    Longest names win over their substrings, and "深圳市南山区" counts as 南山区: the city only frames the
+    district, and some district reports do not name their city at all. `named` are the gazetteer's divisions in
+    the question: one below a report's own ("呼和浩特市" under the 内蒙古 report) counts too.
     """
     levels = _known_levels(places)
+    for name in named:
+        if name not in levels and any(_below(name, p) for p in places.values()):
+            levels[name] = max(d.level for d in gazetteer().lookup(name))
     names = {n for n in levels if n in question}
     names = {n for n in names if not any(n != m and n in m for m in names)}
     top = max((levels[n] for n in names), default=0)
@@ -61,12 +90,25 @@ def mentioned_places(question: str, places: dict[int, Places]) -> set[str]:
 
 
 def place_score(mentioned: set[str], places: Places, parent: float) -> float:
-    """1 when the report is the place named; `parent` for each name that is only its parent ("深圳" for 南山区)."""
+    """1 when the report is the place named; `parent` for each name that is only a division above or below it
+    ("深圳" for the 南山区 report; "呼和浩特市" for the 内蒙古 report)."""
     if not mentioned:
         return 0.0
+    own, related = place_match(mentioned, places)
+    return min(1.0, (own + parent * related) / len(mentioned))
+
+
+def place_match(mentioned: set[str], places: Places) -> tuple[int, int]:
+    """How many of the names are the report's own division, and how many only a division above or below it."""
     own = sum(1 for n in mentioned if any(n in o or o in n for o in places.own))
-    parents = sum(1 for n in mentioned if any(n in p or p in n for p in places.parents))
-    return min(1.0, (own + parent * parents) / len(mentioned))
+    related = sum(1 for n in mentioned if any(n in p or p in n for p in places.parents) or _below(n, places))
+    return own, related
+
+
+def _below(name: str, places: Places) -> bool:
+    """The name is a division right below the report's own ("粤海街道" for the 南山区 report, "呼和浩特市" for
+    the 内蒙古 report), which the report may speak of; a street is too far below a province's report."""
+    return bool(places.chain) and any(d.chain[:-1] == places.chain for d in gazetteer().lookup(name))
 
 
 def year_score(years: tuple[int, ...] | list[int], report_years: tuple[int, ...], adjacent: float) -> float:
@@ -80,16 +122,23 @@ def year_score(years: tuple[int, ...] | list[int], report_years: tuple[int, ...]
     return best
 
 
-def unknown_places(names: list[str], places: dict[int, Places]) -> list[str]:
-    """Administrative places the question names that no report in the index belongs to.
+def unknown_places(named: list[str], tagged: list[str], places: dict[int, Places]) -> list[str]:
+    """Divisions the question names that no report in the index is of, above or below ("白沙街道", "杭州市").
 
-    "杭州市2022年GDP是多少" over Shenzhen and Henan reports has no reliable answer, however well
-    some passage about GDP matches.
+    `named` are the gazetteer's divisions found in the question; `tagged` are other words jieba tags as places,
+    which count when they end like a division (a village, a district the gazetteer lacks). A division below a
+    report's own, right below it ("粤海街道" for the 南山区 report), is covered: that report may speak of it.
+    "杭州市2022年GDP是多少" over Shenzhen and Henan reports has no reliable answer, however well some passage about
+    GDP matches.
     """
     known = {n for p in places.values() for n in p.own | p.parents}
     unknown = []
-    for name in names:
-        if is_division(name) and not any(k in name or name in k for k in known):
+    for name in named:
+        if name not in known and not any(_below(name, p) for p in places.values()):
+            unknown.append(name)
+    for name in tagged:
+        if is_division(name) and not any(k in name or name in k for k in known) \
+                and not any(name in n or n in name for n in named):
             unknown.append(name)
     return unknown
 

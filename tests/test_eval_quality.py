@@ -152,3 +152,18 @@ def test_uncovered_place_says_no_reliable_answer(shared_searcher) -> None:
     result = shared_searcher.search("杭州市2022年GDP是多少")
     assert (result.doubt.kind, result.doubt.places) == (DoubtKind.UNKNOWN_PLACE, ("杭州市",))
     assert result.hits  # still lists the closest passages as 可能相关
+
+
+def test_a_year_that_names_the_report_is_not_asked_of_the_sentence(shared_searcher) -> None:
+    # "预计2021年地区生产总值突破5000亿元" is that report's figure: 2022 names the report, not the fact.
+    result = shared_searcher.search("福田区2022年工作报告提到的GDP是多少")
+    assert result.confident and result.hits[0].chunk.report.path.endswith("gzbg_shenzhen_futian_2022.txt")
+
+
+@pytest.mark.parametrize("question", [
+    "大鹏新区2019年全年接待游客多少万人次",   # the 2024 report only compares with 2019 ("超2019年同期水平")
+    "呼和浩特市去年GDP多少",                  # the 内蒙古 report is above it and never names the city's figure
+    "深圳市2021年政府工作报告里全市常住人口是多少",  # 罗湖区's "每万名常住人口" is a district's, not the city's
+])
+def test_no_answer_from_a_comparison_year_or_another_bodys_figure(shared_searcher, question: str) -> None:
+    assert not shared_searcher.search(question).confident

@@ -120,3 +120,35 @@ def test_every_fixture_answer_is_in_its_report() -> None:
         if q.doc is not None:
             text = next((f / q.doc).read_text(encoding="utf-8") for f in folders if (f / q.doc).exists())
             assert q.answer in text, q.id
+
+
+@pytest.mark.parametrize("question, place", [
+    ("红岩乡植树造林多少亩", "红岩乡"),                       # a township
+    ("白沙街道新增绿地面积多少公顷", "白沙街道"),               # a street
+    ("余杭区2023年化解了多少起矛盾纠纷", "余杭区"),             # a county-level district
+    ("浙江省2023年化解了多少起矛盾纠纷", "浙江省"),             # a province
+    ("杭州市去年普法活动开展了多少场", "杭州市"),               # a city
+])
+def test_a_division_outside_the_library_has_no_answer(fixture_searcher, question: str, place: str) -> None:
+    doubt = fixture_searcher.search(question).doubt
+    assert doubt is not None and doubt.kind == DoubtKind.UNKNOWN_PLACE and place in doubt.places, doubt
+
+
+def test_a_townships_figure_is_not_its_countys(fixture_searcher) -> None:
+    result = fixture_searcher.search("鲁山县2023年化解了多少起矛盾纠纷")
+    assert result.hits[0].chunk.report.path.endswith("zhangdian_2023.txt")  # searched: the county names it
+    assert result.doubt == Doubt(DoubtKind.WRONG_BODY, places=("张店乡",), missing="鲁山县")
+
+
+@pytest.mark.parametrize("question", ["平顶山市2023年化解了多少起矛盾纠纷", "河南2023年化解了多少起矛盾纠纷"])
+def test_nor_its_citys_or_provinces(fixture_searcher, question: str) -> None:
+    result = fixture_searcher.search(question)
+    assert result.doubt is not None and result.doubt.kind in (DoubtKind.WRONG_BODY, DoubtKind.OTHER_PLACE)
+    if result.hits[0].chunk.report.path.endswith("zhangdian_2023.txt"):
+        assert result.doubt.kind == DoubtKind.WRONG_BODY
+
+
+@pytest.mark.parametrize("question", ["张店乡2023年化解了多少起矛盾纠纷", "平顶山市鲁山县张店乡2023年化解了多少起矛盾纠纷"])
+def test_the_township_asked_by_its_full_chain_is_answered(fixture_searcher, question: str) -> None:
+    result = fixture_searcher.search(question)
+    assert result.confident and "化解矛盾26起" in result.hits[0].answer.text

@@ -12,7 +12,7 @@ from text.question import FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDI
 from text.sentences import has_word, sentences
 from text.tense import DONE, PLAN, PLANNED_YEAR, REVIEWED_YEAR, UNKNOWN, heading_tense, states_plan
 from text.tokens import STOPWORDS, KeywordTokenizer, bigrams
-from text.years import named_years, names_year, spell_years, strip_years, years_in
+from text.years import named_years, names_year, spell_years, strip_years, subject_years, years_in
 
 
 def test_every_list_loads_with_comments_and_blank_lines_skipped() -> None:
@@ -210,3 +210,52 @@ def test_tokens_bigrams_and_sentences() -> None:
     text = "一是化解矛盾26起。二是调解！\n三是培训"
     assert [text[a:b] for a, b in sentences(text)] == ["一是化解矛盾26起。", "二是调解！", "三是培训"]
     assert has_word("？？2023") and has_word("执法") and not has_word("？！ ……")
+
+
+# ------------------------------------------------------------------ the gazetteer and the years a sentence is of
+
+from text.gazetteer import gazetteer  # noqa: E402
+
+GAZETTEER = gazetteer()
+TOKENIZER = KeywordTokenizer()
+
+
+@pytest.mark.parametrize("units, chain", [
+    (["鲁山县", "张店乡"], ("河南省", "平顶山市", "鲁山县", "张店乡")),
+    (["深圳市", "南山区"], ("广东省", "深圳市", "南山区")),      # not 鹤岗市's 南山区
+    (["北京市"], ("北京市",)),
+    (["西藏自治区"], ("西藏自治区",)),
+    (["深圳市", "大鹏新区"], None),                              # a functional area, not in the gazetteer
+    (["张店乡"], None),                                          # two townships of that name
+])
+def test_a_body_resolves_to_one_chain(units: list[str], chain: tuple[str, ...] | None) -> None:
+    found = GAZETTEER.resolve(units)
+    assert (found.chain if found else None) == chain
+
+
+@pytest.mark.parametrize("question, names", [
+    ("白沙街道新增绿地面积多少公顷", ["白沙街道"]),
+    ("平顶山市鲁山县张店乡2023年化解矛盾", ["平顶山市", "鲁山县", "张店乡"]),
+    ("上海市浦东新区GDP", ["上海市", "浦东新区"]),
+    ("北京2025年城镇新增就业多少人", ["北京"]),
+    ("南山区哪家企业拿了深圳市长质量奖", ["南山区", "深圳"]),   # 深圳 市长, not 深圳市
+    ("新城镇化建设", []),                                      # 新城镇 is a township, not here
+    ("经济开发区建设", []),                                     # zones are no divisions
+    ("罗湖家庭医生签约人数", []),                               # a county's short name is an everyday word too
+])
+def test_divisions_named_in_a_question(question: str, names: list[str]) -> None:
+    assert GAZETTEER.named_in(TOKENIZER.words(question)) == names
+
+
+@pytest.mark.parametrize("sentence, years", [
+    ("2023年化解矛盾26起", (2023,)),
+    ("铁路正线的通车里程一九四九年为二万一千七百公里", (1949,)),
+    ("一九五○年以来", (1950,)),                                # a circle for zero, as typed in the 1954 report
+    ("游客量、收入均超2019年同期水平", ()),
+    ("是2022年的9倍", ()),
+    ("预计今年的粮食产量可以等于一九四九年的一点五倍", ()),
+    ("与2019年相比增长12%", ()),
+    ("比2020年增长，2021年达到", (2021,)),
+])
+def test_a_sentence_is_of_the_years_it_does_not_only_compare_with(sentence: str, years: tuple[int, ...]) -> None:
+    assert subject_years(sentence) == years

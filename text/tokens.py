@@ -40,6 +40,10 @@ class KeywordTokenizer:
         """Words jieba tags as personal names ("王宏彬")."""
         return [pair.word for pair in self._tagger.cut(text) if pair.flag.startswith("nr")]
 
+    def words(self, text: str) -> list[str]:
+        """jieba's words of the text, in order (they join back into the text)."""
+        return list(self._jieba.cut(text))
+
     def tokens(self, text: str) -> list[str]:
         lowered = text.lower()
         found = [w for w in self._jieba.cut_for_search(lowered) if _keep(w)]

@@ -15,6 +15,11 @@ _NAMED_YEAR = re.compile(rf"(?<!\d)({YEAR})(?=年)")
 DATE_LINE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?")  # a line that is only a date ("2024年1月8日")
 PREVIOUS_YEAR = re.compile(alternation(words("previous_year_words")))
 _CHINESE_YEAR = re.compile(f"[{CHINESE_DIGITS}]{{4}}(?=年)")
+# A year in digits or Chinese numerals (○, a circle, stands for zero in some scanned-and-typed reports: 一九五○年).
+_ANY_YEAR = re.compile(f"(?<![\\d{CHINESE_DIGITS}○])({YEAR}|[一二][{CHINESE_DIGITS}○]{{3}})(?=年)")
+# "比2019年", "较2020年", "超过2019年同期", "与2019年相比", "是2022年的9倍", "等于一九四九年的二点六倍"
+_COMPARED_BEFORE = re.compile("(?:比|较|超过|超|高于|低于|等于|相当于|恢复到|回到|与|同)$")
+_COMPARED_AFTER = re.compile("年(?:同期|水平|的[^，。；]{0,8}?倍|相比|以前|前)")
 # "盐田港14年集装箱吞吐量", "21年那份报告": two-digit years as people type them; not "连续14年", "近10年来".
 _SHORT_YEAR = re.compile(r"(?<![\d.])(?<!连续)(?<!近)(?<!第)(?<!过去)(?<!最近)(?<!这)(?<!用)(?<!历时)"
                          r"(\d{2})(?=年(?!代|来|间|前|后|内|时|左右|以上|以下|多))")
@@ -30,10 +35,25 @@ def named_years(text: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(int(y) for y in _NAMED_YEAR.findall(text)))
 
 
+def subject_years(text: str) -> tuple[int, ...]:
+    """The years a sentence speaks of, in digits or Chinese numerals ("2021年", "一九五四年"), in order of first
+    mention, leaving out years named only to compare with ("是2022年的9倍", "超过2019年同期水平",
+    "等于一九四九年的二点六倍"): those say which year a figure is measured against, not which year it is."""
+    years = []
+    for m in _ANY_YEAR.finditer(text):
+        if not (_COMPARED_BEFORE.search(text, max(0, m.start() - 4), m.start())
+                or _COMPARED_AFTER.match(text, m.end())):
+            years.append(_year_value(m.group(1)))
+    return tuple(dict.fromkeys(years))
+
+
 def names_year(text: str, year: int) -> bool:
-    """The text names the year in digits or in Chinese numerals ("一九八五年", "二〇〇三年" or "二零零三年")."""
-    spoken = cn2an.an2cn(str(year), "direct")
-    return any(f"{form}年" in text for form in (str(year), spoken, spoken.replace("零", "〇")))
+    """The text speaks of the year (not only compares with it), in digits or in Chinese numerals."""
+    return year in subject_years(text)
+
+
+def _year_value(written: str) -> int:
+    return int(written) if written.isdigit() else int(cn2an.cn2an(written.replace("○", "〇"), "direct"))
 
 
 def strip_years(text: str) -> str:
