@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from index.chunk import SEPARATOR
 from search.weights import Weights
 from text.numbers import quantities
+from text.tokens import jieba_tokenizer
 from text.sentences import CLAUSE_BREAK, sentences
 from text.tense import PLAN, heading_tense, states_plan
 from text.years import YEAR_WORD, subject_years
 
-_LEAD_WINDOW = 10
+_WORDS = jieba_tokenizer()
+_LEAD_WINDOW = 20  # characters looked back from a number for the start of its clause
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,23 @@ def _number_span(sentence: str, grams: dict[str, float]) -> tuple[int, int] | No
 
 
 def _lead_in(sentence: str, start: int) -> int:
-    """Step back from the number to the start of its clause, so "化解矛盾26起" rather than "26起"."""
+    """Step back from the number to the start of its clause, so "化解矛盾26起" rather than "26起"; a clause longer
+    than the window is cut where a word starts, never inside a name ("红岩乡全年…", not "岩乡全年…")."""
     lo = max(0, start - _LEAD_WINDOW)
     breaks = [m.end() for m in CLAUSE_BREAK.finditer(sentence[lo:start])]
-    cut = lo + (breaks[-1] if breaks else 0)
+    if breaks:
+        cut = lo + breaks[-1]
+    else:
+        cut = lo if lo == 0 else _word_start(sentence, lo)
     year = YEAR_WORD.search(sentence[cut:start])
     return cut + year.end() if year else cut
+
+
+def _word_start(sentence: str, at: int) -> int:
+    """The first offset at or after `at` where one of jieba's words of the sentence starts."""
+    pos = 0
+    for word in _WORDS.cut(sentence):
+        if pos >= at:
+            return pos
+        pos += len(word)
+    return at

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from text.normalize import normalize_text
-from text.question import FRAME, MEASURE, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS, WORDING
+from text.question import (FRAME, MEASURE, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
+                           WORDING)
 from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, UNKNOWN
 from text.years import PREVIOUS_YEAR, YEAR_WORD, spell_years, years_in
 
@@ -14,7 +15,7 @@ MAX_QUERY_CHARS = 500
 @dataclass(frozen=True)
 class Query:
     text: str                   # normalised question, trimmed to a sensible length
-    quoted: tuple[str, ...]     # phrases that must appear verbatim
+    quoted: tuple[str, ...]     # quoted phrases: verbatim in answers and where the original words are asked
     years: tuple[int, ...]      # years named explicitly ("去年" is deliberately ignored)
     wants_quantity: bool
     wants_wording: bool
@@ -23,6 +24,7 @@ class Query:
     report_years: tuple[int, ...] = ()  # those years that name the report ("2024年工作报告里")
     person_role: str = ""       # "书记" when the question asks that office holder's name
     measures: tuple[str, ...] = ()  # rates and populations asked for ("败诉率", "常住人口")
+    asks_original: bool = False     # the report's exact words are asked for ("原文", "原话")
 
     @property
     def fact_years(self) -> tuple[int, ...]:
@@ -47,6 +49,7 @@ def parse_query(question: str) -> Query:
         report_years=report_years,
         person_role=m.group(1) if (m := PERSON_ROLE.search(text)) else "",
         measures=tuple(dict.fromkeys(MEASURE.findall(text))),
+        asks_original=bool(ORIGINAL.search(text)),
         wants_quantity=bool(QUANTITY.search(text)),
         wants_wording=bool(WORDING.search(text)),
         expanded=" ".join([text, *extra]),

@@ -106,7 +106,9 @@ class Searcher:
         hits = tuple(Hit(i + 1, round(r.score, 6), r.chunk, _answer(r, grams, query)) for i, r in enumerate(picked))
         if not picked:
             doubt = Doubt(DoubtKind.NO_PASSAGE)
-        elif query.quoted and not quoted_found:
+        elif query.quoted and not quoted_found and (mode == "answer" or query.asks_original):
+            # In a wording request quotes mark the topic ("找几段写'数字政府建设'成效的表述") unless the
+            # original words are asked for; passages holding the quoted words still come first.
             doubt = Doubt(DoubtKind.NO_QUOTED)
         else:
             doubt = assess(view.index, view.places, query, mode, named, mentioned, picked[0], self.tokenizer, weights)

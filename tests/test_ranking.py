@@ -152,3 +152,10 @@ def test_nor_its_citys_or_provinces(fixture_searcher, question: str) -> None:
 def test_the_township_asked_by_its_full_chain_is_answered(fixture_searcher, question: str) -> None:
     result = fixture_searcher.search(question)
     assert result.confident and "化解矛盾26起" in result.hits[0].answer.text
+
+
+def test_quotes_in_a_wording_request_mark_its_topic(fixture_searcher) -> None:
+    result = fixture_searcher.search("找几段写'普法工作'成效的表述")   # no report has those exact words
+    assert result.mode == "wording" and result.hits and result.doubt is None
+    strict = fixture_searcher.search("找'普法工作'的原文")              # the exact words are asked for
+    assert strict.doubt is not None and strict.doubt.kind == DoubtKind.NO_QUOTED

@@ -83,6 +83,8 @@ def test_strip_years() -> None:
     ("PM2.5年均浓度", []),             # a name, not a quantity
     ("2023年1月", []),                 # a date, not a quantity
     ("连续3年", ["3年"]),               # a duration is a quantity
+    ("原煤八千一百九十九万吨，等于一九四九年的二点六倍", ["八千一百九十九万吨", "二点六倍"]),  # a year is no quantity
+    ("抓好重点三项工作", ["三项"]),
 ])
 def test_quantities(sentence: str, phrases: list[str]) -> None:
     assert [m.group() for m in quantities(sentence)] == phrases

@@ -5,7 +5,7 @@ import re
 
 from text import CHINESE_DIGITS
 from text.lexicon import alternation, rows
-from text.years import YEAR_WORD
+from text.years import is_year
 
 # Numerals of ordinals: outline headings ("一、", "（十二）", "第二十三条"), sessions ("第八届").
 ORDINAL_NUMERALS = CHINESE_DIGITS + "十百两"
@@ -23,7 +23,7 @@ NUMBER_WITH_UNIT = re.compile(rf"\d+(?:\.\d+)?(?:%|‰|{_MAGNITUDE}?{alternation
 # A number phrase an answer can show: a quantity, never part of a name such as "PM2.5" or "G20", nor the middle of
 # a longer number.
 NUMBER = re.compile(
-    rf"(?:(?<![A-Za-z\d.])\d+(?:\.\d+)?|[{_QUANTITY_NUMERALS}]+)\s*"
+    rf"(?:(?<![A-Za-z\d.])\d+(?:\.\d+)?|[{_QUANTITY_NUMERALS}][{_QUANTITY_NUMERALS}点]*)\s*"
     rf"(?:%|‰|多?{_MAGNITUDE}?{alternation(QUANTITY_UNITS)}|{_APPROXIMATE})"
     rf"|百分之[{CHINESE_DIGITS}十点几]+"
 )
@@ -38,8 +38,9 @@ def gives_rate(sentence: str) -> bool:
 
 
 def quantities(sentence: str) -> list[re.Match[str]]:
-    """The number phrases of a sentence that give a quantity (a year such as "2023年" is a date, not a quantity)."""
-    return [m for m in NUMBER.finditer(sentence) if not YEAR_WORD.fullmatch(m.group())]
+    """The number phrases of a sentence that give a quantity (a year such as "2023年" or "一九四九年" is a date, not a
+    quantity; "二万五千五百公里" is one)."""
+    return [m for m in NUMBER.finditer(sentence) if not is_year(m.group().replace(" ", ""))]
 
 
 def has_quantity(sentence: str) -> bool:

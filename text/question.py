@@ -12,6 +12,7 @@ WORDING = re.compile(alternation(words("wording_words"), escape=False))
 # Question words, frame words and "the year before": what a question says without naming its subject.
 FRAME = re.compile(alternation([*map(re.escape, words("question_words")), *words("frame_words"),
                                 *words("previous_year_words")], escape=False))
+ORIGINAL = re.compile(alternation(words("original_words")))
 QUOTED = re.compile(r"[“\"「『‘'《]([^”\"」』’'》]{2,60})[”\"」』’'》]")
 # "2014年南山区报告中…", "大鹏新区2024年工作报告里…": the year names the report, not the fact.
 REPORT_YEAR = re.compile(rf"(?<!\d)({YEAR})\s*年度?的?{HAN}{{0,8}}?(?:工作)?报告")

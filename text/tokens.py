@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import cache
 
 import jieba
 import jieba.posseg
@@ -24,13 +25,19 @@ STOPWORDS = frozenset(words("function_words") + words("question_words"))
 _RUN = re.compile(r"[^\W_]+")
 
 
+@cache
+def jieba_tokenizer() -> jieba.Tokenizer:
+    """One jieba dictionary for the process (loading one costs about a second)."""
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.Tokenizer()
+
+
 class KeywordTokenizer:
-    """jieba in search mode plus number-unit tokens and bigrams; owns its own jieba dictionary instance."""
+    """jieba in search mode plus number-unit tokens and bigrams."""
 
     def __init__(self) -> None:
-        self._jieba = jieba.Tokenizer()
+        self._jieba = jieba_tokenizer()
         self._tagger = jieba.posseg.POSTokenizer(self._jieba)
-        jieba.setLogLevel(logging.WARNING)
 
     def place_names(self, text: str) -> list[str]:
         """Words jieba tags as place names ("杭州市", "罗湖区", "河南")."""

@@ -18,11 +18,17 @@ _CHINESE_YEAR = re.compile(f"[{CHINESE_DIGITS}]{{4}}(?=年)")
 # A year in digits or Chinese numerals (○, a circle, stands for zero in some scanned-and-typed reports: 一九五○年).
 _ANY_YEAR = re.compile(f"(?<![\\d{CHINESE_DIGITS}○])({YEAR}|[一二][{CHINESE_DIGITS}○]{{3}})(?=年)")
 # "比2019年", "较2020年", "超过2019年同期", "与2019年相比", "是2022年的9倍", "等于一九四九年的二点六倍"
+_CHINESE_YEAR_WORD = re.compile(f"[一二][{CHINESE_DIGITS}○]{{3}}年度?")
 _COMPARED_BEFORE = re.compile("(?:比|较|超过|超|高于|低于|等于|相当于|恢复到|回到|与|同)$")
 _COMPARED_AFTER = re.compile("年(?:同期|水平|的[^，。；]{0,8}?倍|相比|以前|前)")
 # "盐田港14年集装箱吞吐量", "21年那份报告": two-digit years as people type them; not "连续14年", "近10年来".
 _SHORT_YEAR = re.compile(r"(?<![\d.])(?<!连续)(?<!近)(?<!第)(?<!过去)(?<!最近)(?<!这)(?<!用)(?<!历时)"
                          r"(\d{2})(?=年(?!代|来|间|前|后|内|时|左右|以上|以下|多))")
+
+
+def is_year(phrase: str) -> bool:
+    """The phrase is a year and nothing else: "2023年", "2023年度", "一九四九年"."""
+    return bool(YEAR_WORD.fullmatch(phrase) or _CHINESE_YEAR_WORD.fullmatch(phrase))
 
 
 def years_in(text: str) -> tuple[int, ...]:
