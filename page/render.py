@@ -65,12 +65,18 @@ def years_label(years: tuple[int, ...]) -> str:
     return "、".join(f"{y}年" for y in years) or "年份不详"
 
 
-def answer_card(hit: Hit) -> str:
+def confidence_label(confidence: float) -> str:
+    """The confidence in words an official reads at a glance (the number itself is in the JSON and the title)."""
+    return "把握很大" if confidence >= 0.9 else "较有把握" if confidence >= 0.8 else "把握一般"
+
+
+def answer_card(hit: Hit, confidence: float) -> str:
     m, chunk = marked(hit), hit.chunk
     key = f'<div class="ps-answer-key">{esc(m.number)}</div>' if m.number else ""
     return (
         '<section class="ps-answer-card" aria-label="答案">'
-        '<div class="ps-answer-label">答案</div>'
+        f'<div class="ps-answer-label">答案<span class="ps-confidence" title="可信度 / confidence {confidence:.2f}">'
+        f'{confidence_label(confidence)}</span></div>'
         f"{key}"
         f'<div class="ps-answer-sentence"><mark class="ps-hl">{_sentence_html(m)}</mark></div>'
         f'<div class="ps-source">出处：《{esc(chunk.report.title)}》{esc(SEPARATOR)}{esc(section_path(chunk))}</div>'
@@ -127,7 +133,7 @@ def result_html(result: SearchResult, index: IndexReader, filters: Filters) -> s
         heading = f"参考表述（来自 {reports} 份报告）"
     else:
         if hits[0].answer is not None:
-            parts.append(answer_card(hits[0]))
+            parts.append(answer_card(hits[0], result.confidence))
         heading = "相关段落"
     if hits:
         parts.append(f'<h3 class="ps-heading">{esc(heading)} <span class="ps-count">共 {len(hits)} 条</span></h3>')

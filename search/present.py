@@ -22,6 +22,8 @@ REASONS: dict[DoubtKind, tuple[str, str]] = {
     DoubtKind.OTHER_YEAR_SENTENCE: ("最相关的句子说的是其他年份，不是{years}", "The closest sentence is about another year"),
     DoubtKind.NO_HOLDER_NAME: ("报告中没有找到写明{missing}姓名的句子", "No sentence names the office holder asked about"),
     DoubtKind.MISSING_MEASURE: ("最相关的句子没有给出{missing}", "The closest sentence does not give the {missing} asked for"),
+    DoubtKind.LOW_CONFIDENCE: ("最相关的句子与问题对应得不够可靠", "The closest sentence does not match the question "
+                                                                 "reliably enough"),
     DoubtKind.WRONG_BODY: ("最相关的段落出自{places}的报告，是{places}的数字，不是{missing}的",
                            "The closest passage is from {places_en}'s report: its figures are not {missing}'s"),
 }
@@ -94,6 +96,7 @@ def result_json(result: SearchResult) -> dict:
         "query": result.query.text,
         "mode": result.mode,
         "confident": result.confident,
+        "confidence": round(result.confidence, 3),
         "message": None if doubt is None else bilingual(NO_ANSWER),
         "reason": None if doubt is None else bilingual(reason(doubt)),
         "reason_kind": None if doubt is None else doubt.kind.value,

@@ -66,6 +66,7 @@ class DoubtKind(str, Enum):
     NO_HOLDER_NAME = "no_holder_name"            # an office holder's name asked, none given
     MISSING_MEASURE = "missing_measure"          # a rate or population asked, the sentence gives none
     WRONG_BODY = "wrong_body"                    # the answer is a division below the one asked about
+    LOW_CONFIDENCE = "low_confidence"            # nothing rules the answer out, but it is too likely wrong
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ class SearchResult:
     mode: str                            # "answer" or "wording"
     hits: tuple[Hit, ...] = ()
     doubt: Doubt | None = None           # set: "未找到可靠答案", the hits are only "可能相关"
-    evidence: float = 0.0                # the top hit's sentence coverage, on which confidence is decided
+    evidence: float = 0.0                # the top hit's sentence coverage
+    confidence: float = 0.0              # probability the top answer is right (search/calibration.py); 0 with a doubt
 
     @property
     def confident(self) -> bool:

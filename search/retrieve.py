@@ -13,9 +13,10 @@ from search.answer import Answer, make_answer
 from search.candidates import RECIPES, fuse, merge
 from search.confidence import assess
 from search.query import Query, content_text, keyword_text, parse_query
-from search.rank import Ranked, pick, rerank
+from search.calibration import calibration, signals
+from search.rank import Ranked, pick, rerank, scope
 from search.results import Doubt, DoubtKind, Filters, Hit, SearchResult
-from search.scope import Places, mentioned_places, report_places
+from search.scope import Places, mentioned_places, place_score, report_places
 from search.weights import Weights
 from text.gazetteer import gazetteer
 from text.sentences import has_word
@@ -52,6 +53,7 @@ class Searcher:
         check_model(self.embedder.info, stored)
         self.tokenizer = KeywordTokenizer()
         self.weights = weights
+        self.calibration = calibration()
         self._retired: _View | None = None
 
     @property
@@ -112,9 +114,21 @@ class Searcher:
             doubt = Doubt(DoubtKind.NO_QUOTED)
         else:
             doubt = assess(view.index, view.places, query, mode, named, mentioned, picked[0], self.tokenizer, weights)
+        confidence = 0.0
+        if picked and doubt is None:
+            confidence = self.calibration.confidence(self.signals(query, picked, grams, mentioned))
+            if mode == "answer" and confidence < self.calibration.threshold:  # a wording list is no answer to doubt
+                doubt = Doubt(DoubtKind.LOW_CONFIDENCE)
         mark("answer")
         evidence = picked[0].evidence.coverage if picked and picked[0].evidence else 0.0
-        return SearchResult(query, mode, hits, doubt, evidence)
+        return SearchResult(query, mode, hits, doubt, evidence, confidence if doubt is None else 0.0)
+
+    def signals(self, query: Query, picked: list[Ranked], grams: dict[str, float], mentioned: set[str]) -> dict:
+        """The evidence the confidence is computed from (benchmarks/calibrate.py fits the model on it)."""
+        top = picked[0]
+        place = place_score(mentioned, self.view.places[top.chunk.report.id], self.weights.parent_place) \
+            if mentioned else None
+        return signals(query, picked, grams, scope(query, place, top.chunk, self.weights))
 
     def close(self) -> None:
         self.view.index.close()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from helpers import FIXTURES, SEED_REPORT
 from index.build import build_index
 from index.errors import UserError
+from search.calibration import SIGNALS, calibration
 from search.eval import evaluate, load_questions, misses
 from search.retrieve import Searcher
 from search.present import REASONS, reason, result_json
@@ -159,3 +161,25 @@ def test_quotes_in_a_wording_request_mark_its_topic(fixture_searcher) -> None:
     assert result.mode == "wording" and result.hits and result.doubt is None
     strict = fixture_searcher.search("找'普法工作'的原文")              # the exact words are asked for
     assert strict.doubt is not None and strict.doubt.kind == DoubtKind.NO_QUOTED
+
+
+def test_every_answer_carries_a_calibrated_confidence(fixture_searcher) -> None:
+    model = calibration()
+    assert set(model.coefficients) == set(SIGNALS) and 0.5 <= model.threshold < 1 and model.note
+    answered = fixture_searcher.search("张店乡2023年化解了多少起矛盾纠纷")
+    withheld = fixture_searcher.search("红岩乡植树造林多少亩")
+    assert answered.confident and model.threshold <= answered.confidence <= 1
+    assert not withheld.confident and withheld.confidence == 0.0
+    assert result_json(answered)["confidence"] == round(answered.confidence, 3)
+
+
+def test_a_weak_answer_is_withheld_below_the_threshold(fixture_searcher) -> None:
+    result = fixture_searcher.search("张店乡2023年化解了多少起矛盾纠纷")
+    try:
+        fixture_searcher.calibration = replace(calibration(), threshold=result.confidence + 0.01)
+        withheld = fixture_searcher.search("张店乡2023年化解了多少起矛盾纠纷")
+        wording = fixture_searcher.search("张店乡2023年化解了多少起矛盾纠纷", mode="wording")
+    finally:
+        fixture_searcher.calibration = calibration()
+    assert withheld.doubt == Doubt(DoubtKind.LOW_CONFIDENCE) and withheld.hits
+    assert wording.confident  # a list of phrasings is no answer to withhold

@@ -12,12 +12,13 @@ QUESTION = "2023年化解了多少起矛盾纠纷"
 
 def test_the_answer_card_bolds_the_number_inside_the_marked_sentence(seed_searcher) -> None:
     top = seed_searcher.search(QUESTION).hits[0]
-    card = answer_card(top)
+    card = answer_card(top, 0.93)
     assert '<div class="ps-answer-key">化解矛盾26起</div>' in card
     sentence = re.search(r'<mark class="ps-hl">(.*?)</mark>', card).group(1)
     assert '<strong class="ps-num">化解矛盾26起</strong>' in sentence
     assert re.sub(r"<[^>]+>", "", sentence) == top.answer.text  # the sentence whole, nothing else
     assert "鲁山县张店乡人民政府关于2023年法治政府建设情况的报告" in card
+    assert '<span class="ps-confidence" title="可信度 / confidence 0.93">把握很大</span>' in card
 
 
 def test_the_passage_and_the_text_form_mark_the_same_sentence(seed_searcher) -> None:
