@@ -36,15 +36,9 @@ def examples(searcher: Searcher, names: list[str]) -> tuple[np.ndarray, np.ndarr
             if q.type == "wording" or (q.doc and q.doc not in indexed):
                 continue
             answerable += bool(q.doc)
-            captured: list[dict] = []
-            original = searcher.signals
-            searcher.signals = lambda *a: captured.append(original(*a)) or captured[-1]  # type: ignore[method-assign]
-            try:
-                result = searcher.search(q.question, k=10)
-            finally:
-                searcher.signals = original  # type: ignore[method-assign]
-            if captured and result.doubt is None:
-                rows.append([captured[0][s] for s in SIGNALS])
+            result = searcher.search(q.question, k=10)
+            if result.doubt is None:
+                rows.append([result.signals[s] for s in SIGNALS])
                 labels.append(int(bool(q.doc) and judge(q, result, 0.0).answer_hit))
     return np.array(rows, dtype=float), np.array(labels), answerable
 

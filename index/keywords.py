@@ -39,7 +39,8 @@ def bm25_idf(num_docs: int, df: np.ndarray | int) -> np.ndarray | float:
 
 @dataclass(frozen=True)
 class KeywordMatrix:
-    """Per-passage BM25 term scores in memory, term-major (one column of postings per term)."""
+    """Per-passage BM25 term scores in memory, term-major (one column of postings per term), as built; searched
+    once saved, through KeywordIndex."""
     vocab: dict[str, int]
     indptr: np.ndarray
     indices: np.ndarray
@@ -47,15 +48,6 @@ class KeywordMatrix:
     num_docs: int
     k1: float = K1
     b: float = B
-
-    def scores(self, tokens: list[str]) -> np.ndarray:
-        """BM25 of every passage for the question's tokens; a repeated token counts again."""
-        scores = np.zeros(self.num_docs, dtype=np.float32)
-        for term in tokens:
-            if (tid := self.vocab.get(term)) is not None:
-                lo, hi = self.indptr[tid], self.indptr[tid + 1]
-                np.add.at(scores, self.indices[lo:hi], self.data[lo:hi])
-        return scores
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """What a search gives back: plain frozen values shared by the CLI, the JSON API and the page."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
@@ -94,6 +94,7 @@ class SearchResult:
     doubt: Doubt | None = None           # set: "未找到可靠答案", the hits are only "可能相关"
     evidence: float = 0.0                # the top hit's sentence coverage
     confidence: float = 0.0              # probability the top answer is right (search/calibration.py); 0 with a doubt
+    signals: dict[str, float] = field(default_factory=dict)  # what the confidence was computed from (no rule doubt)
 
     @property
     def confident(self) -> bool:

@@ -114,17 +114,17 @@ class Searcher:
             doubt = Doubt(DoubtKind.NO_QUOTED)
         else:
             doubt = assess(view.index, view.places, query, mode, named, mentioned, picked[0], self.tokenizer, weights)
-        confidence = 0.0
+        confidence, evidence_signals = 0.0, {}
         if picked and doubt is None:
-            confidence = self.calibration.confidence(self.signals(query, picked, grams, mentioned))
+            evidence_signals = self._signals(query, picked, grams, mentioned)
+            confidence = self.calibration.confidence(evidence_signals)
             if mode == "answer" and confidence < self.calibration.threshold:  # a wording list is no answer to doubt
                 doubt = Doubt(DoubtKind.LOW_CONFIDENCE)
         mark("answer")
         evidence = picked[0].evidence.coverage if picked and picked[0].evidence else 0.0
-        return SearchResult(query, mode, hits, doubt, evidence, confidence if doubt is None else 0.0)
+        return SearchResult(query, mode, hits, doubt, evidence, confidence if doubt is None else 0.0, evidence_signals)
 
-    def signals(self, query: Query, picked: list[Ranked], grams: dict[str, float], mentioned: set[str]) -> dict:
-        """The evidence the confidence is computed from (benchmarks/calibrate.py fits the model on it)."""
+    def _signals(self, query: Query, picked: list[Ranked], grams: dict[str, float], mentioned: set[str]) -> dict:
         top = picked[0]
         place = place_score(mentioned, self.view.places[top.chunk.report.id], self.weights.parent_place) \
             if mentioned else None

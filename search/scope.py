@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from index.chunk import SEPARATOR
 from index.store import StoredChunk, StoredReport
-from text.gazetteer import gazetteer
+from text.gazetteer import Division, gazetteer
 from text.places import is_division, level, short_forms, strip_body_suffix, units
 from text.years import YEAR_WORD, named_years
 
@@ -32,8 +32,9 @@ def report_places(report: StoredReport) -> Places:
     if not found:
         return Places(own=frozenset([body] if body else []), parents=frozenset())  # "国务院": no division suffix
     chain = _chain(found)
-    names = [_names(name, chain[:i + 1]) for i, name in enumerate(chain)]
-    levels = tuple((n, _level(chain[:i + 1])) for i, group in enumerate(names) for n in group)
+    divisions = [gazetteer().resolve(list(chain[:i + 1])) for i in range(len(chain))]
+    names = [_names(name, d) for name, d in zip(chain, divisions)]
+    levels = tuple((n, d.level if d else level(name)) for name, d, group in zip(chain, divisions, names) for n in group)
     return Places(own=frozenset(names[-1]), parents=frozenset(n for group in names[:-1] for n in group),
                   chain=chain, levels=levels)
 
@@ -47,15 +48,9 @@ def _chain(found: list[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _names(name: str, chain: tuple[str, ...]) -> list[str]:
+def _names(name: str, division: Division | None) -> list[str]:
     """A division's full name, its short form without the suffix, and the gazetteer's short form ("广西")."""
-    division = gazetteer().resolve(list(chain))
     return list(dict.fromkeys([*short_forms([name]), *([division.short] if division and division.short else [])]))
-
-
-def _level(chain: tuple[str, ...]) -> int:
-    division = gazetteer().resolve(list(chain))
-    return division.level if division else level(chain[-1])
 
 
 def _title_places(title: str) -> str:

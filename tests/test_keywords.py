@@ -23,16 +23,20 @@ def test_bigrams_stay_inside_runs_and_skip_digits() -> None:
     assert bigrams("执法证，2023年考试") == ["执法", "法证", "年考", "考试"]
 
 
-def test_matrix_scores_equal_bm25s_on_the_seed_report() -> None:
+def test_matrix_scores_equal_bm25s_on_the_seed_report(tmp_path) -> None:
     tokenizer = KeywordTokenizer()
     rows = [" ".join(tokenizer.tokens(c.embed_text)) for c in chunk_report(read_report(SEED_REPORT))]
     reference = bm25s.BM25()
     reference.index([r.split(" ") for r in rows], show_progress=False)
-    ours = build_keyword_index(rows)
-    for question in ["2023年化解了多少起矛盾纠纷", "执法证考试通过了几个人", "第一责任人职责"]:
-        tokens = [t for t in tokenizer.tokens(question) if t in reference.vocab_dict]
-        assert tokens
-        assert np.allclose(ours.scores(tokens), reference.get_scores(tokens), atol=1e-5)
+    build_keyword_index(rows).save(tmp_path / "k")
+    ours = KeywordIndex(tmp_path / "k")
+    try:
+        for question in ["2023年化解了多少起矛盾纠纷", "执法证考试通过了几个人", "第一责任人职责"]:
+            tokens = [t for t in tokenizer.tokens(question) if t in reference.vocab_dict]
+            assert tokens
+            assert np.allclose(ours.scores(tokens), reference.get_scores(tokens), atol=1e-5)
+    finally:
+        ours.close()
 
 
 def test_an_empty_table_still_gives_a_loadable_index(tmp_path) -> None:

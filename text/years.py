@@ -14,11 +14,12 @@ YEAR_WORD = re.compile(rf"{YEAR}\s*年度?")     # "2023年", "2023 年度"
 _NAMED_YEAR = re.compile(rf"(?<!\d)({YEAR})(?=年)")
 DATE_LINE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?")  # a line that is only a date ("2024年1月8日")
 PREVIOUS_YEAR = re.compile(alternation(words("previous_year_words")))
-_CHINESE_YEAR = re.compile(f"[{CHINESE_DIGITS}]{{4}}(?=年)")
-# A year in digits or Chinese numerals (○, a circle, stands for zero in some scanned-and-typed reports: 一九五○年).
-_ANY_YEAR = re.compile(f"(?<![\\d{CHINESE_DIGITS}○])({YEAR}|[一二][{CHINESE_DIGITS}○]{{3}})(?=年)")
+# A year in Chinese numerals (○, a circle, stands for zero in some scanned-and-typed reports: 一九五○年).
+_CN_YEAR = f"[一二][{CHINESE_DIGITS}○]{{3}}"
+_CHINESE_YEAR = re.compile(f"{_CN_YEAR}(?=年)")
+_ANY_YEAR = re.compile(f"(?<![\\d{CHINESE_DIGITS}○])({YEAR}|{_CN_YEAR})(?=年)")
 # "比2019年", "较2020年", "超过2019年同期", "与2019年相比", "是2022年的9倍", "等于一九四九年的二点六倍"
-_CHINESE_YEAR_WORD = re.compile(f"[一二][{CHINESE_DIGITS}○]{{3}}年度?")
+_CHINESE_YEAR_WORD = re.compile(f"{_CN_YEAR}年度?")
 _COMPARED_BEFORE = re.compile("(?:比|较|超过|超|高于|低于|等于|相当于|恢复到|回到|与|同)$")
 _COMPARED_AFTER = re.compile("年(?:同期|水平|的[^，。；]{0,8}?倍|相比|以前|前)")
 # "盐田港14年集装箱吞吐量", "21年那份报告": two-digit years as people type them; not "连续14年", "近10年来".
@@ -69,7 +70,7 @@ def strip_years(text: str) -> str:
 
 def spell_years(text: str) -> str:
     """Years as people type them, in the digits reports use: "二〇二三年" → "2023年", "14年" → "2014年"."""
-    text = _CHINESE_YEAR.sub(lambda m: str(cn2an.cn2an(m.group(), "direct")), text)
+    text = _CHINESE_YEAR.sub(lambda m: str(_year_value(m.group())), text)
     return _SHORT_YEAR.sub(_full_year, text)
 
 
