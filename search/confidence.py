@@ -9,34 +9,35 @@ from index.store import IndexReader
 from search.query import Query
 from search.rank import Ranked, year_match
 from search.results import Doubt, DoubtKind
-from search.scope import Places, place_match, place_score, unknown_places, years_covered
+from search.scope import Places, place_match, unknown_places, years_covered
 from search.weights import Weights
 from text.numbers import gives_rate
 from text.tokens import KeywordTokenizer
 from text.years import names_year
 
 
-def assess(index: IndexReader, places: dict[int, Places], query: Query, mode: str, named: list[str],
-           mentioned: set[str], top: Ranked, tokenizer: KeywordTokenizer, weights: Weights) -> Doubt | None:
+def assess(index: IndexReader, places: dict[int, Places], place: dict[int, float], query: Query, mode: str,
+           named: list[str], mentioned: set[str], top: Ranked, tokenizer: KeywordTokenizer,
+           weights: Weights) -> Doubt | None:
     """None when the top passage answers; else why not: a place or year the index does not cover, a passage
     about another place or year, or of a division below the one asked about, too little of the question, or no
     sign of the name, rate or population asked."""
     if unknown := unknown_places(named, tokenizer.place_names(query.text), places):
         return Doubt(DoubtKind.UNKNOWN_PLACE, places=tuple(unknown))
-    return (_scope_doubt(index, places, query, mentioned, top, weights)
+    return (_scope_doubt(index, place, query, mentioned, top, weights)
             or (_body_doubt(places, mentioned, top) if mode == "answer" else None)
             or _holder_doubt(query, top, tokenizer) or _measure_doubt(query, top))
 
 
-def _scope_doubt(index: IndexReader, places: dict[int, Places], query: Query, mentioned: set[str],
+def _scope_doubt(index: IndexReader, place: dict[int, float], query: Query, mentioned: set[str],
                  top: Ranked, weights: Weights) -> Doubt | None:
-    in_scope = _in_scope(index, places, mentioned, weights)
+    in_scope = _in_scope(index, place, mentioned)
     historical = any(names_year(top.chunk.text, y) for y in query.years)  # "到1985年", "2000年奥运会"
     if query.years and not historical and not years_covered(query.years, in_scope):
         return Doubt(DoubtKind.UNCOVERED_YEAR, years=query.years)
     if query.years and not historical and year_match(query, top.chunk, weights) == 0:
         return Doubt(DoubtKind.OTHER_YEAR, years=query.years)  # "盐田区2023年PM2.5"
-    if mentioned and place_score(mentioned, places[top.chunk.report.id], weights.parent_place) == 0:
+    if mentioned and place[top.chunk.report.id] == 0:
         return Doubt(DoubtKind.OTHER_PLACE)
     evidence = top.evidence
     if evidence is None or evidence.coverage < weights.min_coverage:
@@ -48,13 +49,12 @@ def _scope_doubt(index: IndexReader, places: dict[int, Places], query: Query, me
     return None
 
 
-def _in_scope(index: IndexReader, places: dict[int, Places], mentioned: set[str], weights: Weights) -> list:
+def _in_scope(index: IndexReader, place: dict[int, float], mentioned: set[str]) -> list:
     """The reports of the places named (all where none is named); failing those, the reports above or below."""
     if not mentioned:
         return list(index.reports.values())
-    scores = {rid: place_score(mentioned, places[rid], weights.parent_place) for rid in index.reports}
-    best = 1.0 if any(v >= 1.0 for v in scores.values()) else 1e-9
-    return [index.reports[rid] for rid, v in scores.items() if v >= best]
+    best = 1.0 if any(v >= 1.0 for v in place.values()) else 1e-9
+    return [index.reports[rid] for rid, v in place.items() if v >= best]
 
 
 def _body_doubt(places: dict[int, Places], mentioned: set[str], top: Ranked) -> Doubt | None:

@@ -27,13 +27,13 @@ class Ranked:
     evidence: SentenceEvidence | None
 
 
-def rerank(index: IndexReader, places: dict[int, Places], fused: list[Candidate], query: Query,
-           mentioned: set[str], grams: dict[str, float], recipe: str, weights: Weights) -> list[Ranked]:
-    """The best `rerank_depth` fused candidates with their sentence evidence; the hybrid adds its bonuses."""
+def rerank(index: IndexReader, place: dict[int, float], fused: list[Candidate], query: Query,
+           grams: dict[str, float], recipe: str, weights: Weights) -> list[Ranked]:
+    """The best `rerank_depth` fused candidates with their sentence evidence; the hybrid adds its bonuses
+    (`place`: each report's match with the places named, from place_scores)."""
     shortlist = fused[:weights.rerank_depth]
     chunks = index.chunks([c.id for c in shortlist])
     ranked = []
-    place = place_scores(index, places, mentioned, weights) if recipe == "hybrid" else {}
     for c in shortlist:
         chunk = chunks[c.id]
         evidence = best_sentence(chunk.text, grams, query.fact_years, query.wants_quantity, section_tense(chunk.section),

@@ -14,9 +14,9 @@ from search.candidates import RECIPES, fuse, merge
 from search.confidence import assess
 from search.query import Query, content_text, keyword_text, parse_query
 from search.calibration import calibration, signals
-from search.rank import Ranked, pick, rerank, scope
+from search.rank import Ranked, pick, place_scores, rerank, scope
 from search.results import Doubt, DoubtKind, Filters, Hit, SearchResult
-from search.scope import Places, mentioned_places, place_score, report_places
+from search.scope import Places, mentioned_places, report_places
 from search.weights import Weights
 from text.gazetteer import gazetteer
 from text.sentences import has_word
@@ -101,8 +101,8 @@ class Searcher:
         named = gazetteer().named_in(self.tokenizer.words(query.text))
         mentioned = mentioned_places(query.text, view.places, named)
         grams = {gram: view.index.idf(gram) for gram in set(bigrams(content_text(query, mentioned)))}
-        ranked = rerank(view.index, view.places, fuse(candidates, recipe, weights), query, mentioned, grams, recipe,
-                        weights)
+        place = place_scores(view.index, view.places, mentioned, weights)
+        ranked = rerank(view.index, place, fuse(candidates, recipe, weights), query, grams, recipe, weights)
         picked, quoted_found = pick(ranked, query, mode, k, weights)
         mark("rerank")
         hits = tuple(Hit(i + 1, round(r.score, 6), r.chunk, _answer(r, grams, query)) for i, r in enumerate(picked))
@@ -113,22 +113,19 @@ class Searcher:
             # original words are asked for; passages holding the quoted words still come first.
             doubt = Doubt(DoubtKind.NO_QUOTED)
         else:
-            doubt = assess(view.index, view.places, query, mode, named, mentioned, picked[0], self.tokenizer, weights)
+            doubt = assess(view.index, view.places, place, query, mode, named, mentioned, picked[0], self.tokenizer,
+                           weights)
         confidence, evidence_signals = 0.0, {}
         if picked and doubt is None:
-            evidence_signals = self._signals(query, picked, grams, mentioned)
+            top = picked[0]
+            evidence_signals = signals(query, picked, grams, scope(query, place.get(top.chunk.report.id), top.chunk,
+                                                                   weights))
             confidence = self.calibration.confidence(evidence_signals)
             if mode == "answer" and confidence < self.calibration.threshold:  # a wording list is no answer to doubt
                 doubt = Doubt(DoubtKind.LOW_CONFIDENCE)
         mark("answer")
         evidence = picked[0].evidence.coverage if picked and picked[0].evidence else 0.0
         return SearchResult(query, mode, hits, doubt, evidence, confidence if doubt is None else 0.0, evidence_signals)
-
-    def _signals(self, query: Query, picked: list[Ranked], grams: dict[str, float], mentioned: set[str]) -> dict:
-        top = picked[0]
-        place = place_score(mentioned, self.view.places[top.chunk.report.id], self.weights.parent_place) \
-            if mentioned else None
-        return signals(query, picked, grams, scope(query, place, top.chunk, self.weights))
 
     def close(self) -> None:
         self.view.index.close()
