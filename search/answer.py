@@ -47,15 +47,17 @@ def section_tense(section: str) -> int:
 
 
 def best_sentence(text: str, grams: dict[str, float], years: tuple[int, ...], prefer_numbers: bool,
-                  tense: int = 0, quoted: tuple[str, ...] = (), weights: Weights = Weights()) -> SentenceEvidence | None:
+                  tense: int = 0, quoted: tuple[str, ...] = (), weights: Weights = Weights(),
+                  periods: tuple[tuple[int, int], ...] = ()) -> SentenceEvidence | None:
     """The sentence covering most of the question's bigrams (`grams`: bigram → IDF); for quantity questions
-    numbers break near-ties."""
+    numbers break near-ties. `periods`: spans of the passage that review several years at once."""
     total = sum(grams.values()) or 1.0
     best: tuple[float, SentenceEvidence] | None = None
     for a, b in sentences(text):
         s = text[a:b]
         coverage = sum(w for g, w in grams.items() if g in s) / total
-        evidence = SentenceEvidence(a, b, coverage, bool(quantities(s)), _year_agreement(s, years),
+        in_period = any(p0 <= a < p1 for p0, p1 in periods)
+        evidence = SentenceEvidence(a, b, coverage, bool(quantities(s)), _year_agreement(s, years, in_period),
                                     tense or (PLAN if states_plan(s) else 0))
         rank = coverage + (weights.sentence_number if prefer_numbers and evidence.has_number else 0.0)
         rank += weights.sentence_year * evidence.year_agrees
@@ -65,11 +67,13 @@ def best_sentence(text: str, grams: dict[str, float], years: tuple[int, ...], pr
     return best[1] if best else None
 
 
-def _year_agreement(sentence: str, years: tuple[int, ...]) -> int:
+def _year_agreement(sentence: str, years: tuple[int, ...], in_period: bool = False) -> int:
+    """+1 the sentence names a year asked, -1 it names only others or, unnamed, gives a five-year review's figure
+    for a question about one year."""
     named = set(subject_years(sentence))
-    if not years or not named:
-        return 0
-    return 1 if named & set(years) else -1
+    if years and named:
+        return 1 if named & set(years) else -1
+    return -1 if in_period and len(years) == 1 else 0
 
 
 def make_answer(text: str, offset: int, evidence: SentenceEvidence, grams: dict[str, float],

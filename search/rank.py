@@ -15,6 +15,7 @@ from search.candidates import Candidate
 from search.query import Query
 from search.scope import Places, passage_years, place_score, year_score
 from search.weights import Weights
+from text.tense import period_reviews
 
 MAX_PER_REPORT_WORDING = 2  # a wording request shows the phrasing of several reports
 
@@ -36,14 +37,30 @@ def rerank(index: IndexReader, place: dict[int, float], fused: list[Candidate], 
     ranked = []
     for c in shortlist:
         chunk = chunks[c.id]
+        periods = _review_periods(index, chunk) if len(query.fact_years) == 1 else ()
         evidence = best_sentence(chunk.text, grams, query.fact_years, query.wants_quantity, section_tense(chunk.section),
-                                 query.quoted, weights)
+                                 query.quoted, weights, periods)
         score = c.score
         if recipe == "hybrid":
             score += _evidence_bonus(evidence, query, scope(query, place.get(chunk.report.id), chunk, weights),
                                      weights)
         ranked.append(Ranked(c.id, score, chunk, evidence))
     return sorted(ranked, key=lambda r: -r.score)
+
+
+_PERIODS: dict[tuple[str, int], tuple[tuple[int, int], ...]] = {}
+
+
+def _review_periods(index: IndexReader, chunk: StoredChunk) -> tuple[tuple[int, int], ...]:
+    """The passage's stretches (passage offsets) under a review of several years; a report's spans are found
+    once per index generation."""
+    key = (str(index.generation), chunk.report.id)
+    if key not in _PERIODS:
+        if len(_PERIODS) > 4096:
+            _PERIODS.clear()
+        _PERIODS[key] = period_reviews(index.report_text(chunk.report.id))
+    return tuple((max(a - chunk.start, 0), b - chunk.start) for a, b in _PERIODS[key]
+                 if a < chunk.end and b > chunk.start)
 
 
 def _evidence_bonus(evidence: SentenceEvidence | None, query: Query, scope_match: float, weights: Weights) -> float:

@@ -91,10 +91,14 @@ def test_questions_written_without_seeing_the_code_meet_the_floors(shared_search
     ("罗湖区2021年GDP是多少", "gzbg_shenzhen_luohu_2022.txt", "2571.67亿元"),
     # "…2024年工作报告里…" names the report itself.
     ("大鹏新区2024年工作报告里新增基础教育学位多少个", "gzbg_shenzhen_dapeng_2024.txt", "10920个"),
+    # The 2026 reports review the five years first ("每年城镇新增就业40万人以上"), then 2025 alone.
+    ("陕西2025年城镇新增就业多少人", "gzbg_2026_shaanxi.txt", "城镇新增就业44.1万人"),
+    ("江苏2025年城镇新增就业多少人", "gzbg_2026_jiangsu.txt", "城镇新增就业141万人"),
 ])
 def test_the_year_asked_about_picks_the_passage(shared_searcher, question: str, report: str, answer: str) -> None:
-    top = shared_searcher.search(question).hits[0]
-    assert (Path(top.chunk.report.path).name, answer in top.chunk.text) == (report, True)
+    result = shared_searcher.search(question)
+    top = result.hits[0]
+    assert (Path(top.chunk.report.path).name, answer in top.answer.text, result.confident) == (report, True, True)
 
 
 def test_wording_requests_get_the_report_text_before_its_glossary(shared_searcher) -> None:

@@ -10,7 +10,8 @@ from text.numbers import NUMBER, NUMBER_WITH_UNIT, gives_rate, quantities
 from text.places import is_division, level, short_forms, strip_body_suffix, units
 from text.question import FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING
 from text.sentences import has_word, sentences
-from text.tense import DONE, PLAN, PLANNED_YEAR, REVIEWED_YEAR, UNKNOWN, heading_tense, states_plan
+from text.tense import (DONE, PLAN, PLANNED_YEAR, REVIEWED_YEAR, UNKNOWN, heading_tense, period_reviews,
+                        states_plan)
 from text.tokens import STOPWORDS, KeywordTokenizer, bigrams
 from text.years import named_years, names_year, spell_years, strip_years, subject_years, years_in
 
@@ -261,3 +262,13 @@ def test_divisions_named_in_a_question(question: str, names: list[str]) -> None:
 ])
 def test_a_sentence_is_of_the_years_it_does_not_only_compare_with(sentence: str, years: tuple[int, ...]) -> None:
     assert subject_years(sentence) == years
+
+
+def test_a_five_year_review_lasts_until_a_year_or_a_top_heading_opens() -> None:
+    text = ("一、“十四五”时期和2025年工作回顾\n过去的五年极不寻常。每年城镇新增就业40万人以上。\n"
+            "刚刚过去的2025年很不平凡。城镇新增就业44.1万人。\n"
+            "各位代表！五年来，我们牢记嘱托。粮食产量稳定。\n二、2026年重点工作\n城镇新增就业40万人。\n")
+    covered = ["".join(text[a:b] for a, b in period_reviews(text))]
+    assert "每年城镇新增就业40万人以上" in covered[0] and "粮食产量稳定" in covered[0]
+    assert "44.1万人" not in covered[0] and "2026年重点工作" not in covered[0]
+    assert period_reviews("2025年，城镇新增就业44.1万人。") == ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from text.lexicon import alternation, rows
+from text.sentences import sentences
 from text.years import YEAR
 
 DONE, PLAN, UNKNOWN = 1, -1, 0
@@ -36,3 +37,32 @@ def heading_tense(labels: list[str]) -> int:
 def states_plan(sentence: str) -> bool:
     """The sentence states an intention ("力争…", "将…") rather than a result."""
     return bool(_PLAN_SENTENCE.search(sentence))
+
+
+# Openers are read at the start of a sentence, after an address or a dash ("各位代表！五年来…", "——这五年…").
+_LEAD = re.compile(r"[\s—\-－]*(?:各位代表[！!，,：:]\s*)?")
+_PERIOD_OPENER = re.compile(alternation(_words("opener", "period")))
+_YEAR_OPENER = re.compile(rf"{alternation(_words('opener', 'year'))}|{YEAR}年(?:是|，|极不平凡|很不平凡|极不寻常)")
+_TOP_HEADING = re.compile(r"[一二三四五六七八九十]+、")
+
+
+def period_reviews(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of a report that review several years at once: from a sentence opening such a review ("过去五年…",
+    "“十四五”时期是…") to the next one opening a review of one year ("过去一年…", "刚刚过去的2025年…") or the next
+    top-level heading. "每年城镇新增就业40万人以上" there is the five years' figure, not 2025's."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for a, b in sentences(text):
+        head = text[a:b][_LEAD.match(text[a:b]).end():]
+        if start is not None and (_YEAR_OPENER.match(head) or _opens_line(text, a) and _TOP_HEADING.match(head)):
+            spans.append((start, a))
+            start = None
+        if start is None and _PERIOD_OPENER.match(head):
+            start = a
+    if start is not None:
+        spans.append((start, len(text)))
+    return tuple(spans)
+
+
+def _opens_line(text: str, at: int) -> bool:
+    return at == 0 or text[at - 1] == "\n"
