@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from index.chunk import SEPARATOR
 from search.weights import Weights
-from text.numbers import quantities
+from text.numbers import answers_unit, quantities
 from text.tokens import jieba_tokenizer
 from text.sentences import CLAUSE_BREAK, sentences
 from text.tense import PLAN, heading_tense, states_plan
@@ -77,19 +77,21 @@ def _year_agreement(sentence: str, years: tuple[int, ...], in_period: bool = Fal
 
 
 def make_answer(text: str, offset: int, evidence: SentenceEvidence, grams: dict[str, float],
-                wants_quantity: bool) -> Answer:
+                wants_quantity: bool, unit: str | None = None) -> Answer:
     a, b = evidence.start, evidence.end
     sentence = text[a:b]
-    span = _number_span(sentence, grams) if wants_quantity else None
+    span = _number_span(sentence, grams, unit) if wants_quantity else None
     if span is None:
         return Answer(sentence, offset + a, offset + b, None, None, None)
     s0, s1 = span
     return Answer(sentence, offset + a, offset + b, offset + a + s0, offset + a + s1, sentence[s0:s1])
 
 
-def _number_span(sentence: str, grams: dict[str, float]) -> tuple[int, int] | None:
-    """The number phrase nearest the question's words, with the few words that lead into it."""
+def _number_span(sentence: str, grams: dict[str, float], unit: str | None = None) -> tuple[int, int] | None:
+    """The number phrase nearest the question's words, with the few words that lead into it; of the figures in
+    the unit asked for, when there are any ("多少家企业": "1097家", not "23.7亿元")."""
     numbers = quantities(sentence)
+    numbers = [m for m in numbers if answers_unit(unit, m.group())] or numbers
     if not numbers:
         return None
     hits = [m.start() for g in grams for m in re.finditer(re.escape(g), sentence)]

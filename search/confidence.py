@@ -11,8 +11,9 @@ from search.rank import Ranked, year_match
 from search.results import Doubt, DoubtKind
 from search.scope import Places, place_match, unknown_places, years_covered
 from search.weights import Weights
-from text.numbers import gives_rate
+from text.numbers import MEASURE_NAMES, MEASURES, answers_unit, gives_rate, quantities
 from text.tokens import KeywordTokenizer
+from text.question import states_indicator
 from text.years import names_year
 
 
@@ -89,10 +90,17 @@ def _holder_doubt(query: Query, top: Ranked, tokenizer: KeywordTokenizer) -> Dou
 
 def _measure_doubt(query: Query, top: Ranked) -> Doubt | None:
     """A rate or population asked for must be in the answer sentence. A rate may be written with another word
-    (合格率 as 通过率100%), so any rate will do; a population needs 人口."""
+    (合格率 as 通过率100%), so any rate will do; a population needs 人口. A figure asked in a unit must be there
+    in a unit of the same measure: "多少亿元" is not answered by "增长7%", nor "多少人" by "11.2万个岗位"."""
     if top.evidence is None:
         return None
     sentence = _sentence(top)
+    figures = [m.group() for m in quantities(sentence)]
+    if figures and not any(answers_unit(query.figure_unit, f) for f in figures):
+        return Doubt(DoubtKind.MISSING_MEASURE, missing=MEASURE_NAMES[MEASURES[query.figure_unit]])
+    for indicator in query.indicators:
+        if not states_indicator(indicator, sentence):
+            return Doubt(DoubtKind.MISSING_MEASURE, missing=indicator)
     for m in query.measures:
         if not (m in sentence or (m.endswith("率") and gives_rate(sentence))
                 or (m.endswith("人口") and "人口" in sentence)):

@@ -140,7 +140,7 @@ class Searcher:
 def _answer(r: Ranked, grams: dict[str, float], query: Query) -> Answer | None:
     if r.evidence is None:
         return None
-    return make_answer(r.chunk.text, r.chunk.start, r.evidence, grams, query.wants_quantity)
+    return make_answer(r.chunk.text, r.chunk.start, r.evidence, grams, query.wants_quantity, query.figure_unit)
 
 
 def _allowed_reports(index: IndexReader, filters: Filters) -> set[int] | None:

@@ -174,3 +174,18 @@ def test_a_year_that_names_the_report_is_not_asked_of_the_sentence(shared_search
 ])
 def test_no_answer_from_a_comparison_year_or_another_bodys_figure(shared_searcher, question: str) -> None:
     assert not shared_searcher.search(question).confident
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("北京2025年城镇新增就业多少人", "城镇新增就业"),  # the report gives graduates' jobs (11.2万个), never this
+    ("西藏2025年地区生产总值总量是多少亿元", "金额"),    # the 2025 sentence gives only 增长7%
+])
+def test_a_measure_the_report_never_states_is_no_reliable_answer(shared_searcher, question: str,
+                                                                    missing: str) -> None:
+    doubt = shared_searcher.search(question).doubt
+    assert (doubt.kind, doubt.missing) == (DoubtKind.MISSING_MEASURE, missing)
+
+
+def test_the_figure_in_the_unit_asked_is_the_one_marked(shared_searcher) -> None:
+    top = shared_searcher.search("大鹏新区金融驿站累计帮多少家企业解决了融资").hits[0]
+    assert top.answer.span_text.endswith("1097家")  # not 23.7亿元, the sum those firms raised

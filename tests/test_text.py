@@ -6,9 +6,10 @@ import re
 import pytest
 
 from text import lexicon
-from text.numbers import NUMBER, NUMBER_WITH_UNIT, gives_rate, quantities
+from text.numbers import NUMBER, NUMBER_WITH_UNIT, answers_unit, asked_unit, gives_rate, measure_of, quantities
 from text.places import is_division, level, short_forms, strip_body_suffix, units
-from text.question import FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING
+from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, indicators_in,
+                           states_indicator)
 from text.sentences import has_word, sentences
 from text.tense import (DONE, PLAN, PLANNED_YEAR, REVIEWED_YEAR, UNKNOWN, heading_tense, period_reviews,
                         states_plan)
@@ -272,3 +273,32 @@ def test_a_five_year_review_lasts_until_a_year_or_a_top_heading_opens() -> None:
     assert "每年城镇新增就业40万人以上" in covered[0] and "粮食产量稳定" in covered[0]
     assert "44.1万人" not in covered[0] and "2026年重点工作" not in covered[0]
     assert period_reviews("2025年，城镇新增就业44.1万人。") == ()
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("西藏2025年地区生产总值总量是多少亿元", "元"), ("有几个人通过了考试", "人"), ("海底城市投了多少钱", "钱"),
+    ("新增了多少张病床", "张"), ("接待游客多少万人次", "人次"), ("GDP多少亿", None), ("连着拿了几年第一", None),
+])
+def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
+    assert asked_unit(question) == unit
+
+
+@pytest.mark.parametrize("asked, figure, answers", [
+    ("元", "23.7亿元", True), ("元", "增长7%", False), ("钱", "一期", False), ("人", "11.2万个", False),
+    ("人", "7.2万名", True), ("个", "8人", True), ("宗", "99%", False), ("宗", "一批", False), ("次", "一次", True),
+    ("亩", "10公顷", True), ("吨", "29个", False), ("人", "99.1万亿", True), (None, "3%", True),
+])
+def test_a_figure_answers_a_unit_of_the_same_measure(asked: str | None, figure: str, answers: bool) -> None:
+    assert answers_unit(asked, figure) is answers
+
+
+def test_what_a_figure_measures() -> None:
+    assert [measure_of(f) for f in ("百分之六点五", "14微克/立方米", "20余人", "3.5万平方米", "99.1万亿")] == [
+        "rate", "concentration", "people", "area", None]
+
+
+def test_a_named_indicator_must_be_stated_in_a_form_reports_use() -> None:
+    assert indicators_in("北京2025年城镇新增就业多少人") == ("城镇新增就业",)
+    assert indicators_in("罗湖2021年GDP有多少亿") == ("地区生产总值",)
+    assert not states_indicator("城镇新增就业", "提供11.2万个高校毕业生就业岗位，精准帮扶7.2万名就业困难人员实现就业")
+    assert states_indicator("地区生产总值", "全年经济增长5.4%") and states_indicator("城镇新增就业", "新增就业2600人")

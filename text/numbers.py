@@ -13,8 +13,8 @@ ORDINAL_NUMERALS = CHINESE_DIGITS + "十百两"
 _QUANTITY_NUMERALS = CHINESE_DIGITS[2:] + "十百千万两"
 _MAGNITUDE = "[万亿千百]"
 
-UNITS = tuple(unit for unit, _ in rows("units"))
-QUANTITY_UNITS = tuple(unit for unit, kind in rows("units") if kind != "date")
+UNITS = tuple(unit for unit, *_ in rows("units"))
+QUANTITY_UNITS = tuple(unit for unit, kind, *_ in rows("units") if kind != "date")
 # "余" between a number and a counted unit: "20余起", "500余人".
 _APPROXIMATE = "余(?:次|起|人|个|家|项)"
 
@@ -30,6 +30,13 @@ NUMBER = re.compile(
 
 
 _RATE = re.compile(r"率|%|百分之|‰")
+# What each unit measures (units.tsv, third column), and what a question's "多少钱" asks.
+MEASURES = {unit: rest[0] for unit, _, *rest in rows("units") if rest} | {"钱": "money"}
+MEASURE_NAMES = dict(rows("measures"))
+_UNIT_AT_END = re.compile(f"{alternation(UNITS)}$")
+_ARTICLE = re.compile(f"一{alternation(UNITS)}$")
+# "多少亿元", "几个人", "多少钱": the unit a question wants its figure in.
+_ASKED_UNIT = re.compile(rf"(?:多少|几)(?:{_MAGNITUDE}|个(?=人))?({alternation(MEASURES)})")
 
 
 def gives_rate(sentence: str) -> bool:
@@ -45,3 +52,30 @@ def quantities(sentence: str) -> list[re.Match[str]]:
 
 def has_quantity(sentence: str) -> bool:
     return bool(quantities(sentence))
+
+
+def measure_of(figure: str) -> str | None:
+    """What a number phrase measures ("23.7亿元" money, "99%" rate, "8人" people); None when its unit does not
+    say ("99.1万亿")."""
+    if figure.startswith("百分之") or figure.endswith(("%", "‰")):
+        return "rate"
+    unit = _UNIT_AT_END.search(figure)
+    return MEASURES.get(unit.group()) if unit else None
+
+
+def asked_unit(question: str) -> str | None:
+    """The unit a question wants its figure in ("多少亿元" 元, "多少张病床" 张, "多少钱" 钱)."""
+    unit = _ASKED_UNIT.search(question)
+    return unit.group(1) if unit else None
+
+
+def answers_unit(asked: str | None, figure: str) -> bool:
+    """The figure can answer a question asking for a figure in that unit: one of the same measure ("多少亿元" is
+    not "增长7%"; a count of people counts, "11.2万个岗位" are not people). A lone 一 is usually an article
+    ("一批积案", "一期工程"), a figure only in the very unit asked ("开了几次" → "一次")."""
+    if asked is None:
+        return True
+    if _ARTICLE.match(figure):
+        return figure.endswith(asked)
+    want, given = MEASURES[asked], measure_of(figure)
+    return given is None or given == want or (want == "count" and given == "people")

@@ -22,3 +22,19 @@ PERSON_ROLE = re.compile(f"({'|'.join(words('office_titles'))})[^，。？?]{{0,
 MEASURE = re.compile(f"{HAN}{{2}}率(?![先领])|(?:常住|户籍|贫困|农村|城镇|流动|总)人口")
 # Words officials use that reports spell differently; each adds the report's wording to the question.
 SYNONYMS: dict[str, str] = dict(rows("synonyms"))
+
+
+# Named statistical indicators: (forms a question names it by, forms a sentence states it by).
+INDICATORS = tuple((tuple(asked.split()), tuple(written.split())) for asked, written in rows("indicators"))
+
+
+def indicators_in(question: str) -> tuple[str, ...]:
+    """The statistical indicators a question names ("城镇新增就业", "gdp"), each by its first form."""
+    text = question.lower()
+    return tuple(asked[0] for asked, _ in INDICATORS if any(form in text for form in asked))
+
+
+def states_indicator(indicator: str, sentence: str) -> bool:
+    """The sentence names the indicator in one of the forms reports use."""
+    text = sentence.lower()
+    return any(form in text for asked, written in INDICATORS if asked[0] == indicator for form in written)
