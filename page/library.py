@@ -23,6 +23,7 @@ from index.store import StoredReport, live_generation
 from search.retrieve import Searcher
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+EARLIER = ".earlier"  # earlier versions of uploaded reports: kept, but hidden from the index (discover_reports)
 _MAX_STEM_CHARS = 80
 _UNSAFE = re.compile(r"[^\w\-.（）()【】《》]+")  # \w keeps CJK letters and digits
 
@@ -37,10 +38,19 @@ class Rejected:
     reason: str
 
 
+@dataclass(frozen=True)
+class Version:
+    """An upload that looks like a new version of a report already uploaded (same title or same file name)."""
+    new: str      # file name as stored under uploads/
+    old: str      # report path of the version already in the library
+    title: str
+
+
 @dataclass
 class AddOutcome:
     kept: list[str] = field(default_factory=list)          # file names as stored under uploads/
     rejected: list[Rejected] = field(default_factory=list)
+    versions: list[Version] = field(default_factory=list)   # kept files that may replace an earlier upload
     summary: BuildSummary | None = None
 
 
@@ -128,6 +138,7 @@ class Library:
         with self._changing:
             known = {r.sha256 for r in self.reports()}
             kept_paths: list[Path] = []
+            earlier: dict[Path, StoredReport] = {}
             for path in files:
                 if checking:
                     checking(path.name)
@@ -136,6 +147,8 @@ class Library:
                     outcome.rejected.append(Rejected(path.name, problem))
                     continue
                 target = free_path(self.uploads, safe_name(path.name))
+                if (previous := self._earlier_version(path)) is not None:
+                    earlier[target] = previous
                 shutil.copyfile(path, target)
                 kept_paths.append(target)
                 known.add(read_report(target).sha256)
@@ -154,7 +167,37 @@ class Library:
                     outcome.rejected.append(Rejected(target.name, skipped[target.as_posix()]))
                 else:
                     outcome.kept.append(target.name)
+                    if target in earlier:
+                        outcome.versions.append(Version(target.name, earlier[target].path, earlier[target].title))
         return outcome
+
+    def _earlier_version(self, path: Path) -> StoredReport | None:
+        """An uploaded report this file may be a new version of: the same title, or the same file name."""
+        title, name = read_report(path).title, safe_name(path.name)
+        return next((r for r in self.reports() if self.is_upload(r.path)
+                     and (r.title == title or self.file_of(r.path).name == name)), None)
+
+    def retire(self, report_path: str, progress: Progress | None = None) -> Path:
+        """Set an uploaded report aside as an earlier version (kept under uploads/.earlier/, no longer searched),
+        once its corrected version is in the library; returns where the old file now is."""
+        with self._changing:
+            report = next((r for r in self.reports() if r.path == report_path), None)
+            if report is None:
+                raise LibraryError("报告库中没有这份报告（可能已被替换或删除）/ This report is not in the library")
+            if not self.is_upload(report.path):
+                raise LibraryError("只能替换上传的报告；报告文件夹中的报告请在文件夹中更新。"
+                                   " / Only uploaded reports can be replaced here.")
+            file = self.file_of(report.path)
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            (self.uploads / EARLIER).mkdir(exist_ok=True)
+            kept = free_path(self.uploads / EARLIER, f"{stamp}-{file.name}")
+            file.rename(kept)
+            try:
+                self.build(progress)
+            except BaseException:
+                kept.rename(file)  # a failed rebuild leaves the library as it was
+                raise
+            return kept
 
     def _problem_with(self, path: Path, known: set[str]) -> str | None:
         suffix = path.suffix.lower()
@@ -206,5 +249,5 @@ def added_label(iso: str) -> str:
         return iso
 
 
-__all__ = ["AddOutcome", "Library", "LibraryError", "MAX_UPLOAD_BYTES", "Rejected", "added_label", "free_path",
-           "safe_name"]
+__all__ = ["AddOutcome", "EARLIER", "Library", "LibraryError", "MAX_UPLOAD_BYTES", "Rejected", "Version", "added_label",
+           "free_path", "safe_name"]

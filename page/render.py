@@ -8,7 +8,7 @@ from index.chunk import SEPARATOR
 from index.errors import StoreError
 from index.store import IndexReader, StoredChunk
 from page.library import Library, added_label
-from search.present import MAYBE_RELATED, NO_ANSWER, Marked, marked, reason
+from search.present import CONFLICT, MAYBE_RELATED, NO_ANSWER, Marked, marked, reason
 from search.results import Filters, Hit, SearchResult
 
 ALL = "全部"
@@ -70,7 +70,7 @@ def confidence_label(confidence: float) -> str:
     return "把握很大" if confidence >= 0.9 else "较有把握" if confidence >= 0.8 else "把握一般"
 
 
-def answer_card(hit: Hit, confidence: float) -> str:
+def answer_card(hit: Hit, confidence: float, conflicts: tuple[Hit, ...] = ()) -> str:
     m, chunk = marked(hit), hit.chunk
     key = f'<div class="ps-answer-key">{esc(m.number)}</div>' if m.number else ""
     return (
@@ -79,9 +79,28 @@ def answer_card(hit: Hit, confidence: float) -> str:
         f'{confidence_label(confidence)}</span></div>'
         f"{key}"
         f'<div class="ps-answer-sentence"><mark class="ps-hl">{_sentence_html(m)}</mark></div>'
-        f'<div class="ps-source">出处：《{esc(chunk.report.title)}》{esc(SEPARATOR)}{esc(section_path(chunk))}</div>'
+        f'<div class="ps-source">出处：《{esc(chunk.report.title)}》{esc(SEPARATOR)}{esc(section_path(chunk))}'
+        f'{_version_label(chunk) if conflicts else ""}</div>'
+        f"{conflict_html(conflicts)}"
         "</section>"
     )
+
+
+def _version_label(chunk: StoredChunk) -> str:
+    """Which of two same-titled reports: its file and when it was added."""
+    return f"（{esc(Path(chunk.report.path).name)}，收录于 {esc(added_label(chunk.report.added))}）"
+
+
+def conflict_html(conflicts: tuple[Hit, ...]) -> str:
+    """Both figures when two versions of a report disagree: the official must choose, not the tool."""
+    if not conflicts:
+        return ""
+    items = "".join(
+        f'<li><b>{esc(h.answer.span_text or "")}</b>：{esc(h.answer.text)}'
+        f'<span class="ps-source">出处：《{esc(h.chunk.report.title)}》{_version_label(h.chunk)}</span></li>'
+        for h in conflicts if h.answer)
+    return (f'<div class="ps-conflict" role="alert"><div class="ps-conflict-title">{esc(CONFLICT[0])}，请核对：</div>'
+            f"<ul>{items}</ul></div>")
 
 
 def result_card(hit: Hit, index: IndexReader) -> str:
@@ -133,7 +152,7 @@ def result_html(result: SearchResult, index: IndexReader, filters: Filters) -> s
         heading = f"参考表述（来自 {reports} 份报告）"
     else:
         if hits[0].answer is not None:
-            parts.append(answer_card(hits[0], result.confidence))
+            parts.append(answer_card(hits[0], result.confidence, result.conflicts))
         heading = "相关段落"
     if hits:
         parts.append(f'<h3 class="ps-heading">{esc(heading)} <span class="ps-count">共 {len(hits)} 条</span></h3>')

@@ -14,7 +14,7 @@ import gradio as gr
 from index.errors import UserError
 from index.read import SUPPORTED_SUFFIXES
 from index.store import IndexReader
-from page.library import MAX_UPLOAD_BYTES, Library, LibraryError
+from page.library import MAX_UPLOAD_BYTES, Library, LibraryError, Version
 from page.render import (ALL, LIBRARY_HEADERS, esc, filter_choices, keep, library_rows, notice, report_choices,
                          result_html, status_html)
 from search.present import result_json
@@ -193,11 +193,13 @@ def _api_upload(library: Library) -> None:
     outcome_json = gr.JSON(visible=False)
 
     def upload(paths: list[str] | None) -> dict:
-        """加入报告（与「报告库」页上传相同的检查），返回 {"kept": [...], "rejected": [{"name", "reason"}], "reports": n}。"""
+        """加入报告（与「报告库」页上传相同的检查），返回 {"kept": [...], "rejected": [{"name", "reason"}],
+        "earlier_versions": [{"new", "old", "title"}], "reports": n}。"""
         outcome = guard(lambda: library.add([Path(p) for p in paths or []]), _api_error, CHANGE_FAILED)
         if outcome.summary:
             log.info("上传 (API) / upload: %s; %.1f s", ", ".join(outcome.kept), outcome.summary.seconds)
         return {"kept": outcome.kept, "rejected": [{"name": r.name, "reason": r.reason} for r in outcome.rejected],
+                "earlier_versions": [{"new": v.new, "old": v.old, "title": v.title} for v in outcome.versions],
                 "reports": len(library.reports())}
 
     files.upload(upload, files, outcome_json, api_name="upload", concurrency_id="library", concurrency_limit=1)
@@ -216,13 +218,24 @@ def _library_tab(library: Library, ask_inputs: list) -> list:
         doomed = gr.Dropdown(report_choices(library), value=None, label="选择要删除的报告（只能删除上传的报告）",
                              elem_id="delete-choice", scale=4)
         delete = gr.Button("删除所选报告", variant="stop", scale=1, min_width=140, elem_id="delete")
+    # An upload with the title or file name of an earlier upload may be its corrected version: offered, not forced.
+    replace = gr.Button("用新版本替换旧版本", visible=False, elem_id="replace-old")
+    pending = gr.State([])  # report paths of the earlier versions offered for replacement
     year, body, genre, report = ask_inputs[2:]
     outputs = [table, doomed, year, body, genre, report]
 
     def added(files: list[str] | None, year_v: str, body_v: str, genre_v: str, report_v: str,
               progress: gr.Progress = gr.Progress()) -> tuple:
-        lines = guard(lambda: _add_files(library, files or [], progress), _error_lines, CHANGE_FAILED)
-        return (status_html(lines), None, *library_updates(library, year_v, body_v, genre_v, report_v))
+        lines, versions = guard(lambda: _add_files(library, files or [], progress),
+                                lambda message: (_error_lines(message), []), CHANGE_FAILED)
+        return (status_html(lines), None, gr.Button(visible=bool(versions)), [v.old for v in versions],
+                *library_updates(library, year_v, body_v, genre_v, report_v))
+
+    def replaced(olds: list[str], year_v: str, body_v: str, genre_v: str, report_v: str,
+                 progress: gr.Progress = gr.Progress()) -> tuple:
+        lines = guard(lambda: _retire(library, olds, progress), _error_lines, CHANGE_FAILED)
+        return (status_html(lines), gr.Button(visible=False), [],
+                *library_updates(library, year_v, body_v, genre_v, report_v))
 
     def removed(choice: str | None, year_v: str, body_v: str, genre_v: str, report_v: str,
                 progress: gr.Progress = gr.Progress()) -> tuple:
@@ -230,7 +243,9 @@ def _library_tab(library: Library, ask_inputs: list) -> list:
         return (status_html(lines), *library_updates(library, year_v, body_v, genre_v, report_v))
 
     filters = [year, body, genre, report]
-    upload.upload(added, [upload, *filters], [status, upload, *outputs], api_visibility="private",
+    upload.upload(added, [upload, *filters], [status, upload, replace, pending, *outputs], api_visibility="private",
+                  concurrency_id="library", concurrency_limit=1)
+    replace.click(replaced, [pending, *filters], [status, replace, pending, *outputs], api_visibility="private",
                   concurrency_id="library", concurrency_limit=1)
     delete.click(removed, [doomed, *filters], [status, *outputs], js=_confirm_js(len(filters)),
                  api_visibility="private", concurrency_id="library", concurrency_limit=1)
@@ -268,16 +283,31 @@ def _gradio_progress(progress: gr.Progress) -> Callable[[str, int, int], None]:
     return report
 
 
-def _add_files(library: Library, files: list[str], progress: gr.Progress) -> list[tuple[str, str]]:
+def _add_files(library: Library, files: list[str], progress: gr.Progress) -> tuple[list[tuple[str, str]], list[Version]]:
     if not files:
-        return [("warn", "没有收到文件 / No files received")]
+        return [("warn", "没有收到文件 / No files received")], []
     outcome = library.add([Path(f) for f in files], _gradio_progress(progress),
                           checking=lambda name: progress(None, desc=f"正在检查 {name}"))
     lines = [("ok", f"已加入：{name}") for name in outcome.kept]
     lines += [("error", f"未加入 {r.name}：{r.reason}") for r in outcome.rejected]
+    lines += [("warn", f"{v.new} 与已上传的《{v.title}》（{Path(v.old).name}）是同一份报告吗？两份都会参与检索，数字不同时"
+                       f"答案会同时列出。如果新文件是更正后的版本，请点「用新版本替换旧版本」，旧版本另存为早期版本，不再参与检索。"
+                       f" / Same report as an earlier upload? Replace the old version if this one corrects it.")
+              for v in outcome.versions]
     if outcome.summary:
         s = outcome.summary
         log.info("上传 / upload: %s; %d 段新向量化, %.1f s", ", ".join(outcome.kept), s.embedded, s.seconds)
+    return lines, outcome.versions
+
+
+def _retire(library: Library, olds: list[str], progress: gr.Progress) -> list[tuple[str, str]]:
+    if not olds:
+        return [("warn", "没有需要替换的报告 / Nothing to replace")]
+    progress(None, desc="正在替换旧版本并更新索引")
+    lines = []
+    for old in olds:
+        kept = library.retire(old, _gradio_progress(progress))
+        lines.append(("ok", f"已用新版本替换 {Path(old).name}；旧版本另存为 {kept.relative_to(library.uploads)}，不再参与检索。"))
     return lines
 
 

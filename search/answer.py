@@ -125,3 +125,28 @@ def _word_start(sentence: str, at: int) -> int:
             return pos
         pos += len(word)
     return at
+
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def restates(answer: Answer, other: Answer) -> bool:
+    """The other answer states the same thing with a different figure: the same sentence once its numbers are set
+    aside (a corrected version of a report: "植树造林3150亩" → "植树造林4200亩"), and another number marked."""
+    if not (answer.span_text and other.span_text) or _figure(answer.span_text) == _figure(other.span_text):
+        return False
+    mine, theirs = _shingles(_DIGITS.sub("#", answer.text)), _shingles(_DIGITS.sub("#", other.text))
+    return len(mine & theirs) / max(1, len(mine | theirs)) >= _RESTATED
+
+
+_RESTATED = 0.6  # share of 4-character shingles two sentences must have in common to be one statement
+
+
+def _figure(span: str) -> str:
+    numbers = quantities(span)
+    return numbers[-1].group() if numbers else span
+
+
+def _shingles(text: str) -> set[str]:
+    compact = "".join(text.split())
+    return {compact[i:i + 4] for i in range(max(1, len(compact) - 3))}

@@ -8,6 +8,7 @@ from search.results import Doubt, DoubtKind, Hit, SearchResult
 
 NO_ANSWER = ("未找到可靠答案", "No reliable answer found")
 MAYBE_RELATED = ("可能相关", "Possibly related")
+CONFLICT = ("注意：同一机构同一年份的另一份报告给出的数字不同", "Another report of the same body and year gives a different figure")
 
 # kind → (Chinese, English); {places}, {years} and {missing} come from the Doubt.
 REASONS: dict[DoubtKind, tuple[str, str]] = {
@@ -101,6 +102,7 @@ def result_json(result: SearchResult) -> dict:
         "reason": None if doubt is None else bilingual(reason(doubt)),
         "reason_kind": None if doubt is None else doubt.kind.value,
         "results": [hit_json(h) for h in result.hits],
+        "conflicts": [hit_json(h) for h in result.conflicts],
     }
 
 
@@ -119,6 +121,8 @@ def result_text(result: SearchResult) -> str:
         lines.append(bilingual(NO_ANSWER) + f"：{bilingual(reason(result.doubt))}")
         if result.hits:
             lines.append(f"{bilingual(MAYBE_RELATED)}:")
+    for hit in result.conflicts:
+        lines.append(f"{bilingual(CONFLICT)}：《{hit.chunk.report.title}》({hit.chunk.report.path}) {hit.answer.span_text}")
     for hit in result.hits:
         lines.append("")
         lines.append(f"[{hit.rank}] 《{hit.chunk.report.title}》  ({hit.chunk.report.path}, score {hit.score:.4f})")

@@ -95,6 +95,8 @@ class SearchResult:
     evidence: float = 0.0                # the top hit's sentence coverage
     confidence: float = 0.0              # probability the top answer is right (search/calibration.py); 0 with a doubt
     signals: dict[str, float] = field(default_factory=dict)  # what the confidence was computed from (no rule doubt)
+    # Another report of the same body and year stating the top answer's figure differently (a corrected version).
+    conflicts: tuple[Hit, ...] = ()
 
     @property
     def confident(self) -> bool:

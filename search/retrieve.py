@@ -9,7 +9,7 @@ from pathlib import Path
 from index.embed import Embedder, check_model, stored_backend
 from index.errors import ModelMismatch
 from index.store import IndexReader
-from search.answer import Answer, make_answer
+from search.answer import Answer, make_answer, restates
 from search.candidates import RECIPES, fuse, merge
 from search.confidence import assess
 from search.query import Query, content_text, keyword_text, parse_query
@@ -123,9 +123,11 @@ class Searcher:
             confidence = self.calibration.confidence(evidence_signals)
             if mode == "answer" and confidence < self.calibration.threshold:  # a wording list is no answer to doubt
                 doubt = Doubt(DoubtKind.LOW_CONFIDENCE)
+        conflicts = _conflicts(ranked, hits[0], grams, query) if hits and doubt is None and mode == "answer" else ()
         mark("answer")
         evidence = picked[0].evidence.coverage if picked and picked[0].evidence else 0.0
-        return SearchResult(query, mode, hits, doubt, evidence, confidence if doubt is None else 0.0, evidence_signals)
+        return SearchResult(query, mode, hits, doubt, evidence, confidence if doubt is None else 0.0, evidence_signals,
+                            conflicts)
 
     def close(self) -> None:
         self.view.index.close()
@@ -141,6 +143,23 @@ def _answer(r: Ranked, grams: dict[str, float], query: Query) -> Answer | None:
     if r.evidence is None:
         return None
     return make_answer(r.chunk.text, r.chunk.start, r.evidence, grams, query.wants_quantity, query.figure_unit)
+
+
+def _conflicts(ranked: list[Ranked], top: Hit, grams: dict[str, float], query: Query) -> tuple[Hit, ...]:
+    """Passages of other reports of the same body and year that state the answer with another figure: two
+    versions of one report must not leave the older figure unremarked. Read before near-duplicates are merged."""
+    report, answer = top.chunk.report, top.answer
+    if answer is None or answer.span_text is None:
+        return ()
+    found: dict[int, Hit] = {}
+    for r in ranked:
+        other = r.chunk.report
+        if other.id == report.id or other.id in found or other.body != report.body or other.years != report.years:
+            continue
+        stated = _answer(r, grams, query)
+        if stated is not None and restates(answer, stated):
+            found[other.id] = Hit(top.rank, round(r.score, 6), r.chunk, stated)
+    return tuple(found.values())
 
 
 def _allowed_reports(index: IndexReader, filters: Filters) -> set[int] | None:

@@ -170,3 +170,40 @@ def test_corpus_reports_cannot_be_deleted(page) -> None:
     page.locator("#delete").click()
     expect(page.locator("#library-status")).to_contain_text("不能在网页上删除")
     expect(page.locator("#library-table")).to_contain_text("鲁山县张店乡人民政府关于2023年法治政府建设情况的报告")
+
+
+def test_a_corrected_report_shows_both_figures_until_the_old_one_is_replaced(page, tmp_path: Path) -> None:
+    title = "白石镇人民政府关于植树造林情况的报告"
+    text = f"{title}\n一、主要工作\n今年以来，白石镇组织干部群众开展春季义务植树，全镇全年完成植树造林3150亩，成活率明显提高。\n"
+    first, second = tmp_path / "a" / "白石镇植树报告.txt", tmp_path / "b" / "白石镇植树报告.txt"
+    for path, body in ((first, text), (second, text.replace("3150亩", "4200亩"))):
+        path.parent.mkdir()
+        path.write_text(body, encoding="utf-8")
+    page.get_by_role("tab", name="报告库").click()
+    status = page.locator("#library-status")
+    page.locator("#upload input[type=file]").set_input_files([str(first)])
+    expect(status).to_contain_text("已加入：白石镇植树报告.txt")
+    page.locator("#upload input[type=file]").set_input_files([str(second)])
+    expect(status).to_contain_text("是同一份报告吗")
+    replace = page.locator("#replace-old")
+    expect(replace).to_be_visible()
+
+    page.get_by_role("tab", name="查询").click()
+    ask(page, "白石镇全年完成植树造林多少亩")
+    conflict = page.locator("#results .ps-conflict")
+    expect(conflict).to_contain_text("数字不同")
+    card = page.locator("#results .ps-answer-card")
+    expect(card).to_contain_text("3150亩")
+    expect(card).to_contain_text("4200亩")
+    page.screenshot(path=str(tmp_path / "conflict.png"))
+
+    page.get_by_role("tab", name="报告库").click()
+    replace.click()
+    expect(status).to_contain_text("已用新版本替换 白石镇植树报告.txt")
+    expect(replace).to_be_hidden()
+    page.get_by_role("tab", name="查询").click()
+    ask(page, "白石镇全年完成植树造林多少亩？")
+    expect(page.locator("#results .ps-question")).to_contain_text("多少亩？")
+    expect(page.locator("#results .ps-answer-card")).to_contain_text("4200亩")
+    expect(page.locator("#results .ps-conflict")).to_have_count(0)
+    expect(page.locator("#results")).not_to_contain_text("3150亩")
