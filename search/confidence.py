@@ -23,7 +23,7 @@ def assess(index: IndexReader, places: dict[int, Places], place: dict[int, float
     """None when the top passage answers; else why not: a place or year the index does not cover, a passage
     about another place or year, or of a division below the one asked about, too little of the question, or no
     sign of the name, rate or population asked."""
-    if unknown := unknown_places(named, tokenizer.place_names(query.text), places):
+    if unknown := unknown_places(named, tokenizer.place_names(query.text), places, mentioned):
         return Doubt(DoubtKind.UNKNOWN_PLACE, places=tuple(unknown))
     return (_scope_doubt(index, place, query, mentioned, top, weights)
             or (_body_doubt(places, mentioned, top) if mode == "answer" else None)

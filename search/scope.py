@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from index.chunk import SEPARATOR
 from index.store import StoredChunk, StoredReport
 from text.gazetteer import Division, gazetteer
-from text.places import is_division, level, short_forms, strip_body_suffix, units
+from text.places import NATIONAL_BODIES, asks_national, is_division, level, short_forms, strip_body_suffix, units
 from text.years import YEAR_WORD, named_years
+
+COUNTRY = "全国"  # the place a question about the whole country names
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ def mentioned_places(question: str, places: dict[int, Places], named: list[str] 
     district, and some district reports do not name their city at all. `named` are the gazetteer's divisions in
     the question: one below a report's own ("呼和浩特市" under the 内蒙古 report) counts too.
     """
+    if asks_national(question):  # "全国2025年…": the country's reports, whatever else the question names
+        return {n for p in places.values() for n in p.own if n in NATIONAL_BODIES} or {COUNTRY}
     levels = _known_levels(places)
     for name in named:
         if name not in levels and any(_below(name, p) for p in places.values()):
@@ -117,17 +121,19 @@ def year_score(years: tuple[int, ...] | list[int], report_years: tuple[int, ...]
     return best
 
 
-def unknown_places(named: list[str], tagged: list[str], places: dict[int, Places]) -> list[str]:
+def unknown_places(named: list[str], tagged: list[str], places: dict[int, Places],
+                   mentioned: set[str] = frozenset()) -> list[str]:
     """Divisions the question names that no report in the index is of, above or below ("白沙街道", "杭州市").
 
-    `named` are the gazetteer's divisions found in the question; `tagged` are other words jieba tags as places,
+    The country asked about with no national report in the library is one too. `named` are the gazetteer's
+    divisions found in the question; `tagged` are other words jieba tags as places,
     which count when they end like a division (a village, a district the gazetteer lacks). A division below a
     report's own, right below it ("粤海街道" for the 南山区 report), is covered: that report may speak of it.
     "杭州市2022年GDP是多少" over Shenzhen and Henan reports has no reliable answer, however well some passage about
     GDP matches.
     """
     known = {n for p in places.values() for n in p.own | p.parents}
-    unknown = []
+    unknown = [COUNTRY] if mentioned == {COUNTRY} else []
     for name in named:
         if name not in known and not any(_below(name, p) for p in places.values()):
             unknown.append(name)

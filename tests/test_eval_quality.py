@@ -94,6 +94,8 @@ def test_questions_written_without_seeing_the_code_meet_the_floors(shared_search
     # The 2026 reports review the five years first ("每年城镇新增就业40万人以上"), then 2025 alone.
     ("陕西2025年城镇新增就业多少人", "gzbg_2026_shaanxi.txt", "城镇新增就业44.1万人"),
     ("江苏2025年城镇新增就业多少人", "gzbg_2026_jiangsu.txt", "城镇新增就业141万人"),
+    # "全国" as the subject: the country's report, not a district's "城镇新增就业2600人".
+    ("2023年全国城镇新增就业多少人", "gzbg_guowuyuan_2024.txt", "城镇新增就业1244万人"),
 ])
 def test_the_year_asked_about_picks_the_passage(shared_searcher, question: str, report: str, answer: str) -> None:
     result = shared_searcher.search(question)
@@ -171,6 +173,7 @@ def test_a_year_that_names_the_report_is_not_asked_of_the_sentence(shared_search
     "大鹏新区2019年全年接待游客多少万人次",   # the 2024 report only compares with 2019 ("超2019年同期水平")
     "呼和浩特市去年GDP多少",                  # the 内蒙古 report is above it and never names the city's figure
     "深圳市2021年政府工作报告里全市常住人口是多少",  # 罗湖区's "每万名常住人口" is a district's, not the city's
+    "2024年全国GDP实际增长了多少",             # no national report reviews 2024; Beijing's is not the country's
 ])
 def test_no_answer_from_a_comparison_year_or_another_bodys_figure(shared_searcher, question: str) -> None:
     assert not shared_searcher.search(question).confident

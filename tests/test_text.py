@@ -7,7 +7,7 @@ import pytest
 
 from text import lexicon
 from text.numbers import NUMBER, NUMBER_WITH_UNIT, answers_unit, asked_unit, gives_rate, measure_of, quantities
-from text.places import is_division, level, short_forms, strip_body_suffix, units
+from text.places import asks_national, is_division, level, short_forms, strip_body_suffix, units
 from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, indicators_in,
                            states_indicator)
 from text.sentences import has_word, sentences
@@ -302,3 +302,12 @@ def test_a_named_indicator_must_be_stated_in_a_form_reports_use() -> None:
     assert indicators_in("罗湖2021年GDP有多少亿") == ("地区生产总值",)
     assert not states_indicator("城镇新增就业", "提供11.2万个高校毕业生就业岗位，精准帮扶7.2万名就业困难人员实现就业")
     assert states_indicator("地区生产总值", "全年经济增长5.4%") and states_indicator("城镇新增就业", "新增就业2600人")
+
+
+@pytest.mark.parametrize("question, national", [
+    ("全国2025年城镇新增就业多少人", True), ("2024年全国GDP实际增长了多少", True), ("我国2019年GDP", True),
+    ("深圳全国第一的指标有哪些", False), ("罗湖区全国文明城区创建", False), ("全国性展会有几个", False),
+    ("中国特色社会主义是什么", False), ("国家级新区有几个", False),
+])
+def test_the_country_is_the_subject_only_at_the_start(question: str, national: bool) -> None:
+    assert asks_national(question) is national

@@ -12,6 +12,10 @@ SUFFIX = alternation(LEVELS)
 BODY_SUFFIX = alternation(words("body_suffixes"))
 PROVINCES = frozenset(words("provinces"))
 NOT_PLACES = frozenset(words("not_places"))
+NATIONAL_BODIES = frozenset(word for word, role in rows("national_words") if role == "body")
+_NATIONAL_SUBJECT = re.compile(
+    rf"^\s*(?:(?:19|20)\d{{2}}\s*年度?的?)?{alternation(w for w, role in rows('national_words') if role == 'subject')}"
+    r"(?![级性首第])")
 
 # A place name inside a longer text: the shortest run of hanzi ending in a division suffix.
 PLACE = f"{HAN}{{1,20}}?{SUFFIX}"
@@ -63,3 +67,9 @@ def strip_body_suffix(body: str) -> str:
 def government_of(place: str) -> str:
     """The body that governs a place: a 街道 is run by an office, everything else by a people's government."""
     return place + ("办事处" if place.endswith("街道") else "人民政府")
+
+
+def asks_national(question: str) -> bool:
+    """The question is about the whole country ("全国2025年城镇新增就业多少人", "2024年我国GDP"), not a ranking
+    ("全国第一") or a comparison inside a local question."""
+    return bool(_NATIONAL_SUBJECT.match(question))
