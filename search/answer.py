@@ -14,7 +14,7 @@ from search.weights import Weights
 from text.numbers import answers_unit, quantities
 from text.tokens import jieba_tokenizer
 from text.sentences import CLAUSE_BREAK, sentences
-from text.tense import PLAN, heading_tense, states_plan
+from text.tense import heading_tense, sentence_tense
 from text.years import YEAR_WORD, subject_years
 
 _WORDS = jieba_tokenizer()
@@ -58,7 +58,7 @@ def best_sentence(text: str, grams: dict[str, float], years: tuple[int, ...], pr
         coverage = sum(w for g, w in grams.items() if g in s) / total
         in_period = any(p0 <= a < p1 for p0, p1 in periods)
         evidence = SentenceEvidence(a, b, coverage, bool(quantities(s)), _year_agreement(s, years, in_period),
-                                    tense or (PLAN if states_plan(s) else 0))
+                                    sentence_tense(s, tense))
         rank = coverage + (weights.sentence_number if prefer_numbers and evidence.has_number else 0.0)
         rank += weights.sentence_year * evidence.year_agrees
         rank += weights.sentence_quote if any(q in s for q in quoted) else 0.0

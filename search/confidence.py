@@ -14,6 +14,7 @@ from search.weights import Weights
 from text.numbers import MEASURE_NAMES, MEASURES, answers_unit, gives_rate, quantities
 from text.tokens import KeywordTokenizer
 from text.question import states_indicator
+from text.tense import PLAN
 from text.years import names_year
 
 
@@ -27,7 +28,7 @@ def assess(index: IndexReader, places: dict[int, Places], place: dict[int, float
         return Doubt(DoubtKind.UNKNOWN_PLACE, places=tuple(unknown))
     return (_scope_doubt(index, place, query, mentioned, top, weights)
             or (_body_doubt(places, mentioned, top) if mode == "answer" else None)
-            or _holder_doubt(query, top, tokenizer) or _measure_doubt(query, top))
+            or _holder_doubt(query, top, tokenizer) or _measure_doubt(query, top) or _plan_doubt(query, top))
 
 
 def _scope_doubt(index: IndexReader, place: dict[int, float], query: Query, mentioned: set[str],
@@ -86,6 +87,13 @@ def _holder_doubt(query: Query, top: Ranked, tokenizer: KeywordTokenizer) -> Dou
     if any(f"{role}{name}" in sentence or f"{name}{role}" in sentence for name in tokenizer.person_names(sentence)):
         return None
     return Doubt(DoubtKind.NO_HOLDER_NAME, missing=role)
+
+
+def _plan_doubt(query: Query, top: Ranked) -> Doubt | None:
+    """"实际降到了多少" is not answered by "控制在14微克/立方米以内": a target is not a result."""
+    if query.insists_result and top.evidence is not None and top.evidence.tense == PLAN:
+        return Doubt(DoubtKind.TARGET_NOT_RESULT)
+    return None
 
 
 def _measure_doubt(query: Query, top: Ranked) -> Doubt | None:

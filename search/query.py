@@ -7,7 +7,7 @@ from text.normalize import normalize_text
 from text.numbers import asked_unit
 from text.question import (FRAME, MEASURE, indicators_in, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
                            WORDING)
-from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, UNKNOWN
+from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, UNKNOWN
 from text.years import PREVIOUS_YEAR, YEAR_WORD, spell_years, years_in
 
 MAX_QUERY_CHARS = 500
@@ -22,6 +22,7 @@ class Query:
     wants_wording: bool
     expanded: str = ""          # text plus the report wording of any synonyms it uses
     tense: int = 0              # +1 asks what was done, -1 asks what is planned, 0 cannot tell
+    insists_result: bool = False  # "实际…", "完成了…": a target does not answer it
     report_years: tuple[int, ...] = ()  # those years that name the report ("2024年工作报告里")
     person_role: str = ""       # "书记" when the question asks that office holder's name
     measures: tuple[str, ...] = ()  # rates and populations asked for ("败诉率", "常住人口")
@@ -59,6 +60,7 @@ def parse_query(question: str) -> Query:
         wants_wording=bool(WORDING.search(text)),
         expanded=" ".join([text, *extra]),
         tense=_tense(text),
+        insists_result=bool(RESULT_QUESTION.search(text)) and not PLAN_QUESTION.search(text),
     )
 
 

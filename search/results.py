@@ -66,6 +66,7 @@ class DoubtKind(str, Enum):
     NO_HOLDER_NAME = "no_holder_name"            # an office holder's name asked, none given
     MISSING_MEASURE = "missing_measure"          # a rate or population asked, the sentence gives none
     WRONG_BODY = "wrong_body"                    # the answer is a division below the one asked about
+    TARGET_NOT_RESULT = "target_not_result"      # a result asked for, the sentence states a target or plan
     LOW_CONFIDENCE = "low_confidence"            # nothing rules the answer out, but it is too likely wrong
 
 

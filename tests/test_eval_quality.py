@@ -192,3 +192,9 @@ def test_a_measure_the_report_never_states_is_no_reliable_answer(shared_searcher
 def test_the_figure_in_the_unit_asked_is_the_one_marked(shared_searcher) -> None:
     top = shared_searcher.search("大鹏新区金融驿站累计帮多少家企业解决了融资").hits[0]
     assert top.answer.span_text.endswith("1097家")  # not 23.7亿元, the sum those firms raised
+
+
+def test_a_target_does_not_answer_a_question_about_the_result(shared_searcher) -> None:
+    # The 2024 report only sets the target "PM2.5年均值控制在14微克/立方米以内".
+    result = shared_searcher.search("大鹏新区2024年PM2.5年均值实际降到了多少")
+    assert result.doubt is not None and result.doubt.kind == DoubtKind.TARGET_NOT_RESULT

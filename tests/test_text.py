@@ -11,8 +11,8 @@ from text.places import asks_national, is_division, level, short_forms, strip_bo
 from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, indicators_in,
                            states_indicator)
 from text.sentences import has_word, sentences
-from text.tense import (DONE, PLAN, PLANNED_YEAR, REVIEWED_YEAR, UNKNOWN, heading_tense, period_reviews,
-                        states_plan)
+from text.tense import (DONE, PLAN, PLANNED_YEAR, RESULT_QUESTION, REVIEWED_YEAR, UNKNOWN, heading_tense,
+                        period_reviews, sentence_tense, states_plan)
 from text.tokens import STOPWORDS, KeywordTokenizer, bigrams
 from text.years import named_years, names_year, spell_years, strip_years, subject_years, years_in
 
@@ -311,3 +311,10 @@ def test_a_named_indicator_must_be_stated_in_a_form_reports_use() -> None:
 ])
 def test_the_country_is_the_subject_only_at_the_start(question: str, national: bool) -> None:
     assert asks_national(question) is national
+
+
+def test_a_target_stated_outright_is_a_plan_even_under_a_review_heading() -> None:
+    assert sentence_tense("2016年新区经济社会发展的主要预期目标是：地区生产总值725亿元", DONE) == PLAN
+    assert sentence_tense("完成地区生产总值670.6亿元，同比增长9.4%", DONE) == DONE
+    assert sentence_tense("加快建设轨道交通", UNKNOWN) == PLAN
+    assert RESULT_QUESTION.search("PM2.5年均值实际降到了多少") and not RESULT_QUESTION.search("PM2.5年均值多少")

@@ -17,9 +17,11 @@ def _words(where: str, tense: str) -> tuple[str, ...]:
 
 PLAN_QUESTION = re.compile(alternation(_words("question", "plan")))
 DONE_QUESTION = re.compile(alternation(_words("question", "done")))
+RESULT_QUESTION = re.compile(alternation(_words("question", "result")))
 _PLAN_SECTION = re.compile(alternation(_words("section", "plan")))
 _DONE_SECTION = re.compile(alternation(_words("section", "done")))
 _PLAN_SENTENCE = re.compile(alternation(_words("sentence", "plan")))
+_TARGET_SENTENCE = re.compile(alternation(_words("sentence", "target")))
 # "一、2014年工作回顾" reviews 2014; "二、2015年工作安排" plans 2015.
 REVIEWED_YEAR = re.compile(rf"({YEAR})年{alternation(_words('year-heading', 'done'))}")
 PLANNED_YEAR = re.compile(rf"({YEAR})年(?:的)?{alternation(_words('year-heading', 'plan'))}")
@@ -32,6 +34,14 @@ def heading_tense(labels: list[str]) -> int:
         if done != plan:
             return DONE if done else PLAN
     return UNKNOWN
+
+
+def sentence_tense(sentence: str, section: int) -> int:
+    """A sentence's tense: a target stated outright is a plan anywhere; otherwise its section's, else PLAN when
+    it reads as an intention ("将…", "加快…")."""
+    if _TARGET_SENTENCE.search(sentence):
+        return PLAN
+    return section or (PLAN if states_plan(sentence) else UNKNOWN)
 
 
 def states_plan(sentence: str) -> bool:
