@@ -13,7 +13,7 @@ from search.scope import Places, place_match, unknown_places, years_covered
 from search.weights import Weights
 from text.numbers import MEASURE_NAMES, MEASURES, answers_unit, gives_rate, quantities
 from text.tokens import KeywordTokenizer
-from text.question import states_indicator
+from text.question import SYNONYMS, states_indicator
 from text.tense import PLAN
 from text.years import names_year
 
@@ -104,8 +104,10 @@ def _measure_doubt(query: Query, top: Ranked) -> Doubt | None:
         return None
     sentence = _sentence(top)
     figures = [m.group() for m in quantities(sentence)]
-    if figures and not any(answers_unit(query.figure_unit, f) for f in figures):
+    if query.figure_unit and not any(answers_unit(query.figure_unit, f) for f in figures):
         return Doubt(DoubtKind.MISSING_MEASURE, missing=MEASURE_NAMES[MEASURES[query.figure_unit]])
+    if query.counted and not any(w in sentence for w in (query.counted, SYNONYMS.get(query.counted)) if w):
+        return Doubt(DoubtKind.MISSING_MEASURE, missing=query.counted)  # "多少张病床" by "新增幼儿园6所"
     for indicator in query.indicators:
         if not states_indicator(indicator, sentence):
             return Doubt(DoubtKind.MISSING_MEASURE, missing=indicator)

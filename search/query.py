@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from text.normalize import normalize_text
 from text.numbers import asked_unit
-from text.question import (FRAME, MEASURE, indicators_in, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
+from text.question import (FRAME, MEASURE, counted_noun, indicators_in, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
                            WORDING)
 from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, UNKNOWN
 from text.years import PREVIOUS_YEAR, YEAR_WORD, spell_years, years_in
@@ -27,6 +27,7 @@ class Query:
     person_role: str = ""       # "书记" when the question asks that office holder's name
     measures: tuple[str, ...] = ()  # rates and populations asked for ("败诉率", "常住人口")
     indicators: tuple[str, ...] = ()  # statistical indicators named ("城镇新增就业")
+    counted: str | None = None      # the noun a count is of ("多少张病床": 病床)
     figure_unit: str | None = None  # the unit the figure is asked in ("多少亿元": 元)
     asks_original: bool = False     # the report's exact words are asked for ("原文", "原话")
 
@@ -54,6 +55,7 @@ def parse_query(question: str) -> Query:
         person_role=m.group(1) if (m := PERSON_ROLE.search(text)) else "",
         measures=tuple(dict.fromkeys(MEASURE.findall(text))),
         figure_unit=asked_unit(text),
+        counted=counted_noun(text),
         indicators=indicators_in(text),
         asks_original=bool(ORIGINAL.search(text)),
         wants_quantity=bool(QUANTITY.search(text)),

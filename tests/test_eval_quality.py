@@ -182,6 +182,7 @@ def test_no_answer_from_a_comparison_year_or_another_bodys_figure(shared_searche
 @pytest.mark.parametrize("question, missing", [
     ("北京2025年城镇新增就业多少人", "城镇新增就业"),  # the report gives graduates' jobs (11.2万个), never this
     ("西藏2025年地区生产总值总量是多少亿元", "金额"),    # the 2025 sentence gives only 增长7%
+    ("南山区2021年新增了多少张病床", "病床"),             # the closest sentence counts kindergartens and school places
 ])
 def test_a_measure_the_report_never_states_is_no_reliable_answer(shared_searcher, question: str,
                                                                     missing: str) -> None:

@@ -8,7 +8,7 @@ import pytest
 from text import lexicon
 from text.numbers import NUMBER, NUMBER_WITH_UNIT, answers_unit, asked_unit, gives_rate, measure_of, quantities
 from text.places import asks_national, is_division, level, short_forms, strip_body_suffix, units
-from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, indicators_in,
+from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, counted_noun, indicators_in,
                            states_indicator)
 from text.sentences import has_word, sentences
 from text.tense import (DONE, PLAN, PLANNED_YEAR, RESULT_QUESTION, REVIEWED_YEAR, UNKNOWN, heading_tense,
@@ -318,3 +318,14 @@ def test_a_target_stated_outright_is_a_plan_even_under_a_review_heading() -> Non
     assert sentence_tense("完成地区生产总值670.6亿元，同比增长9.4%", DONE) == DONE
     assert sentence_tense("加快建设轨道交通", UNKNOWN) == PLAN
     assert RESULT_QUESTION.search("PM2.5年均值实际降到了多少") and not RESULT_QUESTION.search("PM2.5年均值多少")
+
+
+@pytest.mark.parametrize("question, noun", [
+    ("南山区2021年新增了多少张病床", "病床"), ("张店乡2023年受理了多少件行政复议案件", "案件"), ("建成了几个实验舱", "实验舱"),
+    ("用大喇叭搞了多少次法治宣传", "宣传"), ("光明区出庭应诉了几宗案子", "案子"),
+    ("光明区那次考试有多少人参加", None),  # people: what follows is what they did
+    ("罗湖开启营商环境改革的第几个版本", None),  # an ordinal, not a count
+    ("GDP多少亿元", None),
+])
+def test_the_noun_a_count_is_of(question: str, noun: str | None) -> None:
+    assert counted_noun(question) == noun

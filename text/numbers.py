@@ -36,7 +36,7 @@ MEASURE_NAMES = dict(rows("measures"))
 _UNIT_AT_END = re.compile(f"{alternation(UNITS)}$")
 _ARTICLE = re.compile(f"一{alternation(UNITS)}$")
 # "多少亿元", "几个人", "多少钱": the unit a question wants its figure in.
-_ASKED_UNIT = re.compile(rf"(?:多少|几)(?:{_MAGNITUDE}|个(?=人))?({alternation(MEASURES)})")
+ASKED_UNIT = re.compile(rf"(?:多少|(?<!第)几)(?:{_MAGNITUDE}|个(?=人))?({alternation(MEASURES)})")
 
 
 def gives_rate(sentence: str) -> bool:
@@ -65,7 +65,7 @@ def measure_of(figure: str) -> str | None:
 
 def asked_unit(question: str) -> str | None:
     """The unit a question wants its figure in ("多少亿元" 元, "多少张病床" 张, "多少钱" 钱)."""
-    unit = _ASKED_UNIT.search(question)
+    unit = ASKED_UNIT.search(question)
     return unit.group(1) if unit else None
 
 

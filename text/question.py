@@ -5,6 +5,7 @@ import re
 
 from text import HAN
 from text.lexicon import alternation, rows, words
+from text.numbers import ASKED_UNIT, MEASURES
 from text.years import YEAR
 
 QUANTITY = re.compile(alternation(words("quantity_words")))
@@ -38,3 +39,27 @@ def states_indicator(indicator: str, sentence: str) -> bool:
     """The sentence names the indicator in one of the forms reports use."""
     text = sentence.lower()
     return any(form in text for asked, written in INDICATORS if asked[0] == indicator for form in written)
+
+
+_NOUN_PHRASE = re.compile(r"[\w.]+")
+
+
+def counted_noun(question: str) -> str | None:
+    """The head noun of what a question counts ("多少张病床" 病床, "多少件行政复议案件" 案件, "几个实验舱" 实验舱), which
+    the answering sentence must name; None when no noun of two characters or more follows the measure word, or
+    the count is of people ("多少人参加" is followed by what they did)."""
+    asked = ASKED_UNIT.search(question)
+    if asked is None or MEASURES[asked.group(1)] == "people":
+        return None
+    phrase = _NOUN_PHRASE.match(question, asked.end())
+    if phrase is None:
+        return None
+    import jieba.posseg  # loaded on first use: only counting questions need parts of speech
+
+    run = []
+    for token in jieba.posseg.cut(phrase.group()):
+        if not (token.flag.startswith("n") or token.flag == "vn"):
+            break
+        run.append(token.word)
+    heads = [w for w in run if len(w) >= 2]
+    return heads[-1] if heads else None
