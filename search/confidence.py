@@ -11,7 +11,7 @@ from search.rank import Ranked, year_match
 from search.results import Doubt, DoubtKind
 from search.scope import Places, place_match, unknown_places, years_covered
 from search.weights import Weights
-from text.numbers import MEASURE_NAMES, MEASURES, answers_unit, gives_rate, quantities
+from text.numbers import MEASURE_NAMES, MEASURES, answers_measure, answers_unit, gives_rate, quantities
 from text.tokens import KeywordTokenizer
 from text.question import SYNONYMS, states_indicator
 from text.tense import PLAN
@@ -106,6 +106,9 @@ def _measure_doubt(query: Query, top: Ranked) -> Doubt | None:
     figures = [m.group() for m in quantities(sentence)]
     if query.figure_unit and not any(answers_unit(query.figure_unit, f) for f in figures):
         return Doubt(DoubtKind.MISSING_MEASURE, missing=MEASURE_NAMES[MEASURES[query.figure_unit]])
+    if query.wants_quantity and query.noun_measure and figures and \
+            not any(answers_measure(query.noun_measure, f) for f in figures):
+        return Doubt(DoubtKind.MISSING_MEASURE, missing=MEASURE_NAMES[query.noun_measure])  # "费用" by "20余次"
     if query.counted and not any(w in sentence for w in (query.counted, SYNONYMS.get(query.counted)) if w):
         return Doubt(DoubtKind.MISSING_MEASURE, missing=query.counted)  # "多少张病床" by "新增幼儿园6所"
     for indicator in query.indicators:

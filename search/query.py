@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from text.normalize import normalize_text
-from text.numbers import asked_unit
+from text.numbers import asked_unit, noun_measure
 from text.question import (FRAME, MEASURE, counted_noun, indicators_in, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
                            WORDING)
 from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, UNKNOWN
@@ -28,6 +28,7 @@ class Query:
     measures: tuple[str, ...] = ()  # rates and populations asked for ("败诉率", "常住人口")
     indicators: tuple[str, ...] = ()  # statistical indicators named ("城镇新增就业")
     counted: str | None = None      # the noun a count is of ("多少张病床": 病床)
+    noun_measure: str | None = None  # a measure asked by a noun, with no unit ("服务费用是多少": money)
     figure_unit: str | None = None  # the unit the figure is asked in ("多少亿元": 元)
     asks_original: bool = False     # the report's exact words are asked for ("原文", "原话")
 
@@ -56,6 +57,7 @@ def parse_query(question: str) -> Query:
         measures=tuple(dict.fromkeys(MEASURE.findall(text))),
         figure_unit=asked_unit(text),
         counted=counted_noun(text),
+        noun_measure=None if asked_unit(text) else noun_measure(text),
         indicators=indicators_in(text),
         asks_original=bool(ORIGINAL.search(text)),
         wants_quantity=bool(QUANTITY.search(text)),

@@ -12,6 +12,7 @@ from index.build import ModelMismatch as BuildModelMismatch
 from index.read import read_report
 from index.store import CURRENT, DB, MANIFEST, IndexLocked, IndexReader, StoreError, build_lock, live_generation
 from search.present import result_json
+from search.results import DoubtKind
 from search.retrieve import Filters, ModelMismatch, Searcher
 
 from helpers import SEED_REPORT, SEED_TITLE, names, one_error_line, run_cli, texts, write
@@ -510,3 +511,11 @@ def test_corpus_of_only_unreadable_files_is_handled(tmp_path: Path, embedder) ->
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr, proc.stderr
     assert "bad.docx" in proc.stdout + proc.stderr or "没有找到可索引的报告" in proc.stderr
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("张店乡法律顾问每年的服务费用是多少", "金额"),  # the report counts 法律顾问 and 大喇叭宣传20余次, never a cost
+])
+def test_a_measure_asked_by_its_noun_needs_a_figure_of_that_measure(seed_searcher, question: str, missing: str) -> None:
+    doubt = seed_searcher.search(question).doubt
+    assert (doubt.kind, doubt.missing) == (DoubtKind.MISSING_MEASURE, missing)

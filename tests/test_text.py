@@ -6,7 +6,8 @@ import re
 import pytest
 
 from text import lexicon
-from text.numbers import NUMBER, NUMBER_WITH_UNIT, answers_unit, asked_unit, gives_rate, measure_of, quantities
+from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, gives_rate, measure_of,
+                          noun_measure, quantities)
 from text.places import asks_national, is_division, level, short_forms, strip_body_suffix, units
 from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, counted_noun, indicators_in,
                            states_indicator)
@@ -329,3 +330,16 @@ def test_a_target_stated_outright_is_a_plan_even_under_a_review_heading() -> Non
 ])
 def test_the_noun_a_count_is_of(question: str, noun: str | None) -> None:
     assert counted_noun(question) == noun
+
+
+@pytest.mark.parametrize("question, measure", [
+    ("张店乡法律顾问每年的服务费用是多少", "money"), ("持证人数是多少", "people"), ("新增绿地面积多少", "area"),
+    ("罗湖2021年GDP多少", "money"), ("化解了多少起矛盾纠纷", None),
+])
+def test_a_measure_asked_by_its_noun(question: str, measure: str | None) -> None:
+    assert noun_measure(question) == measure
+
+
+def test_a_noun_measure_is_answered_by_that_measure_or_a_rate() -> None:
+    assert answers_measure("money", "23.7亿元") and answers_measure("money", "增长5.1%")
+    assert not answers_measure("money", "20余次") and not answers_measure("people", "21个")

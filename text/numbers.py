@@ -32,7 +32,8 @@ NUMBER = re.compile(
 _RATE = re.compile(r"率|%|百分之|‰")
 # What each unit measures (units.tsv, third column), and what a question's "多少钱" asks.
 MEASURES = {unit: rest[0] for unit, _, *rest in rows("units") if rest} | {"钱": "money"}
-MEASURE_NAMES = dict(rows("measures"))
+MEASURE_NAMES = {measure: name for measure, name, *_ in rows("measures")}
+_MEASURE_NOUNS = tuple((noun, measure) for measure, _, *nouns in rows("measures") for noun in " ".join(nouns).split())
 _UNIT_AT_END = re.compile(f"{alternation(UNITS)}$")
 _ARTICLE = re.compile(f"一{alternation(UNITS)}$")
 # "多少亿元", "几个人", "多少钱": the unit a question wants its figure in.
@@ -67,6 +68,19 @@ def asked_unit(question: str) -> str | None:
     """The unit a question wants its figure in ("多少亿元" 元, "多少张病床" 张, "多少钱" 钱)."""
     unit = ASKED_UNIT.search(question)
     return unit.group(1) if unit else None
+
+
+def noun_measure(question: str) -> str | None:
+    """The measure a question asks for by a noun rather than a unit ("服务费用是多少" money), the longest noun
+    first."""
+    text = question.lower()
+    found = [(noun, measure) for noun, measure in _MEASURE_NOUNS if noun in text]
+    return max(found, key=lambda f: len(f[0]))[1] if found else None
+
+
+def answers_measure(measure: str, figure: str) -> bool:
+    """The figure is of that measure or a rate (a question asking "收入…多少" may mean its growth)."""
+    return measure_of(figure) in (measure, "rate", None)
 
 
 def answers_unit(asked: str | None, figure: str) -> bool:
