@@ -300,7 +300,8 @@ def test_what_a_figure_measures() -> None:
 
 def test_a_named_indicator_must_be_stated_in_a_form_reports_use() -> None:
     assert indicators_in("北京2025年城镇新增就业多少人") == ("城镇新增就业",)
-    assert indicators_in("罗湖2021年GDP有多少亿") == ("地区生产总值",)
+    assert indicators_in("罗湖2021年GDP有多少亿") == ("gdp",)
+    assert indicators_in("单位GDP能耗下降多少") == () and not states_indicator("gdp", "单位国内生产总值能耗下降3.27%")
     assert not states_indicator("城镇新增就业", "提供11.2万个高校毕业生就业岗位，精准帮扶7.2万名就业困难人员实现就业")
     assert states_indicator("地区生产总值", "全年经济增长5.4%") and states_indicator("城镇新增就业", "新增就业2600人")
 

@@ -25,20 +25,31 @@ MEASURE = re.compile(f"{HAN}{{2}}率(?![先领])|(?:常住|户籍|贫困|农村|
 SYNONYMS: dict[str, str] = dict(rows("synonyms"))
 
 
-# Named statistical indicators: (forms a question names it by, forms a sentence states it by).
-INDICATORS = tuple((tuple(asked.split()), tuple(written.split())) for asked, written in rows("indicators"))
+# Named statistical indicators: (forms a question names it by, forms a sentence states it by, other indicators that
+# contain a form and are set aside first).
+INDICATORS = tuple((tuple(asked.split()), tuple(written.split()), tuple(other[0].split()) if other else ())
+                   for asked, written, *other in rows("indicators"))
 
 
 def indicators_in(question: str) -> tuple[str, ...]:
-    """The statistical indicators a question names ("城镇新增就业", "gdp"), each by its first form."""
+    """The statistical indicators a question names, each in the longest form it uses ("城镇新增就业", "国内生产总值");
+    "单位GDP能耗" does not name GDP."""
     text = question.lower()
-    return tuple(asked[0] for asked, _ in INDICATORS if any(form in text for form in asked))
+    named = ([form for form in asked if form in _aside(text, others)] for asked, _, others in INDICATORS)
+    return tuple(max(forms, key=len) for forms in named if forms)
 
 
 def states_indicator(indicator: str, sentence: str) -> bool:
-    """The sentence names the indicator in one of the forms reports use."""
+    """The sentence names the indicator (any form a question uses for it) in one of the forms reports use."""
     text = sentence.lower()
-    return any(form in text for asked, written in INDICATORS if asked[0] == indicator for form in written)
+    return any(form in _aside(text, others) for asked, written, others in INDICATORS if indicator in asked
+               for form in written)
+
+
+def _aside(text: str, others: tuple[str, ...]) -> str:
+    for other in sorted(others, key=len, reverse=True):
+        text = text.replace(other, " ")
+    return text
 
 
 _NOUN_PHRASE = re.compile(r"[\w.]+")
