@@ -9,7 +9,7 @@ from index.store import IndexReader
 from search.query import Query
 from search.rank import Ranked, year_match
 from search.results import Doubt, DoubtKind
-from search.scope import Places, place_match, unknown_places, years_covered
+from search.scope import Places, heading_years, place_match, unknown_places, years_covered
 from search.weights import Weights
 from text.numbers import MEASURE_NAMES, MEASURES, answers_measure, answers_unit, gives_rate, quantities
 from text.tokens import KeywordTokenizer
@@ -37,7 +37,7 @@ def _scope_doubt(index: IndexReader, place: dict[int, float], query: Query, ment
     historical = any(names_year(top.chunk.text, y) for y in query.years)  # "到1985年", "2000年奥运会"
     if query.years and not historical and not years_covered(query.years, in_scope):
         return Doubt(DoubtKind.UNCOVERED_YEAR, years=query.years)
-    if query.years and not historical and year_match(query, top.chunk, weights) == 0:
+    if query.years and not historical and (year_match(query, top.chunk, weights) == 0 or _headed_far(query, top)):
         return Doubt(DoubtKind.OTHER_YEAR, years=query.years)  # "盐田区2023年PM2.5"
     if mentioned and place[top.chunk.report.id] == 0:
         return Doubt(DoubtKind.OTHER_PLACE)
@@ -49,6 +49,13 @@ def _scope_doubt(index: IndexReader, place: dict[int, float], query: Query, ment
     if evidence.year_agrees < 0 and (query.wants_quantity or not set(query.years) & set(top.chunk.report.years)):
         return Doubt(DoubtKind.OTHER_YEAR_SENTENCE, years=query.fact_years)
     return None
+
+
+def _headed_far(query: Query, top: Ranked) -> bool:
+    """The passage's headings name its years ("一、2021年工作回顾") and none is the asked year or next to it: the
+    report's own year (2022) does not make it "龙岗区2023年地区生产总值"."""
+    headed = heading_years(top.chunk)
+    return bool(headed and query.fact_years) and all(abs(y - h) > 1 for y in query.fact_years for h in headed)
 
 
 def _in_scope(index: IndexReader, place: dict[int, float], mentioned: set[str]) -> list:

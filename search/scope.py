@@ -150,11 +150,15 @@ def years_covered(years: tuple[int, ...], reports: list[StoredReport]) -> bool:
     return any(not r.years or any(abs(y - ry) <= 1 for ry in r.years) for y in years for r in reports)
 
 
+def heading_years(chunk: StoredChunk) -> tuple[int, ...]:
+    """The years the passage's section headings name ("一、2021年工作回顾"), if any."""
+    return named_years(" ".join(chunk.section.split(SEPARATOR)[1:]))  # [0] is the report's title
+
+
 def passage_years(chunk: StoredChunk) -> tuple[int, ...]:
     """The years the passage speaks of: those its section headings name, else its report's.
 
     A 2022 work report reviews 2021 under "一、2021年工作回顾" and plans 2022 under
     "二、2022年主要工作", so "罗湖区2021年GDP" belongs to the first part, not to the year on the cover.
     """
-    headings = chunk.section.split(SEPARATOR)[1:]  # [0] is the report's title
-    return named_years(" ".join(headings)) or chunk.report.years
+    return heading_years(chunk) or chunk.report.years
