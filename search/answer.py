@@ -14,7 +14,7 @@ from search.weights import Weights
 from text.numbers import answers_unit, quantities
 from text.tokens import jieba_tokenizer
 from text.sentences import CLAUSE_BREAK, sentences
-from text.tense import heading_tense, sentence_tense
+from text.tense import heading_tense, sentence_tense, states_level_reached
 from text.years import YEAR_WORD, subject_years
 
 _WORDS = jieba_tokenizer()
@@ -56,7 +56,7 @@ def best_sentence(text: str, grams: dict[str, float], years: tuple[int, ...], pr
     for a, b in sentences(text):
         s = text[a:b]
         coverage = sum(w for g, w in grams.items() if g in s) / total
-        in_period = any(p0 <= a < p1 for p0, p1 in periods)
+        in_period = any(p0 <= a < p1 for p0, p1 in periods) and not states_level_reached(s)
         evidence = SentenceEvidence(a, b, coverage, bool(quantities(s)), _year_agreement(s, years, in_period),
                                     sentence_tense(s, tense))
         rank = coverage + (weights.sentence_number if prefer_numbers and evidence.has_number else 0.0)
@@ -92,6 +92,8 @@ def _number_span(sentence: str, grams: dict[str, float], unit: str | None = None
     the unit asked for, when there are any ("多少家企业": "1097家", not "23.7亿元")."""
     numbers = quantities(sentence)
     numbers = [m for m in numbers if answers_unit(unit, m.group())] or numbers
+    # "从27136元增加到…元": the starting point is not the figure reached.
+    numbers = [m for m in numbers if not sentence[:m.start()].endswith("从")] or numbers
     if not numbers:
         return None
     hits = [m.start() for g in grams for m in re.finditer(re.escape(g), sentence)]

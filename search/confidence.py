@@ -5,13 +5,15 @@ question, is worse than "未找到可靠答案" with the closest passages listed
 """
 from __future__ import annotations
 
+import re
+
 from index.store import IndexReader
 from search.query import Query
 from search.rank import Ranked, year_match
 from search.results import Doubt, DoubtKind
 from search.scope import Places, heading_years, place_match, unknown_places, years_covered
 from search.weights import Weights
-from text.numbers import MEASURE_NAMES, MEASURES, answers_measure, answers_unit, gives_rate, quantities
+from text.numbers import MEASURE_NAMES, has_quantity, MEASURES, answers_measure, answers_unit, gives_rate, quantities
 from text.tokens import KeywordTokenizer
 from text.question import SYNONYMS, states_indicator
 from text.tense import PLAN
@@ -24,10 +26,10 @@ def assess(index: IndexReader, places: dict[int, Places], place: dict[int, float
     """None when the top passage answers; else why not: a place or year the index does not cover, a passage
     about another place or year, or of a division below the one asked about, too little of the question, or no
     sign of the name, rate or population asked."""
-    if unknown := unknown_places(named, tokenizer.place_names(query.text), places, mentioned):
+    if unknown := unknown_places(named, tokenizer.place_names(query.text), places, mentioned, query.text):
         return Doubt(DoubtKind.UNKNOWN_PLACE, places=tuple(unknown))
     return (_scope_doubt(index, place, query, mentioned, top, weights)
-            or (_body_doubt(places, mentioned, top) if mode == "answer" else None)
+            or (_body_doubt(places, mentioned, top, query.wants_quantity) if mode == "answer" else None)
             or _holder_doubt(query, top, tokenizer) or _measure_doubt(query, top) or _plan_doubt(query, top))
 
 
@@ -66,18 +68,28 @@ def _in_scope(index: IndexReader, place: dict[int, float], mentioned: set[str]) 
     return [index.reports[rid] for rid, v in place.items() if v >= best]
 
 
-def _body_doubt(places: dict[int, Places], mentioned: set[str], top: Ranked) -> Doubt | None:
+def _body_doubt(places: dict[int, Places], mentioned: set[str], top: Ranked, wants_quantity: bool) -> Doubt | None:
     """A township's figure is the township's: a question about 鲁山县 answered from 张店乡's report (a division
     below the one named), or about 呼和浩特市 from the 内蒙古 report (one above), has no reliable answer, though
     that report is searched; unless the answering sentence itself speaks of the place asked
-    ("《鲁山县乡镇机构改革方案》…")."""
+    ("《鲁山县乡镇机构改革方案》…"), and for a figure, in the clause that gives one: "全省PM2.5浓度下降13.7%，…，
+    信阳市实现空气质量二级达标" gives no figure of 信阳市."""
     report = places[top.chunk.report.id]
     own, related = place_match(mentioned, report)
-    if mentioned and not own and related and not any(n in _sentence(top) for n in mentioned):
+    if mentioned and not own and related and not _speaks_of(_sentence(top), mentioned, wants_quantity):
         asked = sorted(mentioned)[0]
         return Doubt(DoubtKind.WRONG_BODY, places=(report.chain[-1] if report.chain else top.chunk.report.body,),
                      missing=asked)
     return None
+
+
+def _speaks_of(sentence: str, names: set[str], with_figure: bool) -> bool:
+    if not with_figure:
+        return any(n in sentence for n in names)
+    return any(n in clause and has_quantity(clause) for clause in _CLAUSE.split(sentence) for n in names)
+
+
+_CLAUSE = re.compile("[，,；;：:]")
 
 
 def _sentence(top: Ranked) -> str:

@@ -122,7 +122,7 @@ def year_score(years: tuple[int, ...] | list[int], report_years: tuple[int, ...]
 
 
 def unknown_places(named: list[str], tagged: list[str], places: dict[int, Places],
-                   mentioned: set[str] = frozenset()) -> list[str]:
+                   mentioned: set[str] = frozenset(), question: str = "") -> list[str]:
     """Divisions the question names that no report in the index is of, above or below ("白沙街道", "杭州市").
 
     The country asked about with no national report in the library is one too. `named` are the gazetteer's
@@ -137,6 +137,10 @@ def unknown_places(named: list[str], tagged: list[str], places: dict[int, Places
     for name in named:
         if name not in known and not any(_below(name, p) for p in places.values()):
             unknown.append(name)
+    for stem in tagged:
+        full = gazetteer().completed(stem, question) if not is_division(stem) else None
+        if full and full not in known and full not in named and not any(_below(full, p) for p in places.values()):
+            unknown.append(full)
     for name in tagged:
         if is_division(name) and not any(k in name or name in k for k in known) \
                 and not any(name in n or n in name for n in named):

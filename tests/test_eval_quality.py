@@ -175,6 +175,7 @@ def test_a_year_that_names_the_report_is_not_asked_of_the_sentence(shared_search
     "深圳市2021年政府工作报告里全市常住人口是多少",  # 罗湖区's "每万名常住人口" is a district's, not the city's
     "2024年全国GDP实际增长了多少",             # no national report reviews 2024; Beijing's is not the country's
     "龙岗区2023年GDP多少",                     # the 2022 report's figure is under "一、2021年工作回顾"
+    "信阳市2025年PM2.5浓度是多少",             # the sentence names 信阳市, but its figure is the province's
 ])
 def test_no_answer_from_a_comparison_year_or_another_bodys_figure(shared_searcher, question: str) -> None:
     assert not shared_searcher.search(question).confident

@@ -13,7 +13,7 @@ from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORD
                            states_indicator)
 from text.sentences import has_word, sentences
 from text.tense import (DONE, PLAN, PLANNED_YEAR, RESULT_QUESTION, REVIEWED_YEAR, UNKNOWN, heading_tense,
-                        period_reviews, sentence_tense, states_plan)
+                        period_reviews, sentence_tense, states_level_reached, states_plan)
 from text.tokens import STOPWORDS, KeywordTokenizer, bigrams
 from text.years import named_years, names_year, spell_years, strip_years, subject_years, years_in
 
@@ -335,7 +335,7 @@ def test_the_noun_a_count_is_of(question: str, noun: str | None) -> None:
 
 @pytest.mark.parametrize("question, measure", [
     ("张店乡法律顾问每年的服务费用是多少", "money"), ("持证人数是多少", "people"), ("新增绿地面积多少", "area"),
-    ("罗湖2021年GDP多少", "money"), ("化解了多少起矛盾纠纷", None),
+    ("罗湖2021年GDP多少", "money"), ("化解了多少起矛盾纠纷", None), ("坪山占地面积最大的湿地公园叫什么", None),
 ])
 def test_a_measure_asked_by_its_noun(question: str, measure: str | None) -> None:
     assert noun_measure(question) == measure
@@ -344,3 +344,9 @@ def test_a_measure_asked_by_its_noun(question: str, measure: str | None) -> None
 def test_a_noun_measure_is_answered_by_that_measure_or_a_rate() -> None:
     assert answers_measure("money", "23.7亿元") and answers_measure("money", "增长5.1%")
     assert not answers_measure("money", "20余次") and not answers_measure("people", "21个")
+
+
+def test_a_level_reached_in_a_five_year_review_is_the_last_years() -> None:
+    assert states_level_reached("人口自然增长率降到6.45‰") and states_level_reached("生产总值从3.68万亿元增加到4.93万亿元")
+    assert not states_level_reached("每年城镇新增就业40万人以上") and not states_level_reached("城镇新增就业603.7万人")
+    assert not states_level_reached("城镇新增就业累计达到500万人")

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from text.lexicon import words
-from text.places import is_division
+from text.places import LEVELS, is_division
 
 _DATA = ("dictionary", "china_location.zip")
 _MAX_NAME = 12          # longest division name looked for in a question, in characters
@@ -83,6 +83,15 @@ class Gazetteer:
             if all(end <= a or start >= b for a, b in taken):
                 taken.append((start, end))
         return [text[a:b] for a, b in sorted(taken)]
+
+    def completed(self, stem: str, text: str) -> str | None:
+        """The full division name a place word jieba tagged is written as in the text ("兰陵" in "兰陵县代村",
+        where the segmenter joined the suffix to the next word: "县代"), if the gazetteer knows it."""
+        for suffix in sorted(LEVELS, key=len, reverse=True):
+            name = stem + suffix
+            if name in text and name in self._findable and any(d.name == name for d in self.by_name[name]):
+                return name
+        return None
 
     def _cuts(self, word: str) -> list[int]:
         """Where a word ends, and inside it where the names it is made of end (if it is made of names only)."""

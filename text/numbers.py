@@ -36,6 +36,7 @@ MEASURE_NAMES = {measure: name for measure, name, *_ in rows("measures")}
 _MEASURE_NOUNS = tuple((noun, measure) for measure, _, *nouns in rows("measures") for noun in " ".join(nouns).split())
 _UNIT_AT_END = re.compile(f"{alternation(UNITS)}$")
 _ARTICLE = re.compile(f"一{alternation(UNITS)}$")
+_HOW_MUCH = re.compile(r"多少|(?<!第)几")
 # "多少亿元", "几个人", "多少钱": the unit a question wants its figure in.
 ASKED_UNIT = re.compile(rf"(?:多少|(?<!第)几)(?:{_MAGNITUDE}|个(?=人))?({alternation(MEASURES)})")
 
@@ -72,8 +73,10 @@ def asked_unit(question: str) -> str | None:
 
 def noun_measure(question: str) -> str | None:
     """The measure a question asks for by a noun rather than a unit ("服务费用是多少" money), the longest noun
-    first."""
+    first; only when it asks how much ("占地面积最大的公园叫什么" asks a name)."""
     text = question.lower()
+    if not _HOW_MUCH.search(text):
+        return None
     found = [(noun, measure) for noun, measure in _MEASURE_NOUNS if noun in text]
     return max(found, key=lambda f: len(f[0]))[1] if found else None
 

@@ -54,6 +54,8 @@ _LEAD = re.compile(r"[\s—\-－]*(?:各位代表[！!，,：:]\s*)?")
 _PERIOD_OPENER = re.compile(alternation(_words("opener", "period")))
 _YEAR_OPENER = re.compile(rf"{alternation(_words('opener', 'year'))}|{YEAR}年(?:是|，|极不平凡|很不平凡|极不寻常)")
 _TOP_HEADING = re.compile(r"[一二三四五六七八九十]+、")
+_LEVEL_REACHED = re.compile(alternation(_words("figure", "level")))
+_PERIOD_TOTAL = re.compile(alternation(_words("figure", "total")))
 
 
 def period_reviews(text: str) -> tuple[tuple[int, int], ...]:
@@ -72,6 +74,12 @@ def period_reviews(text: str) -> tuple[tuple[int, int], ...]:
     if start is not None:
         spans.append((start, len(text)))
     return tuple(spans)
+
+
+def states_level_reached(sentence: str) -> bool:
+    """Inside a review of several years, the sentence gives the level reached at its end (the last year's
+    figure: "人口自然增长率降到6.45‰"), not a total or average over the years ("每年城镇新增就业40万人以上")."""
+    return bool(_LEVEL_REACHED.search(sentence)) and not _PERIOD_TOTAL.search(sentence)
 
 
 def _opens_line(text: str, at: int) -> bool:
