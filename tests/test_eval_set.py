@@ -177,7 +177,7 @@ def test_question_is_paraphrased(row):
 
 # --------------------------------------------------------------------------- the blind set
 
-BLIND_FILES = [PROJECT / "tests" / "eval" / name for name in ("blind.jsonl", "blind2.jsonl")]
+BLIND_FILES = [PROJECT / "tests" / "eval" / f"{name}.jsonl" for name in ("blind", "blind2", "blind3", "blind4")]
 
 
 @pytest.mark.parametrize("blind_file", BLIND_FILES, ids=lambda p: p.stem)
