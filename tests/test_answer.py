@@ -33,6 +33,7 @@ def test_the_number_phrase_starts_where_a_word_does(sentence: str, span: str) ->
     ("金融驿站累计为1097家企业解决23.7亿元融资需求。", "家", "1097家"),      # the unit asked picks the figure
     ("居民人均可支配收入从27136元增长到36439元。", "元", "36439元"),           # the level reached, not the start
     ("行政审批事项削减55项，保留8项。", None, "55项"),
+    ("全年本市生产总值1.295万亿元，增长10%。", None, "1.295万亿元"),          # two magnitudes, then the unit
 ])
 def test_the_figure_marked_is_the_one_asked(sentence: str, unit: str | None, figure: str) -> None:
     grams = {g: 1.0 for g in ("企业", "融资", "收入", "可支", "审批", "削减")}

@@ -24,7 +24,7 @@ NUMBER_WITH_UNIT = re.compile(rf"\d+(?:\.\d+)?(?:%|‰|{_MAGNITUDE}?{alternation
 # a longer number.
 NUMBER = re.compile(
     rf"(?:(?<![A-Za-z\d.])\d+(?:\.\d+)?|[{_QUANTITY_NUMERALS}][{_QUANTITY_NUMERALS}点]*)\s*"
-    rf"(?:%|‰|多?{_MAGNITUDE}?{alternation(QUANTITY_UNITS)}|{_APPROXIMATE})"
+    rf"(?:%|‰|多?{_MAGNITUDE}{{0,2}}{alternation(QUANTITY_UNITS)}|{_APPROXIMATE})"
     rf"|百分之[{CHINESE_DIGITS}十点几]+"
 )
 
