@@ -35,18 +35,19 @@ def citation(chunk: StoredChunk) -> str:
     return f"《{chunk.report.title}》{SEPARATOR}{section_path(chunk)}：{chunk.text}"
 
 
-def _sentence_html(m: Marked) -> str:
+def _sentence_html(m: Marked, bold_number: bool = True) -> str:
     """The answering sentence with its number phrase in bold."""
-    number = f'<strong class="ps-num">{esc(m.number)}</strong>' if m.number else ""
+    number = f'<strong class="ps-num">{esc(m.number)}</strong>' if m.number and bold_number else esc(m.number)
     return f"{esc(m.lead)}{number}{esc(m.trail)}"
 
 
-def passage_html(hit: Hit) -> str:
-    """The passage with its answering sentence marked."""
+def passage_html(hit: Hit, answered: bool = True) -> str:
+    """The passage with its closest sentence marked; its number in bold only when it is the answer (a bold figure
+    under 未找到可靠答案 reads as one)."""
     if hit.answer is None:
         return esc(hit.chunk.text)
     m = marked(hit)
-    return f'{esc(m.before)}<mark class="ps-hl">{_sentence_html(m)}</mark>{esc(m.after)}'
+    return f'{esc(m.before)}<mark class="ps-hl">{_sentence_html(m, answered)}</mark>{esc(m.after)}'
 
 
 def context_html(index: IndexReader, chunk: StoredChunk) -> str:
@@ -103,7 +104,7 @@ def conflict_html(conflicts: tuple[Hit, ...]) -> str:
             f"<ul>{items}</ul></div>")
 
 
-def result_card(hit: Hit, index: IndexReader) -> str:
+def result_card(hit: Hit, index: IndexReader, answered: bool = True) -> str:
     chunk, report = hit.chunk, hit.chunk.report
     cite = citation(chunk)
     return (
@@ -114,7 +115,7 @@ def result_card(hit: Hit, index: IndexReader) -> str:
         f'<span class="ps-tag">{esc(years_label(report.years))}</span>'
         "</header>"
         f'<div class="ps-crumb">{esc(section_path(chunk))}</div>'
-        f'<p class="ps-passage">{passage_html(hit)}</p>'
+        f'<p class="ps-passage">{passage_html(hit, answered)}</p>'
         '<div class="ps-actions">'
         f'<button type="button" class="ps-copy" data-cite="{esc(cite)}">复制引用</button>'
         '<details class="ps-context"><summary>查看上下文</summary>'
@@ -156,7 +157,7 @@ def result_html(result: SearchResult, index: IndexReader, filters: Filters) -> s
         heading = "相关段落"
     if hits:
         parts.append(f'<h3 class="ps-heading">{esc(heading)} <span class="ps-count">共 {len(hits)} 条</span></h3>')
-        parts.extend(result_card(h, index) for h in hits)
+        parts.extend(result_card(h, index, result.confident) for h in hits)
     return f'<div class="ps-results">{"".join(parts)}</div>'
 
 

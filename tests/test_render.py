@@ -60,3 +60,10 @@ def test_a_result_card_carries_its_citation_and_context(seed_searcher) -> None:
     assert 'data-cite="《鲁山县张店乡人民政府关于2023年法治政府建设情况的报告》 › 一、' in card
     context = re.search(r'<div class="ps-context-body">(.*?)</div>', card, re.S).group(1)
     assert '<mark class="ps-ctx-hl">' in context and len(context) > len(hit.chunk.text)
+
+
+def test_a_withheld_answer_marks_the_closest_sentence_without_a_bold_figure(seed_searcher) -> None:
+    result = seed_searcher.search("张店乡法律顾问每年的服务费用是多少")  # the report never states a cost
+    page = result_html(result, seed_searcher.index, Filters())
+    assert not result.confident and "未找到可靠答案" in page
+    assert 'class="ps-hl"' in page and 'class="ps-num"' not in page  # "大喇叭宣传20余次" is not the answer
