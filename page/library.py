@@ -18,7 +18,7 @@ from pathlib import Path
 from index.build import BuildOptions, BuildSummary, Progress, build_index
 from index.embed import Embedder
 from index.errors import UserError
-from index.read import FOLDER_DOCS, SUPPORTED_SUFFIXES, ReadError, read_report
+from index.read import FOLDER_DOCS, SUPPORTED_SUFFIXES, ReadError, Report, read_report
 from index.store import StoredReport, live_generation
 from search.retrieve import Searcher
 
@@ -142,16 +142,16 @@ class Library:
             for path in files:
                 if checking:
                     checking(path.name)
-                problem = self._problem_with(path, known)
-                if problem:
+                report, problem = self._checked(path, known)
+                if report is None:
                     outcome.rejected.append(Rejected(path.name, problem))
                     continue
                 target = free_path(self.uploads, safe_name(path.name))
-                if (previous := self._earlier_version(path)) is not None:
+                if (previous := self._earlier_version(report.title, safe_name(path.name))) is not None:
                     earlier[target] = previous
                 shutil.copyfile(path, target)
                 kept_paths.append(target)
-                known.add(read_report(target).sha256)
+                known.add(report.sha256)  # the copy's bytes are the file's
             if not kept_paths:
                 return outcome
             try:
@@ -171,9 +171,8 @@ class Library:
                         outcome.versions.append(Version(target.name, earlier[target].path, earlier[target].title))
         return outcome
 
-    def _earlier_version(self, path: Path) -> StoredReport | None:
-        """An uploaded report this file may be a new version of: the same title, or the same file name."""
-        title, name = read_report(path).title, safe_name(path.name)
+    def _earlier_version(self, title: str, name: str) -> StoredReport | None:
+        """An uploaded report a new file may be a new version of: the same title, or the same file name."""
         return next((r for r in self.reports() if self.is_upload(r.path)
                      and (r.title == title or self.file_of(r.path).name == name)), None)
 
@@ -199,7 +198,20 @@ class Library:
                 raise
             return kept
 
-    def _problem_with(self, path: Path, known: set[str]) -> str | None:
+    def _checked(self, path: Path, known: set[str]) -> tuple[Report | None, str]:
+        """The file read once, or why it is refused."""
+        problem = self._problem_with(path)
+        if problem:
+            return None, problem
+        try:
+            report = read_report(path)
+        except ReadError as error:
+            return None, str(error)
+        if report.sha256 in known:
+            return None, "报告库中已有内容相同的文件 / The same file is already in the library"
+        return report, ""
+
+    def _problem_with(self, path: Path) -> str | None:
         suffix = path.suffix.lower()
         if suffix not in SUPPORTED_SUFFIXES:
             kinds = "、".join(sorted(SUPPORTED_SUFFIXES))
@@ -210,12 +222,6 @@ class Library:
             return "无法读取文件 / Cannot read file"
         if size > MAX_UPLOAD_BYTES:
             return f"文件太大（{size / 1024 / 1024:.0f} MB），上限 {MAX_UPLOAD_BYTES // 1024 // 1024} MB / File too large"
-        try:
-            report = read_report(path)
-        except ReadError as error:
-            return str(error)
-        if report.sha256 in known:
-            return "报告库中已有内容相同的文件 / The same file is already in the library"
         return None
 
     def remove(self, report_path: str, progress: Progress | None = None) -> StoredReport:

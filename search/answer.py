@@ -13,7 +13,7 @@ from index.chunk import SEPARATOR
 from search.weights import Weights
 from text.numbers import answers_unit, quantities
 from text.tokens import jieba_tokenizer
-from text.sentences import CLAUSE_BREAK, sentences
+from text.sentences import CLAUSE_BREAK, sentences, shingles
 from text.tense import heading_tense, sentence_tense, states_level_reached
 from text.years import YEAR_WORD, subject_years
 
@@ -137,7 +137,7 @@ def restates(answer: Answer, other: Answer) -> bool:
     aside (a corrected version of a report: "植树造林3150亩" → "植树造林4200亩"), and another number marked."""
     if not (answer.span_text and other.span_text) or _figure(answer.span_text) == _figure(other.span_text):
         return False
-    mine, theirs = _shingles(_DIGITS.sub("#", answer.text)), _shingles(_DIGITS.sub("#", other.text))
+    mine, theirs = shingles(_DIGITS.sub("#", answer.text)), shingles(_DIGITS.sub("#", other.text))
     return len(mine & theirs) / max(1, len(mine | theirs)) >= _RESTATED
 
 
@@ -148,7 +148,3 @@ def _figure(span: str) -> str:
     numbers = quantities(span)
     return numbers[-1].group() if numbers else span
 
-
-def _shingles(text: str) -> set[str]:
-    compact = "".join(text.split())
-    return {compact[i:i + 4] for i in range(max(1, len(compact) - 3))}

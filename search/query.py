@@ -48,6 +48,7 @@ def parse_query(question: str) -> Query:
         # "2014年那份报告里讲的上一年GDP": the year the report reviews.
         years = tuple(dict.fromkeys([*years, *(y - 1 for y in report_years)]))
     extra = [v for k, v in SYNONYMS.items() if k in text.lower() and v not in text]
+    unit = asked_unit(text)
     return Query(
         text=text,
         quoted=tuple(q for q in quoted if not q.startswith(("http", "www"))),
@@ -55,9 +56,9 @@ def parse_query(question: str) -> Query:
         report_years=report_years,
         person_role=m.group(1) if (m := PERSON_ROLE.search(text)) else "",
         measures=tuple(dict.fromkeys(MEASURE.findall(text))),
-        figure_unit=asked_unit(text),
+        figure_unit=unit,
         counted=counted_noun(text),
-        noun_measure=None if asked_unit(text) else noun_measure(text),
+        noun_measure=None if unit else noun_measure(text),
         indicators=indicators_in(text),
         asks_original=bool(ORIGINAL.search(text)),
         wants_quantity=bool(QUANTITY.search(text)),

@@ -15,6 +15,7 @@ from search.candidates import Candidate
 from search.query import Query
 from search.scope import Places, passage_years, place_score, year_score
 from search.weights import Weights
+from text.sentences import shingles
 from text.tense import period_reviews
 
 MAX_PER_REPORT_WORDING = 2  # a wording request shows the phrasing of several reports
@@ -119,16 +120,11 @@ def _in_glossary(chunk: StoredChunk) -> bool:
     return bool(re.search(GLOSSARY, chunk.section))
 
 
-def _shingles(text: str) -> set[str]:
-    compact = "".join(text.split())
-    return {compact[i:i + 4] for i in range(max(1, len(compact) - 3))}
-
-
 def _dedupe(ranked: list[Ranked], threshold: float) -> list[Ranked]:
     """Keep the best of passages that say the same thing (a doubled report, text copied between reports)."""
     kept: list[tuple[Ranked, set[str]]] = []
     for r in ranked:
-        grams = _shingles(r.chunk.text)
+        grams = shingles(r.chunk.text)
         if any(len(grams & g) / max(1, min(len(grams), len(g))) >= threshold for _, g in kept):
             continue
         kept.append((r, grams))

@@ -65,10 +65,10 @@ def counted_noun(question: str) -> str | None:
     phrase = _NOUN_PHRASE.match(question, asked.end())
     if phrase is None:
         return None
-    import jieba.posseg  # loaded on first use: only counting questions need parts of speech
+    from text.tokens import jieba_tagger  # loaded on first use: only counting questions need parts of speech
 
     run = []
-    for token in jieba.posseg.cut(phrase.group()):
+    for token in jieba_tagger().cut(phrase.group()):
         if not (token.flag.startswith("n") or token.flag == "vn"):
             break
         run.append(token.word)

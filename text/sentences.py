@@ -21,6 +21,12 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
 
 
+def shingles(text: str, size: int = 4) -> set[str]:
+    """The text's runs of `size` characters, whitespace ignored: how much two passages or sentences share."""
+    compact = "".join(text.split())
+    return {compact[i:i + size] for i in range(max(1, len(compact) - size + 1))}
+
+
 def has_word(text: str) -> bool:
     """The text holds a letter, digit or hanzi (something to search for), not only punctuation and space."""
     return bool(_WORD.search(text))

@@ -32,12 +32,18 @@ def jieba_tokenizer() -> jieba.Tokenizer:
     return jieba.Tokenizer()
 
 
+@cache
+def jieba_tagger() -> jieba.posseg.POSTokenizer:
+    """Parts of speech over the same dictionary (jieba.posseg.cut would load a second one)."""
+    return jieba.posseg.POSTokenizer(jieba_tokenizer())
+
+
 class KeywordTokenizer:
     """jieba in search mode plus number-unit tokens and bigrams."""
 
     def __init__(self) -> None:
         self._jieba = jieba_tokenizer()
-        self._tagger = jieba.posseg.POSTokenizer(self._jieba)
+        self._tagger = jieba_tagger()
 
     def place_names(self, text: str) -> list[str]:
         """Words jieba tags as place names ("杭州市", "罗湖区", "河南")."""
