@@ -6,8 +6,8 @@ import re
 import pytest
 
 from text import lexicon
-from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, gives_rate, measure_of,
-                          noun_measure, quantities)
+from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many,
+                          gives_rate, measure_of, noun_measure, quantities)
 from text.places import asks_national, is_division, level, short_forms, strip_body_suffix, units
 from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, counted_noun, indicators_in,
                            states_indicator)
@@ -261,6 +261,8 @@ def test_divisions_named_in_a_question(question: str, names: list[str]) -> None:
     ("预计今年的粮食产量可以等于一九四九年的一点五倍", ()),
     ("与2019年相比增长12%", ()),
     ("比2020年增长，2021年达到", (2021,)),
+    ("五年投资3562亿元，相当于1950年到1997年投资的总和", ()),  # the range compared with, both ends
+    ("1998年至2002年投资3562亿元", (1998, 2002)),
 ])
 def test_a_sentence_is_of_the_years_it_does_not_only_compare_with(sentence: str, years: tuple[int, ...]) -> None:
     assert subject_years(sentence) == years
@@ -278,7 +280,9 @@ def test_a_five_year_review_lasts_until_a_year_or_a_top_heading_opens() -> None:
 
 @pytest.mark.parametrize("question, unit", [
     ("西藏2025年地区生产总值总量是多少亿元", "元"), ("有几个人通过了考试", "人"), ("海底城市投了多少钱", "钱"),
-    ("新增了多少张病床", "张"), ("接待游客多少万人次", "人次"), ("GDP多少亿", None), ("连着拿了几年第一", None),
+    ("新增了多少张病床", "张"), ("接待游客多少万人次", "人次"), ("GDP多少亿", None), ("连着拿了几年第一", "年"),
+    ("国民经济恢复那几年工业总产值年均涨了多少", None), ("发放了多少本消费护照", "本"), ("是第几届", None),
+    ("推行哪几个“办”", None),
 ])
 def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
     assert asked_unit(question) == unit
@@ -288,14 +292,31 @@ def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
     ("元", "23.7亿元", True), ("元", "增长7%", False), ("钱", "一期", False), ("人", "11.2万个", False),
     ("人", "7.2万名", True), ("个", "8人", True), ("宗", "99%", False), ("宗", "一批", False), ("次", "一次", True),
     ("亩", "10公顷", True), ("吨", "29个", False), ("人", "99.1万亿", True), (None, "3%", True),
+    ("本", "321名", False), ("张", "6项", False), ("件", "103宗", True), ("家", "5.2万户", True),
+    ("家", "120个", True), ("家", "4年", False), ("年", "六年", True),
 ])
 def test_a_figure_answers_a_unit_of_the_same_measure(asked: str | None, figure: str, answers: bool) -> None:
     assert answers_unit(asked, figure) is answers
 
 
 def test_what_a_figure_measures() -> None:
-    assert [measure_of(f) for f in ("百分之六点五", "14微克/立方米", "20余人", "3.5万平方米", "99.1万亿")] == [
-        "rate", "concentration", "people", "area", None]
+    assert [measure_of(f) for f in ("百分之六点五", "14微克/立方米", "20余人", "3.5万平方米", "99.1万亿", "4年")] == [
+        "rate", "concentration", "people", "area", None, "time"]
+
+
+def test_how_many_is_asked_by_duoshao_and_ji_not_by_naji() -> None:
+    assert asks_how_many("有几个人通过") and asks_how_many("投了多少钱")
+    assert not asks_how_many("推行哪几个“办”") and not asks_how_many("那几年工业怎么发展的")
+
+
+def test_a_share_in_words_is_a_rate() -> None:
+    assert [(m.group(), measure_of(m.group())) for m in quantities("把三分之一的企业建成大庆式企业，千分之五")] == [
+        ("三分之一", "rate"), ("千分之五", "rate")]
+
+
+def test_the_base_of_a_rate_and_a_rough_count_are_read_right() -> None:
+    assert [m.group() for m in quantities("每千人病床数、每10万人口发案率低于全市平均水平")] == []
+    assert [m.group() for m in quantities("随机抽查了1500余宗案卷，帮扶3万余人")] == ["1500余宗", "3万余人"]
 
 
 def test_a_named_indicator_must_be_stated_in_a_form_reports_use() -> None:

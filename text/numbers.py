@@ -12,33 +12,38 @@ ORDINAL_NUMERALS = CHINESE_DIGITS + "十百两"
 # Numerals that start a Chinese-written quantity ("四十五场", "两千千瓦").
 _QUANTITY_NUMERALS = CHINESE_DIGITS[2:] + "十百千万两"
 _MAGNITUDE = "[万亿千百]"
+_ABOUT = "[多余]"  # "200多万元", "1500余宗", "3万余人"
+# A share in words: "百分之六点五", "三分之一的企业", "千分之五".
+_FRACTION = f"(?<![{CHINESE_DIGITS}十百千])[{CHINESE_DIGITS}十百千]+分之[{CHINESE_DIGITS}十点几]+"
 
 UNITS = tuple(unit for unit, *_ in rows("units"))
 QUANTITY_UNITS = tuple(unit for unit, kind, *_ in rows("units") if kind != "date")
-# "余" between a number and a counted unit: "20余起", "500余人".
-_APPROXIMATE = "余(?:次|起|人|个|家|项)"
 
 # A number and its unit as one keyword token ("26起", "2023年", "6.5%").
 NUMBER_WITH_UNIT = re.compile(rf"\d+(?:\.\d+)?(?:%|‰|{_MAGNITUDE}?{alternation(UNITS)})?")
 # A number phrase an answer can show: a quantity, never part of a name such as "PM2.5" or "G20", nor the middle of
-# a longer number.
+# a longer number, nor the base of a rate ("每千人病床数" states no figure).
 NUMBER = re.compile(
-    rf"(?:(?<![A-Za-z\d.])\d+(?:\.\d+)?|[{_QUANTITY_NUMERALS}][{_QUANTITY_NUMERALS}点]*)\s*"
-    rf"(?:%|‰|多?{_MAGNITUDE}{{0,2}}{alternation(QUANTITY_UNITS)}|{_APPROXIMATE})"
-    rf"|百分之[{CHINESE_DIGITS}十点几]+"
+    rf"(?<!每)(?:(?<![A-Za-z\d.])\d+(?:\.\d+)?|(?<![{_QUANTITY_NUMERALS}\d])[{_QUANTITY_NUMERALS}][{_QUANTITY_NUMERALS}点]*)\s*"
+    rf"(?:%|‰|{_ABOUT}?{_MAGNITUDE}{{0,2}}{_ABOUT}?{alternation(QUANTITY_UNITS)})"
+    rf"|{_FRACTION}"
 )
 
 
-_RATE = re.compile(r"率|%|百分之|‰")
+_RATE = re.compile(rf"率|%|‰|{_FRACTION}")
 # What each unit measures (units.tsv, third column), and what a question's "多少钱" asks.
 MEASURES = {unit: rest[0] for unit, _, *rest in rows("units") if rest} | {"钱": "money"}
+_CLASSIFIER_GROUPS = {unit: rest[1] for unit, _, *rest in rows("units") if len(rest) > 1}
+GENERAL_CLASSIFIER = "个"
 MEASURE_NAMES = {measure: name for measure, name, *_ in rows("measures")}
 _MEASURE_NOUNS = tuple((noun, measure) for measure, _, *nouns in rows("measures") for noun in " ".join(nouns).split())
 _UNIT_AT_END = re.compile(f"{alternation(UNITS)}$")
 _ARTICLE = re.compile(f"一{alternation(UNITS)}$")
-_HOW_MUCH = re.compile(r"多少|(?<!第)几")
+# "几" asks how many, except in an ordinal ("第几") or pointing at a stretch of time ("那几年", "近几年").
+_HOW_MANY = r"(?:多少|(?<![第这那哪近前头好])几)"
+_HOW_MUCH = re.compile(_HOW_MANY)
 # "多少亿元", "几个人", "多少钱": the unit a question wants its figure in.
-ASKED_UNIT = re.compile(rf"(?:多少|(?<!第)几)(?:{_MAGNITUDE}|个(?=人))?({alternation(MEASURES)})")
+ASKED_UNIT = re.compile(rf"{_HOW_MANY}(?:{_MAGNITUDE}|个(?=人))?({alternation(MEASURES)})")
 
 
 def gives_rate(sentence: str) -> bool:
@@ -59,16 +64,26 @@ def has_quantity(sentence: str) -> bool:
 def measure_of(figure: str) -> str | None:
     """What a number phrase measures ("23.7亿元" money, "99%" rate, "8人" people); None when its unit does not
     say ("99.1万亿")."""
-    if figure.startswith("百分之") or figure.endswith(("%", "‰")):
+    if re.fullmatch(_FRACTION, figure) or figure.endswith(("%", "‰")):
         return "rate"
+    unit = unit_of(figure)
+    return MEASURES.get(unit) if unit else None
+
+
+def unit_of(figure: str) -> str | None:
     unit = _UNIT_AT_END.search(figure)
-    return MEASURES.get(unit.group()) if unit else None
+    return unit.group() if unit else None
 
 
 def asked_unit(question: str) -> str | None:
     """The unit a question wants its figure in ("多少亿元" 元, "多少张病床" 张, "多少钱" 钱)."""
     unit = ASKED_UNIT.search(question)
     return unit.group(1) if unit else None
+
+
+def asks_how_many(question: str) -> bool:
+    """The question asks how much or how many ("多少", "几个"), not which ones ("哪几个") or when ("那几年")."""
+    return bool(_HOW_MUCH.search(question))
 
 
 def noun_measure(question: str) -> str | None:
@@ -88,11 +103,21 @@ def answers_measure(measure: str, figure: str) -> bool:
 
 def answers_unit(asked: str | None, figure: str) -> bool:
     """The figure can answer a question asking for a figure in that unit: one of the same measure ("多少亿元" is
-    not "增长7%"; a count of people counts, "11.2万个岗位" are not people). A lone 一 is usually an article
-    ("一批积案", "一期工程"), a figure only in the very unit asked ("开了几次" → "一次")."""
+    not "增长7%"), a count in the classifier asked, one of its group or 个 ("多少本护照" is not "321名", nor
+    "多少张病床" "6项指标"). A lone 一 is usually an article ("一批积案", "一期工程"), a figure only in the very
+    unit asked ("开了几次" → "一次")."""
     if asked is None:
         return True
     if _ARTICLE.match(figure):
         return figure.endswith(asked)
     want, given = MEASURES[asked], measure_of(figure)
-    return given is None or given == want or (want == "count" and given == "people")
+    if given is None:
+        return True
+    if want == "count" and asked != GENERAL_CLASSIFIER:
+        return given == "count" and _same_classifier(asked, unit_of(figure) or "")
+    return given == want or (want == "count" and given == "people")  # "几个" → "8人"
+
+
+def _same_classifier(asked: str, given: str) -> bool:
+    group = _CLASSIFIER_GROUPS.get(asked)
+    return given in (asked, GENERAL_CLASSIFIER) or (group is not None and _CLASSIFIER_GROUPS.get(given) == group)

@@ -20,7 +20,7 @@ from text.numbers import NUMBER_WITH_UNIT
 from text.sentences import has_word
 
 # Bump when tokens change: stored tokens are then recomputed (vectors are kept).
-TOKENIZER_VERSION = 3
+TOKENIZER_VERSION = 4
 STOPWORDS = frozenset(words("function_words") + words("question_words"))
 _RUN = re.compile(r"[^\W_]+")
 

@@ -21,6 +21,7 @@ _ANY_YEAR = re.compile(f"(?<![\\d{CHINESE_DIGITS}○])({YEAR}|{_CN_YEAR})(?=年)
 # "比2019年", "较2020年", "超过2019年同期", "与2019年相比", "是2022年的9倍", "等于一九四九年的二点六倍"
 _CHINESE_YEAR_WORD = re.compile(f"{_CN_YEAR}年度?")
 _COMPARED_BEFORE = re.compile("(?:比|较|超过|超|高于|低于|等于|相当于|恢复到|回到|与|同)$")
+_RANGE_JOIN = re.compile("[到至—\\-－~～]")
 _COMPARED_AFTER = re.compile("年(?:同期|水平|的[^，。；]{0,8}?倍|相比|以前|前)")
 # "盐田港14年集装箱吞吐量", "21年那份报告": two-digit years as people type them; not "连续14年", "近10年来".
 _SHORT_YEAR = re.compile(r"(?<![\d.])(?<!连续)(?<!近)(?<!第)(?<!过去)(?<!最近)(?<!这)(?<!用)(?<!历时)"
@@ -46,10 +47,15 @@ def subject_years(text: str) -> tuple[int, ...]:
     """The years a sentence speaks of, in digits or Chinese numerals ("2021年", "一九五四年"), in order of first
     mention, leaving out years named only to compare with ("是2022年的9倍", "超过2019年同期水平",
     "等于一九四九年的二点六倍"): those say which year a figure is measured against, not which year it is."""
-    years = []
+    years, compared_end = [], -1
     for m in _ANY_YEAR.finditer(text):
-        if not (_COMPARED_BEFORE.search(text, max(0, m.start() - 4), m.start())
-                or _COMPARED_AFTER.match(text, m.end())):
+        # "相当于1950年到1997年…的总和": the end of a compared span is compared too.
+        joined = compared_end >= 0 and _RANGE_JOIN.fullmatch(text, compared_end, m.start())
+        if joined or _COMPARED_BEFORE.search(text, max(0, m.start() - 4), m.start()) \
+                or _COMPARED_AFTER.match(text, m.end()):
+            compared_end = m.end() + 1
+        else:
+            compared_end = -1
             years.append(_year_value(m.group(1)))
     return tuple(dict.fromkeys(years))
 
