@@ -11,11 +11,12 @@ from index.store import IndexReader
 from search.query import Query
 from search.rank import Ranked, year_match
 from search.results import Doubt, DoubtKind
-from search.scope import Places, heading_years, place_match, unknown_places, years_covered
+from search.scope import COUNTRY, Places, heading_years, place_match, unknown_places, years_covered
 from search.weights import Weights
-from text.numbers import MEASURE_NAMES, has_quantity, MEASURES, answers_measure, answers_unit, gives_rate, quantities
+from search.measure import missing_measure
+from text.numbers import has_quantity
 from text.tokens import KeywordTokenizer
-from text.question import SYNONYMS, states_indicator
+from text.places import NATIONAL_BODIES
 from text.tense import PLAN
 from text.years import names_year
 
@@ -26,11 +27,19 @@ def assess(index: IndexReader, places: dict[int, Places], place: dict[int, float
     """None when the top passage answers; else why not: a place or year the index does not cover, a passage
     about another place or year, or of a division below the one asked about, too little of the question, or no
     sign of the name, rate or population asked."""
-    if unknown := unknown_places(named, tokenizer.place_names(query.text), places, mentioned, query.text):
+    unknown = unknown_places(named, tokenizer.place_names(query.text), places, mentioned, query.text)
+    if unknown := [n for n in unknown if not _national_speaks_of(n, places, top)]:
         return Doubt(DoubtKind.UNKNOWN_PLACE, places=tuple(unknown))
     return (_scope_doubt(index, place, query, mentioned, top, weights)
             or (_body_doubt(places, mentioned, top, query.wants_quantity) if mode == "answer" else None)
             or _holder_doubt(query, top, tokenizer) or _measure_doubt(query, top) or _plan_doubt(query, top))
+
+
+def _national_speaks_of(name: str, places: dict[int, Places], top: Ranked) -> bool:
+    """A national report speaks for every place: no report is of 武汉, but "调派4万多名医务人员驰援武汉和湖北"
+    in the State Council's report answers "驰援武汉湖北调派了多少医护人员"; the sentence must name the place."""
+    national = places[top.chunk.report.id].own & NATIONAL_BODIES
+    return bool(national) and name != COUNTRY and name in _sentence(top)
 
 
 def _scope_doubt(index: IndexReader, place: dict[int, float], query: Query, mentioned: set[str],
@@ -54,10 +63,11 @@ def _scope_doubt(index: IndexReader, place: dict[int, float], query: Query, ment
 
 
 def _headed_far(query: Query, top: Ranked) -> bool:
-    """The passage's headings name its years ("一、2021年工作回顾") and none is the asked year or next to it: the
-    report's own year (2022) does not make it "龙岗区2023年地区生产总值"."""
+    """The passage's headings name its years ("一、2021年工作回顾", "一、2023年度推进法治政府建设的主要举措") and
+    none is the asked year: the report's own year (2022) does not make it "龙岗区2023年地区生产总值", nor does
+    the year next to it make "张店乡2022年…" of a section on 2023 (the passage names 2022 nowhere)."""
     headed = heading_years(top.chunk)
-    return bool(headed and query.fact_years) and all(abs(y - h) > 1 for y in query.fact_years for h in headed)
+    return bool(headed and query.fact_years) and not set(query.fact_years) & set(headed)
 
 
 def _in_scope(index: IndexReader, place: dict[int, float], mentioned: set[str]) -> list:
@@ -116,25 +126,8 @@ def _plan_doubt(query: Query, top: Ranked) -> Doubt | None:
 
 
 def _measure_doubt(query: Query, top: Ranked) -> Doubt | None:
-    """A rate or population asked for must be in the answer sentence. A rate may be written with another word
-    (合格率 as 通过率100%), so any rate will do; a population needs 人口. A figure asked in a unit must be there
-    in a unit of the same measure: "多少亿元" is not answered by "增长7%", nor "多少人" by "11.2万个岗位"."""
+    """The asked measure must be what the answering sentence states (search/measure.py)."""
     if top.evidence is None:
         return None
-    sentence = _sentence(top)
-    figures = [m.group() for m in quantities(sentence)]
-    if query.figure_unit and not any(answers_unit(query.figure_unit, f) for f in figures):
-        return Doubt(DoubtKind.MISSING_MEASURE, missing=MEASURE_NAMES[MEASURES[query.figure_unit]])
-    if query.wants_quantity and query.noun_measure and figures and \
-            not any(answers_measure(query.noun_measure, f) for f in figures):
-        return Doubt(DoubtKind.MISSING_MEASURE, missing=MEASURE_NAMES[query.noun_measure])  # "费用" by "20余次"
-    if query.counted and not any(w in sentence for w in (query.counted, SYNONYMS.get(query.counted)) if w):
-        return Doubt(DoubtKind.MISSING_MEASURE, missing=query.counted)  # "多少张病床" by "新增幼儿园6所"
-    for indicator in query.indicators:
-        if not states_indicator(indicator, sentence):
-            return Doubt(DoubtKind.MISSING_MEASURE, missing=indicator)
-    for m in query.measures:
-        if not (m in sentence or (m.endswith("率") and gives_rate(sentence))
-                or (m.endswith("人口") and "人口" in sentence)):
-            return Doubt(DoubtKind.MISSING_MEASURE, missing=m)
-    return None
+    missing = missing_measure(query, _sentence(top))
+    return Doubt(DoubtKind.MISSING_MEASURE, missing=missing) if missing else None

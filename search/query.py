@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from text.normalize import normalize_text
-from text.numbers import asked_unit, noun_measure
+from text.numbers import asked_unit, asks_how_many, noun_measure
 from text.question import (FRAME, MEASURE, counted_noun, indicators_in, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
                            WORDING)
 from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, UNKNOWN
@@ -30,6 +30,7 @@ class Query:
     counted: str | None = None      # the noun a count is of ("多少张病床": 病床)
     noun_measure: str | None = None  # a measure asked by a noun, with no unit ("服务费用是多少": money)
     figure_unit: str | None = None  # the unit the figure is asked in ("多少亿元": 元)
+    how_many: bool = False          # asks how much or how many ("多少", "几"): only a figure answers
     asks_original: bool = False     # the report's exact words are asked for ("原文", "原话")
 
     @property
@@ -57,6 +58,7 @@ def parse_query(question: str) -> Query:
         person_role=m.group(1) if (m := PERSON_ROLE.search(text)) else "",
         measures=tuple(dict.fromkeys(MEASURE.findall(text))),
         figure_unit=unit,
+        how_many=asks_how_many(text),
         counted=counted_noun(text),
         noun_measure=None if unit else noun_measure(text),
         indicators=indicators_in(text),

@@ -12,6 +12,7 @@ from index.chunk import GLOSSARY
 from index.store import IndexReader, StoredChunk
 from search.answer import SentenceEvidence, best_sentence, section_tense
 from search.candidates import Candidate
+from search.measure import asks_measure, missing_measure
 from search.query import Query
 from search.scope import Places, passage_years, place_score, year_score
 from search.weights import Weights
@@ -35,12 +36,13 @@ def rerank(index: IndexReader, place: dict[int, float], fused: list[Candidate], 
     (`place`: each report's match with the places named, from place_scores)."""
     shortlist = fused[:weights.rerank_depth]
     chunks = index.chunks([c.id for c in shortlist])
+    states_measure = (lambda s: missing_measure(query, s) is None) if asks_measure(query) else None
     ranked = []
     for c in shortlist:
         chunk = chunks[c.id]
         periods = _review_periods(index, chunk) if len(query.fact_years) == 1 else ()
         evidence = best_sentence(chunk.text, grams, query.fact_years, query.wants_quantity, section_tense(chunk.section),
-                                 query.quoted, weights, periods)
+                                 query.quoted, weights, periods, states_measure)
         score = c.score
         if recipe == "hybrid":
             score += _evidence_bonus(evidence, query, scope(query, place.get(chunk.report.id), chunk, weights),
@@ -69,6 +71,7 @@ def _evidence_bonus(evidence: SentenceEvidence | None, query: Query, scope_match
     if evidence:
         bonus += weights.sentence * evidence.coverage + weights.year * evidence.year_agrees
         bonus += weights.number if query.wants_quantity and evidence.has_number else 0.0
+        bonus += weights.measure if evidence.states_measure else 0.0
         bonus += weights.tense * query.tense * evidence.tense
     return bonus
 

@@ -155,8 +155,11 @@ def years_covered(years: tuple[int, ...], reports: list[StoredReport]) -> bool:
 
 
 def heading_years(chunk: StoredChunk) -> tuple[int, ...]:
-    """The years the passage's section headings name ("一、2021年工作回顾"), if any."""
-    return named_years(" ".join(chunk.section.split(SEPARATOR)[1:]))  # [0] is the report's title
+    """The years the passage's section headings name ("一、2021年工作回顾"), if any. The report's title, and a
+    heading that repeats it ("2003年政府工作报告" above "一、过去五年政府工作的回顾"), name the report's year,
+    not what the section is about."""
+    headings = chunk.section.split(SEPARATOR)[1:]  # [0] is the report's title
+    return named_years(" ".join(h for h in headings if not h.strip().endswith("报告")))
 
 
 def passage_years(chunk: StoredChunk) -> tuple[int, ...]:

@@ -21,11 +21,13 @@ class Weights:
     number: float = 0.1              # quantity question and the best sentence has a number
     year: float = 0.05               # the best sentence names the question's year (or only other years)
     tense: float = 0.05              # result vs plan: the passage's tense agrees with the question's
+    measure: float = 0.1             # the best sentence states the measure the question names (search/measure.py)
     report_year_credit: float = 0.8  # a question year matching only the report's year, not the passage's headings
     parent_place: float = 0.25       # a report of the place's parent ("深圳" for a 南山区 question) counts this much
     adjacent_year: float = 0.5       # a report of the year before or after: reports review last year, plan the next
     sentence_number: float = 0.15    # choosing the answer sentence: a number breaks near-ties for quantity questions
     sentence_year: float = 0.1       # … the sentence names the question's year (or only other years)
+    sentence_measure: float = 0.15   # … the sentence states the measure asked
     sentence_quote: float = 1.0      # … the sentence holds the quoted words
     min_coverage: float = 0.06       # below this share of the question in its best sentence, the top hit is a guess
     near_duplicate: float = 0.8      # share of character 4-grams above which two passages are one

@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 
 from search.answer import best_sentence, make_answer
+from search.measure import missing_measure
+from search.query import parse_query
 
 
 @pytest.mark.parametrize("passage, weights, span", [
@@ -39,3 +41,14 @@ def test_the_figure_marked_is_the_one_asked(sentence: str, unit: str | None, fig
     grams = {g: 1.0 for g in ("企业", "融资", "收入", "可支", "审批", "削减")}
     evidence = best_sentence(sentence, grams, (), True)
     assert make_answer(sentence, 0, evidence, grams, True, unit).span_text.endswith(figure)
+
+
+def test_of_two_sentences_the_one_stating_the_measure_asked_answers() -> None:
+    # "内蒙古2025年GDP增长了多少": both sentences have a figure and the question's 增长; only one states GDP.
+    passage = "进出口总值翻番增长达到2206亿元。主要经济指标增长保持在合理区间，地区生产总值增长4.7%。"
+    grams = {"增长": 1.0}
+    query = parse_query("GDP增长了多少")
+    plain = best_sentence(passage, grams, (), True)
+    evidence = best_sentence(passage, grams, (), True, states_measure=lambda s: missing_measure(query, s) is None)
+    assert "2206亿元" in passage[plain.start:plain.end]  # without the measure the first sentence wins the tie
+    assert "4.7%" in passage[evidence.start:evidence.end] and evidence.states_measure

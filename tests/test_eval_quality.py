@@ -146,8 +146,9 @@ def test_wording_mode_spreads_over_reports(shared_searcher) -> None:
     ("盐田区2023年PM2.5年均浓度是多少", {DoubtKind.OTHER_YEAR, DoubtKind.OTHER_PLACE, DoubtKind.WEAK_MATCH}),
     # the report gives only 2018's place: "2018年，在全市考评中名列第二"
     ("龙华区2019年法治政府建设考评在全市排第几名", {DoubtKind.OTHER_YEAR_SENTENCE}),
-    # the report counts lawsuits, never a rate of lost ones
-    ("光明区2021年行政诉讼败诉率是多少", {DoubtKind.MISSING_MEASURE}),
+    # the report counts lawsuits, never a rate of lost ones; a sentence with some rate (参考率100%) may come first
+    # but barely touches the question
+    ("光明区2021年行政诉讼败诉率是多少", {DoubtKind.MISSING_MEASURE, DoubtKind.WEAK_MATCH}),
     ("杭州市2022年GDP是多少", {DoubtKind.UNKNOWN_PLACE}),
 ])
 def test_a_passage_about_another_place_or_year_is_no_reliable_answer(shared_searcher, question: str,
@@ -180,20 +181,45 @@ def test_a_year_that_names_the_report_is_not_asked_of_the_sentence(shared_search
     "2024年全国GDP实际增长了多少",             # no national report reviews 2024; Beijing's is not the country's
     "龙岗区2023年GDP多少",                     # the 2022 report's figure is under "一、2021年工作回顾"
     "信阳市2025年PM2.5浓度是多少",             # the sentence names 信阳市, but its figure is the province's
+    # the report gives only 增长7% for 2025 and "五年跨越两个千亿元" for the five years
+    "西藏2025年地区生产总值总量是多少亿元",
+    # the report gives graduates' jobs (11.2万个) for 2025, and 城镇新增就业 only as 2026's target
+    "北京2025年城镇新增就业多少人",
 ])
 def test_no_answer_from_a_comparison_year_or_another_bodys_figure(shared_searcher, question: str) -> None:
     assert not shared_searcher.search(question).confident
 
 
 @pytest.mark.parametrize("question, missing", [
-    ("北京2025年城镇新增就业多少人", "城镇新增就业"),  # the report gives graduates' jobs (11.2万个), never this
-    ("西藏2025年地区生产总值总量是多少亿元", "金额"),    # the 2025 sentence gives only 增长7%
+    ("罗湖区2021年发放了多少本护照", "护照"),              # "为321名港澳创业就业人员发放补贴": people, not passports
+    ("光明新区2015年PM2.5浓度是多少", "数字"),            # "PM2.5浓度明显下降" gives no figure
     ("南山区2021年新增了多少张病床", "病床"),             # the closest sentence counts kindergartens and school places
 ])
 def test_a_measure_the_report_never_states_is_no_reliable_answer(shared_searcher, question: str,
                                                                     missing: str) -> None:
     doubt = shared_searcher.search(question).doubt
     assert (doubt.kind, doubt.missing) == (DoubtKind.MISSING_MEASURE, missing)
+
+
+@pytest.mark.parametrize("question", [
+    "张店乡2022年化解了多少起矛盾纠纷",        # under "一、2023年度推进法治政府建设的主要举措和成效"
+    "2020年全国城镇新增就业实际完成了多少人",  # the 2020 report's 1352万人 is under "一、2019年和今年以来工作回顾"
+])
+def test_a_section_headed_with_the_next_year_is_about_another_year(shared_searcher, question: str) -> None:
+    doubt = shared_searcher.search(question).doubt
+    assert doubt is not None and doubt.kind == DoubtKind.OTHER_YEAR, doubt
+
+
+def test_the_national_report_speaks_for_a_place_its_sentence_names(shared_searcher) -> None:
+    # No report is of 湖北 or 武汉, but the State Council's sentence names them: that is an answer.
+    result = shared_searcher.search("支援湖北和武汉的医务人员有多少")
+    assert result.confident and "4万多名" in result.hits[0].answer.span_text
+    assert shared_searcher.search("武汉2019年GDP是多少").doubt.kind == DoubtKind.UNKNOWN_PLACE
+
+
+def test_a_share_in_words_is_a_figure(shared_searcher) -> None:
+    top = shared_searcher.search("到1980年要把多少企业建成大庆式企业").hits[0]
+    assert top.answer.span_text.endswith("三分之一")
 
 
 def test_the_figure_in_the_unit_asked_is_the_one_marked(shared_searcher) -> None:

@@ -1,0 +1,42 @@
+"""What the answering sentence must state for the measure a question asks: the unit's measure, the noun's
+measure, the thing counted, the named indicator, the rate or population. One rule for both stages: the ranking
+prefers sentences that state it (rank), and the top one must (confidence)."""
+from __future__ import annotations
+
+from search.query import Query
+from text.numbers import MEASURE_NAMES, MEASURES, answers_measure, answers_unit, gives_rate, quantities
+from text.question import SYNONYMS, states_indicator
+
+FIGURE = "数字"  # what a sentence without any figure fails to give
+
+
+def asks_measure(query: Query) -> bool:
+    """The question names a measure the answer must state ("多少亿元", "费用", "多少张病床", "GDP", "败诉率")."""
+    return bool(query.how_many or query.figure_unit or (query.wants_quantity and query.noun_measure)
+                or query.counted or query.indicators or query.measures)
+
+
+def missing_measure(query: Query, sentence: str) -> str | None:
+    """What the sentence fails to state of the measure asked, as a reason names it; None when it states it.
+
+    A rate may be written with another word (合格率 as 通过率100%), so any rate will do; a population needs 人口.
+    A figure asked in a unit must be there in a unit of the same measure: "多少亿元" is not answered by
+    "增长7%", nor "多少人" by "11.2万个岗位"."""
+    figures = [m.group() for m in quantities(sentence)]
+    if query.how_many and not figures:
+        return FIGURE  # "PM2.5浓度具体是多少" by "PM2.5浓度明显下降"
+    if query.counted and not any(w in sentence for w in (query.counted, SYNONYMS.get(query.counted)) if w):
+        return query.counted  # "多少张病床" by "新增幼儿园6所"
+    if query.figure_unit and not any(answers_unit(query.figure_unit, f) for f in figures):
+        return MEASURE_NAMES[MEASURES[query.figure_unit]]
+    if query.wants_quantity and query.noun_measure and figures and \
+            not any(answers_measure(query.noun_measure, f) for f in figures):
+        return MEASURE_NAMES[query.noun_measure]  # "费用" by "20余次"
+    for indicator in query.indicators:
+        if not states_indicator(indicator, sentence):
+            return indicator
+    for m in query.measures:
+        if not (m in sentence or (m.endswith("率") and gives_rate(sentence))
+                or (m.endswith("人口") and "人口" in sentence)):
+            return m
+    return None
