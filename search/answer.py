@@ -14,7 +14,7 @@ from index.chunk import SEPARATOR
 from search.weights import Weights
 from text.numbers import answers_unit, quantities
 from text.tokens import jieba_tokenizer
-from text.sentences import CLAUSE_BREAK, sentences, shingles
+from text.sentences import CLAUSE_BREAK, list_end, sentences, shingles
 from text.tense import heading_tense, sentence_tense, states_level_reached
 from text.years import YEAR_WORD, subject_years
 
@@ -88,7 +88,8 @@ def make_answer(text: str, offset: int, evidence: SentenceEvidence, grams: dict[
     sentence = text[a:b]
     span = _number_span(sentence, grams, unit) if wants_quantity else None
     if span is None:
-        return Answer(sentence, offset + a, offset + b, None, None, None)
+        b = b if wants_quantity else list_end(text, a, b)  # "存在哪些薄弱环节": all of "一是…；二是…；三是…"
+        return Answer(text[a:b], offset + a, offset + b, None, None, None)
     s0, s1 = span
     return Answer(sentence, offset + a, offset + b, offset + a + s0, offset + a + s1, sentence[s0:s1])
 

@@ -52,3 +52,13 @@ def test_of_two_sentences_the_one_stating_the_measure_asked_answers() -> None:
     evidence = best_sentence(passage, grams, (), True, states_measure=lambda s: missing_measure(query, s) is None)
     assert "2206亿元" in passage[plain.start:plain.end]  # without the measure the first sentence wins the tie
     assert "4.7%" in passage[evidence.start:evidence.end] and evidence.states_measure
+
+
+def test_a_list_the_sentence_opens_is_answered_whole() -> None:
+    passage = ("2021年，光明区法治政府建设取得一定成效，但也存在一些薄弱环节，一是推进力度不够均衡；"
+               "二是法治建设亮点、创新点不够多；三是人员力量相对薄弱。2022年，光明区将深化法治建设。")
+    grams = {"薄弱": 1.0, "环节": 1.0}
+    evidence = best_sentence(passage, grams, (), False)
+    answer = make_answer(passage, 0, evidence, grams, False)
+    assert answer.text.endswith("三是人员力量相对薄弱。") and "2022年" not in answer.text
+    assert make_answer(passage, 0, evidence, grams, True).text.endswith("一是推进力度不够均衡；")  # a figure's sentence

@@ -11,7 +11,7 @@ from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_uni
 from text.places import asks_national, is_division, level, short_forms, strip_body_suffix, units
 from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, counted_noun, indicators_in,
                            states_indicator)
-from text.sentences import has_word, sentences
+from text.sentences import has_word, list_end, sentences
 from text.tense import (DONE, PLAN, PLANNED_YEAR, RESULT_QUESTION, REVIEWED_YEAR, UNKNOWN, heading_tense,
                         period_reviews, sentence_tense, states_level_reached, states_plan)
 from text.tokens import STOPWORDS, KeywordTokenizer, bigrams
@@ -371,3 +371,9 @@ def test_a_level_reached_in_a_five_year_review_is_the_last_years() -> None:
     assert states_level_reached("人口自然增长率降到6.45‰") and states_level_reached("生产总值从3.68万亿元增加到4.93万亿元")
     assert not states_level_reached("每年城镇新增就业40万人以上") and not states_level_reached("城镇新增就业603.7万人")
     assert not states_level_reached("城镇新增就业累计达到500万人")
+
+
+def test_a_list_ends_where_its_items_stop() -> None:
+    text = "问题如下，一是甲；二是乙；\n三是丙。下一句。"
+    assert text[:list_end(text, 0, text.index("；") + 1)] == "问题如下，一是甲；二是乙；\n三是丙。"
+    assert list_end("没有列举。二是乙。", 0, 5) == 5
