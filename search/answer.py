@@ -40,7 +40,7 @@ class SentenceEvidence:
     has_number: bool
     year_agrees: int           # +1 names a year the question names, -1 names only other years, 0 no year
     tense: int                 # +1 reports a result, -1 states a plan, 0 cannot tell
-    states_measure: bool | None = None  # states the measure asked (search/measure.py); None when none is asked
+    states_asked: bool | None = None  # states the measure or kind asked (rank._states_asked); None: nothing asked
 
 
 def section_tense(section: str) -> int:
@@ -51,9 +51,9 @@ def section_tense(section: str) -> int:
 def best_sentence(text: str, grams: dict[str, float], years: tuple[int, ...], prefer_numbers: bool,
                   tense: int = 0, quoted: tuple[str, ...] = (), weights: Weights = Weights(),
                   periods: tuple[tuple[int, int], ...] = (),
-                  states_measure: Callable[[str], bool] | None = None) -> SentenceEvidence | None:
+                  states_asked: Callable[[str], bool] | None = None) -> SentenceEvidence | None:
     """The sentence covering most of the question's bigrams (`grams`: bigram → IDF); for quantity questions
-    numbers break near-ties, and so does stating the measure asked (`states_measure`: "GDP增长了多少" is
+    numbers break near-ties, and so does stating the measure asked (`states_asked`: "GDP增长了多少" is
     "地区生产总值增长4.7%", not "进出口总值翻番达到2206亿元" beside it). `periods`: spans of the passage that
     review several years at once."""
     total = sum(grams.values()) or 1.0
@@ -63,9 +63,9 @@ def best_sentence(text: str, grams: dict[str, float], years: tuple[int, ...], pr
         coverage = sum(w for g, w in grams.items() if g in s) / total
         in_period = any(p0 <= a < p1 for p0, p1 in periods) and not states_level_reached(s)
         evidence = SentenceEvidence(a, b, coverage, bool(quantities(s)), _year_agreement(s, years, in_period),
-                                    sentence_tense(s, tense), states_measure(s) if states_measure else None)
+                                    sentence_tense(s, tense), states_asked(s) if states_asked else None)
         rank = coverage + (weights.sentence_number if prefer_numbers and evidence.has_number else 0.0)
-        rank += weights.sentence_measure if evidence.states_measure else 0.0
+        rank += weights.sentence_measure if evidence.states_asked else 0.0
         rank += weights.sentence_year * evidence.year_agrees
         rank += weights.sentence_quote if any(q in s for q in quoted) else 0.0
         if best is None or rank > best[0]:

@@ -6,6 +6,7 @@ the question names, for a number when a figure is asked for, and for agreeing on
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.chunk import GLOSSARY
@@ -36,19 +37,30 @@ def rerank(index: IndexReader, place: dict[int, float], fused: list[Candidate], 
     (`place`: each report's match with the places named, from place_scores)."""
     shortlist = fused[:weights.rerank_depth]
     chunks = index.chunks([c.id for c in shortlist])
-    states_measure = (lambda s: missing_measure(query, s) is None) if asks_measure(query) else None
+    states_asked = _states_asked(query)
     ranked = []
     for c in shortlist:
         chunk = chunks[c.id]
         periods = _review_periods(index, chunk) if len(query.fact_years) == 1 else ()
         evidence = best_sentence(chunk.text, grams, query.fact_years, query.wants_quantity, section_tense(chunk.section),
-                                 query.quoted, weights, periods, states_measure)
+                                 query.quoted, weights, periods, states_asked)
         score = c.score
         if recipe == "hybrid":
             score += _evidence_bonus(evidence, query, scope(query, place.get(chunk.report.id), chunk, weights),
                                      weights)
         ranked.append(Ranked(c.id, score, chunk, evidence))
     return sorted(ranked, key=lambda r: -r.score)
+
+
+def _states_asked(query: Query) -> Callable[[str], bool] | None:
+    """Whether a sentence states what the question asks: the measure (search/measure.py), else the kind of thing
+    asked ("建立了哪些补贴": of two sentences of the passage, "建立农业补贴制度…" rather than "取消了农业税…").
+    Only the measure counts between passages too (_evidence_bonus): a sentence naming the kind is the likelier
+    answer within its passage, but answers often leave the kind unsaid ("无锡创成…“世界音乐之都”" for 称号)."""
+    if asks_measure(query):
+        return lambda sentence: missing_measure(query, sentence) is None
+    kind = query.kind
+    return (lambda sentence: kind in sentence) if kind else None
 
 
 _PERIODS: dict[tuple[str, int], tuple[tuple[int, int], ...]] = {}
@@ -71,7 +83,7 @@ def _evidence_bonus(evidence: SentenceEvidence | None, query: Query, scope_match
     if evidence:
         bonus += weights.sentence * evidence.coverage + weights.year * evidence.year_agrees
         bonus += weights.number if query.wants_quantity and evidence.has_number else 0.0
-        bonus += weights.measure if evidence.states_measure else 0.0
+        bonus += weights.measure if evidence.states_asked and asks_measure(query) else 0.0
         bonus += weights.tense * query.tense * evidence.tense
     return bonus
 

@@ -27,7 +27,7 @@ class Weights:
     adjacent_year: float = 0.5       # a report of the year before or after: reports review last year, plan the next
     sentence_number: float = 0.15    # choosing the answer sentence: a number breaks near-ties for quantity questions
     sentence_year: float = 0.1       # … the sentence names the question's year (or only other years)
-    sentence_measure: float = 0.15   # … the sentence states the measure asked
+    sentence_measure: float = 0.15   # … the sentence states the measure or the kind of thing asked
     sentence_quote: float = 1.0      # … the sentence holds the quoted words
     min_coverage: float = 0.06       # below this share of the question in its best sentence, the top hit is a guess
     near_duplicate: float = 0.8      # share of character 4-grams above which two passages are one

@@ -49,9 +49,9 @@ def test_of_two_sentences_the_one_stating_the_measure_asked_answers() -> None:
     grams = {"增长": 1.0}
     query = parse_query("GDP增长了多少")
     plain = best_sentence(passage, grams, (), True)
-    evidence = best_sentence(passage, grams, (), True, states_measure=lambda s: missing_measure(query, s) is None)
+    evidence = best_sentence(passage, grams, (), True, states_asked=lambda s: missing_measure(query, s) is None)
     assert "2206亿元" in passage[plain.start:plain.end]  # without the measure the first sentence wins the tie
-    assert "4.7%" in passage[evidence.start:evidence.end] and evidence.states_measure
+    assert "4.7%" in passage[evidence.start:evidence.end] and evidence.states_asked
 
 
 def test_a_list_the_sentence_opens_is_answered_whole() -> None:
@@ -62,3 +62,13 @@ def test_a_list_the_sentence_opens_is_answered_whole() -> None:
     answer = make_answer(passage, 0, evidence, grams, False)
     assert answer.text.endswith("三是人员力量相对薄弱。") and "2022年" not in answer.text
     assert make_answer(passage, 0, evidence, grams, True).text.endswith("一是推进力度不够均衡；")  # a figure's sentence
+
+
+def test_of_two_sentences_the_one_naming_the_kind_asked_answers() -> None:
+    passage = "全部取消了农业税，每年减轻农民负担1335亿元。同时，建立农业补贴制度，对农民实行粮食直补、良种补贴。"
+    grams = {"取消": 1.2, "业税": 1.2, "农民": 1.0, "建立": 1.0, "补贴": 1.0}  # the rarer words lead to the first
+    kind = parse_query("取消农业税以后国家给农民建立了哪些补贴").kind
+    plain = best_sentence(passage, grams, (), False)
+    evidence = best_sentence(passage, grams, (), False, states_asked=lambda s: kind in s)
+    assert passage[plain.start:plain.end].startswith("全部取消了农业税")
+    assert passage[evidence.start:evidence.end].startswith("同时，建立农业补贴制度")

@@ -9,7 +9,8 @@ from text import lexicon
 from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many,
                           gives_rate, measure_of, noun_measure, quantities)
 from text.places import asks_national, is_division, level, short_forms, strip_body_suffix, units
-from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, counted_noun, indicators_in,
+from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, asked_kind, counted_noun,
+                           indicators_in,
                            states_indicator)
 from text.sentences import has_word, list_end, sentences
 from text.tense import (DONE, PLAN, PLANNED_YEAR, RESULT_QUESTION, REVIEWED_YEAR, UNKNOWN, heading_tense,
@@ -377,3 +378,11 @@ def test_a_list_ends_where_its_items_stop() -> None:
     text = "问题如下，一是甲；二是乙；\n三是丙。下一句。"
     assert text[:list_end(text, 0, text.index("；") + 1)] == "问题如下，一是甲；二是乙；\n三是丙。"
     assert list_end("没有列举。二是乙。", 0, 5) == 5
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("取消农业税以后国家给农民建立了哪些补贴", "补贴"), ("西藏2025年开工了什么重大标志性工程", "工程"),
+    ("我国什么时候正式加入世贸组织", None), ("龙岗区新能源公交有什么新进展", None), ("GDP是多少", None),
+])
+def test_the_kind_of_thing_a_which_question_asks_for(question: str, kind: str | None) -> None:
+    assert asked_kind(question) == kind

@@ -74,3 +74,24 @@ def counted_noun(question: str) -> str | None:
         run.append(token.word)
     heads = [w for w in run if len(w) >= 2]
     return heads[-1] if heads else None
+
+
+_KIND_OPENS = re.compile(alternation(w for w, role in rows("kind_words") if role == "opens") + r"(\w+)")
+_GENERIC_KINDS = frozenset(w for w, role in rows("kind_words") if role == "generic")
+
+
+def asked_kind(question: str) -> str | None:
+    """The kind of thing a "which/what" question asks for, the head of the noun phrase after 哪些/什么 ("建立了哪些
+    补贴" 补贴, "开工了什么重大标志性工程" 工程); None for a generic one ("什么时候", "有什么新进展")."""
+    opened = _KIND_OPENS.search(question)
+    if opened is None:
+        return None
+    from text.tokens import jieba_tagger  # loaded on first use, as in counted_noun
+
+    run = []
+    for token in jieba_tagger().cut(opened.group(1)):
+        if not (token.flag[0] in "nbjl" or token.flag in ("a", "vn", "uj")):  # nouns and what modifies them
+            break
+        run.append(token.word)
+    heads = [w for w in run if len(w) >= 2]
+    return heads[-1] if heads and heads[-1] not in _GENERIC_KINDS else None
