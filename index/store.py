@@ -34,6 +34,7 @@ from index.errors import ModelMismatch, StoreError
 from index.keywords import KeywordIndex, build_keyword_index
 from index.read import Report
 from index.vectors import build_vector_index, reconstruct_many, search_vectors
+from text.tokens import bigrams
 
 __all__ = ["ChunkRow", "ChunkTable", "IndexLocked", "IndexReader", "ModelMismatch", "StoreError", "StoredChunk",
            "StoredReport"]
@@ -412,6 +413,10 @@ class IndexReader:
     def idf(self, term: str) -> float:
         """How rare a keyword term is among the passages (BM25's IDF)."""
         return self.keywords.idf(term)
+
+    def never_mentions(self, word: str) -> bool:
+        """No passage holds the word: some pair of its characters is in none (every pair is a keyword token)."""
+        return any(self.keywords.document_frequency(pair) == 0 for pair in bigrams(word))
 
     def _mask(self, reports: set[int]) -> np.ndarray:
         """Over passages in id order (the keyword index's row order): which belong to one of the reports."""

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from text.normalize import normalize_text
 from text.numbers import asked_unit, asks_how_many, noun_measure
-from text.question import (FRAME, MEASURE, asked_kind, counted_noun, indicators_in, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
+from text.question import (FRAME, MEASURE, asked_kind, compound_modifiers, counted_noun, indicators_in, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
                            WORDING)
 from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, UNKNOWN
 from text.years import PREVIOUS_YEAR, YEAR_WORD, spell_years, years_in
@@ -33,6 +33,7 @@ class Query:
     how_many: bool = False          # asks how much or how many ("多少", "几"): only a figure answers
     asks_original: bool = False     # the report's exact words are asked for ("原文", "原话")
     kind: str | None = None         # what a "which/what" question asks for ("建立了哪些补贴": 补贴)
+    modifiers: tuple[str, ...] = ()  # nouns narrowing another noun ("火星基地": 火星)
 
     @property
     def fact_years(self) -> tuple[int, ...]:
@@ -65,6 +66,7 @@ def parse_query(question: str) -> Query:
         indicators=indicators_in(text),
         asks_original=bool(ORIGINAL.search(text)),
         kind=asked_kind(text),
+        modifiers=compound_modifiers(text),
         wants_quantity=bool(QUANTITY.search(text)),
         wants_wording=bool(WORDING.search(text)),
         expanded=" ".join([text, *extra]),

@@ -217,6 +217,14 @@ def test_the_national_report_speaks_for_a_place_its_sentence_names(shared_search
     assert shared_searcher.search("武汉2019年GDP是多少").doubt.kind == DoubtKind.UNKNOWN_PLACE
 
 
+@pytest.mark.parametrize("question, unseen", [("火星基地建设进展如何", "火星"), ("内蒙古2025年骆驼奶产业产值多少", "骆驼")])
+def test_a_topic_no_report_mentions_is_no_reliable_answer(shared_searcher, question: str, unseen: str) -> None:
+    # Reports name 基地建设 and 产业产值, but none names 火星 or 骆驼: "总部基地建设再创佳绩" is no answer.
+    doubt = shared_searcher.search(question).doubt
+    assert (doubt.kind, doubt.missing) == (DoubtKind.UNSEEN_TOPIC, unseen)
+    assert shared_searcher.search("总部基地建设进展如何").confident
+
+
 def test_a_share_in_words_is_a_figure(shared_searcher) -> None:
     top = shared_searcher.search("到1980年要把多少企业建成大庆式企业").hits[0]
     assert top.answer.span_text.endswith("三分之一")

@@ -9,9 +9,8 @@ from text import lexicon
 from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many,
                           gives_rate, measure_of, noun_measure, quantities)
 from text.places import asks_national, is_division, level, short_forms, strip_body_suffix, units
-from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, asked_kind, counted_noun,
-                           indicators_in,
-                           states_indicator)
+from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, asked_kind, compound_modifiers,
+                           counted_noun, indicators_in, states_indicator)
 from text.sentences import has_word, list_end, sentences
 from text.tense import (DONE, PLAN, PLANNED_YEAR, RESULT_QUESTION, REVIEWED_YEAR, UNKNOWN, heading_tense,
                         period_reviews, sentence_tense, states_level_reached, states_plan)
@@ -386,3 +385,12 @@ def test_a_list_ends_where_its_items_stop() -> None:
 ])
 def test_the_kind_of_thing_a_which_question_asks_for(question: str, kind: str | None) -> None:
     assert asked_kind(question) == kind
+
+
+@pytest.mark.parametrize("question, modifiers", [
+    ("火星基地建设进展如何", ("火星",)), ("骆驼奶产业产值多少", ("骆驼", "产业")),
+    ("罗湖区2021年GDP多少", ()),          # a place is for the place checks
+    ("案子数量有多少", ()),              # 案子 has a listed synonym (案件)
+])
+def test_the_nouns_that_narrow_a_topic(question: str, modifiers: tuple[str, ...]) -> None:
+    assert compound_modifiers(question) == modifiers

@@ -95,3 +95,21 @@ def asked_kind(question: str) -> str | None:
         run.append(token.word)
     heads = [w for w in run if len(w) >= 2]
     return heads[-1] if heads and heads[-1] not in _GENERIC_KINDS else None
+
+
+def compound_modifiers(question: str) -> tuple[str, ...]:
+    """The nouns that modify another noun in the question ("火星基地" 火星, "骆驼奶产业" 骆驼 and 奶's run): what
+    narrows the topic. A report naming 基地 but never 火星 says nothing of a 火星基地. Places and names are left to
+    the place checks, and words with a listed synonym (案子) may be written otherwise."""
+    from text.tokens import jieba_tagger  # loaded on first use, as in counted_noun
+
+    found: list[str] = []
+    run: list[str] = []
+    for token in [*jieba_tagger().cut(question), None]:
+        if token is not None and (token.flag.startswith("n") and not token.flag.startswith(("ns", "nr"))
+                                  or token.flag == "zg"):  # jieba tags some one-hanzi nouns zg ("骆驼奶": 奶)
+            run.append(token.word)
+            continue
+        found.extend(w for w in run[:-1] if len(w) >= 2 and w.lower() not in SYNONYMS)
+        run = []
+    return tuple(dict.fromkeys(found))
