@@ -3,10 +3,13 @@ measure, the thing counted, the named indicator, the rate or population. One rul
 prefers sentences that state it (rank), and the top one must (confidence)."""
 from __future__ import annotations
 
+import re
+
 from search.query import Query
 from text.numbers import MEASURE_NAMES, MEASURES, answers_measure, answers_unit, gives_rate, quantities
 from text.question import SYNONYMS, states_indicator
 
+_LATIN = re.compile("[a-z]+")
 FIGURE = "数字"  # what a sentence without any figure fails to give
 
 
@@ -34,7 +37,7 @@ def missing_measure(query: Query, sentence: str) -> str | None:
         return MEASURE_NAMES[query.noun_measure]  # "费用" by "20余次"
     for indicator in query.indicators:
         if not states_indicator(indicator, sentence):
-            return indicator
+            return _LATIN.sub(lambda m: m.group().upper(), indicator)  # "gdp" is read lower-cased; say "GDP"
     for m in query.measures:
         if not (m in sentence or (m.endswith("率") and gives_rate(sentence))
                 or (m.endswith("人口") and "人口" in sentence)):

@@ -394,3 +394,8 @@ def test_the_kind_of_thing_a_which_question_asks_for(question: str, kind: str | 
 ])
 def test_the_nouns_that_narrow_a_topic(question: str, modifiers: tuple[str, ...]) -> None:
     assert compound_modifiers(question) == modifiers
+
+
+def test_gdp_per_head_is_an_indicator_of_its_own() -> None:
+    assert indicators_in("盐田区2023年人均GDP是多少美元") == ("人均gdp",)
+    assert not states_indicator("人均gdp", "一般公共预算收入36.77亿元")
