@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from search.query import Query
-from text.numbers import MEASURE_NAMES, MEASURES, answers_measure, answers_unit, gives_rate, quantities
+from text.numbers import MEASURE_NAMES, MEASURES, answers_measure, answers_unit, gives_rate, is_bound, quantities
 from text.question import SYNONYMS, states_indicator
 
 _LATIN = re.compile("[a-z]+")
@@ -17,6 +17,19 @@ def asks_measure(query: Query) -> bool:
     """The question names a measure the answer must state ("多少亿元", "费用", "多少张病床", "GDP", "败诉率")."""
     return bool(query.how_many or query.figure_unit or (query.wants_quantity and query.noun_measure)
                 or query.counted or query.indicators or query.measures)
+
+
+def states_exactly(query: Query, sentence: str) -> bool:
+    """The sentence states the measure asked; and, asked how much of a named indicator, some figure of it outright,
+    not only a bound passed: "深圳2012年GDP多少" is "全年本市生产总值1.295万亿元" before "本市生产总值突破2000亿美元"
+    (whose only other figure, "三个突破", is a count)."""
+    if missing_measure(query, sentence) is not None:
+        return False
+    if not (query.how_many and query.indicators):
+        return True
+    measure = MEASURES.get(query.figure_unit or "") or query.noun_measure
+    return any(not is_bound(sentence, m) and (measure is None or answers_measure(measure, m.group()))
+               for m in quantities(sentence))
 
 
 def missing_measure(query: Query, sentence: str) -> str | None:

@@ -13,7 +13,7 @@ from index.chunk import GLOSSARY
 from index.store import IndexReader, StoredChunk
 from search.answer import SentenceEvidence, best_sentence, section_tense
 from search.candidates import Candidate
-from search.measure import asks_measure, missing_measure
+from search.measure import asks_measure, states_exactly
 from search.query import Query
 from search.scope import Places, passage_years, place_score, year_score
 from search.weights import Weights
@@ -58,7 +58,7 @@ def _states_asked(query: Query) -> Callable[[str], bool] | None:
     Only the measure counts between passages too (_evidence_bonus): a sentence naming the kind is the likelier
     answer within its passage, but answers often leave the kind unsaid ("无锡创成…“世界音乐之都”" for 称号)."""
     if asks_measure(query):
-        return lambda sentence: missing_measure(query, sentence) is None
+        return lambda sentence: states_exactly(query, sentence)
     kind = query.kind
     return (lambda sentence: kind in sentence) if kind else None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from search.answer import best_sentence, make_answer
-from search.measure import missing_measure
+from search.measure import missing_measure, states_exactly
 from search.query import parse_query
 
 
@@ -72,3 +72,10 @@ def test_of_two_sentences_the_one_naming_the_kind_asked_answers() -> None:
     evidence = best_sentence(passage, grams, (), False, states_asked=lambda s: kind in s)
     assert passage[plain.start:plain.end].startswith("全部取消了农业税")
     assert passage[evidence.start:evidence.end].startswith("同时，建立农业补贴制度")
+
+
+def test_asked_how_much_of_an_indicator_a_stated_figure_beats_a_bound_passed() -> None:
+    query = parse_query("深圳2012年全市GDP多少")
+    assert not states_exactly(query, "主要指标实现“三个突破”，本市生产总值突破2000亿美元，社会消费品零售总额突破4000亿元。")
+    assert states_exactly(query, "全年本市生产总值1.295万亿元，增长10%；")
+    assert states_exactly(parse_query("吉林高校毕业生留省就业有多少人"), "高校毕业生留省就业突破17万人。")  # no indicator

@@ -69,7 +69,7 @@ def test_real_question_still_answered_after_hostile_ones(seed_searcher, seed_ind
         seed_searcher.search(question)
     assert index_fingerprint(seed_index) == before  # nothing was written, "DROP TABLE" included
     result = seed_searcher.search("2023年化解了多少起矛盾纠纷", k=3)
-    assert result.confident and any("矛盾纠纷" in h.chunk.text for h in result.hits)
+    assert result.confident and result.hits[0].answer.span_text.endswith("26起")
     assert len(seed_searcher.index.reports) == 1
 
 

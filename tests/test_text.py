@@ -6,7 +6,7 @@ import re
 import pytest
 
 from text import lexicon
-from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many,
+from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many, is_bound,
                           gives_rate, measure_of, noun_measure, quantities)
 from text.places import asks_national, is_division, level, short_forms, strip_body_suffix, units
 from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, asked_kind, compound_modifiers,
@@ -399,3 +399,15 @@ def test_the_nouns_that_narrow_a_topic(question: str, modifiers: tuple[str, ...]
 def test_gdp_per_head_is_an_indicator_of_its_own() -> None:
     assert indicators_in("盐田区2023年人均GDP是多少美元") == ("人均gdp",)
     assert not states_indicator("人均gdp", "一般公共预算收入36.77亿元")
+
+
+def test_a_share_of_an_indicator_is_not_the_indicator() -> None:
+    assert not states_indicator("gdp", "服务业占本市生产总值比重提高到近56%")
+    assert indicators_in("坪山研发投入强度占GDP百分之几") == ()
+    assert states_indicator("gdp", "全年本市生产总值1.295万亿元，增长10%")
+
+
+def test_a_bound_passed_is_told_from_a_figure_stated() -> None:
+    sentence = "本市生产总值突破2000亿美元，每年新增就业40万人以上，全年1.295万亿元"
+    assert [is_bound(sentence, m) for m in quantities(sentence)] == [True, True, False]
+    assert asks_how_many("深圳市2012年全市GDP总量")

@@ -41,7 +41,8 @@ _UNIT_AT_END = re.compile(f"{alternation(UNITS)}$")
 _ARTICLE = re.compile(f"一{alternation(UNITS)}$")
 # "几" asks how many, except in an ordinal ("第几") or pointing at a stretch of time ("那几年", "近几年").
 _HOW_MANY = r"(?:多少|(?<![第这那哪近前头好])几)"
-_HOW_MUCH = re.compile(_HOW_MANY)
+# "深圳市2012年全市GDP总量": a total named as the question asks how much, as "是多少" would.
+_HOW_MUCH = re.compile(rf"{_HOW_MANY}|总量|总额")
 # "多少亿元", "几个人", "多少钱": the unit a question wants its figure in.
 ASKED_UNIT = re.compile(rf"{_HOW_MANY}(?:{_MAGNITUDE}|个(?=人))?({alternation(MEASURES)})")
 
@@ -55,6 +56,15 @@ def quantities(sentence: str) -> list[re.Match[str]]:
     """The number phrases of a sentence that give a quantity (a year such as "2023年" or "一九四九年" is a date, not a
     quantity; "二万五千五百公里" is one)."""
     return [m for m in NUMBER.finditer(sentence) if not is_year(m.group().replace(" ", ""))]
+
+
+_BOUND_BEFORE = re.compile(alternation(w for w, where in rows("bound_words") if where == "before") + "$")
+_BOUND_AFTER = re.compile(alternation(w for w, where in rows("bound_words") if where == "after"))
+
+
+def is_bound(sentence: str, figure: re.Match[str]) -> bool:
+    """The figure is a bound passed, not the figure itself ("突破2000亿美元", "40万人以上")."""
+    return bool(_BOUND_BEFORE.search(sentence, 0, figure.start()) or _BOUND_AFTER.match(sentence, figure.end()))
 
 
 def has_quantity(sentence: str) -> bool:

@@ -46,7 +46,12 @@ def states_indicator(indicator: str, sentence: str) -> bool:
                for form in written)
 
 
+# "服务业占本市生产总值比重", "研发投入占GDP百分之几": a share of the indicator, not the indicator.
+_SHARE_OF = re.compile(r"占[^，,；;。]{0,10}?(?:比重|比例|百分之|百分比|的?多少)")
+
+
 def _aside(text: str, others: tuple[str, ...]) -> str:
+    text = _SHARE_OF.sub(" ", text)
     for other in sorted(others, key=len, reverse=True):
         text = text.replace(other, " ")
     return text
