@@ -293,7 +293,8 @@ def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
     ("人", "7.2万名", True), ("个", "8人", True), ("宗", "99%", False), ("宗", "一批", False), ("次", "一次", True),
     ("亩", "10公顷", True), ("吨", "29个", False), ("人", "99.1万亿", True), (None, "3%", True),
     ("本", "321名", False), ("张", "6项", False), ("件", "103宗", True), ("家", "5.2万户", True),
-    ("家", "120个", True), ("家", "4年", False), ("年", "六年", True),
+    ("家", "120个", True), ("家", "4年", False), ("年", "六年", True), ("套", "1.2万户", True), ("家", "3套", False),
+    ("辆", "3000台", True),
 ])
 def test_a_figure_answers_a_unit_of_the_same_measure(asked: str | None, figure: str, answers: bool) -> None:
     assert answers_unit(asked, figure) is answers

@@ -33,7 +33,7 @@ NUMBER = re.compile(
 _RATE = re.compile(rf"率|%|‰|{_FRACTION}")
 # What each unit measures (units.tsv, third column), and what a question's "多少钱" asks.
 MEASURES = {unit: rest[0] for unit, _, *rest in rows("units") if rest} | {"钱": "money"}
-_CLASSIFIER_GROUPS = {unit: rest[1] for unit, _, *rest in rows("units") if len(rest) > 1}
+_CLASSIFIER_GROUPS = {unit: frozenset(rest[1].split()) for unit, _, *rest in rows("units") if len(rest) > 1}
 GENERAL_CLASSIFIER = "个"
 MEASURE_NAMES = {measure: name for measure, name, *_ in rows("measures")}
 _MEASURE_NOUNS = tuple((noun, measure) for measure, _, *nouns in rows("measures") for noun in " ".join(nouns).split())
@@ -129,5 +129,5 @@ def answers_unit(asked: str | None, figure: str) -> bool:
 
 
 def _same_classifier(asked: str, given: str) -> bool:
-    group = _CLASSIFIER_GROUPS.get(asked)
-    return given in (asked, GENERAL_CLASSIFIER) or (group is not None and _CLASSIFIER_GROUPS.get(given) == group)
+    return given in (asked, GENERAL_CLASSIFIER) or bool(_CLASSIFIER_GROUPS.get(asked, frozenset())
+                                                         & _CLASSIFIER_GROUPS.get(given, frozenset()))
