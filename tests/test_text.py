@@ -412,3 +412,10 @@ def test_a_bound_passed_is_told_from_a_figure_stated() -> None:
     sentence = "本市生产总值突破2000亿美元，每年新增就业40万人以上，全年1.295万亿元"
     assert [is_bound(sentence, m) for m in quantities(sentence)] == [True, True, False]
     assert asks_how_many("深圳市2012年全市GDP总量")
+
+
+def test_a_list_runs_on_over_what_explains_its_items_and_stops_at_another_list() -> None:
+    text = "问题还有很多。一是工作开展不平衡。部分机关人员思维不够强；二是法治村创建主动性不够。仍需加大力度。其原因：一是缺乏机制。"
+    start = text.index("一是")
+    assert text[start:list_end(text, start, text.index("。", start) + 1)] == (
+        "一是工作开展不平衡。部分机关人员思维不够强；二是法治村创建主动性不够。")

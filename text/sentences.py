@@ -21,23 +21,36 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
 
 
-# "存在一些薄弱环节，一是…；二是…；三是…": a list the report spells out over several sentences.
-_LIST_OPENS = re.compile("一是|其一[，,是]|第一[，,]")
-_LIST_GOES_ON = re.compile("[二三四五六七八九十]+是|其[二三四五六七八九十]+[，,是]|第[二三四五六七八九十]+[，,]")
-MAX_LIST_SENTENCES = 10
+# "存在一些薄弱环节，一是…；二是…；三是…": a list the report spells out over several sentences, its items often
+# followed by a sentence or two that explain them ("一是工作开展不平衡。部分机关人员…；二是…").
+_ORDINALS = "一二三四五六七八九十"
+_ITEM = re.compile(f"([{_ORDINALS}])是|其([{_ORDINALS}])[，,是]|第([{_ORDINALS}])[，,]")
+_OUTLINE_HEADING = re.compile(f"[（(]?[{_ORDINALS}]+[、）)]")
+MAX_LIST_SENTENCES = 12
+MAX_EXPLAINING = 2  # sentences between two items
 
 
 def list_end(text: str, start: int, end: int) -> int:
-    """Where the list opened by the sentence text[start:end] ("一是…") ends: past the sentences that go on with it
-    ("二是…", "三是…"); `end` when the sentence opens none."""
-    if not _LIST_OPENS.search(text, start, end):
+    """Where the list opened by the sentence text[start:end] ("一是…") ends: past the items that go on with it in
+    order ("二是…", "三是…") and what explains each but the last; `end` when the sentence opens none."""
+    items = list(_ITEM.finditer(text, start, end))
+    if not items:
         return end
-    base = end
+    expected, between, base = _ordinal(items[-1]) + 1, 0, end
     for a, b in sentences(text[base:])[:MAX_LIST_SENTENCES]:
-        if text[end:base + a].strip() or not _LIST_GOES_ON.match(text, base + a):
+        sentence = text[base + a:base + b].lstrip()
+        item = _ITEM.match(sentence)
+        if item and _ordinal(item) == expected:
+            end, expected, between = base + b, expected + 1, 0
+        elif item or _OUTLINE_HEADING.match(sentence) or between == MAX_EXPLAINING:
             break
-        end = base + b
+        else:
+            between += 1
     return end
+
+
+def _ordinal(item: re.Match[str]) -> int:
+    return _ORDINALS.index(next(g for g in item.groups() if g)) + 1
 
 
 def shingles(text: str, size: int = 4) -> set[str]:
