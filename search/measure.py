@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from search.query import Query
-from text.numbers import MEASURE_NAMES, MEASURES, answers_measure, answers_unit, gives_rate, is_bound, quantities
+from text.numbers import MEASURE_NAMES, MEASURES, answers_measure, answers_unit, gives_rate, is_article, is_bound, quantities
 from text.question import SYNONYMS, states_indicator
 
 _LATIN = re.compile("[a-z]+")
@@ -39,8 +39,8 @@ def missing_measure(query: Query, sentence: str) -> str | None:
     A figure asked in a unit must be there in a unit of the same measure: "多少亿元" is not answered by
     "增长7%", nor "多少人" by "11.2万个岗位"."""
     figures = [m.group() for m in quantities(sentence)]
-    if query.how_many and not figures:
-        return FIGURE  # "PM2.5浓度具体是多少" by "PM2.5浓度明显下降"
+    if query.how_many and all(is_article(f) for f in figures):
+        return FIGURE  # "PM2.5浓度具体是多少" by "PM2.5浓度明显下降"; "定日地震是几级" by "这一年，…"
     if query.counted and not any(w in sentence for w in (query.counted, SYNONYMS.get(query.counted)) if w):
         return query.counted  # "多少张病床" by "新增幼儿园6所"
     if query.figure_unit and not any(answers_unit(query.figure_unit, f) for f in figures):

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from text import lexicon
-from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many, is_bound,
+from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many, is_article, is_bound,
                           gives_rate, measure_of, noun_measure, quantities)
 from text.places import asks_national, is_division, level, short_forms, strip_body_suffix, units
 from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, asked_kind, compound_modifiers,
@@ -419,3 +419,7 @@ def test_a_list_runs_on_over_what_explains_its_items_and_stops_at_another_list()
     start = text.index("一是")
     assert text[start:list_end(text, start, text.index("。", start) + 1)] == (
         "一是工作开展不平衡。部分机关人员思维不够强；二是法治村创建主动性不够。")
+
+
+def test_a_lone_one_before_a_unit_is_an_article() -> None:
+    assert is_article("一年") and is_article("一批") and not is_article("6年")

@@ -67,6 +67,11 @@ def is_bound(sentence: str, figure: re.Match[str]) -> bool:
     return bool(_BOUND_BEFORE.search(sentence, 0, figure.start()) or _BOUND_AFTER.match(sentence, figure.end()))
 
 
+def is_article(figure: str) -> bool:
+    """A lone 一 before a unit is usually an article, not a figure ("一批积案", "这一年")."""
+    return bool(_ARTICLE.match(figure))
+
+
 def has_quantity(sentence: str) -> bool:
     return bool(quantities(sentence))
 
@@ -118,7 +123,7 @@ def answers_unit(asked: str | None, figure: str) -> bool:
     unit asked ("开了几次" → "一次")."""
     if asked is None:
         return True
-    if _ARTICLE.match(figure):
+    if is_article(figure):
         return figure.endswith(asked)
     want, given = MEASURES[asked], measure_of(figure)
     if given is None:
