@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from text.normalize import normalize_text
 from text.numbers import asked_unit, asks_how_many, noun_measure
 from text.question import (FRAME, MEASURE, asked_kind, compound_modifiers, counted_noun, indicators_in, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
-                           WORDING)
+                           WHY, WORDING)
 from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, UNKNOWN
 from text.years import PREVIOUS_YEAR, YEAR_WORD, spell_years, years_in
 
@@ -67,7 +67,7 @@ def parse_query(question: str) -> Query:
         asks_original=bool(ORIGINAL.search(text)),
         kind=asked_kind(text),
         modifiers=compound_modifiers(text),
-        wants_quantity=bool(QUANTITY.search(text)),
+        wants_quantity=bool(QUANTITY.search(text)) and not WHY.search(text),
         wants_wording=bool(WORDING.search(text)),
         expanded=" ".join([text, *extra]),
         tense=_tense(text),

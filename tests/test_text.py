@@ -282,7 +282,7 @@ def test_a_five_year_review_lasts_until_a_year_or_a_top_heading_opens() -> None:
     ("西藏2025年地区生产总值总量是多少亿元", "元"), ("有几个人通过了考试", "人"), ("海底城市投了多少钱", "钱"),
     ("新增了多少张病床", "张"), ("接待游客多少万人次", "人次"), ("GDP多少亿", None), ("连着拿了几年第一", "年"),
     ("国民经济恢复那几年工业总产值年均涨了多少", None), ("发放了多少本消费护照", "本"), ("是第几届", None),
-    ("推行哪几个“办”", None),
+    ("推行哪几个“办”", None), ("坪山区2023年GDP增长了百分之几", "%"),
 ])
 def test_the_unit_a_figure_is_asked_in(question: str, unit: str | None) -> None:
     assert asked_unit(question) == unit
@@ -423,3 +423,15 @@ def test_a_list_runs_on_over_what_explains_its_items_and_stops_at_another_list()
 
 def test_a_lone_one_before_a_unit_is_an_article() -> None:
     assert is_article("一年") and is_article("一批") and not is_article("6年")
+
+
+def test_a_why_question_wants_a_reason_not_a_figure() -> None:
+    from search.query import parse_query
+
+    assert not parse_query("2020年政府工作报告为啥没定全年GDP增速目标").wants_quantity
+    assert parse_query("2020年GDP增速是多少").wants_quantity
+
+
+def test_a_total_reached_in_a_five_year_review_is_the_last_years_level() -> None:
+    assert states_level_reached("地铁运营总里程达411公里、在建总里程达231公里")
+    assert not states_level_reached("五年累计新增就业300万人")

@@ -32,7 +32,7 @@ NUMBER = re.compile(
 
 _RATE = re.compile(rf"率|%|‰|{_FRACTION}")
 # What each unit measures (units.tsv, third column), and what a question's "多少钱" asks.
-MEASURES = {unit: rest[0] for unit, _, *rest in rows("units") if rest} | {"钱": "money"}
+MEASURES = {unit: rest[0] for unit, _, *rest in rows("units") if rest} | {"钱": "money", "%": "rate"}
 _CLASSIFIER_GROUPS = {unit: frozenset(rest[1].split()) for unit, _, *rest in rows("units") if len(rest) > 1}
 GENERAL_CLASSIFIER = "个"
 MEASURE_NAMES = {measure: name for measure, name, *_ in rows("measures")}
@@ -90,8 +90,14 @@ def unit_of(figure: str) -> str | None:
     return unit.group() if unit else None
 
 
+# "增长了百分之几", "占比百分之多少": a share is asked, whatever else the question names.
+_ASKS_PERCENT = re.compile(r"百分之(?:几|多少)|百分比")
+
+
 def asked_unit(question: str) -> str | None:
-    """The unit a question wants its figure in ("多少亿元" 元, "多少张病床" 张, "多少钱" 钱)."""
+    """The unit a question wants its figure in ("多少亿元" 元, "多少张病床" 张, "多少钱" 钱, "百分之几" %)."""
+    if _ASKS_PERCENT.search(question):
+        return "%"
     unit = ASKED_UNIT.search(question)
     return unit.group(1) if unit else None
 

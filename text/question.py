@@ -9,6 +9,7 @@ from text.numbers import ASKED_UNIT, MEASURES
 from text.years import YEAR
 
 QUANTITY = re.compile(alternation(words("quantity_words")))
+WHY = re.compile(alternation(words("why_words")))
 WORDING = re.compile(alternation(words("wording_words"), escape=False))
 # Question words, frame words and "the year before": what a question says without naming its subject.
 FRAME = re.compile(alternation([*map(re.escape, words("question_words")), *words("frame_words"),
