@@ -10,6 +10,7 @@ from text.numbers import MEASURE_NAMES, MEASURES, answers_measure, answers_unit,
 from text.question import SYNONYMS, states_indicator
 
 _LATIN = re.compile("[a-z]+")
+_CLAUSE = re.compile("[，,；;]")  # not at a colon: "GDP：5300亿元" is one statement
 FIGURE = "数字"  # what a sentence without any figure fails to give
 
 
@@ -32,6 +33,19 @@ def states_exactly(query: Query, sentence: str) -> bool:
                for m in quantities(sentence))
 
 
+def _asks_its_value(query: Query) -> bool:
+    """A unit is asked for the indicator's own value ("GDP多少亿元"), not for how long it has held a rank
+    ("进出口连着多少年排第一")."""
+    return bool(query.figure_unit) and MEASURES[query.figure_unit] != "time"
+
+
+def _gives_figure_of(indicator: str, unit: str | None, sentence: str) -> bool:
+    """Some clause names the indicator and gives a figure in the unit asked: "地区生产总值…多少亿元" is not answered
+    by "地区生产总值同比增长5.3%左右，一般公共预算收入36.77亿元" (the 亿元 are another indicator's)."""
+    return any(states_indicator(indicator, clause) and any(answers_unit(unit, m.group()) for m in quantities(clause))
+               for clause in _CLAUSE.split(sentence))
+
+
 def missing_measure(query: Query, sentence: str) -> str | None:
     """What the sentence fails to state of the measure asked, as a reason names it; None when it states it.
 
@@ -49,7 +63,8 @@ def missing_measure(query: Query, sentence: str) -> str | None:
             not any(answers_measure(query.noun_measure, f) for f in figures):
         return MEASURE_NAMES[query.noun_measure]  # "费用" by "20余次"
     for indicator in query.indicators:
-        if not states_indicator(indicator, sentence):
+        if not states_indicator(indicator, sentence) or (_asks_its_value(query) and not _gives_figure_of(
+                indicator, query.figure_unit, sentence)):
             return _LATIN.sub(lambda m: m.group().upper(), indicator)  # "gdp" is read lower-cased; say "GDP"
     for m in query.measures:
         if not (m in sentence or (m.endswith("率") and gives_rate(sentence))

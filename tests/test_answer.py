@@ -79,3 +79,11 @@ def test_asked_how_much_of_an_indicator_a_stated_figure_beats_a_bound_passed() -
     assert not states_exactly(query, "主要指标实现“三个突破”，本市生产总值突破2000亿美元，社会消费品零售总额突破4000亿元。")
     assert states_exactly(query, "全年本市生产总值1.295万亿元，增长10%；")
     assert states_exactly(parse_query("吉林高校毕业生留省就业有多少人"), "高校毕业生留省就业突破17万人。")  # no indicator
+
+
+def test_the_figure_in_the_unit_asked_must_be_the_indicators_own() -> None:
+    sentence = "预计全年地区生产总值同比（下同）增长5.3%左右，一般公共预算收入36.77亿元、增长11.7%。"
+    assert missing_measure(parse_query("盐田区2023年地区生产总值总量是多少亿元"), sentence) == "地区生产总值"
+    assert missing_measure(parse_query("盐田区2023年地区生产总值增长了多少"), sentence) is None
+    assert missing_measure(parse_query("福田外贸进出口连着多少年在全市排第一"),
+                           "进出口总额预计超过7500亿元，连续22年居全市首位。") is None  # years of a rank, not its value
