@@ -88,11 +88,18 @@ def _body_doubt(places: dict[int, Places], mentioned: set[str], top: Ranked, wan
     信阳市实现空气质量二级达标" gives no figure of 信阳市."""
     report = places[top.chunk.report.id]
     own, related = place_match(mentioned, report)
+    if not wants_quantity and _within(mentioned, report):
+        return None  # a fact of 光明区 is one of 深圳: "深圳第一家区一级的合规研究院" is 光明区's
     if mentioned and not own and related and not _speaks_of(_sentence(top), mentioned, wants_quantity):
         asked = sorted(mentioned)[0]
         return Doubt(DoubtKind.WRONG_BODY, places=(report.chain[-1] if report.chain else top.chunk.report.body,),
                      missing=asked)
     return None
+
+
+def _within(mentioned: set[str], report: Places) -> bool:
+    """The report is of a division inside one the question names (光明区 for a question about 深圳)."""
+    return bool(mentioned) and all(any(n in p or p in n for p in report.parents) for n in mentioned)
 
 
 def _speaks_of(sentence: str, names: set[str], with_figure: bool) -> bool:

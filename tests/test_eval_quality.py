@@ -228,6 +228,12 @@ def test_a_topic_no_report_mentions_is_no_reliable_answer(shared_searcher, quest
     assert shared_searcher.search("总部基地建设进展如何").confident
 
 
+def test_a_fact_of_a_division_inside_the_place_asked_is_an_answer_a_figure_is_not(shared_searcher) -> None:
+    # 光明区's "全市首个区级合规研究机构" is a fact about 深圳; 张店乡's 26起 are not 鲁山县's.
+    assert shared_searcher.search("深圳第一家区一级的合规研究院叫啥").confident
+    assert shared_searcher.search("鲁山县2023年化解了多少起矛盾纠纷").doubt.kind == DoubtKind.WRONG_BODY
+
+
 def test_a_share_in_words_is_a_figure(shared_searcher) -> None:
     top = shared_searcher.search("到1980年要把多少企业建成大庆式企业").hits[0]
     assert top.answer.span_text.endswith("三分之一")
