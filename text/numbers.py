@@ -41,8 +41,8 @@ _UNIT_AT_END = re.compile(f"{alternation(UNITS)}$")
 _ARTICLE = re.compile(f"一{alternation(UNITS)}$")
 # "几" asks how many, except in an ordinal ("第几") or pointing at a stretch of time ("那几年", "近几年").
 _HOW_MANY = r"(?:多少|(?<![第这那哪近前头好])几)"
-# "深圳市2012年全市GDP总量": a total named as the question asks how much, as "是多少" would.
-_HOW_MUCH = re.compile(rf"{_HOW_MANY}|总量|总额")
+# "深圳市2012年全市GDP总量": a total the question ends on asks how much, as "是多少" would ("总量控制措施" does not).
+_HOW_MUCH = re.compile(rf"{_HOW_MANY}|总[量额](?=\s*(?:[是为有？?。]|$))")
 # "多少亿元", "几个人", "多少钱": the unit a question wants its figure in.
 ASKED_UNIT = re.compile(rf"{_HOW_MANY}(?:{_MAGNITUDE}|个(?=人))?({alternation(MEASURES)})")
 
