@@ -138,5 +138,5 @@ def _measure_doubt(query: Query, top: Ranked) -> Doubt | None:
     """The asked measure must be what the answering sentence states (search/measure.py)."""
     if top.evidence is None:
         return None
-    missing = missing_measure(query, _sentence(top))
+    missing = missing_measure(query, _sentence(top), top.chunk.text)
     return Doubt(DoubtKind.MISSING_MEASURE, missing=missing) if missing else None

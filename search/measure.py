@@ -20,11 +20,11 @@ def asks_measure(query: Query) -> bool:
                 or query.counted or query.indicators or query.measures)
 
 
-def states_exactly(query: Query, sentence: str) -> bool:
+def states_exactly(query: Query, sentence: str, passage: str = "") -> bool:
     """The sentence states the measure asked; and, asked how much of a named indicator, some figure of it outright,
     not only a bound passed: "深圳2012年GDP多少" is "全年本市生产总值1.295万亿元" before "本市生产总值突破2000亿美元"
     (whose only other figure, "三个突破", is a count)."""
-    if missing_measure(query, sentence) is not None:
+    if missing_measure(query, sentence, passage) is not None:
         return False
     if not (query.how_many and query.indicators):
         return True
@@ -46,8 +46,9 @@ def _gives_figure_of(indicator: str, unit: str | None, sentence: str) -> bool:
                for clause in _CLAUSE.split(sentence))
 
 
-def missing_measure(query: Query, sentence: str) -> str | None:
-    """What the sentence fails to state of the measure asked, as a reason names it; None when it states it.
+def missing_measure(query: Query, sentence: str, passage: str = "") -> str | None:
+    """What the sentence fails to state of the measure asked, as a reason names it; None when it states it. What
+    narrows the thing counted may be said once for the passage ("法治宣传" above "大喇叭宣传20余次").
 
     A rate may be written with another word (合格率 as 通过率100%), so any rate will do; a population needs 人口.
     A figure asked in a unit must be there in a unit of the same measure: "多少亿元" is not answered by
@@ -57,6 +58,9 @@ def missing_measure(query: Query, sentence: str) -> str | None:
         return FIGURE  # "PM2.5浓度具体是多少" by "PM2.5浓度明显下降"; "定日地震是几级" by "这一年，…"
     if query.counted and not any(w in sentence for w in (query.counted, SYNONYMS.get(query.counted)) if w):
         return query.counted  # "多少张病床" by "新增幼儿园6所"
+    for narrower in query.counted_by:
+        if narrower not in sentence and narrower not in passage:
+            return narrower + (query.counted or "")  # "多少件行政复议案件" by "…刑事案件的发生"
     if query.figure_unit and not any(answers_unit(query.figure_unit, f) for f in figures):
         return MEASURE_NAMES[MEASURES[query.figure_unit]]
     if query.wants_quantity and query.noun_measure and figures and \

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from text.normalize import normalize_text
 from text.numbers import asked_unit, asks_how_many, noun_measure
-from text.question import (FRAME, MEASURE, asked_kind, compound_modifiers, counted_noun, indicators_in, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
+from text.question import (FRAME, MEASURE, asked_kind, compound_modifiers, counted_modifiers, counted_noun, indicators_in, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
                            WHY, WORDING)
 from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, UNKNOWN
 from text.years import PREVIOUS_YEAR, YEAR_WORD, spell_years, years_in
@@ -28,6 +28,7 @@ class Query:
     measures: tuple[str, ...] = ()  # rates and populations asked for ("败诉率", "常住人口")
     indicators: tuple[str, ...] = ()  # statistical indicators named ("城镇新增就业")
     counted: str | None = None      # the noun a count is of ("多少张病床": 病床)
+    counted_by: tuple[str, ...] = ()  # the nouns narrowing it ("多少件行政复议案件": 行政复议)
     noun_measure: str | None = None  # a measure asked by a noun, with no unit ("服务费用是多少": money)
     figure_unit: str | None = None  # the unit the figure is asked in ("多少亿元": 元)
     how_many: bool = False          # asks how much or how many ("多少", "几"): only a figure answers
@@ -62,6 +63,7 @@ def parse_query(question: str) -> Query:
         figure_unit=unit,
         how_many=asks_how_many(text),
         counted=counted_noun(text),
+        counted_by=counted_modifiers(text),
         noun_measure=None if unit else noun_measure(text),
         indicators=indicators_in(text),
         asks_original=bool(ORIGINAL.search(text)),

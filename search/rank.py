@@ -37,13 +37,12 @@ def rerank(index: IndexReader, place: dict[int, float], fused: list[Candidate], 
     (`place`: each report's match with the places named, from place_scores)."""
     shortlist = fused[:weights.rerank_depth]
     chunks = index.chunks([c.id for c in shortlist])
-    states_asked = _states_asked(query)
     ranked = []
     for c in shortlist:
         chunk = chunks[c.id]
         periods = _review_periods(index, chunk) if len(query.fact_years) == 1 else ()
         evidence = best_sentence(chunk.text, grams, query.fact_years, query.wants_quantity, section_tense(chunk.section),
-                                 query.quoted, weights, periods, states_asked)
+                                 query.quoted, weights, periods, _states_asked(query, chunk.text))
         score = c.score
         if recipe == "hybrid":
             score += _evidence_bonus(evidence, query, scope(query, place.get(chunk.report.id), chunk, weights),
@@ -52,13 +51,13 @@ def rerank(index: IndexReader, place: dict[int, float], fused: list[Candidate], 
     return sorted(ranked, key=lambda r: -r.score)
 
 
-def _states_asked(query: Query) -> Callable[[str], bool] | None:
+def _states_asked(query: Query, passage: str) -> Callable[[str], bool] | None:
     """Whether a sentence states what the question asks: the measure (search/measure.py), else the kind of thing
     asked ("建立了哪些补贴": of two sentences of the passage, "建立农业补贴制度…" rather than "取消了农业税…").
     Only the measure counts between passages too (_evidence_bonus): a sentence naming the kind is the likelier
     answer within its passage, but answers often leave the kind unsaid ("无锡创成…“世界音乐之都”" for 称号)."""
     if asks_measure(query):
-        return lambda sentence: states_exactly(query, sentence)
+        return lambda sentence: states_exactly(query, sentence, passage)
     kind = query.kind
     return (lambda sentence: kind in sentence) if kind else None
 

@@ -87,3 +87,11 @@ def test_the_figure_in_the_unit_asked_must_be_the_indicators_own() -> None:
     assert missing_measure(parse_query("盐田区2023年地区生产总值增长了多少"), sentence) is None
     assert missing_measure(parse_query("福田外贸进出口连着多少年在全市排第一"),
                            "进出口总额预计超过7500亿元，连续22年居全市首位。") is None  # years of a rank, not its value
+
+
+def test_what_narrows_the_thing_counted_must_be_said_in_the_sentence_or_its_passage() -> None:
+    query = parse_query("张店乡2023年受理了多少件行政复议案件")
+    assert query.counted == "案件" and query.counted_by == ("行政复议",)
+    sentence = "2023年化解矛盾26起，防止了小事变炸与民事变刑案件的发生。"
+    assert missing_measure(query, sentence, "做到矛盾化解在基层，" + sentence) == "行政复议案件"
+    assert missing_measure(query, "受理案件12件。", "依法办理行政复议。受理案件12件。") is None

@@ -65,12 +65,22 @@ def counted_noun(question: str) -> str | None:
     """The head noun of what a question counts ("多少张病床" 病床, "多少件行政复议案件" 案件, "几个实验舱" 实验舱), which
     the answering sentence must name; None when no noun of two characters or more follows the measure word, or
     the count is of people ("多少人参加" is followed by what they did)."""
+    phrase = _counted_phrase(question)
+    return phrase[-1] if phrase else None
+
+
+def counted_modifiers(question: str) -> tuple[str, ...]:
+    """The nouns before the counted one ("多少件行政复议案件": 行政复议): which of its kind is counted."""
+    return _counted_phrase(question)[:-1]
+
+
+def _counted_phrase(question: str) -> tuple[str, ...]:
     asked = ASKED_UNIT.search(question)
     if asked is None or MEASURES[asked.group(1)] == "people":
-        return None
+        return ()
     phrase = _NOUN_PHRASE.match(question, asked.end())
     if phrase is None:
-        return None
+        return ()
     from text.tokens import jieba_tagger  # loaded on first use: only counting questions need parts of speech
 
     run = []
@@ -78,8 +88,7 @@ def counted_noun(question: str) -> str | None:
         if not (token.flag.startswith("n") or token.flag == "vn"):
             break
         run.append(token.word)
-    heads = [w for w in run if len(w) >= 2]
-    return heads[-1] if heads else None
+    return tuple(w for w in run if len(w) >= 2)
 
 
 _KIND_OPENS = re.compile(alternation(w for w, role in rows("kind_words") if role == "opens") + r"(\w+)")
