@@ -10,7 +10,7 @@ from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_uni
                           gives_rate, measure_of, noun_measure, quantities)
 from text.places import asks_national, is_division, level, short_forms, strip_body_suffix, units
 from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, asked_kind, compound_modifiers,
-                           counted_noun, indicators_in, states_indicator)
+                           counted_modifiers, counted_noun, indicators_in, states_indicator)
 from text.sentences import has_word, list_end, sentences
 from text.tense import (DONE, PLAN, PLANNED_YEAR, RESULT_QUESTION, REVIEWED_YEAR, UNKNOWN, heading_tense,
                         period_reviews, sentence_tense, states_level_reached, states_plan)
@@ -435,3 +435,11 @@ def test_a_why_question_wants_a_reason_not_a_figure() -> None:
 def test_a_total_reached_in_a_five_year_review_is_the_last_years_level() -> None:
     assert states_level_reached("地铁运营总里程达411公里、在建总里程达231公里")
     assert not states_level_reached("五年累计新增就业300万人")
+
+
+@pytest.mark.parametrize("question, counted, narrowed_by", [
+    ("罗湖区2021年建成了几座空中漂浮公园", "公园", ("空中", "漂浮")), ("多少家企业获得融资", "企业", ()),
+    ("多少件行政复议案件", "案件", ("行政复议",)), ("龙岗区上市公司从几家涨到了几家", None, ()),
+])
+def test_the_thing_counted_and_what_narrows_it(question: str, counted: str | None, narrowed_by: tuple) -> None:
+    assert (counted_noun(question), counted_modifiers(question)) == (counted, narrowed_by)

@@ -83,12 +83,19 @@ def _counted_phrase(question: str) -> tuple[str, ...]:
         return ()
     from text.tokens import jieba_tagger  # loaded on first use: only counting questions need parts of speech
 
-    run = []
+    run: list[str] = []
+    noun_seen = False
     for token in jieba_tagger().cut(phrase.group()):
-        if not (token.flag.startswith("n") or token.flag == "vn"):
+        if token.flag.startswith("n") or token.flag == "vn":
+            noun_seen = True
+        elif noun_seen or token.flag not in _LEADING_MODIFIERS:  # "多少家企业获得融资": the count is of 企业
             break
         run.append(token.word)
-    return tuple(w for w in run if len(w) >= 2)
+    return tuple(w for w in run if len(w) >= 2) if noun_seen else ()  # "从几家涨到了几家": no noun follows
+
+
+# Parts of speech that may lead the counted noun ("几座空中漂浮公园": 空中 s, 漂浮 v; "多少个大型项目": 大型 b).
+_LEADING_MODIFIERS = frozenset({"s", "a", "b", "v"})
 
 
 _KIND_OPENS = re.compile(alternation(w for w, role in rows("kind_words") if role == "opens") + r"(\w+)")
