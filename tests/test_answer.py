@@ -95,3 +95,10 @@ def test_what_narrows_the_thing_counted_must_be_said_in_the_sentence_or_its_pass
     sentence = "2023年化解矛盾26起，防止了小事变炸与民事变刑案件的发生。"
     assert missing_measure(query, sentence, "做到矛盾化解在基层，" + sentence) == "行政复议案件"
     assert missing_measure(query, "受理案件12件。", "依法办理行政复议。受理案件12件。") is None
+
+
+def test_a_total_asked_is_not_a_growth_rate() -> None:
+    query = parse_query("深圳市2012年全市GDP总量")
+    assert not states_exactly(query, "消费、投资增速分别高于GDP增速6.5和2.3个百分点。")
+    assert states_exactly(query, "全年本市生产总值1.295万亿元，增长10%；")
+    assert states_exactly(parse_query("深圳2012年GDP增长了多少"), "消费、投资增速分别高于GDP增速6.5和2.3个百分点。")

@@ -42,7 +42,8 @@ _ARTICLE = re.compile(f"一{alternation(UNITS)}$")
 # "几" asks how many, except in an ordinal ("第几") or pointing at a stretch of time ("那几年", "近几年").
 _HOW_MANY = r"(?:多少|(?<![第这那哪近前头好])几)"
 # "深圳市2012年全市GDP总量": a total the question ends on asks how much, as "是多少" would ("总量控制措施" does not).
-_HOW_MUCH = re.compile(rf"{_HOW_MANY}|总[量额](?=\s*(?:[是为有？?。]|$))")
+_TOTAL = r"总[量额](?=\s*(?:[是为有？?。]|$))"
+_HOW_MUCH = re.compile(rf"{_HOW_MANY}|{_TOTAL}")
 # "多少亿元", "几个人", "多少钱": the unit a question wants its figure in.
 ASKED_UNIT = re.compile(rf"{_HOW_MANY}(?:{_MAGNITUDE}|个(?=人))?({alternation(MEASURES)})")
 
@@ -105,6 +106,11 @@ def asked_unit(question: str) -> str | None:
 def asks_how_many(question: str) -> bool:
     """The question asks how much or how many ("多少", "几个"), not which ones ("哪几个") or when ("那几年")."""
     return bool(_HOW_MUCH.search(question))
+
+
+def asks_total(question: str) -> bool:
+    """The question asks for a total ("GDP总量是多少"), which a growth rate does not give."""
+    return bool(re.search(_TOTAL, question))
 
 
 def noun_measure(question: str) -> str | None:
