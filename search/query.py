@@ -61,7 +61,7 @@ def parse_query(question: str) -> Query:
         person_role=m.group(1) if (m := PERSON_ROLE.search(text)) else "",
         measures=tuple(dict.fromkeys(MEASURE.findall(text))),
         figure_unit=unit,
-        how_many=asks_how_many(text),
+        how_many=asks_how_many(text) and not WHY.search(text),
         counted=counted_noun(text),
         counted_by=counted_modifiers(text),
         noun_measure=None if unit else noun_measure(text),

@@ -12,7 +12,7 @@ from index.chunk import SEPARATOR
 from index.store import StoredChunk, StoredReport
 from text.gazetteer import Division, gazetteer
 from text.places import NATIONAL_BODIES, asks_national, is_division, level, short_forms, strip_body_suffix, units
-from text.years import YEAR_WORD, named_years
+from text.years import YEAR_WORD, spanned_years
 
 COUNTRY = "全国"  # the place a question about the whole country names
 
@@ -159,7 +159,7 @@ def heading_years(chunk: StoredChunk) -> tuple[int, ...]:
     heading that repeats it ("2003年政府工作报告" above "一、过去五年政府工作的回顾"), name the report's year,
     not what the section is about."""
     headings = chunk.section.split(SEPARATOR)[1:]  # [0] is the report's title
-    return named_years(" ".join(h for h in headings if not h.strip().endswith("报告")))
+    return spanned_years(" ".join(h for h in headings if not h.strip().endswith("报告")))
 
 
 def passage_years(chunk: StoredChunk) -> tuple[int, ...]:

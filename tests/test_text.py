@@ -15,7 +15,7 @@ from text.sentences import has_word, list_end, sentences
 from text.tense import (DONE, PLAN, PLANNED_YEAR, RESULT_QUESTION, REVIEWED_YEAR, UNKNOWN, heading_tense,
                         period_reviews, sentence_tense, states_level_reached, states_plan)
 from text.tokens import STOPWORDS, KeywordTokenizer, bigrams
-from text.years import named_years, names_year, spell_years, strip_years, subject_years, years_in
+from text.years import named_years, names_year, spanned_years, spell_years, strip_years, subject_years, years_in
 
 
 def test_every_list_loads_with_comments_and_blank_lines_skipped() -> None:
@@ -443,3 +443,27 @@ def test_a_total_reached_in_a_five_year_review_is_the_last_years_level() -> None
 ])
 def test_the_thing_counted_and_what_narrows_it(question: str, counted: str | None, narrowed_by: tuple) -> None:
     assert (counted_noun(question), counted_modifiers(question)) == (counted, narrowed_by)
+
+
+@pytest.mark.parametrize("text, figures", [
+    ("一百零五人", ["一百零五人"]), ("二〇二三年投资三百一十件", ["三百一十件"]), ("百分之百，万分之三", ["百分之百", "万分之三"]),
+])
+def test_chinese_numerals_are_read_whole(text: str, figures: list[str]) -> None:
+    assert [m.group() for m in quantities(text)] == figures
+
+
+def test_a_dozen_or_so_and_almost_do_not_ask_how_many() -> None:
+    assert asked_unit("南山区十几个重大项目一共投资了多少亿元") == "元"
+    assert not asks_how_many("GDP几乎翻番了吗") and not asks_how_many("零售总额为什么下降")
+
+
+def test_a_list_item_inside_a_sentence_moves_the_list_on_and_a_word_is_no_item() -> None:
+    text = "工作如下，一是抓改革。二是抓项目，三是抓民生。四是抓安全。下一句。"
+    start = text.index("一是")
+    assert text[start:list_end(text, start, text.index("。") + 1)] == "一是抓改革。二是抓项目，三是抓民生。四是抓安全。"
+    assert list_end("统一是关键。二是说明。", 0, 6) == 6
+
+
+def test_a_range_of_years_in_a_heading_is_every_year_of_it() -> None:
+    assert spanned_years("一、过去五年（2018—2022年）工作回顾") == (2018, 2019, 2020, 2021, 2022)
+    assert spanned_years("2021年以来工作回顾") == (2021,)

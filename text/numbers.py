@@ -13,8 +13,8 @@ ORDINAL_NUMERALS = CHINESE_DIGITS + "十百两"
 _QUANTITY_NUMERALS = CHINESE_DIGITS[2:] + "十百千万两"
 _MAGNITUDE = "[万亿千百]"
 _ABOUT = "[多余]"  # "200多万元", "1500余宗", "3万余人"
-# A share in words: "百分之六点五", "三分之一的企业", "千分之五".
-_FRACTION = f"(?<![{CHINESE_DIGITS}十百千])[{CHINESE_DIGITS}十百千]+分之[{CHINESE_DIGITS}十点几]+"
+# A share in words: "百分之六点五", "三分之一的企业", "千分之五", "万分之三", "百分之百".
+_FRACTION = f"(?<![{CHINESE_DIGITS}十百千万])[{CHINESE_DIGITS}十百千万]+分之[{CHINESE_DIGITS}十百点几]+"
 
 UNITS = tuple(unit for unit, *_ in rows("units"))
 QUANTITY_UNITS = tuple(unit for unit, kind, *_ in rows("units") if kind != "date")
@@ -22,9 +22,11 @@ QUANTITY_UNITS = tuple(unit for unit, kind, *_ in rows("units") if kind != "date
 # A number and its unit as one keyword token ("26起", "2023年", "6.5%").
 NUMBER_WITH_UNIT = re.compile(rf"\d+(?:\.\d+)?(?:%|‰|{_MAGNITUDE}?{alternation(UNITS)})?")
 # A number phrase an answer can show: a quantity, never part of a name such as "PM2.5" or "G20", nor the middle of
-# a longer number, nor the base of a rate ("每千人病床数" states no figure).
+# a longer number ("一百零五人", "二〇二三年"), nor the base of a rate ("每千人病床数" states no figure). Ordinals
+# stay: "排名第38位" answers "排第几".
 NUMBER = re.compile(
-    rf"(?<!每)(?:(?<![A-Za-z\d.])\d+(?:\.\d+)?|(?<![{_QUANTITY_NUMERALS}\d])[{_QUANTITY_NUMERALS}][{_QUANTITY_NUMERALS}点]*)\s*"
+    rf"(?<!每)(?:(?<![A-Za-z\d.])\d+(?:\.\d+)?"
+    rf"|(?<![{_QUANTITY_NUMERALS}{CHINESE_DIGITS}\d])[{_QUANTITY_NUMERALS}][{_QUANTITY_NUMERALS}〇零点]*)\s*"
     rf"(?:%|‰|{_ABOUT}?{_MAGNITUDE}{{0,2}}{_ABOUT}?{alternation(QUANTITY_UNITS)})"
     rf"|{_FRACTION}"
 )
@@ -39,10 +41,11 @@ MEASURE_NAMES = {measure: name for measure, name, *_ in rows("measures")}
 _MEASURE_NOUNS = tuple((noun, measure) for measure, _, *nouns in rows("measures") for noun in " ".join(nouns).split())
 _UNIT_AT_END = re.compile(f"{alternation(UNITS)}$")
 _ARTICLE = re.compile(f"一{alternation(UNITS)}$")
-# "几" asks how many, except in an ordinal ("第几") or pointing at a stretch of time ("那几年", "近几年").
-_HOW_MANY = r"(?:多少|(?<![第这那哪近前头好])几)"
+# "几" asks how many, except in an ordinal ("第几"), pointing at a stretch of time ("那几年", "近几年"), as "a dozen
+# or so" ("十几个项目", "数几"), or in 几乎.
+_HOW_MANY = r"(?:多少|(?<![第这那哪近前头好十数])几(?!乎))"
 # "深圳市2012年全市GDP总量": a total the question ends on asks how much, as "是多少" would ("总量控制措施" does not).
-_TOTAL = r"总[量额](?=\s*(?:[是为有？?。]|$))"
+_TOTAL = r"总[量额](?=\s*(?:是|为(?!什么|何|啥)|有(?!没有)|[？?。]|$))"
 _HOW_MUCH = re.compile(rf"{_HOW_MANY}|{_TOTAL}")
 # "多少亿元", "几个人", "多少钱": the unit a question wants its figure in.
 ASKED_UNIT = re.compile(rf"{_HOW_MANY}(?:{_MAGNITUDE}|个(?=人))?({alternation(MEASURES)})")

@@ -24,7 +24,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
 # "存在一些薄弱环节，一是…；二是…；三是…": a list the report spells out over several sentences, its items often
 # followed by a sentence or two that explain them ("一是工作开展不平衡。部分机关人员…；二是…").
 _ORDINALS = "一二三四五六七八九十"
-_ITEM = re.compile(f"([{_ORDINALS}])是|其([{_ORDINALS}])[，,是]|第([{_ORDINALS}])[，,]")
+# An item starts a sentence or clause ("统一是关键" is no item).
+_ITEM = re.compile(f"(?:^|(?<=[，,；;：:。\\s]))(?:([{_ORDINALS}])是|其([{_ORDINALS}])[，,是]|第([{_ORDINALS}])[，,])")
 _OUTLINE_HEADING = re.compile(f"[（(]?[{_ORDINALS}]+[、）)]")
 MAX_LIST_SENTENCES = 12
 MAX_EXPLAINING = 2  # sentences between two items
@@ -41,7 +42,8 @@ def list_end(text: str, start: int, end: int) -> int:
         sentence = text[base + a:base + b].lstrip()
         item = _ITEM.match(sentence)
         if item and _ordinal(item) == expected:
-            end, expected, between = base + b, expected + 1, 0
+            last = list(_ITEM.finditer(sentence))[-1]  # "二是抓项目，三是抓民生。" goes on with 四
+            end, expected, between = base + b, _ordinal(last) + 1, 0
         elif item or _OUTLINE_HEADING.match(sentence) or between == MAX_EXPLAINING:
             break
         else:

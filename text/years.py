@@ -38,6 +38,18 @@ def years_in(text: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(int(y) for y in DIGIT_YEAR.findall(text)))
 
 
+_YEAR_RANGE = re.compile(rf"(?<!\d)({YEAR})\s*年?\s*[—\-－~～至到]\s*({YEAR})(?=\s*年)")
+
+
+def spanned_years(text: str) -> tuple[int, ...]:
+    """The years the text names, ranges spelt out: "过去五年（2018—2022年）" is 2018 to 2022. ("2021年以来工作回顾"
+    stays 2021: it reviews that year, though it was written early in the next.)"""
+    years = set(named_years(text))
+    for a, b in _YEAR_RANGE.findall(text):
+        years.update(range(int(a), int(b) + 1))
+    return tuple(sorted(years))
+
+
 def named_years(text: str) -> tuple[int, ...]:
     """The years the text names in digits followed by 年 ("2021年"), in order of first mention."""
     return tuple(dict.fromkeys(int(y) for y in _NAMED_YEAR.findall(text)))
