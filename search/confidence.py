@@ -33,7 +33,8 @@ def assess(index: IndexReader, places: dict[int, Places], place: dict[int, float
     if unseen := [w for w in query.modifiers if index.never_mentions(w)]:
         return Doubt(DoubtKind.UNSEEN_TOPIC, missing=unseen[0])  # "火星基地建设进展如何": no report names 火星
     return (_scope_doubt(index, place, query, mentioned, top, weights)
-            or (_body_doubt(places, mentioned, top, query.wants_quantity) if mode == "answer" else None)
+            or (_body_doubt(places, mentioned, top, query.wants_quantity or query.how_many)
+                if mode == "answer" else None)
             or _holder_doubt(query, top, tokenizer) or _measure_doubt(query, top) or _plan_doubt(query, top))
 
 
