@@ -5,8 +5,6 @@ question, is worse than "未找到可靠答案" with the closest passages listed
 """
 from __future__ import annotations
 
-import re
-
 from index.store import IndexReader
 from search.query import Query
 from search.rank import Ranked, year_match
@@ -17,6 +15,7 @@ from search.measure import missing_measure
 from text.numbers import has_quantity
 from text.tokens import KeywordTokenizer
 from text.places import NATIONAL_BODIES
+from text.sentences import clauses
 from text.tense import PLAN
 from text.years import names_year
 
@@ -106,10 +105,9 @@ def _within(mentioned: set[str], report: Places) -> bool:
 def _speaks_of(sentence: str, names: set[str], with_figure: bool) -> bool:
     if not with_figure:
         return any(n in sentence for n in names)
-    return any(n in clause and has_quantity(clause) for clause in _CLAUSE.split(sentence) for n in names)
+    return any(n in clause and has_quantity(clause) for clause in clauses(sentence) for n in names)
 
 
-_CLAUSE = re.compile("[，,；;：:]")
 
 
 def _sentence(top: Ranked) -> str:

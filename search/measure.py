@@ -9,9 +9,9 @@ from search.query import Query
 from text.numbers import (MEASURE_NAMES, MEASURES, answers_measure, answers_unit, asks_total, gives_rate, is_article,
                           is_bound, measure_of, quantities)
 from text.question import SYNONYMS, states_indicator
+from text.sentences import clauses
 
 _LATIN = re.compile("[a-z]+")
-_CLAUSE = re.compile("[，,；;]")  # not at a colon: "GDP：5300亿元" is one statement
 FIGURE = "数字"  # what a sentence without any figure fails to give
 
 
@@ -45,7 +45,7 @@ def _gives_figure_of(indicator: str, unit: str | None, sentence: str) -> bool:
     """Some clause names the indicator and gives a figure in the unit asked: "地区生产总值…多少亿元" is not answered
     by "地区生产总值同比增长5.3%左右，一般公共预算收入36.77亿元" (the 亿元 are another indicator's)."""
     return any(states_indicator(indicator, clause) and any(answers_unit(unit, m.group()) for m in quantities(clause))
-               for clause in _CLAUSE.split(sentence))
+               for clause in clauses(sentence))
 
 
 def missing_measure(query: Query, sentence: str, passage: str = "") -> str | None:

@@ -11,7 +11,7 @@ from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_uni
 from text.places import asks_national, is_division, level, short_forms, strip_body_suffix, units
 from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, asked_kind, compound_modifiers,
                            counted_modifiers, counted_noun, indicators_in, states_indicator)
-from text.sentences import has_word, list_end, sentences
+from text.sentences import clauses, has_word, list_end, sentences
 from text.tense import (DONE, PLAN, PLANNED_YEAR, RESULT_QUESTION, REVIEWED_YEAR, UNKNOWN, heading_tense,
                         period_reviews, sentence_tense, states_level_reached, states_plan)
 from text.tokens import STOPWORDS, KeywordTokenizer, bigrams
@@ -467,3 +467,8 @@ def test_a_list_item_inside_a_sentence_moves_the_list_on_and_a_word_is_no_item()
 def test_a_range_of_years_in_a_heading_is_every_year_of_it() -> None:
     assert spanned_years("一、过去五年（2018—2022年）工作回顾") == (2018, 2019, 2020, 2021, 2022)
     assert spanned_years("2021年以来工作回顾") == (2021,)
+
+
+def test_clauses_split_at_commas_and_semicolons_not_colons() -> None:
+    assert clauses("地区生产总值增长5.3%，一般公共预算收入36.77亿元；GDP：5300亿元") == [
+        "地区生产总值增长5.3%", "一般公共预算收入36.77亿元", "GDP：5300亿元"]
