@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from search.query import Query
-from text.numbers import (MEASURE_NAMES, MEASURES, answers_measure, answers_unit, asks_total, gives_rate, is_article,
+from text.numbers import (MEASURE_NAMES, MEASURES, answers_measure, answers_unit, gives_rate, is_article,
                           is_bound, measure_of, quantities)
 from text.question import SYNONYMS, states_indicator
 from text.sentences import clauses
@@ -30,9 +30,9 @@ def states_exactly(query: Query, sentence: str, passage: str = "") -> bool:
     if not (query.how_many and query.indicators):
         return True
     measure = MEASURES.get(query.figure_unit or "") or query.noun_measure
-    total = asks_total(query.text)  # "GDP总量" is not "高于GDP增速2.3个百分点"
     return any(not is_bound(sentence, m) and (measure is None or answers_measure(measure, m.group()))
-               and not (total and measure_of(m.group()) == "rate") for m in quantities(sentence))
+               and not (query.total and measure_of(m.group()) == "rate")  # "GDP总量" is not "高于GDP增速2.3个百分点"
+               for m in quantities(sentence))
 
 
 def _asks_its_value(query: Query) -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from text.normalize import normalize_text
-from text.numbers import asked_unit, asks_how_many, noun_measure
-from text.question import (FRAME, MEASURE, asked_kind, compound_modifiers, counted_modifiers, counted_noun, indicators_in, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
+from text.numbers import asked_unit, asks_how_many, asks_total, noun_measure
+from text.question import (FRAME, MEASURE, asked_kind, compound_modifiers, counted_phrase, indicators_in, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
                            WHY, WORDING)
 from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, UNKNOWN
 from text.years import PREVIOUS_YEAR, YEAR_WORD, spell_years, years_in
@@ -32,6 +32,7 @@ class Query:
     noun_measure: str | None = None  # a measure asked by a noun, with no unit ("服务费用是多少": money)
     figure_unit: str | None = None  # the unit the figure is asked in ("多少亿元": 元)
     how_many: bool = False          # asks how much or how many ("多少", "几"): only a figure answers
+    total: bool = False             # asks for a total ("GDP总量"), which a growth rate does not give
     asks_original: bool = False     # the report's exact words are asked for ("原文", "原话")
     kind: str | None = None         # what a "which/what" question asks for ("建立了哪些补贴": 补贴)
     modifiers: tuple[str, ...] = ()  # nouns narrowing another noun ("火星基地": 火星)
@@ -53,6 +54,8 @@ def parse_query(question: str) -> Query:
         years = tuple(dict.fromkeys([*years, *(y - 1 for y in report_years)]))
     extra = [v for k, v in SYNONYMS.items() if k in text.lower() and v not in text]
     unit = asked_unit(text)
+    why = bool(WHY.search(text))  # a reason is wanted, not a figure
+    counted = counted_phrase(text)  # tagging the question once for the thing counted and what narrows it
     return Query(
         text=text,
         quoted=tuple(q for q in quoted if not q.startswith(("http", "www"))),
@@ -61,15 +64,16 @@ def parse_query(question: str) -> Query:
         person_role=m.group(1) if (m := PERSON_ROLE.search(text)) else "",
         measures=tuple(dict.fromkeys(MEASURE.findall(text))),
         figure_unit=unit,
-        how_many=asks_how_many(text) and not WHY.search(text),
-        counted=counted_noun(text),
-        counted_by=counted_modifiers(text),
+        how_many=asks_how_many(text) and not why,
+        total=asks_total(text),
+        counted=counted[-1] if counted else None,
+        counted_by=counted[:-1],
         noun_measure=None if unit else noun_measure(text),
         indicators=indicators_in(text),
         asks_original=bool(ORIGINAL.search(text)),
         kind=asked_kind(text),
         modifiers=compound_modifiers(text),
-        wants_quantity=bool(QUANTITY.search(text)) and not WHY.search(text),
+        wants_quantity=bool(QUANTITY.search(text)) and not why,
         wants_wording=bool(WORDING.search(text)),
         expanded=" ".join([text, *extra]),
         tense=_tense(text),

@@ -45,8 +45,8 @@ _ARTICLE = re.compile(f"一{alternation(UNITS)}$")
 # or so" ("十几个项目", "数几"), or in 几乎.
 _HOW_MANY = r"(?:多少|(?<![第这那哪近前头好十数])几(?!乎))"
 # "深圳市2012年全市GDP总量": a total the question ends on asks how much, as "是多少" would ("总量控制措施" does not).
-_TOTAL = r"总[量额](?=\s*(?:是|为(?!什么|何|啥)|有(?!没有)|[？?。]|$))"
-_HOW_MUCH = re.compile(rf"{_HOW_MANY}|{_TOTAL}")
+_TOTAL = re.compile(r"总[量额](?=\s*(?:是|为(?!什么|何|啥)|有(?!没有)|[？?。]|$))")
+_HOW_MUCH = re.compile(rf"{_HOW_MANY}|{_TOTAL.pattern}")
 # "多少亿元", "几个人", "多少钱": the unit a question wants its figure in.
 ASKED_UNIT = re.compile(rf"{_HOW_MANY}(?:{_MAGNITUDE}|个(?=人))?({alternation(MEASURES)})")
 
@@ -113,7 +113,7 @@ def asks_how_many(question: str) -> bool:
 
 def asks_total(question: str) -> bool:
     """The question asks for a total ("GDP总量是多少"), which a growth rate does not give."""
-    return bool(re.search(_TOTAL, question))
+    return bool(_TOTAL.search(question))
 
 
 def noun_measure(question: str) -> str | None:

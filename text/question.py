@@ -65,16 +65,17 @@ def counted_noun(question: str) -> str | None:
     """The head noun of what a question counts ("多少张病床" 病床, "多少件行政复议案件" 案件, "几个实验舱" 实验舱), which
     the answering sentence must name; None when no noun of two characters or more follows the measure word, or
     the count is of people ("多少人参加" is followed by what they did)."""
-    phrase = _counted_phrase(question)
+    phrase = counted_phrase(question)
     return phrase[-1] if phrase else None
 
 
 def counted_modifiers(question: str) -> tuple[str, ...]:
     """The nouns before the counted one ("多少件行政复议案件": 行政复议): which of its kind is counted."""
-    return _counted_phrase(question)[:-1]
+    return counted_phrase(question)[:-1]
 
 
-def _counted_phrase(question: str) -> tuple[str, ...]:
+def counted_phrase(question: str) -> tuple[str, ...]:
+    """The counted noun's phrase, narrowing nouns first: "多少件行政复议案件" (行政复议, 案件)."""
     asked = ASKED_UNIT.search(question)
     if asked is None or MEASURES[asked.group(1)] == "people":
         return ()
