@@ -38,7 +38,8 @@ class SentenceEvidence:
     end: int
     coverage: float            # share of the question's weighted bigrams found in the sentence
     has_number: bool
-    year_agrees: int           # +1 names a year the question names, -1 names only other years, 0 no year
+    year_agrees: int           # +1 names a year the question names (or reviews the period asked), -1 names only
+                               # other years, 0 no year
     tense: int                 # +1 reports a result, -1 states a plan, 0 cannot tell
     states_asked: bool | None = None  # states the measure or kind asked (rank._states_asked); None: nothing asked
 
@@ -51,18 +52,21 @@ def section_tense(section: str) -> int:
 def best_sentence(text: str, grams: dict[str, float], years: tuple[int, ...], prefer_numbers: bool,
                   tense: int = 0, quoted: tuple[str, ...] = (), weights: Weights = Weights(),
                   periods: tuple[tuple[int, int], ...] = (),
-                  states_asked: Callable[[str], bool] | None = None) -> SentenceEvidence | None:
+                  states_asked: Callable[[str], bool] | None = None,
+                  period_asked: bool = False) -> SentenceEvidence | None:
     """The sentence covering most of the question's bigrams (`grams`: bigram → IDF); for quantity questions
     numbers break near-ties, and so does stating the measure asked (`states_asked`: "GDP增长了多少" is
     "地区生产总值增长4.7%", not "进出口总值翻番达到2206亿元" beside it). `periods`: spans of the passage that
-    review several years at once."""
+    review several years at once, which answer a question about such a review (`period_asked`)."""
     total = sum(grams.values()) or 1.0
     best: tuple[float, SentenceEvidence] | None = None
     for a, b in sentences(text):
         s = text[a:b]
         coverage = sum(w for g, w in grams.items() if g in s) / total
-        in_period = any(p0 <= a < p1 for p0, p1 in periods) and not states_level_reached(s)
-        evidence = SentenceEvidence(a, b, coverage, bool(quantities(s)), _year_agreement(s, years, in_period),
+        in_period = any(p0 <= a < p1 for p0, p1 in periods)
+        agrees = (1 if in_period else 0) if period_asked and not years else \
+            _year_agreement(s, years, in_period and not states_level_reached(s))
+        evidence = SentenceEvidence(a, b, coverage, bool(quantities(s)), agrees,
                                     sentence_tense(s, tense), states_asked(s) if states_asked else None)
         rank = coverage + (weights.sentence_number if prefer_numbers and evidence.has_number else 0.0)
         rank += weights.sentence_measure if evidence.states_asked else 0.0

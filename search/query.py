@@ -7,7 +7,7 @@ from text.normalize import normalize_text
 from text.numbers import asked_unit, asks_how_many, asks_total, noun_measure
 from text.question import (FRAME, MEASURE, asked_kind, compound_modifiers, counted_phrase, indicators_in, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
                            WHY, WORDING)
-from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, UNKNOWN
+from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, UNKNOWN, asks_period
 from text.years import PREVIOUS_YEAR, YEAR_WORD, spell_years, years_in
 
 MAX_QUERY_CHARS = 500
@@ -36,6 +36,7 @@ class Query:
     asks_original: bool = False     # the report's exact words are asked for ("原文", "原话")
     kind: str | None = None         # what a "which/what" question asks for ("建立了哪些补贴": 补贴)
     modifiers: tuple[str, ...] = ()  # nouns narrowing another noun ("火星基地": 火星)
+    period: bool = False            # asks about a review of several years ("这五年…一共")
 
     @property
     def fact_years(self) -> tuple[int, ...]:
@@ -73,6 +74,7 @@ def parse_query(question: str) -> Query:
         asks_original=bool(ORIGINAL.search(text)),
         kind=asked_kind(text),
         modifiers=compound_modifiers(text),
+        period=asks_period(text),
         wants_quantity=bool(QUANTITY.search(text)) and not why,
         wants_wording=bool(WORDING.search(text)),
         expanded=" ".join([text, *extra]),

@@ -40,9 +40,9 @@ def rerank(index: IndexReader, place: dict[int, float], fused: list[Candidate], 
     ranked = []
     for c in shortlist:
         chunk = chunks[c.id]
-        periods = _review_periods(index, chunk) if len(query.fact_years) == 1 else ()
+        periods = _review_periods(index, chunk) if len(query.fact_years) == 1 or query.period else ()
         evidence = best_sentence(chunk.text, grams, query.fact_years, query.wants_quantity, section_tense(chunk.section),
-                                 query.quoted, weights, periods, _states_asked(query, chunk.text))
+                                 query.quoted, weights, periods, _states_asked(query, chunk.text), query.period)
         score = c.score
         if recipe == "hybrid":
             score += _evidence_bonus(evidence, query, scope(query, place.get(chunk.report.id), chunk, weights),

@@ -102,3 +102,13 @@ def test_a_total_asked_is_not_a_growth_rate() -> None:
     assert not states_exactly(query, "消费、投资增速分别高于GDP增速6.5和2.3个百分点。")
     assert states_exactly(query, "全年本市生产总值1.295万亿元，增长10%；")
     assert states_exactly(parse_query("深圳2012年GDP增长了多少"), "消费、投资增速分别高于GDP增速6.5和2.3个百分点。")
+
+
+def test_asked_about_a_review_of_several_years_the_review_answers() -> None:
+    passage = "2025年新建高标准农田400万亩。五年来，新建改造高标准农田3167万亩。"
+    grams = {"高标": 1.0, "标准": 1.0, "农田": 1.0}
+    period = ((passage.index("五年来"), len(passage)),)
+    plain = best_sentence(passage, grams, (), True, periods=period)
+    evidence = best_sentence(passage, grams, (), True, periods=period, period_asked=True)
+    assert "400万亩" in passage[plain.start:plain.end]  # ties go to the first sentence
+    assert "3167万亩" in passage[evidence.start:evidence.end] and evidence.year_agrees == 1

@@ -248,3 +248,8 @@ def test_a_target_does_not_answer_a_question_about_the_result(shared_searcher) -
     # The 2024 report only sets the target "PM2.5年均值控制在14微克/立方米以内".
     result = shared_searcher.search("大鹏新区2024年PM2.5年均值实际降到了多少")
     assert result.doubt is not None and result.doubt.kind == DoubtKind.TARGET_NOT_RESULT
+
+
+def test_asked_about_five_years_the_five_years_figure_answers(shared_searcher) -> None:
+    top = shared_searcher.search("江苏五年来新增城镇就业多少人").hits[0]
+    assert top.answer.span_text.endswith("690万人")  # the review of 2021–2025, not 2025's "141万人"

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from search.query import parse_query
 from text import lexicon
 from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many, is_article, is_bound,
                           gives_rate, measure_of, noun_measure, quantities)
@@ -276,6 +277,22 @@ def test_a_five_year_review_lasts_until_a_year_or_a_top_heading_opens() -> None:
     assert "每年城镇新增就业40万人以上" in covered[0] and "粮食产量稳定" in covered[0]
     assert "44.1万人" not in covered[0] and "2026年重点工作" not in covered[0]
     assert period_reviews("2025年，城镇新增就业44.1万人。") == ()
+
+
+@pytest.mark.parametrize("question, period", [
+    ("江苏五年来新增城镇就业多少人", True), ("过去五年粮食产量最高多少", True), ("“十四五”时期GDP年均增长多少", True),
+    ("2025年城镇新增就业多少人", False), ("五年规划的目标是什么", False),
+])
+def test_a_question_about_a_review_of_several_years(question: str, period: bool) -> None:
+    assert parse_query(question).period is period
+
+
+@pytest.mark.parametrize("question, tense", [
+    ("龙岗区新能源公交有什么新进展", DONE), ("科技创新取得了哪些成果", DONE), ("明年的工作安排是什么", PLAN),
+    ("乡里有什么特色的工作法", UNKNOWN),
+])
+def test_the_tense_a_question_asks(question: str, tense: int) -> None:
+    assert parse_query(question).tense == tense
 
 
 @pytest.mark.parametrize("question, unit", [

@@ -58,6 +58,12 @@ _LEVEL_REACHED = re.compile(alternation(_words("figure", "level")))
 _PERIOD_TOTAL = re.compile(alternation(_words("figure", "total")))
 
 
+def asks_period(question: str) -> bool:
+    """The question asks about a review of several years ("河南这五年高标准农田一共建了多少亩"), whose figures stand
+    in the report's period review, not in one year's."""
+    return bool(_PERIOD_OPENER.search(question))
+
+
 def period_reviews(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of a report that review several years at once: from a sentence opening such a review ("过去五年…",
     "“十四五”时期是…") to the next one opening a review of one year ("过去一年…", "刚刚过去的2025年…") or the next
