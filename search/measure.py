@@ -8,7 +8,7 @@ import re
 from search.query import Query
 from text.numbers import (MEASURE_NAMES, MEASURES, answers_measure, answers_unit, gives_rate, is_article,
                           is_bound, measure_of, quantities)
-from text.question import SYNONYMS, states_indicator
+from text.question import POPULATIONS, SYNONYMS, states_indicator
 from text.sentences import clauses
 
 _LATIN = re.compile("[a-z]+")
@@ -52,7 +52,8 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
     """What the sentence fails to state of the measure asked, as a reason names it; None when it states it. What
     narrows the thing counted may be said once for the passage ("法治宣传" above "大喇叭宣传20余次").
 
-    A rate may be written with another word (合格率 as 通过率100%), so any rate will do; a population needs 人口.
+    A rate may be written with another word (合格率 as 通过率100%), so any rate will do; a population needs 人口, not
+    another population ("常住人口" is not "204万贫困人口"); a term in Latin letters must be there ("PCT国际专利申请").
     A figure asked in a unit must be there in a unit of the same measure: "多少亿元" is not answered by
     "增长7%", nor "多少人" by "11.2万个岗位"."""
     figures = [m.group() for m in quantities(sentence)]
@@ -74,6 +75,16 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
             return _LATIN.sub(lambda m: m.group().upper(), indicator)  # "gdp" is read lower-cased; say "GDP"
     for m in query.measures:
         if not (m in sentence or (m.endswith("率") and gives_rate(sentence))
-                or (m.endswith("人口") and "人口" in sentence)):
+                or (m in POPULATIONS and _states_population(m, sentence))):
             return m
+    for term in query.terms:
+        if query.how_many and term not in sentence.lower():
+            return term.upper()
     return None
+
+
+def _states_population(asked: str, sentence: str) -> bool:
+    for other in POPULATIONS:
+        if other != asked:
+            sentence = sentence.replace(other, " ")
+    return "人口" in sentence

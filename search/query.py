@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from text.normalize import normalize_text
 from text.numbers import asked_unit, asks_how_many, asks_total, noun_measure
-from text.question import (FRAME, MEASURE, asked_kind, compound_modifiers, counted_phrase, indicators_in, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
+from text.question import (FRAME, MEASURE, asked_kind, compound_modifiers, counted_phrase, indicators_in, latin_terms, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
                            WHY, WORDING)
 from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, UNKNOWN, asks_period
 from text.years import PREVIOUS_YEAR, YEAR_WORD, spell_years, years_in
@@ -27,6 +27,7 @@ class Query:
     person_role: str = ""       # "书记" when the question asks that office holder's name
     measures: tuple[str, ...] = ()  # rates and populations asked for ("败诉率", "常住人口")
     indicators: tuple[str, ...] = ()  # statistical indicators named ("城镇新增就业")
+    terms: tuple[str, ...] = ()     # terms in Latin letters ("PCT国际专利": pct), which an answering figure's sentence names
     counted: str | None = None      # the noun a count is of ("多少张病床": 病床)
     counted_by: tuple[str, ...] = ()  # the nouns narrowing it ("多少件行政复议案件": 行政复议)
     noun_measure: str | None = None  # a measure asked by a noun, with no unit ("服务费用是多少": money)
@@ -71,6 +72,7 @@ def parse_query(question: str) -> Query:
         counted_by=counted[:-1],
         noun_measure=None if unit else noun_measure(text),
         indicators=indicators_in(text),
+        terms=latin_terms(text),
         asks_original=bool(ORIGINAL.search(text)),
         kind=asked_kind(text),
         modifiers=compound_modifiers(text),

@@ -112,3 +112,16 @@ def test_asked_about_a_review_of_several_years_the_review_answers() -> None:
     evidence = best_sentence(passage, grams, (), True, periods=period, period_asked=True)
     assert "400万亩" in passage[plain.start:plain.end]  # ties go to the first sentence
     assert "3167万亩" in passage[evidence.start:evidence.end] and evidence.year_agrees == 1
+
+
+def test_a_population_asked_is_not_another_population() -> None:
+    query = parse_query("深圳市2021年全市常住人口是多少")
+    assert missing_measure(query, "助力9省54县204万贫困人口全部脱贫。") == "常住人口"
+    assert missing_measure(query, "年末全市常住人口1768万人。") is None
+    assert missing_measure(query, "全市人口1768万人。") is None
+
+
+def test_a_term_in_latin_letters_must_be_named() -> None:
+    query = parse_query("福田区2021年PCT国际专利申请了多少件")
+    assert missing_measure(query, "国家高新技术企业增至1415家，有效发明专利增至20908件。") == "PCT"
+    assert missing_measure(query, "PCT国际专利申请量7504件，均全市第一。") is None

@@ -10,7 +10,7 @@ from text import lexicon
 from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many, is_article, is_bound,
                           gives_rate, measure_of, noun_measure, quantities)
 from text.places import asks_national, is_division, level, short_forms, strip_body_suffix, units
-from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, asked_kind, compound_modifiers,
+from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, asked_kind, compound_modifiers, latin_terms,
                            counted_modifiers, counted_noun, indicators_in, states_indicator)
 from text.sentences import clauses, has_word, list_end, sentences
 from text.tense import (DONE, PLAN, PLANNED_YEAR, RESULT_QUESTION, REVIEWED_YEAR, UNKNOWN, heading_tense,
@@ -489,3 +489,11 @@ def test_a_range_of_years_in_a_heading_is_every_year_of_it() -> None:
 def test_clauses_split_at_commas_and_semicolons_not_colons() -> None:
     assert clauses("地区生产总值增长5.3%，一般公共预算收入36.77亿元；GDP：5300亿元") == [
         "地区生产总值增长5.3%", "一般公共预算收入36.77亿元", "GDP：5300亿元"]
+
+
+@pytest.mark.parametrize("question, terms", [
+    ("福田区PCT国际专利申请了多少件", ("pct",)), ("EDA企业有多少家", ("eda",)),
+    ("GDP和CPI各涨了多少", ()), ("PM2.5年均浓度", ()), ("用了多少kWh电", ()), ("5G基站多少个", ()),
+])
+def test_terms_in_latin_letters_other_than_indicators_and_units(question: str, terms: tuple[str, ...]) -> None:
+    assert latin_terms(question) == terms

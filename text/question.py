@@ -21,7 +21,8 @@ REPORT_YEAR = re.compile(rf"(?<!\d)({YEAR})\s*年度?的?{HAN}{{0,8}}?(?:工作)
 # "张店乡党委书记叫什么名字": a person's name is wanted, and only a sentence naming one answers it.
 PERSON_ROLE = re.compile(f"({'|'.join(words('office_titles'))})[^，。？?]{{0,4}}(?:叫什么名字|叫什么|叫啥|姓名|名字|姓什么)")
 # "行政诉讼败诉率是多少", "常住人口": a rate or population asked for is answered only by a sentence that names it.
-MEASURE = re.compile(f"{HAN}{{2}}率(?![先领])|(?:常住|户籍|贫困|农村|城镇|流动|总)人口")
+POPULATIONS = ("常住人口", "户籍人口", "贫困人口", "农村人口", "城镇人口", "流动人口", "总人口")
+MEASURE = re.compile(f"{HAN}{{2}}率(?![先领])|{alternation(POPULATIONS)}")
 # Words officials use that reports spell differently; each adds the report's wording to the question.
 SYNONYMS: dict[str, str] = dict(rows("synonyms"))
 
@@ -30,6 +31,18 @@ SYNONYMS: dict[str, str] = dict(rows("synonyms"))
 # contain a form and are set aside first).
 INDICATORS = tuple((tuple(asked.split()), tuple(written.split()), tuple(other[0].split()) if other else ())
                    for asked, written, *other in rows("indicators"))
+
+
+# "PCT国际专利申请了多少件", "PM2.5浓度": a term in Latin letters, which no other wording of the report replaces.
+# Capitals, so that units ("km", "kWh") are not taken for terms.
+_LATIN_TERM = re.compile(r"(?<![A-Za-z0-9.])[A-Z]{2,}[A-Za-z0-9.]*(?<!\.)")
+
+
+def latin_terms(question: str) -> tuple[str, ...]:
+    """The terms a question writes in Latin letters (lower-cased: "pct", "pm2.5"), except indicators and words with
+    a report wording in data/synonyms.tsv, which the measure checks by their report forms ("gdp", "cpi")."""
+    terms = (t.lower() for t in _LATIN_TERM.findall(question))
+    return tuple(t for t in dict.fromkeys(terms) if t not in SYNONYMS and not any(t in asked for asked, _, _ in INDICATORS))
 
 
 def indicators_in(question: str) -> tuple[str, ...]:
