@@ -7,7 +7,7 @@ import re
 
 from search.query import Query
 from text.numbers import (MEASURE_NAMES, MEASURES, answers_measure, answers_unit, gives_rate, is_article,
-                          is_bound, measure_of, quantities)
+                          is_bound, measure_of, per_head, quantities)
 from text.question import POPULATIONS, SYNONYMS, states_indicator
 from text.sentences import clauses
 
@@ -55,7 +55,7 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
     A rate may be written with another word (合格率 as 通过率100%), so any rate will do; a population needs 人口, not
     another population ("常住人口" is not "204万贫困人口"); a term in Latin letters must be there ("PCT国际专利申请").
     A figure asked in a unit must be there in a unit of the same measure: "多少亿元" is not answered by
-    "增长7%", nor "多少人" by "11.2万个岗位"."""
+    "增长7%", nor "多少人" by "11.2万个岗位" or "每万人…6.3名"."""
     figures = [m.group() for m in quantities(sentence)]
     if query.how_many and all(is_article(f) for f in figures):
         return FIGURE  # "PM2.5浓度具体是多少" by "PM2.5浓度明显下降"; "定日地震是几级" by "这一年，…"
@@ -64,7 +64,8 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
     for narrower in query.counted_by:
         if narrower not in sentence and narrower not in passage:
             return narrower + (query.counted or "")  # "多少件行政复议案件" by "…刑事案件的发生"
-    if query.figure_unit and not any(answers_unit(query.figure_unit, f) for f in figures):
+    if query.figure_unit and not any(answers_unit(query.figure_unit, m.group()) and not _per_head_count(query, sentence, m)
+                                     for m in quantities(sentence)):
         return MEASURE_NAMES[MEASURES[query.figure_unit]]
     if query.wants_quantity and query.noun_measure and figures and \
             not any(answers_measure(query.noun_measure, f) for f in figures):
@@ -81,6 +82,11 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
         if query.how_many and term not in sentence.lower():
             return term.upper()
     return None
+
+
+def _per_head_count(query: Query, sentence: str, figure: re.Match[str]) -> bool:
+    """A count asked ("签约了多少人") is not a figure per so many people ("每万人…配备全科医生6.3名")."""
+    return MEASURES[query.figure_unit or ""] in ("people", "count") and per_head(sentence, figure)
 
 
 def _states_population(asked: str, sentence: str) -> bool:

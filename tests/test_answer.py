@@ -125,3 +125,9 @@ def test_a_term_in_latin_letters_must_be_named() -> None:
     query = parse_query("福田区2021年PCT国际专利申请了多少件")
     assert missing_measure(query, "国家高新技术企业增至1415家，有效发明专利增至20908件。") == "PCT"
     assert missing_measure(query, "PCT国际专利申请量7504件，均全市第一。") is None
+
+
+def test_a_count_asked_is_not_a_figure_per_so_many_people() -> None:
+    query = parse_query("福田区2021年家庭医生签约了多少人")
+    assert missing_measure(query, "每万人常住人口配备全科医生6.3名，远高于全市平均水平。") == "人数"
+    assert missing_measure(query, "家庭医生签约人数50.7万人，每万名常住人口全科医生数达5.7名。") is None

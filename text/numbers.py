@@ -126,6 +126,15 @@ def noun_measure(question: str) -> str | None:
     return max(found, key=lambda f: len(f[0]))[1] if found else None
 
 
+# "每万人常住人口配备全科医生6.3名": a figure per so many people is a rate, not a count of them.
+_PER_HEAD = re.compile(r"每[十百千万]+(?:名|人|个人|常住人口|户籍人口)[^，,；;。]*$")
+
+
+def per_head(sentence: str, figure: re.Match[str]) -> bool:
+    """The figure is given per so many people, in its own clause ("每万人…配备全科医生6.3名")."""
+    return bool(_PER_HEAD.search(sentence[:figure.start()]))
+
+
 def answers_measure(measure: str, figure: str) -> bool:
     """The figure is of that measure or a rate (a question asking "收入…多少" may mean its growth)."""
     return measure_of(figure) in (measure, "rate", None)
