@@ -41,7 +41,7 @@ class Report:
 
 
 # Bump when the text a file reads to changes: every report is then re-read and re-chunked.
-READER_VERSION = 3
+READER_VERSION = 4
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".docx", ".pdf", ".html", ".htm"})
 FOLDER_DOCS = frozenset({"README.MD", "SOURCES.MD"})  # a corpus folder's own notes, not reports (upper-cased)
 
@@ -54,6 +54,9 @@ MAX_DOCX_UNPACKED = 200 * 1024 * 1024  # sum of a .docx's members once decompres
 MAX_DOCX_RATIO = 100                   # a member bigger than 1 MB packed more tightly than this is a zip bomb
 _MAX_BYTES = {".txt": MAX_TEXT_BYTES, ".md": MAX_TEXT_BYTES, ".html": MAX_HTML_BYTES, ".htm": MAX_HTML_BYTES,
               ".docx": MAX_PACKED_BYTES, ".pdf": MAX_PACKED_BYTES}
+
+TABLE_CELL_SEPARATOR = " | "  # a table row is kept as one line, its cells in order ("指标 | 2023年 | 增长")
+
 
 def _assemble(blocks: Iterable[tuple[str, int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Join (text, heading level or 0) blocks into final text, collapsing blank-line runs.
@@ -167,18 +170,58 @@ def _encoding_error(name: str) -> ReadError:
 # ---------------------------------------------------------------------------
 
 _Parsed = tuple[str, tuple[tuple[int, int], ...], str]
-_MD_HEADING_RE = re.compile(r"^(#{1,6})(?!#)[ \t]*(\S.*)$", re.MULTILINE)
-
-
 def _read_txt(data: bytes, name: str) -> _Parsed:
     return _finish_text(_decode_text(data, name)), (), ""
 
 
 def _read_md(data: bytes, name: str) -> _Parsed:
-    text = _finish_text(_decode_text(data, name))
-    matches = list(_MD_HEADING_RE.finditer(text))
-    hints = tuple((m.start(), len(m.group(1))) for m in matches)
-    return text, hints, matches[0].group(2).strip() if matches and matches[0].start() == 0 else ""
+    """Markdown as the text a reader sees: headings as outline hints, emphasis, links and list marks dropped
+    ("全年**新建**文化礼堂" is 全年新建文化礼堂), table rows as "cell | cell" lines."""
+    text, hints = _assemble(_md_blocks(_decode_text(data, name)))
+    return text, hints, text.split("\n", 1)[0] if hints and hints[0][0] == 0 else ""
+
+
+def _md_blocks(source: str) -> Iterable[tuple[str, int]]:
+    """(text, heading level or 0) blocks; paragraphs and headings end with a blank line, as in the source, while
+    list items and table rows stay one per line."""
+    from markdown_it import MarkdownIt
+
+    level, row, lists = 0, None, 0
+    for token in MarkdownIt("commonmark").enable("table").parse(source):
+        if token.type == "heading_open":
+            level = int(token.tag[1])
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            lists += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists -= 1
+            yield "\n\n", 0
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close":
+            yield TABLE_CELL_SEPARATOR.join(row), 0
+            row = None
+        elif token.type == "table_close":
+            yield "\n\n", 0
+        elif token.type == "inline":
+            if row is not None:
+                row.append(_md_inline(token).replace("\n", " ").strip())
+            else:
+                yield _md_inline(token) + ("" if lists else "\n\n"), level
+                level = 0
+        elif token.type in ("fence", "code_block"):
+            yield token.content + "\n\n", 0
+
+
+def _md_inline(token) -> str:
+    parts = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline", "html_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts)
 
 
 _DOCX_HEADING_RE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)

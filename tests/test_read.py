@@ -149,9 +149,18 @@ def test_markdown_headings(tmp_path: Path) -> None:
     assert report.body == "南山区人民政府"
     levels = [level for _, level in report.heading_hints]
     assert levels == [1, 2, 3]
-    for (offset, _), heading in zip(report.heading_hints, ["# 2022年", "## 一、工作回顾", "### （一）经济"]):
+    for (offset, _), heading in zip(report.heading_hints, ["2022年", "一、工作回顾", "（一）经济"]):
         assert report.text[offset:].startswith(heading)
         assert offset == 0 or report.text[offset - 1] == "\n"
+
+
+def test_markdown_markup_is_not_text(tmp_path: Path) -> None:
+    md = ("# 2023年张店乡工作总结\n\n全年**新建**文化礼堂12个，*改造*道路3条，[详见](http://example.cn)`附表`。\n\n"
+          "- 一是加强\n- 二是推进\n\n| 指标 | 2023年 | 增长 |\n|---|---|---|\n| 植树造林 | 3150亩 | 5% |\n")
+    text = read_report(write(tmp_path, "r.md", md)).text
+    assert "全年新建文化礼堂12个，改造道路3条，详见附表。" in text
+    assert "一是加强\n二是推进" in text and "植树造林 | 3150亩 | 5%" in text and "指标 | 2023年 | 增长" in text
+    assert not set("*#[]`") & set(text) and "http" not in text and "---" not in text
 
 
 # ---------------------------------------------------------------------------
