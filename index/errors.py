@@ -9,6 +9,10 @@ class UserError(Exception):
     """
 
 
+class ReadError(UserError):
+    """A file that cannot be read as a report (message: Chinese first, then English)."""
+
+
 class StoreError(UserError):
     """An index that is missing, locked, damaged or of another model or format."""
 

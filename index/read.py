@@ -14,17 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.errors import UserError
+from index.convert import CONVERTED_SUFFIXES, to_docx
+from index.errors import ReadError
+from index.tables import table_lines
 from text import HAN
 from text.normalize import normalize_text
 from text.numbers import ORDINAL_NUMERALS
 from text.places import BODY_SUFFIX, PLACE, government_of
 from text.tense import PLANNED_YEAR, REVIEWED_YEAR
 from text.years import strip_years, years_in
-
-
-class ReadError(UserError):
-    """A file that cannot be read as a report (message: Chinese first, then English)."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,7 @@ class Report:
 
 # Bump when the text a file reads to changes: every report is then re-read and re-chunked.
 READER_VERSION = 4
-SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".docx", ".pdf", ".html", ".htm"})
+SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".docx", ".pdf", ".html", ".htm"}) | CONVERTED_SUFFIXES
 FOLDER_DOCS = frozenset({"README.MD", "SOURCES.MD"})  # a corpus folder's own notes, not reports (upper-cased)
 
 # Size limits: the largest real report (a State Council work report) is well under 1 MB of text, so these only
@@ -53,10 +51,7 @@ MAX_PACKED_BYTES = 100 * 1024 * 1024   # .docx/.pdf files on disk
 MAX_DOCX_UNPACKED = 200 * 1024 * 1024  # sum of a .docx's members once decompressed (checked before decompressing)
 MAX_DOCX_RATIO = 100                   # a member bigger than 1 MB packed more tightly than this is a zip bomb
 _MAX_BYTES = {".txt": MAX_TEXT_BYTES, ".md": MAX_TEXT_BYTES, ".html": MAX_HTML_BYTES, ".htm": MAX_HTML_BYTES,
-              ".docx": MAX_PACKED_BYTES, ".pdf": MAX_PACKED_BYTES}
-
-TABLE_CELL_SEPARATOR = " | "  # a table row is kept as one line, its cells in order ("指标 | 2023年 | 增长")
-
+              ".docx": MAX_PACKED_BYTES, ".pdf": MAX_PACKED_BYTES, ".doc": MAX_PACKED_BYTES, ".wps": MAX_PACKED_BYTES}
 
 def _assemble(blocks: Iterable[tuple[str, int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Join (text, heading level or 0) blocks into final text, collapsing blank-line runs.
@@ -176,17 +171,17 @@ def _read_txt(data: bytes, name: str) -> _Parsed:
 
 def _read_md(data: bytes, name: str) -> _Parsed:
     """Markdown as the text a reader sees: headings as outline hints, emphasis, links and list marks dropped
-    ("全年**新建**文化礼堂" is 全年新建文化礼堂), table rows as "cell | cell" lines."""
+    ("全年**新建**文化礼堂" is 全年新建文化礼堂), tables as labelled rows (index/tables.py)."""
     text, hints = _assemble(_md_blocks(_decode_text(data, name)))
     return text, hints, text.split("\n", 1)[0] if hints and hints[0][0] == 0 else ""
 
 
 def _md_blocks(source: str) -> Iterable[tuple[str, int]]:
     """(text, heading level or 0) blocks; paragraphs and headings end with a blank line, as in the source, while
-    list items and table rows stay one per line."""
+    list items stay one per line and tables are read as index/tables.py writes them."""
     from markdown_it import MarkdownIt
 
-    level, row, lists = 0, None, 0
+    level, rows, row, lists = 0, [], None, 0
     for token in MarkdownIt("commonmark").enable("table").parse(source):
         if token.type == "heading_open":
             level = int(token.tag[1])
@@ -198,10 +193,11 @@ def _md_blocks(source: str) -> Iterable[tuple[str, int]]:
         elif token.type == "tr_open":
             row = []
         elif token.type == "tr_close":
-            yield TABLE_CELL_SEPARATOR.join(row), 0
+            rows.append(row)
             row = None
         elif token.type == "table_close":
-            yield "\n\n", 0
+            yield "\n".join(table_lines(rows)) + "\n\n", 0
+            rows = []
         elif token.type == "inline":
             if row is not None:
                 row.append(_md_inline(token).replace("\n", " ").strip())
@@ -240,18 +236,22 @@ def _docx_blocks(document) -> Iterable[tuple[str, int]]:
 
     for item in document.iter_inner_content():
         if isinstance(item, Table):
-            for row in item.rows:
-                cells: list[str] = []
-                seen: set[int] = set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:  # merged cells are repeated by python-docx
-                        continue
-                    seen.add(id(cell._tc))
-                    cells.append(" ".join(cell.text.split("\n")))
-                yield "\t".join(cells), 0
+            yield "\n".join(table_lines(_docx_rows(item))), 0
         else:
             style = item.style.name if item.style is not None else ""
             yield item.text, _docx_level(style or "")
+
+
+def _docx_rows(table) -> list[list[str]]:
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) not in seen:  # merged cells are repeated by python-docx
+                seen.add(id(cell._tc))
+                cells.append(cell.text)
+        rows.append(cells)
+    return rows
 
 
 def _check_docx_size(data: bytes, name: str) -> None:
@@ -283,6 +283,11 @@ def _read_docx(data: bytes, name: str) -> _Parsed:
     except Exception as exc:  # python-docx raises zip, XML, KeyError... for damaged files: all mean "unreadable"
         raise ReadError(f"无法读取 Word 文件：{name}（{exc}） / Cannot read Word file: {name} ({exc})") from exc
     return text, hints, normalize_text(title)
+
+
+def _read_converted(data: bytes, name: str) -> _Parsed:
+    """.doc and .wps: converted to .docx by LibreOffice, then read as Word."""
+    return _read_docx(to_docx(data, name), name)
 
 
 def _read_pdf(data: bytes, name: str) -> _Parsed:
@@ -411,8 +416,8 @@ def _html_lines(text: str) -> Iterable[tuple[str, int]]:
             yield line, level
 
 
-_READERS = {".txt": _read_txt, ".md": _read_md, ".docx": _read_docx, ".pdf": _read_pdf,
-            ".html": _read_html, ".htm": _read_html}
+_READERS = {".txt": _read_txt, ".md": _read_md, ".docx": _read_docx, ".doc": _read_converted, ".wps": _read_converted,
+            ".pdf": _read_pdf, ".html": _read_html, ".htm": _read_html}
 
 # ---------------------------------------------------------------------------
 # Metadata

@@ -1,7 +1,7 @@
 #!/usr/bin/env sh
 # Set up (or bring up to date) the project's virtual environment in .venv.
 #   sh scripts/setup.sh         what the page and the command line need
-#   sh scripts/setup.sh test    plus what the tests need (pytest, Playwright, Debian's Chromium and CJK fonts)
+#   sh scripts/setup.sh test    plus what the tests need (pytest, Playwright, Debian's Chromium, CJK fonts, LibreOffice)
 # Safe to run again: it only installs what is missing or changed.
 set -eu
 cd "$(dirname "$0")/.."
@@ -26,7 +26,14 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$fingerprint" ]; then
     echo "$fingerprint" > "$stamp"
 fi
 
-if [ "$want" = test ] && [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "安装浏览器测试所需的 Chromium 与中文字体 / installing Chromium and CJK fonts for the browser tests ..."
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+# The tests drive Debian's Chromium, render CJK text (fonts-noto-cjk) and convert .doc/.wps (LibreOffice).
+if [ "$want" = test ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    packages=""
+    [ -x /usr/bin/chromium ] || packages="$packages chromium"
+    [ -d /usr/share/fonts/opentype/noto ] || packages="$packages fonts-noto-cjk"
+    command -v soffice >/dev/null || packages="$packages libreoffice-writer-nogui"
+    if [ -n "$packages" ]; then
+        echo "安装测试所需的系统软件 / installing system packages for the tests:$packages ..."
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null
+    fi
 fi

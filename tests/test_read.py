@@ -159,7 +159,7 @@ def test_markdown_markup_is_not_text(tmp_path: Path) -> None:
           "- 一是加强\n- 二是推进\n\n| 指标 | 2023年 | 增长 |\n|---|---|---|\n| 植树造林 | 3150亩 | 5% |\n")
     text = read_report(write(tmp_path, "r.md", md)).text
     assert "全年新建文化礼堂12个，改造道路3条，详见附表。" in text
-    assert "一是加强\n二是推进" in text and "植树造林 | 3150亩 | 5%" in text and "指标 | 2023年 | 增长" in text
+    assert "一是加强\n二是推进" in text and "植树造林 | 2023年：3150亩 | 增长：5%" in text and "指标 | 2023年 | 增长" in text
     assert not set("*#[]`") & set(text) and "http" not in text and "---" not in text
 
 
@@ -191,7 +191,7 @@ def make_docx(path: Path, core_title: str = "") -> Path:
 def test_docx_text_order_and_headings(tmp_path: Path) -> None:
     report = read_report(make_docx(tmp_path / "r.docx"))
     assert report.text == ("龙岗区2022年政府工作报告\n各位代表：\n\n一、2021年工作回顾\n2021年是极不平凡的一年。\n"
-                           "（一）经济发展\n指标\t数值\nGDP\t4500亿元\n表后正文。")
+                           "（一）经济发展\n指标 | 数值\nGDP | 数值：4500亿元\n表后正文。")
     assert report.title == "龙岗区2022年政府工作报告"
     assert report.years == (2022,)
     assert report.body == "龙岗区人民政府"
@@ -368,7 +368,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_supported_suffixes() -> None:
-    assert SUPPORTED_SUFFIXES == frozenset({".txt", ".md", ".docx", ".pdf", ".html", ".htm"})
+    assert SUPPORTED_SUFFIXES == frozenset({".txt", ".md", ".docx", ".doc", ".wps", ".pdf", ".html", ".htm"})
 
 
 # ---------------------------------------------------------------------------
