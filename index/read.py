@@ -6,11 +6,12 @@ CONTRACT (other modules depend on it; keep the names):
 """
 from __future__ import annotations
 
+import bisect
 import codecs
 import hashlib
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,8 @@ class Report:
     size: int                 # file size in bytes
     sha256: str               # of the file bytes
     heading_hints: tuple[tuple[int, int], ...] = ()  # (line start offset, level 1..6) from docx/html/md styling
+    pages: tuple[int, ...] = ()      # paged formats (PDF, OFD, scans): the offset where each page starts, page 1 first
+    ocr_pages: tuple[int, ...] = ()  # the pages (1-based) whose text was read by OCR
 
 
 # Bump when the text a file reads to changes: every report is then re-read and re-chunked.
@@ -53,10 +56,12 @@ MAX_DOCX_RATIO = 100                   # a member bigger than 1 MB packed more t
 _MAX_BYTES = {".txt": MAX_TEXT_BYTES, ".md": MAX_TEXT_BYTES, ".html": MAX_HTML_BYTES, ".htm": MAX_HTML_BYTES,
               ".docx": MAX_PACKED_BYTES, ".pdf": MAX_PACKED_BYTES, ".doc": MAX_PACKED_BYTES, ".wps": MAX_PACKED_BYTES}
 
-def _assemble(blocks: Iterable[tuple[str, int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
+def _assemble(blocks: Iterable[tuple[str, int]],
+              starts: list[int | None] | None = None) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Join (text, heading level or 0) blocks into final text, collapsing blank-line runs.
 
-    Offsets are computed while joining so heading hints point into the exact final string.
+    Offsets are computed while joining so heading hints point into the exact final string; `starts`, when given,
+    receives each block's first offset (None for a block with no text).
     """
     out: list[str] = []
     hints: list[tuple[int, int]] = []
@@ -64,6 +69,8 @@ def _assemble(blocks: Iterable[tuple[str, int]]) -> tuple[str, tuple[tuple[int, 
     pending_blank = False
     for raw, level in blocks:
         hinted = False
+        if starts is not None:
+            starts.append(None)
         for line in normalize_text(raw).split("\n"):
             if not line.strip():
                 pending_blank = True
@@ -73,6 +80,8 @@ def _assemble(blocks: Iterable[tuple[str, int]]) -> tuple[str, tuple[tuple[int, 
                 out.append(sep)
                 pos += len(sep)
             pending_blank = False
+            if starts is not None and starts[-1] is None:
+                starts[-1] = pos
             if level and not hinted:
                 hints.append((pos, level))
                 hinted = True
@@ -164,16 +173,40 @@ def _encoding_error(name: str) -> ReadError:
 # Per-format readers: each returns (final text, heading hints, explicit title or "")
 # ---------------------------------------------------------------------------
 
-_Parsed = tuple[str, tuple[tuple[int, int], ...], str]
+@dataclass(frozen=True)
+class _Parsed:
+    """What a format's reader gives: the text, heading hints, a title the file states, and its pages."""
+    text: str
+    hints: tuple[tuple[int, int], ...] = ()
+    title: str = ""
+    pages: tuple[int, ...] = ()
+    ocr_pages: tuple[int, ...] = ()
+
+
+def _paged(pages: Sequence[str], ocr_pages: tuple[int, ...] = (), title: str = "") -> _Parsed:
+    """Page texts joined, each page's start offset kept (an empty page starts where the next one does)."""
+    starts: list[int | None] = []
+    text, _ = _assemble(((page, 0) for page in pages), starts)
+    offsets, following = [], len(text)
+    for start in reversed(starts):
+        following = start if start is not None else following
+        offsets.append(following)
+    return _Parsed(text, (), title, tuple(reversed(offsets)), ocr_pages)
+
+
+def page_of(pages: tuple[int, ...], offset: int) -> int | None:
+    """The page (1-based) holding a text offset; None for a file without pages."""
+    return bisect.bisect_right(pages, offset) if pages else None
+
 def _read_txt(data: bytes, name: str) -> _Parsed:
-    return _finish_text(_decode_text(data, name)), (), ""
+    return _Parsed(_finish_text(_decode_text(data, name)))
 
 
 def _read_md(data: bytes, name: str) -> _Parsed:
     """Markdown as the text a reader sees: headings as outline hints, emphasis, links and list marks dropped
     ("全年**新建**文化礼堂" is 全年新建文化礼堂), tables as labelled rows (index/tables.py)."""
     text, hints = _assemble(_md_blocks(_decode_text(data, name)))
-    return text, hints, text.split("\n", 1)[0] if hints and hints[0][0] == 0 else ""
+    return _Parsed(text, hints, text.split("\n", 1)[0] if hints and hints[0][0] == 0 else "")
 
 
 def _md_blocks(source: str) -> Iterable[tuple[str, int]]:
@@ -282,7 +315,7 @@ def _read_docx(data: bytes, name: str) -> _Parsed:
         title = (document.core_properties.title or "").strip()
     except Exception as exc:  # python-docx raises zip, XML, KeyError... for damaged files: all mean "unreadable"
         raise ReadError(f"无法读取 Word 文件：{name}（{exc}） / Cannot read Word file: {name} ({exc})") from exc
-    return text, hints, normalize_text(title)
+    return _Parsed(text, hints, normalize_text(title))
 
 
 def _read_converted(data: bytes, name: str) -> _Parsed:
@@ -302,10 +335,10 @@ def _read_pdf(data: bytes, name: str) -> _Parsed:
         raise
     except Exception as exc:  # pypdf signals damage with many exception types
         raise ReadError(f"无法读取 PDF 文件：{name}（{exc}） / Cannot read PDF file: {name} ({exc})") from exc
-    text = _finish_text("\n".join(pages))
-    if pages and sum(1 for c in text if not c.isspace()) < 20:
+    parsed = _paged(pages)
+    if pages and sum(1 for c in parsed.text if not c.isspace()) < 20:
         raise ReadError(f"无文本层，需要先做文字识别（OCR）：{name} / PDF has no text layer (scanned); run OCR first: {name}")
-    return text, (), ""
+    return parsed
 
 
 def _pdf_page_text(page) -> str:
@@ -354,7 +387,7 @@ def _read_html(data: bytes, name: str) -> _Parsed:
     if title_tag:
         title_tag.decompose()  # <title> is metadata, not body text
     text, hints = _assemble(_html_lines(_html_text(soup)))
-    return text, hints, " ".join(normalize_text(explicit).split())
+    return _Parsed(text, hints, " ".join(normalize_text(explicit).split()))
 
 
 _HTML_BLOCK_SET = frozenset(_HTML_BLOCKS)
@@ -510,10 +543,11 @@ def read_report(path: Path, root: Path | None = None) -> Report:
     if len(data) > limit:
         raise ReadError(f"文件过大（超过 {limit // 2**20} MB），已跳过：{name} / "
                         f"File too large (over {limit // 2**20} MB); skipped: {name}")
-    text, hints, explicit_title = reader(data, name) if data else ("", (), "")
+    parsed = reader(data, name) if data else _Parsed("")
+    text = parsed.text
     if not text.strip():
         raise ReadError(f"文件为空：{name} / File is empty: {name}")
-    title = explicit_title.strip()[:TITLE_MAX] or _first_line(text)
+    title = parsed.title.strip()[:TITLE_MAX] or _first_line(text)
     return Report(
         path=_display_path(path, root),
         text=text,
@@ -523,7 +557,9 @@ def read_report(path: Path, root: Path | None = None) -> Report:
         genre=_genre(title),
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        heading_hints=hints,
+        heading_hints=parsed.hints,
+        pages=parsed.pages,
+        ocr_pages=parsed.ocr_pages,
     )
 
 

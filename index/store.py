@@ -32,7 +32,7 @@ import numpy as np
 
 from index.errors import ModelMismatch, StoreError
 from index.keywords import KeywordIndex, build_keyword_index
-from index.read import Report
+from index.read import Report, page_of
 from index.vectors import build_vector_index, reconstruct_many, search_vectors
 from text.tokens import bigrams
 
@@ -54,7 +54,8 @@ CREATE TABLE IF NOT EXISTS reports (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     path TEXT NOT NULL UNIQUE,
     title TEXT NOT NULL, years TEXT NOT NULL, body TEXT NOT NULL, genre TEXT NOT NULL,
-    size INTEGER NOT NULL, sha256 TEXT NOT NULL, added TEXT NOT NULL, text TEXT NOT NULL
+    size INTEGER NOT NULL, sha256 TEXT NOT NULL, added TEXT NOT NULL, text TEXT NOT NULL,
+    pages TEXT NOT NULL DEFAULT '[]', ocr_pages TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -84,6 +85,8 @@ class StoredReport:
     sha256: str
     added: str
     chunks: int
+    pages: tuple[int, ...] = ()      # where each page starts in the text (paged formats); () without pages
+    ocr_pages: tuple[int, ...] = ()  # pages (1-based) whose text OCR read
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,18 @@ class StoredChunk:
     section_start: int
     section_end: int
     hash: str
+
+    @property
+    def pages(self) -> tuple[int, int] | None:
+        """The first and last page (1-based) the passage spans; None for a report without pages."""
+        first = page_of(self.report.pages, self.start)
+        return None if first is None else (first, page_of(self.report.pages, max(self.start, self.end - 1)))
+
+    @property
+    def ocr(self) -> bool:
+        """Some of the passage was read by OCR, so a character may be misread."""
+        span = self.pages
+        return span is not None and any(span[0] <= p <= span[1] for p in self.report.ocr_pages)
 
 
 @dataclass(frozen=True)
@@ -114,7 +129,9 @@ class ChunkRow:
     report_id: int = 0   # set by the table when the report is added
 
 
-_REPORT_COLUMNS = "path, title, years, body, genre, size, sha256, added, text"
+_REPORT_COLUMNS = "path, title, years, body, genre, size, sha256, added, text, pages, ocr_pages"
+# Columns added since the first format, with their defaults: a table of an older build gains them when written to.
+_ADDED_REPORT_COLUMNS = {"pages": "TEXT NOT NULL DEFAULT '[]'", "ocr_pages": "TEXT NOT NULL DEFAULT '[]'"}
 _CHUNK_COLUMNS = 'section, start, "end", text, section_start, section_end, hash, tokens, embedding, report_id'
 
 
@@ -131,6 +148,13 @@ class ChunkTable:
             self.db = sqlite3.connect(path, check_same_thread=False)
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.executescript(SCHEMA)
+            self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        present = {row[1] for row in self.db.execute("PRAGMA table_info(reports)")}
+        for column, kind in _ADDED_REPORT_COLUMNS.items():
+            if column not in present:
+                self.db.execute(f"ALTER TABLE reports ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         self.db.close()
@@ -151,9 +175,10 @@ class ChunkTable:
 
     def add_report(self, report: Report, added: str, rows: Sequence[ChunkRow]) -> int:
         rid = self.db.execute(
-            f"INSERT INTO reports ({_REPORT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO reports ({_REPORT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (report.path, report.title, json.dumps(list(report.years)), report.body, report.genre, report.size,
-             report.sha256, added, report.text)).lastrowid
+             report.sha256, added, report.text, json.dumps(list(report.pages)),
+             json.dumps(list(report.ocr_pages)))).lastrowid
         self.add_chunks([replace(row, report_id=rid) for row in rows])
         return rid
 
@@ -167,7 +192,7 @@ class ChunkTable:
 
     def copy_reports(self, rows: Iterable[tuple]) -> None:
         """Report rows as `report_rows` gives them, ids kept (for benchmark indexes built from a real one)."""
-        self.db.executemany(f"INSERT INTO reports (id, {_REPORT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        self.db.executemany(f"INSERT INTO reports (id, {_REPORT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 
     # ------------------------------------------------------------------ reading
 
@@ -187,10 +212,15 @@ class ChunkTable:
         return self.db.execute(f"SELECT id, {_REPORT_COLUMNS} FROM reports").fetchall()
 
     def reports(self) -> dict[int, StoredReport]:
+        paged = "pages, ocr_pages" if self._has_pages() else "'[]', '[]'"  # an index built before pages were kept
         rows = self.db.execute(
-            "SELECT r.id, path, title, years, body, genre, size, sha256, added, COUNT(c.id) "
+            f"SELECT r.id, path, title, years, body, genre, size, sha256, added, COUNT(c.id), {paged} "
             "FROM reports r LEFT JOIN chunks c ON c.report_id = r.id GROUP BY r.id ORDER BY path")
-        return {row[0]: StoredReport(row[0], row[1], row[2], tuple(json.loads(row[3])), *row[4:]) for row in rows}
+        return {row[0]: StoredReport(row[0], row[1], row[2], tuple(json.loads(row[3])), *row[4:10],
+                                     tuple(json.loads(row[10])), tuple(json.loads(row[11]))) for row in rows}
+
+    def _has_pages(self) -> bool:
+        return "pages" in {row[1] for row in self.db.execute("PRAGMA table_info(reports)")}
 
     def report_text(self, report_id: int) -> str:
         return self.db.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]

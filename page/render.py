@@ -8,7 +8,7 @@ from index.chunk import SEPARATOR
 from index.errors import StoreError
 from index.store import IndexReader, StoredChunk
 from page.library import Library, added_label
-from search.present import CONFLICT, MAYBE_RELATED, NO_ANSWER, Marked, marked, reason
+from search.present import CONFLICT, MAYBE_RELATED, NO_ANSWER, OCR_LABEL, Marked, marked, page_label, reason
 from search.results import Filters, Hit, SearchResult
 
 ALL = "全部"
@@ -32,7 +32,17 @@ def section_path(chunk: StoredChunk) -> str:
 
 
 def citation(chunk: StoredChunk) -> str:
-    return f"《{chunk.report.title}》{SEPARATOR}{section_path(chunk)}：{chunk.text}"
+    page = f"（{page_label(chunk)}）" if chunk.pages else ""
+    return f"《{chunk.report.title}》{SEPARATOR}{section_path(chunk)}{page}：{chunk.text}"
+
+
+def _where_tags(chunk: StoredChunk) -> str:
+    """The page a passage is on, and whether OCR read it."""
+    tags = [f'<span class="ps-tag ps-page">{esc(page_label(chunk))}</span>'] if chunk.pages else []
+    if chunk.ocr:
+        tags.append(f'<span class="ps-tag ps-ocr" title="此段由扫描件文字识别得到，个别字可能识别有误 / read by OCR">'
+                    f"{OCR_LABEL}</span>")
+    return "".join(tags)
 
 
 def _sentence_html(m: Marked, bold_number: bool = True) -> str:
@@ -81,6 +91,7 @@ def answer_card(hit: Hit, confidence: float, conflicts: tuple[Hit, ...] = ()) ->
         f"{key}"
         f'<div class="ps-answer-sentence"><mark class="ps-hl">{_sentence_html(m)}</mark></div>'
         f'<div class="ps-source">出处：《{esc(chunk.report.title)}》{esc(SEPARATOR)}{esc(section_path(chunk))}'
+        f'{_where_tags(chunk)}'
         f'{_version_label(chunk) if conflicts else ""}</div>'
         f"{conflict_html(conflicts)}"
         "</section>"
@@ -113,6 +124,7 @@ def result_card(hit: Hit, index: IndexReader, answered: bool = True) -> str:
         f'<span class="ps-rank" title="排名 / rank">{hit.rank}</span>'
         f'<span class="ps-title">《{esc(report.title)}》</span>'
         f'<span class="ps-tag">{esc(years_label(report.years))}</span>'
+        f"{_where_tags(chunk)}"
         "</header>"
         f'<div class="ps-crumb">{esc(section_path(chunk))}</div>'
         f'<p class="ps-passage">{passage_html(hit, answered)}</p>'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from index.store import StoredChunk
 from search.results import Doubt, DoubtKind, Hit, SearchResult
 
 NO_ANSWER = ("未找到可靠答案", "No reliable answer found")
@@ -73,6 +74,17 @@ def marked(hit: Hit) -> Marked:
     return Marked(c.text[:a0], sentence[:s0], sentence[s0:s1], sentence[s1:], c.text[a1:])
 
 
+def page_label(chunk: StoredChunk) -> str:
+    """"第3页" or "第3–4页" for a passage of a paged file (PDF, OFD, a scan); "" otherwise."""
+    if chunk.pages is None:
+        return ""
+    first, last = chunk.pages
+    return f"第{first}页" if first == last else f"第{first}–{last}页"
+
+
+OCR_LABEL = "文字识别"  # beside a passage read by OCR: a character may be misread
+
+
 def hit_json(hit: Hit) -> dict:
     c, a = hit.chunk, hit.answer
     return {
@@ -83,6 +95,8 @@ def hit_json(hit: Hit) -> dict:
         "years": list(c.report.years),
         "body": c.report.body,
         "section": c.section,
+        "pages": list(c.pages) if c.pages else None,
+        "ocr": c.ocr,
         "text": c.text,
         "start": c.start,
         "end": c.end,
@@ -128,7 +142,9 @@ def result_text(result: SearchResult) -> str:
         lines.append(f"{bilingual(CONFLICT)}：《{hit.chunk.report.title}》({hit.chunk.report.path}) {hit.answer.span_text}")
     for hit in result.hits:
         lines.append("")
-        lines.append(f"[{hit.rank}] 《{hit.chunk.report.title}》  ({hit.chunk.report.path}, score {hit.score:.4f})")
+        where = " ".join(filter(None, [page_label(hit.chunk), OCR_LABEL if hit.chunk.ocr else ""]))
+        lines.append(f"[{hit.rank}] 《{hit.chunk.report.title}》{' ' + where if where else ''}  "
+                     f"({hit.chunk.report.path}, score {hit.score:.4f})")
         lines.append(f"    {hit.chunk.section}")
         lines.append(f"    {_marked_text(hit)}")
     return "\n".join(lines)

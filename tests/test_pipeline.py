@@ -114,10 +114,12 @@ def make_format_corpus(root: Path) -> Path:
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     c = canvas.Canvas(str(corpus / "zhishu.pdf"))
-    c.setFont("STSong-Light", 14)
-    for i, line in enumerate(["乙县人民政府2019年工作报告", "一、生态建设", fact["zhishu.pdf"], FILLER[:20], FILLER[20:]]):
-        c.drawString(60, 760 - 24 * i, line)
-    c.showPage()
+    for page in (["乙县人民政府2019年工作报告", "一、生态建设", FILLER[:20], FILLER[20:]],
+                 [fact["zhishu.pdf"], FILLER[:20], FILLER[20:]]):  # the fact on page 2
+        c.setFont("STSong-Light", 14)
+        for i, line in enumerate(page):
+            c.drawString(60, 760 - 24 * i, line)
+        c.showPage()
     c.save()
 
     write(corpus / "danhua.html", f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>丙区2020年工作报告</title></head>
@@ -144,8 +146,12 @@ def test_every_format_end_to_end(tmp_path: Path, embedder) -> None:
             assert Path(top.chunk.report.path).name == name, (question, names(result))
             assert sentence in top.chunk.text, (name, top.chunk.text)
             assert snippet in top.chunk.text
+            assert (top.chunk.pages is not None) == name.endswith(".pdf")  # only paged formats have pages
             # and the verbatim sentence as a query finds it too
             assert sentence in searcher.search(sentence, k=1).hits[0].chunk.text
+        pdf = searcher.search(FORMAT_FACTS["zhishu.pdf"][1], k=1).hits[0]
+        assert pdf.chunk.pages[1] == 2 and result_json(searcher.search(FORMAT_FACTS["zhishu.pdf"][1], k=1))[
+            "results"][0]["pages"][-1] == 2 and not pdf.chunk.ocr
         gbk = [r for r in searcher.index.reports.values() if r.path.endswith("wurenji.txt")][0]
         assert gbk.title == "丁镇人民政府2022年工作报告"  # decoded, not mojibake
     finally:
@@ -155,6 +161,26 @@ def test_every_format_end_to_end(tmp_path: Path, embedder) -> None:
 # ---------------------------------------------------------------------------
 # Incremental rebuild
 # ---------------------------------------------------------------------------
+
+def test_an_index_built_before_pages_were_kept_still_answers_and_updates(tmp_path: Path, embedder) -> None:
+    import sqlite3
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_REPORT, corpus / "zhangdian_2023.txt")
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir, embedder=embedder)
+    with sqlite3.connect(live_generation(index_dir) / DB) as db:  # the reports table as the first format had it
+        db.execute("ALTER TABLE reports DROP COLUMN pages")
+        db.execute("ALTER TABLE reports DROP COLUMN ocr_pages")
+    with Searcher(index_dir, embedder=embedder) as searcher:
+        top = searcher.search("2023年化解了多少起矛盾纠纷").hits[0]
+        assert top.answer.span_text.endswith("26起") and top.chunk.pages is None
+    write(corpus / "qingshan_2019.txt", QINGSHAN_2019)
+    assert build_index([corpus], index_dir, embedder=embedder).added == ["corpus/qingshan_2019.txt"]
+    with Searcher(index_dir, embedder=embedder) as searcher:
+        assert len(searcher.index.reports) == 2
+
 
 def test_incremental_rebuild(tmp_path: Path, embedder) -> None:
     corpus = tmp_path / "corpus"

@@ -13,6 +13,7 @@ from index.read import (
     SUPPORTED_SUFFIXES,
     ReadError,
     discover_reports,
+    page_of,
     read_report,
 )
 from text.normalize import normalize_text
@@ -240,6 +241,15 @@ def test_pdf_chinese_text_layer(tmp_path: Path) -> None:
     assert report.text.index("组织保障") < report.text.index("执法力量不足")
     assert report.body == "鲁山县张店乡人民政府"
     assert report.genre == "法治政府建设报告"
+
+
+def test_pdf_pages_are_kept(tmp_path: Path) -> None:
+    path = make_text_pdf(tmp_path / "r.pdf", [["一、第一页的标题", "第一页正文。"], [], ["第三页正文。"]])
+    report = read_report(path)
+    assert len(report.pages) == 3 and report.pages[0] == 0 and report.ocr_pages == ()
+    assert report.text[report.pages[2]:].startswith("第三页正文")
+    assert report.pages[1] == report.pages[2]  # an empty page starts where the next one does
+    assert [page_of(report.pages, report.text.index(s)) for s in ("第一页正文", "第三页正文")] == [1, 3]
 
 
 def test_pdf_without_text_layer(tmp_path: Path) -> None:

@@ -67,3 +67,17 @@ def test_a_withheld_answer_marks_the_closest_sentence_without_a_bold_figure(seed
     page = result_html(result, seed_searcher.index, Filters())
     assert not result.confident and "未找到可靠答案" in page
     assert 'class="ps-hl"' in page and 'class="ps-num"' not in page  # "大喇叭宣传20余次" is not the answer
+
+
+def test_a_passage_of_a_paged_file_says_its_page_and_whether_ocr_read_it(seed_searcher) -> None:
+    from dataclasses import replace
+
+    hit = seed_searcher.search(QUESTION).hits[0]
+    assert "ps-page" not in result_card(hit, seed_searcher.index)  # a .txt report has no pages
+    chunk = hit.chunk
+    paged = replace(chunk.report, pages=(0, chunk.start + 1, chunk.end + 10), ocr_pages=(2,))
+    hit = replace(hit, chunk=replace(chunk, report=paged))  # starts on page 1, ends on page 2 (scanned)
+    card, answer = result_card(hit, seed_searcher.index), answer_card(hit, 0.9)
+    assert '<span class="ps-tag ps-page">第1–2页</span>' in card and "第1–2页" in answer
+    assert "ps-ocr" in card and ">文字识别</span>" in answer
+    assert 'data-cite="《鲁山县张店乡人民政府关于2023年法治政府建设情况的报告》 › 一、' in card and "（第1–2页）：" in card
