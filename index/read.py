@@ -17,6 +17,8 @@ from pathlib import Path
 
 from index.convert import CONVERTED_SUFFIXES, to_docx
 from index.errors import ReadError
+from index.layout import PageText
+from index.ofd import read_ofd
 from index.tables import table_lines
 from text import HAN
 from text.normalize import normalize_text
@@ -43,7 +45,7 @@ class Report:
 
 # Bump when the text a file reads to changes: every report is then re-read and re-chunked.
 READER_VERSION = 4
-SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".docx", ".pdf", ".html", ".htm"}) | CONVERTED_SUFFIXES
+SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".docx", ".pdf", ".ofd", ".html", ".htm"}) | CONVERTED_SUFFIXES
 FOLDER_DOCS = frozenset({"README.MD", "SOURCES.MD"})  # a corpus folder's own notes, not reports (upper-cased)
 
 # Size limits: the largest real report (a State Council work report) is well under 1 MB of text, so these only
@@ -54,7 +56,8 @@ MAX_PACKED_BYTES = 100 * 1024 * 1024   # .docx/.pdf files on disk
 MAX_DOCX_UNPACKED = 200 * 1024 * 1024  # sum of a .docx's members once decompressed (checked before decompressing)
 MAX_DOCX_RATIO = 100                   # a member bigger than 1 MB packed more tightly than this is a zip bomb
 _MAX_BYTES = {".txt": MAX_TEXT_BYTES, ".md": MAX_TEXT_BYTES, ".html": MAX_HTML_BYTES, ".htm": MAX_HTML_BYTES,
-              ".docx": MAX_PACKED_BYTES, ".pdf": MAX_PACKED_BYTES, ".doc": MAX_PACKED_BYTES, ".wps": MAX_PACKED_BYTES}
+              ".docx": MAX_PACKED_BYTES, ".pdf": MAX_PACKED_BYTES, ".doc": MAX_PACKED_BYTES, ".wps": MAX_PACKED_BYTES,
+              ".ofd": MAX_PACKED_BYTES}
 
 def _assemble(blocks: Iterable[tuple[str, int]],
               starts: list[int | None] | None = None) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -183,15 +186,25 @@ class _Parsed:
     ocr_pages: tuple[int, ...] = ()
 
 
-def _paged(pages: Sequence[str], ocr_pages: tuple[int, ...] = (), title: str = "") -> _Parsed:
-    """Page texts joined, each page's start offset kept (an empty page starts where the next one does)."""
+def _paged(pages: Sequence[str | PageText], ocr_pages: tuple[int, ...] = (), title: str = "") -> _Parsed:
+    """Page texts joined, each page's start offset kept (an empty page starts where the next one does). A page
+    whose first line carries on a paragraph the page before left running (a laid-out page: OFD, a scan) is joined
+    to it without a line break, so a sentence split by the page end is one sentence again."""
+    pages = [p if isinstance(p, PageText) else PageText(p) for p in pages]
     starts: list[int | None] = []
-    text, _ = _assemble(((page, 0) for page in pages), starts)
+    text, _ = _assemble(((page.text, 0) for page in pages), starts)
     offsets, following = [], len(text)
     for start in reversed(starts):
         following = start if start is not None else following
         offsets.append(following)
-    return _Parsed(text, (), title, tuple(reversed(offsets)), ocr_pages)
+    offsets.reverse()
+    for i in range(len(pages) - 1, 0, -1):
+        start = offsets[i]
+        if pages[i].continues and pages[i - 1].runs_on and text[start - 1:start] == "\n" and \
+                text[start - 2:start - 1] != "\n":
+            text = text[:start - 1] + text[start:]
+            offsets = offsets[:i] + [o - 1 for o in offsets[i:]]
+    return _Parsed(text, (), title, tuple(offsets), ocr_pages)
 
 
 def page_of(pages: tuple[int, ...], offset: int) -> int | None:
@@ -341,6 +354,14 @@ def _read_pdf(data: bytes, name: str) -> _Parsed:
     return parsed
 
 
+def _read_ofd(data: bytes, name: str) -> _Parsed:
+    document = read_ofd(data, name)
+    parsed = _paged(document.pages, title=normalize_text(document.title))
+    if sum(1 for c in parsed.text if not c.isspace()) < 20:
+        raise ReadError(f"OFD 文件没有文字（可能是扫描件）：{name} / OFD file has no text (a scan?): {name}")
+    return parsed
+
+
 def _pdf_page_text(page) -> str:
     try:
         return page.extract_text() or ""
@@ -450,7 +471,7 @@ def _html_lines(text: str) -> Iterable[tuple[str, int]]:
 
 
 _READERS = {".txt": _read_txt, ".md": _read_md, ".docx": _read_docx, ".doc": _read_converted, ".wps": _read_converted,
-            ".pdf": _read_pdf, ".html": _read_html, ".htm": _read_html}
+            ".pdf": _read_pdf, ".ofd": _read_ofd, ".html": _read_html, ".htm": _read_html}
 
 # ---------------------------------------------------------------------------
 # Metadata

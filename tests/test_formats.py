@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.convert import libreoffice
-from index.read import ReadError, read_report
+from index.read import ReadError, page_of, read_report
 from index.tables import table_lines
 
 needs_libreoffice = pytest.mark.skipif(libreoffice() is None, reason="LibreOffice not installed (sh scripts/setup.sh test)")
@@ -86,3 +86,75 @@ def test_a_table_keeps_its_header_and_labels_each_value() -> None:
         "指标 | 2023年 | 增长", "植树造林 | 2023年：3150亩 | 增长：5%"]
     assert table_lines([["单位：万元", "", ""], ["合计", "120", "8%"]]) == ["单位：万元", "合计 | 120 | 8%"]
     assert table_lines([["只有一行", "两格"]]) == ["只有一行 | 两格"]
+
+
+# ---------------------------------------------------------------------------
+# OFD
+# ---------------------------------------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ofd"
+
+
+def seed_paragraphs(count: int = 12) -> list[str]:
+    from helpers import SEED_REPORT
+
+    return [line.strip() for line in SEED_REPORT.read_text(encoding="utf-8").splitlines() if line.strip()][:count]
+
+
+@pytest.mark.parametrize("per_char", [False, True], ids=["runs", "one-object-per-character"])
+def test_an_ofd_is_read_in_reading_order_with_its_pages(tmp_path: Path, per_char: bool) -> None:
+    from ofd_writer import write_ofd
+
+    paragraphs = seed_paragraphs()
+    path = tmp_path / "r.ofd"
+    assert write_ofd(path, paragraphs, title=paragraphs[0], per_char=per_char) >= 2
+    report = read_report(path)
+    assert report.text.replace("\n", "") == "".join(paragraphs)  # every character, in order; no folio "— 1 —"
+    lines = report.text.split("\n")
+    # Wrapped lines are rejoined: a paragraph may still break where a line or a page happens to end a sentence,
+    # but no paragraph (no heading) is run into the one before it.
+    assert len(lines) <= len(paragraphs) + 2 and all(any(line.startswith(p[:12]) for line in lines) for p in paragraphs)
+    assert report.title == paragraphs[0] and report.body == "鲁山县张店乡人民政府" and report.years == (2023,)
+    assert len(report.pages) >= 2 and report.pages[0] == 0 and report.ocr_pages == ()
+    assert page_of(report.pages, len(report.text) - 1) == len(report.pages)
+
+
+def test_an_ofd_written_by_another_library_is_read() -> None:
+    report = read_report(FIXTURES / "easyofd_county_2026.ofd")
+    lines = report.text.split("\n")
+    assert lines[:4] == ["2026 年某某县人民政府工作报告", "各位代表：", "现在，我代表县人民政府，向大会报告工作，请予审议。",
+                         "一、2025 年工作回顾"]
+    assert "（一）坚定不移扩大内需。落实“两新”政策，全年新增就业1.2 万人" in report.text
+    assert report.pages == (0,)
+
+
+@pytest.mark.parametrize("members, reason", [
+    (None, "不是有效的 OFD 文件"),
+    ({"Doc_0/Document.xml": "<x/>"}, "无法读取 OFD 文件"),
+    ({"OFD.xml": "<ofd:OFD xmlns:ofd='x'><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml"}, "无法读取 OFD 文件"),
+    ({"OFD.xml": "<OFD><DocBody><DocRoot>Doc_0/Document.xml</DocRoot></DocBody></OFD>",
+      "Doc_0/Document.xml": "<Document><Pages/></Document>"}, "没有文字"),
+])
+def test_a_damaged_or_empty_ofd_gives_a_reason(tmp_path: Path, members: dict | None, reason: str) -> None:
+    import zipfile
+
+    path = tmp_path / "bad.ofd"
+    if members is None:
+        path.write_bytes(b"PK\x03\x04 not really a zip")
+    else:
+        with zipfile.ZipFile(path, "w") as package:
+            for name, text in members.items():
+                package.writestr(name, text)
+    with pytest.raises(ReadError, match=reason):
+        read_report(path)
+
+
+def test_an_ofd_that_unpacks_too_large_is_refused_before_unpacking(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "bomb.ofd"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("OFD.xml", b"\0" * (210 * 1024 * 1024))
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(ReadError, match="解压后过大"):
+        read_report(path)

@@ -91,6 +91,7 @@ FORMAT_FACTS = {
     "danhua.html": ("丙区启动了海水淡化工程，每天生产淡水五万吨。", "海水淡化工程每天生产多少淡水", "五万吨"),
     "wurenji.txt": ("丁镇建成了全省第一个无人机物流配送中心。", "无人机物流配送中心建在哪里", "无人机物流配送中心"),
     "fengzheng.md": ("戊市举办了国际风筝节，吸引游客八十万人次。", "风筝节吸引了多少游客", "八十万人次"),
+    "guangai.ofd": ("己县新修高效节水灌溉渠道二百六十公里。", "新修了多少公里节水灌溉渠道", "二百六十公里"),
 }
 FILLER = "我们坚持以人民为中心的发展思想，扎实做好各项工作，经济社会发展保持良好态势。"
 
@@ -127,6 +128,9 @@ def make_format_corpus(root: Path) -> Path:
 <p>{fact["danhua.html"]}</p><p>{FILLER}</p><footer>版权所有</footer></body></html>""")
     write(corpus / "wurenji.txt", f"丁镇人民政府2022年工作报告\n\n一、物流发展\n{fact['wurenji.txt']}{FILLER}\n",
           encoding="gbk")
+    from ofd_writer import write_ofd
+    write_ofd(corpus / "guangai.ofd", ["己县人民政府2020年工作报告", "一、农田水利", *[FILLER] * 12, fact["guangai.ofd"]],
+              title="己县人民政府2020年工作报告")  # the fact on page 2
     write(corpus / "fengzheng.md", f"# 戊市人民政府2018年工作报告\n\n## 一、文化旅游\n\n{fact['fengzheng.md']}\n\n{FILLER}\n")
     return corpus
 
@@ -146,9 +150,11 @@ def test_every_format_end_to_end(tmp_path: Path, embedder) -> None:
             assert Path(top.chunk.report.path).name == name, (question, names(result))
             assert sentence in top.chunk.text, (name, top.chunk.text)
             assert snippet in top.chunk.text
-            assert (top.chunk.pages is not None) == name.endswith(".pdf")  # only paged formats have pages
+            assert (top.chunk.pages is not None) == name.endswith((".pdf", ".ofd"))  # only paged formats have pages
             # and the verbatim sentence as a query finds it too
             assert sentence in searcher.search(sentence, k=1).hits[0].chunk.text
+        ofd = searcher.search(FORMAT_FACTS["guangai.ofd"][1], k=1).hits[0]
+        assert ofd.chunk.pages[1] == 2 and ofd.answer.span_text.endswith("二百六十公里")
         pdf = searcher.search(FORMAT_FACTS["zhishu.pdf"][1], k=1).hits[0]
         assert pdf.chunk.pages[1] == 2 and result_json(searcher.search(FORMAT_FACTS["zhishu.pdf"][1], k=1))[
             "results"][0]["pages"][-1] == 2 and not pdf.chunk.ocr
