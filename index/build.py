@@ -13,6 +13,7 @@ from index.chunk import CHUNKER_VERSION, DEFAULT_OVERLAP_CHARS, DEFAULT_TARGET_C
 from index.embed import Embedder, check_model, stored_backend
 from index.errors import ModelMismatch, StoreError
 from index.model import DEFAULT_MODEL
+from index.ocr import STAGE as OCR_STAGE
 from index.read import READER_VERSION, ReadError, Report, discover_reports, read_report
 from index.store import (DB, FORMAT_VERSION, ChunkRow, ChunkTable, build_lock, live_generation, new_generation,
                          publish, read_manifest, write_search_structures)
@@ -53,15 +54,22 @@ class BuildOptions:
     rebuild: bool = False                 # start from scratch (needed to switch models)
 
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
+Progress = Callable[[str, int, int], None]  # (stage, done, total): "embed", or "ocr:<file name>" per page
+
+
+def stage_label(stage: str) -> str:
+    """A progress stage in words, for the terminal and the page."""
+    kind, _, name = stage.partition(":")
+    return f"文字识别 {name} / OCR" if kind == OCR_STAGE else "向量化段落 / embedding"
 
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def read_corpus(sources: Sequence[Path]) -> tuple[list[Report], list[Skipped]]:
-    """Every readable report under the given folders/files, and why the others were skipped."""
+def read_corpus(sources: Sequence[Path], progress: Progress | None = None) -> tuple[list[Report], list[Skipped]]:
+    """Every readable report under the given folders/files, and why the others were skipped; `progress` hears of
+    pages read by OCR."""
     reports, skipped = [], []
     seen: dict[str, str] = {}  # stored path → the file that gave it
     for source in sources:
@@ -81,7 +89,7 @@ def read_corpus(sources: Sequence[Path]) -> tuple[list[Report], list[Skipped]]:
             try:
                 # Paths are shown relative to the folder holding the source ("corpus/x.txt"), so they do not
                 # depend on the working directory and an index stays incremental wherever it is built from.
-                report = read_report(path, root=source.absolute().parent)
+                report = read_report(path, root=source.absolute().parent, progress=progress)
                 if report.path in seen:
                     # A symlink to another corpus file, or a folder given twice, names the same report again;
                     # storing it twice failed the whole build on reports.path UNIQUE.
@@ -130,7 +138,7 @@ def build_index(sources: Sequence[Path], index_dir: Path, options: BuildOptions 
     """Bring the index in line with the files: embed only new or changed chunks, drop deleted reports."""
     started = time.perf_counter()
     with build_lock(index_dir):
-        reports, skipped = read_corpus(sources)
+        reports, skipped = read_corpus(sources, progress)
         if not reports:
             reasons = "".join(f"\n  - {s.path}: {s.reason}" for s in skipped)
             raise StoreError(f"没有找到可索引的报告：{', '.join(map(str, sources))} / No readable reports found{reasons}")

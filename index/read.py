@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.convert import CONVERTED_SUFFIXES, to_docx
+from index import ocr
 from index.errors import ReadError
 from index.layout import PageText
 from index.ofd import read_ofd
@@ -45,7 +46,8 @@ class Report:
 
 # Bump when the text a file reads to changes: every report is then re-read and re-chunked.
 READER_VERSION = 4
-SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".docx", ".pdf", ".ofd", ".html", ".htm"}) | CONVERTED_SUFFIXES
+SUPPORTED_SUFFIXES = (frozenset({".txt", ".md", ".docx", ".pdf", ".ofd", ".html", ".htm"}) | CONVERTED_SUFFIXES
+                      | ocr.IMAGE_SUFFIXES)
 FOLDER_DOCS = frozenset({"README.MD", "SOURCES.MD"})  # a corpus folder's own notes, not reports (upper-cased)
 
 # Size limits: the largest real report (a State Council work report) is well under 1 MB of text, so these only
@@ -57,7 +59,7 @@ MAX_DOCX_UNPACKED = 200 * 1024 * 1024  # sum of a .docx's members once decompres
 MAX_DOCX_RATIO = 100                   # a member bigger than 1 MB packed more tightly than this is a zip bomb
 _MAX_BYTES = {".txt": MAX_TEXT_BYTES, ".md": MAX_TEXT_BYTES, ".html": MAX_HTML_BYTES, ".htm": MAX_HTML_BYTES,
               ".docx": MAX_PACKED_BYTES, ".pdf": MAX_PACKED_BYTES, ".doc": MAX_PACKED_BYTES, ".wps": MAX_PACKED_BYTES,
-              ".ofd": MAX_PACKED_BYTES}
+              ".ofd": MAX_PACKED_BYTES, **dict.fromkeys(ocr.IMAGE_SUFFIXES, MAX_PACKED_BYTES)}
 
 def _assemble(blocks: Iterable[tuple[str, int]],
               starts: list[int | None] | None = None) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -336,28 +338,62 @@ def _read_converted(data: bytes, name: str) -> _Parsed:
     return _read_docx(to_docx(data, name), name)
 
 
+# A page with an image and fewer characters than this in its text layer is taken for a scan and read by OCR (a
+# scanned page may still carry a stamp's or a page number's text).
+MIN_LAYER_CHARS = 20
+
+
 def _read_pdf(data: bytes, name: str) -> _Parsed:
+    """The text layer of each page; pages without one (a scan, or scanned pages inside a PDF) by OCR."""
     from pypdf import PdfReader
 
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ReadError(f"PDF 文件已加密，无法读取：{name} / PDF is encrypted: {name}")
-        pages = [_pdf_page_text(page) for page in reader.pages]
+        layers = [_pdf_page_text(page) for page in reader.pages]
+        scanned = [i for i, (text, page) in enumerate(zip(layers, reader.pages))
+                   if _chars(text) < MIN_LAYER_CHARS and _has_image(page)]
     except ReadError:
         raise
     except Exception as exc:  # pypdf signals damage with many exception types
         raise ReadError(f"无法读取 PDF 文件：{name}（{exc}） / Cannot read PDF file: {name} ({exc})") from exc
-    parsed = _paged(pages)
-    if pages and sum(1 for c in parsed.text if not c.isspace()) < 20:
-        raise ReadError(f"无文本层，需要先做文字识别（OCR）：{name} / PDF has no text layer (scanned); run OCR first: {name}")
+    read = ocr.read_pages(hashlib.sha256(data).hexdigest(), name, scanned,
+                          lambda page: ocr.render_pdf_page(data, page)) if scanned else {}
+    pages = [read.get(i) or PageText(text) for i, text in enumerate(layers)]
+    return _ocr_checked(_paged(pages, tuple(i + 1 for i in scanned if _chars(read[i].text))), name)
+
+
+def _has_image(page) -> bool:
+    try:
+        return bool(page.images)
+    except Exception:  # noqa: BLE001 - a damaged image stream: try OCR, pdfium may still render the page
+        return True
+
+
+def _read_image(data: bytes, name: str) -> _Parsed:
+    """A scan or photo of a report (a TIFF may hold all its pages), read by OCR."""
+    frames = ocr.image_frames(data, name)
+    read = ocr.read_pages(hashlib.sha256(data).hexdigest(), name, list(range(len(frames))), frames.__getitem__)
+    pages = [read[i] for i in range(len(frames))]
+    return _ocr_checked(_paged(pages, tuple(i + 1 for i, p in enumerate(pages) if _chars(p.text))), name)
+
+
+def _ocr_checked(parsed: _Parsed, name: str) -> _Parsed:
+    if _chars(parsed.text) < MIN_LAYER_CHARS:
+        raise ReadError(f"没有识别出文字（空白页，或扫描件太模糊）：{name} / "
+                        f"No text found, even by OCR (blank pages, or too poor a scan): {name}")
     return parsed
+
+
+def _chars(text: str) -> int:
+    return sum(1 for c in text if not c.isspace())
 
 
 def _read_ofd(data: bytes, name: str) -> _Parsed:
     document = read_ofd(data, name)
     parsed = _paged(document.pages, title=normalize_text(document.title))
-    if sum(1 for c in parsed.text if not c.isspace()) < 20:
+    if _chars(parsed.text) < MIN_LAYER_CHARS:
         raise ReadError(f"OFD 文件没有文字（可能是扫描件）：{name} / OFD file has no text (a scan?): {name}")
     return parsed
 
@@ -471,7 +507,8 @@ def _html_lines(text: str) -> Iterable[tuple[str, int]]:
 
 
 _READERS = {".txt": _read_txt, ".md": _read_md, ".docx": _read_docx, ".doc": _read_converted, ".wps": _read_converted,
-            ".pdf": _read_pdf, ".ofd": _read_ofd, ".html": _read_html, ".htm": _read_html}
+            ".pdf": _read_pdf, ".ofd": _read_ofd, ".html": _read_html, ".htm": _read_html,
+            **dict.fromkeys(ocr.IMAGE_SUFFIXES, _read_image)}
 
 # ---------------------------------------------------------------------------
 # Metadata
@@ -548,7 +585,8 @@ def _first_line(text: str) -> str:
 # Public API
 # ---------------------------------------------------------------------------
 
-def read_report(path: Path, root: Path | None = None) -> Report:
+def read_report(path: Path, root: Path | None = None, progress: ocr.Progress | None = None) -> Report:
+    """The report in a file; `progress` hears of pages read by OCR ("ocr:<name>", page, pages)."""
     path = Path(path)
     name = path.name
     suffix = path.suffix.lower()
@@ -564,7 +602,8 @@ def read_report(path: Path, root: Path | None = None) -> Report:
     if len(data) > limit:
         raise ReadError(f"文件过大（超过 {limit // 2**20} MB），已跳过：{name} / "
                         f"File too large (over {limit // 2**20} MB); skipped: {name}")
-    parsed = reader(data, name) if data else _Parsed("")
+    with ocr.reporting(progress):
+        parsed = reader(data, name) if data else _Parsed("")
     text = parsed.text
     if not text.strip():
         raise ReadError(f"文件为空：{name} / File is empty: {name}")

@@ -1,4 +1,5 @@
-"""What the index needs from the machine: how many CPUs it may use, and folders that appear whole or not at all."""
+"""What the index needs from the machine: its cache folder, how many CPUs it may use, and folders that appear whole or
+not at all."""
 from __future__ import annotations
 
 import os
@@ -9,6 +10,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 STALE_TEMP_SECONDS = 3600  # a temporary folder older than this belongs to no running process
+
+
+def cache_root() -> Path:
+    """The project's cache folder (restored models, OCR results): POLICY_SEARCH_CACHE, else the XDG cache."""
+    if explicit := os.environ.get("POLICY_SEARCH_CACHE"):
+        return Path(explicit).expanduser()
+    if xdg := os.environ.get("XDG_CACHE_HOME"):
+        return Path(xdg).expanduser() / "policy-search"
+    return Path.home() / ".cache" / "policy-search"
 
 
 def cpu_threads() -> int:

@@ -142,7 +142,7 @@ class Library:
             for path in files:
                 if checking:
                     checking(path.name)
-                report, problem = self._checked(path, known)
+                report, problem = self._checked(path, known, progress)
                 if report is None:
                     outcome.rejected.append(Rejected(path.name, problem))
                     continue
@@ -198,13 +198,14 @@ class Library:
                 raise
             return kept
 
-    def _checked(self, path: Path, known: set[str]) -> tuple[Report | None, str]:
-        """The file read once, or why it is refused."""
+    def _checked(self, path: Path, known: set[str], progress: Progress | None = None) -> tuple[Report | None, str]:
+        """The file read once (a scan's pages by OCR, reported to `progress` and cached for the build), or why it
+        is refused."""
         problem = self._problem_with(path)
         if problem:
             return None, problem
         try:
-            report = read_report(path)
+            report = read_report(path, progress=progress)
         except ReadError as error:
             return None, str(error)
         if report.sha256 in known:

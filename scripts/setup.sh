@@ -26,12 +26,14 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$fingerprint" ]; then
     echo "$fingerprint" > "$stamp"
 fi
 
-# The tests drive Debian's Chromium, render CJK text (fonts-noto-cjk) and convert .doc/.wps (LibreOffice).
+# The tests drive Debian's Chromium, render CJK text (fonts-noto-cjk), convert .doc/.wps (LibreOffice) and run OCR
+# (OpenCV needs libGL).
 if [ "$want" = test ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     packages=""
     [ -x /usr/bin/chromium ] || packages="$packages chromium"
     [ -d /usr/share/fonts/opentype/noto ] || packages="$packages fonts-noto-cjk"
     command -v soffice >/dev/null || packages="$packages libreoffice-writer-nogui"
+    ldconfig -p 2>/dev/null | grep -q "libGL.so.1 " || packages="$packages libgl1"  # OpenCV, under the OCR engine
     if [ -n "$packages" ]; then
         echo "安装测试所需的系统软件 / installing system packages for the tests:$packages ..."
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null

@@ -42,8 +42,9 @@ def names(result) -> list[str]:
     return [Path(h.chunk.report.path).name for h in result.hits]
 
 
-def run_cli(*args: str, stdin: str | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(PROJECT), PYTHONIOENCODING="utf-8")
+def run_cli(*args: str, stdin: str | None = None, timeout: int = 300,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(PROJECT), PYTHONIOENCODING="utf-8", **(env or {}))
     return subprocess.run([sys.executable, "-m", *args], cwd=PROJECT, input=stdin, capture_output=True,
                           text=True, encoding="utf-8", env=env, timeout=timeout)
 

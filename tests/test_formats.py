@@ -1,6 +1,8 @@
-"""The files offices have beyond plain text: .doc and .wps through LibreOffice, tables with their labels."""
+"""The files offices have beyond plain text: .doc and .wps through LibreOffice, tables with their labels, OFD,
+scanned PDFs and images through OCR."""
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 from pathlib import Path
@@ -10,6 +12,7 @@ import pytest
 from index.convert import libreoffice
 from index.read import ReadError, page_of, read_report
 from index.tables import table_lines
+from scan_maker import fonts_present, scan_pages, scanned_pdf
 
 needs_libreoffice = pytest.mark.skipif(libreoffice() is None, reason="LibreOffice not installed (sh scripts/setup.sh test)")
 
@@ -158,3 +161,133 @@ def test_an_ofd_that_unpacks_too_large_is_refused_before_unpacking(tmp_path: Pat
     assert path.stat().st_size < 1024 * 1024
     with pytest.raises(ReadError, match="解压后过大"):
         read_report(path)
+
+
+# ---------------------------------------------------------------------------
+# OCR: scanned PDFs and images
+# ---------------------------------------------------------------------------
+
+needs_fonts = pytest.mark.skipif(not fonts_present(), reason="Noto CJK fonts missing (sh scripts/setup.sh test)")
+
+
+@pytest.fixture
+def ocr_cache(tmp_path: Path, monkeypatch) -> Path:
+    """A cache folder of the test's own, so every OCR here really runs once."""
+    monkeypatch.setenv("POLICY_SEARCH_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache" / "ocr"
+
+
+def seed_scan(tmp_path: Path, pages: int = 2) -> tuple[Path, list[str]]:
+    images, drawn = scan_pages(seed_paragraphs(40), pages)
+    return scanned_pdf(tmp_path / "scan.pdf", images), drawn
+
+
+def accuracy(truth: str, read: str) -> float:
+    """Character accuracy, whitespace aside: 1 − edit distance / length of the truth."""
+    from rapidfuzz.distance import Levenshtein
+
+    truth, read = "".join(truth.split()), "".join(read.split())
+    return 1 - Levenshtein.distance(truth, read) / len(truth)
+
+
+@pytest.mark.slow
+@needs_fonts
+def test_a_scanned_pdf_is_read_by_ocr_with_its_outline_and_pages(tmp_path: Path, ocr_cache: Path) -> None:
+    path, drawn = seed_scan(tmp_path)
+    report = read_report(path)
+    assert accuracy("".join(drawn), report.text) >= 0.97
+    lines = report.text.split("\n")
+    for heading in ("一、2023年度推进法治政府建设的主要举措和成效", "（一）领导重视，为法治政府建设提供组织保障"):
+        assert heading in lines  # a heading on a line of its own, as the outline chunker needs it
+    assert report.title == drawn[0] and report.body == "鲁山县张店乡人民政府"
+    assert len(report.pages) == 2 and report.ocr_pages == (1, 2) and "— 1 —" not in report.text
+    assert len(lines) <= len(drawn) + 3  # wrapped lines rejoined, a sentence across the page end too
+    assert sorted(p.name for p in ocr_cache.rglob("*.json")) == ["0.json", "1.json"]
+
+
+def test_an_ocr_result_is_taken_from_the_cache(tmp_path: Path, ocr_cache: Path) -> None:
+    from index.layout import PageText
+    from index.ocr import _store
+
+    image = tmp_path / "page.png"
+    from PIL import Image
+    Image.new("L", (400, 300), 255).save(image)  # blank: OCR would find nothing
+    key = hashlib.sha256(image.read_bytes()).hexdigest()
+    _store(key, 0, PageText("鲁山县张店乡人民政府关于2023年法治政府建设情况的报告，缓存中的页面文字。"))
+    assert read_report(image).text.startswith("鲁山县张店乡人民政府关于2023年")  # no OCR ran: the cache answered
+
+
+@needs_fonts
+def test_an_image_of_a_page_is_read_by_ocr(tmp_path: Path, ocr_cache: Path) -> None:
+    images, drawn = scan_pages(seed_paragraphs(4), 1)
+    path = tmp_path / "photo.png"
+    images[0].crop((0, 0, images[0].width, images[0].height // 3)).save(path)
+    report = read_report(path)
+    assert accuracy("".join(drawn), report.text) >= 0.97
+    assert report.ocr_pages == (1,) and report.pages == (0,)
+
+
+@pytest.mark.slow
+@needs_fonts
+def test_only_the_scanned_page_of_a_mixed_pdf_is_read_by_ocr(tmp_path: Path, ocr_cache: Path) -> None:
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    images, drawn = scan_pages(seed_paragraphs(4), 1)
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "mixed.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("STSong-Light", 14)
+    c.drawString(72, 760, "附件：张店乡2023年法治政府建设情况（扫描件见下页）")
+    c.showPage()
+    c.drawImage(ImageReader(images[0]), 0, 0, width=595, height=842)
+    c.showPage()
+    c.save()
+    report = read_report(path)
+    assert report.ocr_pages == (2,) and report.text.startswith("附件：张店乡2023年")
+    assert accuracy("".join(drawn), report.text[report.pages[1]:]) >= 0.97
+
+
+def test_an_image_bomb_is_refused_before_decoding(tmp_path: Path) -> None:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    path = tmp_path / "bomb.png"  # a header claiming 30000 × 30000 pixels, in 60 bytes
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 0, 0, 0, 0))
+                     + chunk(b"IEND", b""))
+    with pytest.raises(ReadError, match="像素过多"):
+        read_report(path)
+
+
+def test_a_damaged_image_gives_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "scan.jpg"
+    path.write_bytes(b"\xff\xd8\xff\xe0" + os.urandom(300))
+    with pytest.raises(ReadError, match="无法读取图片"):
+        read_report(path)
+
+
+@pytest.mark.slow
+@needs_fonts
+def test_a_seed_question_is_answered_from_a_scan_with_progress_per_page(tmp_path: Path, ocr_cache: Path) -> None:
+    import json
+
+    from helpers import run_cli
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    images, _ = scan_pages(seed_paragraphs(40), 2)
+    scanned_pdf(corpus / "zhangdian_scan.pdf", images)
+    index_dir = tmp_path / "index"
+    env_cache = {"POLICY_SEARCH_CACHE": str(ocr_cache.parent)}
+    build = run_cli("index", "build", "--corpus", str(corpus), "--index", str(index_dir), env=env_cache)
+    assert build.returncode == 0, build.stderr
+    assert "文字识别 zhangdian_scan.pdf" in build.stderr and "2/2" in build.stderr  # a bar counting pages
+    answer = run_cli("search", "2023年化解了多少起矛盾纠纷", "--index", str(index_dir), "--json", env=env_cache)
+    top = json.loads(answer.stdout)["results"][0]
+    assert json.loads(answer.stdout)["confident"] and top["answer_span_text"].endswith("26起")
+    assert top["ocr"] is True and top["pages"][-1] == 2  # the sentence is on the scan's second page

@@ -260,7 +260,7 @@ def test_pdf_without_text_layer(tmp_path: Path) -> None:
     c.rect(72, 400, 300, 200, fill=1)
     c.showPage()
     c.save()
-    with pytest.raises(ReadError, match="无文本层"):
+    with pytest.raises(ReadError, match="没有识别出文字"):
         read_report(path)
 
 
@@ -378,7 +378,8 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_supported_suffixes() -> None:
-    assert SUPPORTED_SUFFIXES == frozenset({".txt", ".md", ".docx", ".doc", ".wps", ".pdf", ".ofd", ".html", ".htm"})
+    assert SUPPORTED_SUFFIXES == frozenset({".txt", ".md", ".docx", ".doc", ".wps", ".pdf", ".ofd", ".html", ".htm",
+                                            ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"})
 
 
 # ---------------------------------------------------------------------------
