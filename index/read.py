@@ -351,7 +351,7 @@ def _read_pdf(data: bytes, name: str) -> _Parsed:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ReadError(f"PDF 文件已加密，无法读取：{name} / PDF is encrypted: {name}")
-        layers = [_pdf_page_text(page) for page in reader.pages]
+        layers = _pdf_layers(data)
         scanned = [i for i, (text, page) in enumerate(zip(layers, reader.pages))
                    if _chars(text) < MIN_LAYER_CHARS and _has_image(page)]
     except ReadError:
@@ -398,11 +398,35 @@ def _read_ofd(data: bytes, name: str) -> _Parsed:
     return parsed
 
 
+def _pdf_layers(data: bytes) -> list[str]:
+    """Each page's text layer, read with pdfplumber: its tables as labelled rows (index/tables.py) where they
+    stand, the text above, between and below them as lines."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [_pdf_page_text(page) for page in pdf.pages]
+
+
 def _pdf_page_text(page) -> str:
     try:
-        return page.extract_text() or ""
+        x0, top, x1, bottom = page.bbox
+        parts = []
+        for table in sorted(page.find_tables(), key=lambda t: t.bbox[1]):
+            parts += [_pdf_region(page, (x0, top, x1, table.bbox[1])), "\n".join(table_lines(table.extract()))]
+            top = max(top, table.bbox[3])
+        parts.append(_pdf_region(page, (x0, top, x1, bottom)))
+        return "\n".join(part for part in parts if part)
     except Exception:  # noqa: BLE001 - one bad page (broken font/content stream) must not lose the whole document
         return ""
+
+
+def _pdf_region(page, box: tuple[float, float, float, float]) -> str:
+    """The text of the characters whose middle lies in the band (a line just below a table may touch its frame)."""
+    top, bottom = box[1], box[3]
+    if bottom - top < 1:
+        return ""
+    band = page.filter(lambda o: o.get("object_type") != "char" or top <= (o["top"] + o["bottom"]) / 2 < bottom)
+    return band.extract_text() or ""
 
 
 _HTML_DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "template")

@@ -291,3 +291,55 @@ def test_a_seed_question_is_answered_from_a_scan_with_progress_per_page(tmp_path
     top = json.loads(answer.stdout)["results"][0]
     assert json.loads(answer.stdout)["confident"] and top["answer_span_text"].endswith("26起")
     assert top["ocr"] is True and top["pages"][-1] == 2  # the sentence is on the scan's second page
+
+
+# ---------------------------------------------------------------------------
+# Tables answered with their row and column
+# ---------------------------------------------------------------------------
+
+TABLE_ROWS = [["指标", "2023年", "增长"], ["植树造林", "3150亩", "5%"], ["新建道路", "12公里", "8%"],
+              ["化解矛盾纠纷", "26起", "-10%"]]
+
+
+def table_docx(path: Path, title: str) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(title)
+    document.add_paragraph("一、主要指标完成情况")
+    document.add_paragraph("全年主要经济指标完成情况如下表所示，各项指标均完成年度目标任务。")
+    table = document.add_table(rows=len(TABLE_ROWS), cols=3)
+    table.style = "Table Grid"  # ruled, as a PDF table reader finds tables
+    for r, row in enumerate(TABLE_ROWS):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.add_paragraph("二、下一步打算")
+    document.add_paragraph("继续推进法治政府建设。")
+    document.save(str(path))
+    return path
+
+
+@needs_libreoffice
+def test_a_pdf_table_is_read_as_labelled_rows_between_its_paragraphs(tmp_path: Path) -> None:
+    source = table_docx(tmp_path / "t.docx", "青山镇2023年主要指标完成情况")
+    subprocess.run([libreoffice(), "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)], check=True, capture_output=True,
+                   timeout=120)
+    text = read_report(tmp_path / "t.pdf").text
+    assert ("如下表所示，各项指标均完成年度目标任务。\n指标 | 2023年 | 增长\n植树造林 | 2023年：3150亩 | 增长：5%\n"
+            "新建道路 | 2023年：12公里 | 增长：8%\n化解矛盾纠纷 | 2023年：26起 | 增长：-10%\n二、下一步打算") in text
+
+
+def test_a_how_many_question_is_answered_from_a_table_row(tmp_path: Path, embedder) -> None:
+    from index.build import build_index
+    from search.retrieve import Searcher
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    table_docx(corpus / "qingshan.docx", "青山镇人民政府2023年工作总结")
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir, embedder=embedder)
+    with Searcher(index_dir, embedder=embedder) as searcher:
+        top = searcher.search("青山镇2023年植树造林多少亩").hits[0]
+    assert top.answer.text.startswith("植树造林 | 2023年：3150亩")  # the row, its column named beside the value
+    assert top.answer.span_text.endswith("3150亩")
