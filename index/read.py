@@ -290,6 +290,11 @@ def _docx_blocks(document) -> Iterable[tuple[str, int]]:
             yield item.text, _docx_level(style or "")
 
 
+# What a writer puts in a document's title property when nobody gave one (LibreOffice's .doc → .docx writes "Word
+# Document"): the first line of the text is the better title then.
+_PLACEHOLDER_TITLES = frozenset({"word document", "microsoft word document", "untitled", "无标题", "文档", "新建文档"})
+
+
 def _docx_rows(table) -> list[list[str]]:
     rows = []
     for row in table.rows:
@@ -328,6 +333,7 @@ def _read_docx(data: bytes, name: str) -> _Parsed:
         document = docx.Document(io.BytesIO(data))
         text, hints = _assemble(list(_docx_blocks(document)))
         title = (document.core_properties.title or "").strip()
+        title = "" if title.lower() in _PLACEHOLDER_TITLES else title
     except Exception as exc:  # python-docx raises zip, XML, KeyError... for damaged files: all mean "unreadable"
         raise ReadError(f"无法读取 Word 文件：{name}（{exc}） / Cannot read Word file: {name} ({exc})") from exc
     return _Parsed(text, hints, normalize_text(title))

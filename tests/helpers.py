@@ -118,3 +118,15 @@ def _wait_until_serving(process: subprocess.Popen, url: str, log: Path) -> None:
         except OSError:
             time.sleep(0.5)
     pytest.fail(f"app.py did not start serving:\n{log.read_text(errors='replace')}")
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG file of a few dozen bytes whose header claims width × height pixels: an image bomb."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IEND", b""))

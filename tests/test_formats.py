@@ -251,15 +251,10 @@ def test_only_the_scanned_page_of_a_mixed_pdf_is_read_by_ocr(tmp_path: Path, ocr
 
 
 def test_an_image_bomb_is_refused_before_decoding(tmp_path: Path) -> None:
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    from helpers import png_header
 
     path = tmp_path / "bomb.png"  # a header claiming 30000 × 30000 pixels, in 60 bytes
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 0, 0, 0, 0))
-                     + chunk(b"IEND", b""))
+    path.write_bytes(png_header(30000, 30000))
     with pytest.raises(ReadError, match="像素过多"):
         read_report(path)
 

@@ -24,7 +24,8 @@ from helpers import uncovered
 from index.read import MAX_TEXT_BYTES, ReadError, Report, read_report
 from search.retrieve import Searcher
 
-from helpers import PROJECT, SEED_REPORT
+from helpers import PROJECT, SEED_REPORT, png_header
+from ofd_writer import write_ofd
 
 GOOD = """江口市青山区人民政府关于2019年法治政府建设情况的报告
 
@@ -104,7 +105,20 @@ def test_hostile_corpus_builds_and_reports_each_file(tmp_path: Path, embedder, b
         "outside.txt": "符号链接指向报告目录之外",
         "\\xff\\xfe坏名字.txt": "文件名不是有效的 UTF-8",
         "zz_link.txt": "是同一个文件",  # a symlink to sub/target.txt, which is indexed under its own name
+        "encrypted.pdf": "已加密",
+        "no_document.doc": "不是 Word/WPS 文档",
+        "corrupt.ofd": "不是有效的 OFD",
+        "bomb.png": "像素过多",
+        "corrupt.jpg": "无法读取图片",
     }
+    from reportlab.pdfgen import canvas
+    encrypted = canvas.Canvas(str(corpus / "encrypted.pdf"), encrypt="secret")
+    encrypted.drawString(72, 760, "secret report")
+    encrypted.save()
+    (corpus / "no_document.doc").write_bytes(random.Random(2).randbytes(5000).replace(b"<", b"x"))
+    (corpus / "corrupt.ofd").write_bytes(b"PK\x03\x04" + random.Random(3).randbytes(3000))
+    (corpus / "bomb.png").write_bytes(png_header(40000, 40000))
+    (corpus / "corrupt.jpg").write_bytes(b"\xff\xd8\xff\xe0" + random.Random(4).randbytes(300))
     (corpus / "corrupt.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage \x00\xff" * 50)
     (corpus / "zero.pdf").write_bytes(b"")
     (corpus / "corrupt.docx").write_bytes(docx_bytes(GOOD)[:3000])  # truncated zip
@@ -130,6 +144,7 @@ def test_hostile_corpus_builds_and_reports_each_file(tmp_path: Path, embedder, b
         "nul_bytes.txt": small_report("空字"),
         "nested.html": small_report("嵌套"),
         "ok.docx": small_report("文档"),
+        "ok.ofd": small_report("版式"),
     }
     (corpus / "zhangdian_2023.txt").write_bytes(SEED_REPORT.read_bytes())
     (corpus / "good.txt").write_bytes(good_bytes)
@@ -149,6 +164,7 @@ def test_hostile_corpus_builds_and_reports_each_file(tmp_path: Path, embedder, b
         f"<html><body><h1>{body[0]}</h1>".encode() + b"<div>" * 5_000 + f"<p>{body[1]}</p>".encode()
         + b"</div>" * 5_000 + b"</body></html>")
     (corpus / "ok.docx").write_bytes(docx_bytes(expect_indexed["ok.docx"]))
+    write_ofd(corpus / "ok.ofd", expect_indexed["ok.ofd"].split("\n"))
 
     summary = build_index([corpus], tmp_path / "index", embedder=embedder)
 
@@ -309,7 +325,8 @@ def test_reading_and_chunking_random_text_never_crashes(tmp_path: Path, text, en
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(data=st.binary(min_size=1, max_size=2000), suffix=st.sampled_from([".txt", ".docx", ".pdf", ".html", ".md"]))
+@given(data=st.binary(min_size=1, max_size=2000),
+       suffix=st.sampled_from([".txt", ".docx", ".pdf", ".html", ".md", ".ofd", ".png", ".jpg", ".tif", ".wps"]))
 def test_random_bytes_in_any_format_give_a_report_or_a_read_error(tmp_path: Path, data, suffix) -> None:
     path = tmp_path / f"noise{suffix}"
     path.write_bytes(data)

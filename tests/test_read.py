@@ -189,6 +189,18 @@ def make_docx(path: Path, core_title: str = "") -> Path:
     return path
 
 
+def test_a_placeholder_title_property_gives_way_to_the_first_line(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = "Word Document"  # what LibreOffice writes converting a .doc without a title
+    document.add_paragraph("龙岗区2022年政府工作报告")
+    document.add_paragraph("各位代表：")
+    document.save(str(tmp_path / "r.docx"))
+    report = read_report(tmp_path / "r.docx")
+    assert report.title == "龙岗区2022年政府工作报告" and report.years == (2022,)
+
+
 def test_docx_text_order_and_headings(tmp_path: Path) -> None:
     report = read_report(make_docx(tmp_path / "r.docx"))
     assert report.text == ("龙岗区2022年政府工作报告\n各位代表：\n\n一、2021年工作回顾\n2021年是极不平凡的一年。\n"
