@@ -26,6 +26,7 @@ from text.normalize import normalize_text
 from text.numbers import ORDINAL_NUMERALS
 from text.places import BODY_SUFFIX, PLACE, government_of
 from text.tense import PLANNED_YEAR, REVIEWED_YEAR
+from text.dates import report_date
 from text.years import strip_years, years_in
 
 
@@ -42,6 +43,7 @@ class Report:
     heading_hints: tuple[tuple[int, int], ...] = ()  # (line start offset, level 1..6) from docx/html/md styling
     pages: tuple[int, ...] = ()      # paged formats (PDF, OFD, scans): the offset where each page starts, page 1 first
     ocr_pages: tuple[int, ...] = ()  # the pages (1-based) whose text was read by OCR
+    date: str = ""                   # signing or meeting date, ISO ("2024-01-15"); "" when the text gives none
 
 
 # Bump when the text a file reads to changes: every report is then re-read and re-chunked.
@@ -650,6 +652,7 @@ def read_report(path: Path, root: Path | None = None, progress: ocr.Progress | N
         heading_hints=parsed.hints,
         pages=parsed.pages,
         ocr_pages=parsed.ocr_pages,
+        date=(found.isoformat() if (found := report_date(text)) else ""),
     )
 
 

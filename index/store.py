@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS reports (
     path TEXT NOT NULL UNIQUE,
     title TEXT NOT NULL, years TEXT NOT NULL, body TEXT NOT NULL, genre TEXT NOT NULL,
     size INTEGER NOT NULL, sha256 TEXT NOT NULL, added TEXT NOT NULL, text TEXT NOT NULL,
-    pages TEXT NOT NULL DEFAULT '[]', ocr_pages TEXT NOT NULL DEFAULT '[]'
+    pages TEXT NOT NULL DEFAULT '[]', ocr_pages TEXT NOT NULL DEFAULT '[]', date TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -87,6 +87,7 @@ class StoredReport:
     chunks: int
     pages: tuple[int, ...] = ()      # where each page starts in the text (paged formats); () without pages
     ocr_pages: tuple[int, ...] = ()  # pages (1-based) whose text OCR read
+    date: str = ""                   # signing or meeting date, ISO; "" when unknown
 
 
 @dataclass(frozen=True)
@@ -129,9 +130,10 @@ class ChunkRow:
     report_id: int = 0   # set by the table when the report is added
 
 
-_REPORT_COLUMNS = "path, title, years, body, genre, size, sha256, added, text, pages, ocr_pages"
+_REPORT_COLUMNS = "path, title, years, body, genre, size, sha256, added, text, pages, ocr_pages, date"
 # Columns added since the first format, with their defaults: a table of an older build gains them when written to.
-_ADDED_REPORT_COLUMNS = {"pages": "TEXT NOT NULL DEFAULT '[]'", "ocr_pages": "TEXT NOT NULL DEFAULT '[]'"}
+_ADDED_REPORT_COLUMNS = {"pages": "TEXT NOT NULL DEFAULT '[]'", "ocr_pages": "TEXT NOT NULL DEFAULT '[]'",
+                         "date": "TEXT NOT NULL DEFAULT ''"}
 _CHUNK_COLUMNS = 'section, start, "end", text, section_start, section_end, hash, tokens, embedding, report_id'
 
 
@@ -175,10 +177,10 @@ class ChunkTable:
 
     def add_report(self, report: Report, added: str, rows: Sequence[ChunkRow]) -> int:
         rid = self.db.execute(
-            f"INSERT INTO reports ({_REPORT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO reports ({_REPORT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (report.path, report.title, json.dumps(list(report.years)), report.body, report.genre, report.size,
              report.sha256, added, report.text, json.dumps(list(report.pages)),
-             json.dumps(list(report.ocr_pages)))).lastrowid
+             json.dumps(list(report.ocr_pages)), report.date)).lastrowid
         self.add_chunks([replace(row, report_id=rid) for row in rows])
         return rid
 
@@ -192,7 +194,7 @@ class ChunkTable:
 
     def copy_reports(self, rows: Iterable[tuple]) -> None:
         """Report rows as `report_rows` gives them, ids kept (for benchmark indexes built from a real one)."""
-        self.db.executemany(f"INSERT INTO reports (id, {_REPORT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        self.db.executemany(f"INSERT INTO reports (id, {_REPORT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 
     # ------------------------------------------------------------------ reading
 
@@ -212,15 +214,14 @@ class ChunkTable:
         return self.db.execute(f"SELECT id, {_REPORT_COLUMNS} FROM reports").fetchall()
 
     def reports(self) -> dict[int, StoredReport]:
-        paged = "pages, ocr_pages" if self._has_pages() else "'[]', '[]'"  # an index built before pages were kept
+        # An index built before a column was added reads its default.
+        present = {row[1] for row in self.db.execute("PRAGMA table_info(reports)")}
+        later = ", ".join(c if c in present else kind.split("DEFAULT ")[1] for c, kind in _ADDED_REPORT_COLUMNS.items())
         rows = self.db.execute(
-            f"SELECT r.id, path, title, years, body, genre, size, sha256, added, COUNT(c.id), {paged} "
+            f"SELECT r.id, path, title, years, body, genre, size, sha256, added, COUNT(c.id), {later} "
             "FROM reports r LEFT JOIN chunks c ON c.report_id = r.id GROUP BY r.id ORDER BY path")
         return {row[0]: StoredReport(row[0], row[1], row[2], tuple(json.loads(row[3])), *row[4:10],
-                                     tuple(json.loads(row[10])), tuple(json.loads(row[11]))) for row in rows}
-
-    def _has_pages(self) -> bool:
-        return "pages" in {row[1] for row in self.db.execute("PRAGMA table_info(reports)")}
+                                     tuple(json.loads(row[10])), tuple(json.loads(row[11])), row[12]) for row in rows}
 
     def report_text(self, report_id: int) -> str:
         return self.db.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]

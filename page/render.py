@@ -8,7 +8,8 @@ from index.chunk import SEPARATOR
 from index.errors import StoreError
 from index.store import IndexReader, StoredChunk
 from page.library import Library, added_label
-from search.present import CONFLICT, MAYBE_RELATED, NO_ANSWER, OCR_LABEL, Marked, marked, page_label, reason
+from search.present import (CONFLICT, MAYBE_RELATED, NO_ANSWER, OCR_LABEL, Marked, date_label, marked, page_label,
+                            reason)
 from search.results import Filters, Hit, SearchResult
 
 ALL = "全部"
@@ -34,6 +35,10 @@ def section_path(chunk: StoredChunk) -> str:
 def citation(chunk: StoredChunk) -> str:
     page = f"（{page_label(chunk)}）" if chunk.pages else ""
     return f"《{chunk.report.title}》{SEPARATOR}{section_path(chunk)}{page}：{chunk.text}"
+
+
+def _date_tag(iso: str) -> str:
+    return f'<span class="ps-tag ps-date" title="成文或会议日期 / date">{esc(date_label(iso))}</span>' if iso else ""
 
 
 def _where_tags(chunk: StoredChunk) -> str:
@@ -99,8 +104,9 @@ def answer_card(hit: Hit, confidence: float, conflicts: tuple[Hit, ...] = ()) ->
 
 
 def _version_label(chunk: StoredChunk) -> str:
-    """Which of two same-titled reports: its file and when it was added."""
-    return f"（{esc(Path(chunk.report.path).name)}，收录于 {esc(added_label(chunk.report.added))}）"
+    """Which of two same-titled reports: its file, its own date when it states one, and when it was added."""
+    dated = f"，{esc(date_label(chunk.report.date))}成文" if chunk.report.date else ""
+    return f"（{esc(Path(chunk.report.path).name)}{dated}，收录于 {esc(added_label(chunk.report.added))}）"
 
 
 def conflict_html(conflicts: tuple[Hit, ...]) -> str:
@@ -124,6 +130,7 @@ def result_card(hit: Hit, index: IndexReader, answered: bool = True) -> str:
         f'<span class="ps-rank" title="排名 / rank">{hit.rank}</span>'
         f'<span class="ps-title">《{esc(report.title)}》</span>'
         f'<span class="ps-tag">{esc(years_label(report.years))}</span>'
+        f"{_date_tag(report.date)}"
         f"{_where_tags(chunk)}"
         "</header>"
         f'<div class="ps-crumb">{esc(section_path(chunk))}</div>'

@@ -82,6 +82,14 @@ def page_label(chunk: StoredChunk) -> str:
     return f"第{first}页" if first == last else f"第{first}–{last}页"
 
 
+def date_label(iso: str) -> str:
+    """"2024年1月15日" for a report's ISO date; "" when it has none."""
+    if not iso:
+        return ""
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{year}年{month}月{day}日"
+
+
 OCR_LABEL = "文字识别"  # beside a passage read by OCR: a character may be misread
 
 
@@ -94,6 +102,7 @@ def hit_json(hit: Hit) -> dict:
         "title": c.report.title,
         "years": list(c.report.years),
         "body": c.report.body,
+        "date": c.report.date or None,
         "section": c.section,
         "pages": list(c.pages) if c.pages else None,
         "ocr": c.ocr,

@@ -3,7 +3,7 @@ with a decision whether the answer is reliable. One Searcher loads an index and 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.embed import Embedder, check_model, stored_backend
@@ -124,6 +124,7 @@ class Searcher:
             if mode == "answer" and confidence < self.calibration.threshold:  # a wording list is no answer to doubt
                 doubt = Doubt(DoubtKind.LOW_CONFIDENCE)
         conflicts = _conflicts(ranked, hits[0], grams, query) if hits and doubt is None and mode == "answer" else ()
+        hits, conflicts = _newest_first(hits, conflicts)
         mark("answer")
         evidence = picked[0].evidence.coverage if picked and picked[0].evidence else 0.0
         return SearchResult(query, mode, hits, doubt, evidence, confidence if doubt is None else 0.0, evidence_signals,
@@ -160,6 +161,19 @@ def _conflicts(ranked: list[Ranked], top: Hit, grams: dict[str, float], query: Q
         if stated is not None and restates(answer, stated):
             found[other.id] = Hit(top.rank, round(r.score, 6), r.chunk, stated)
     return tuple(found.values())
+
+
+def _newest_first(hits: tuple[Hit, ...], conflicts: tuple[Hit, ...]) -> tuple[tuple[Hit, ...], tuple[Hit, ...]]:
+    """Of two versions of a report that state the answer differently, the one signed later answers, the other is
+    shown beside it (both dates known; otherwise the ranking's order stands)."""
+    if not conflicts or not hits[0].chunk.report.date:
+        return hits, conflicts
+    newest = max(conflicts, key=lambda h: h.chunk.report.date)
+    if newest.chunk.report.date <= hits[0].chunk.report.date:
+        return hits, conflicts
+    top = replace(newest, rank=1)
+    return (top, *(replace(h, rank=i + 2) for i, h in enumerate(hits[1:]))), \
+        tuple(h for h in (*conflicts, hits[0]) if h is not newest)
 
 
 def _allowed_reports(index: IndexReader, filters: Filters) -> set[int] | None:

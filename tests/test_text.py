@@ -497,3 +497,18 @@ def test_clauses_split_at_commas_and_semicolons_not_colons() -> None:
 ])
 def test_terms_in_latin_letters_other_than_indicators_and_units(question: str, terms: tuple[str, ...]) -> None:
     assert latin_terms(question) == terms
+
+
+@pytest.mark.parametrize("text, signed", [
+    ("张店乡2023年法治政府建设情况的报告\n正文。\n鲁山县张店乡人民政府\n2024年1月15日", "2024-01-15"),
+    ("报告\n正文。\n张店乡人民政府\n二〇二四年一月十五日", "2024-01-15"),
+    ("2026年河南省政府工作报告\n——2026年1月26日在河南省第十四届人民代表大会第四次会议上\n各位代表：\n正文。", "2026-01-26"),
+    ("报告\n正文。\n我们将在2024年6月30日前全部完成整改任务，确保各项工作落实到位，请大家监督。", None),
+    ("报告\n正文没有日期。", None),
+    ("报告\n正文。\n2023年2月30日", None),
+])
+def test_a_reports_date_is_its_signing_date_else_its_meeting_date(text: str, signed: str | None) -> None:
+    from text.dates import report_date
+
+    found = report_date(text)
+    assert (found.isoformat() if found else None) == signed

@@ -52,6 +52,23 @@ def test_a_corrected_upload_is_offered_as_a_replacement_and_both_figures_are_sho
     assert "另一份报告给出的数字不同" in page and "402起" in page and "420起" in page
 
 
+@pytest.mark.parametrize("newer_uploaded_first", [True, False])
+def test_of_two_versions_the_one_signed_later_answers(library, tmp_path, newer_uploaded_first: bool) -> None:
+    original = (FIXTURES / "qingshan_2022.txt").read_text(encoding="utf-8").rstrip()
+    old = write(tmp_path / "a" / "青山区2022年报告.txt", original + "\n青山区人民政府\n2022年1月10日\n")
+    new = write(tmp_path / "b" / "青山区2022年报告（更正）.txt",
+                original.replace("402起", "420起") + "\n青山区人民政府\n2022年1月20日\n")
+    for path in ([new, old] if newer_uploaded_first else [old, new]):
+        library.add([path])
+    result = library.searcher.search(QUESTION)
+    assert result.hits[0].answer.span_text.endswith("420起") and result.hits[0].chunk.report.date == "2022-01-20"
+    assert [h.answer.span_text[-4:] for h in result.conflicts] == ["402起"]
+    json_result = result_json(result)
+    assert json_result["results"][0]["date"] == "2022-01-20" and json_result["conflicts"][0]["date"] == "2022-01-10"
+    page = result_html(result, library.searcher.index, Filters())
+    assert "2022年1月20日" in page and "2022年1月10日成文" in page
+
+
 def test_retiring_the_old_version_keeps_its_file_and_leaves_one_figure(library, tmp_path) -> None:
     old, new = _versions(tmp_path)
     library.add([old])

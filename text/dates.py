@@ -1,0 +1,48 @@
+"""A report's date: when it was signed (成文日期, the short last line "2024年1月15日" under the issuing body) or,
+failing that, the meeting it was given at ("——2026年1月26日在河南省第十四届人民代表大会第四次会议上")."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import cn2an
+
+from text import CHINESE_DIGITS
+
+_NUMERAL = f"[{CHINESE_DIGITS}○零十]"
+_DATE = re.compile(rf"((?:19|20)\d{{2}}|[一二]{_NUMERAL}{{3}})\s*年\s*(\d{{1,2}}|{_NUMERAL}{{1,2}})\s*月"
+                   rf"\s*(\d{{1,2}}|{_NUMERAL}{{1,3}})\s*日")
+_SIGNATURE_LINES = 4   # the date line sits in the last few lines, under the body's name
+_SIGNATURE_CHARS = 30  # …and is short: a date inside a closing sentence is not the signing date
+_HEAD_LINES = 4        # the meeting date is in the title or the line under it
+_MEETING = re.compile("会议|大会")  # "…日在…人民代表大会第四次会议上": a date in a long first line only then
+
+
+def report_date(text: str) -> date | None:
+    """The signing date from the last lines, else the meeting date from the first lines; None when neither."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for line in reversed(lines[-_SIGNATURE_LINES:]):
+        if len(line) <= _SIGNATURE_CHARS and (found := _dates(line)):
+            return found[-1]
+    for line in lines[:_HEAD_LINES]:
+        if (len(line) <= _SIGNATURE_CHARS or _MEETING.search(line)) and (found := _dates(line)):
+            return found[0]
+    return None
+
+
+def _dates(line: str) -> list[date]:
+    out = []
+    for m in _DATE.finditer(line):
+        try:
+            out.append(date(*(_number(part) for part in m.groups())))
+        except ValueError:  # 2月30日, or numerals cn2an cannot read
+            continue
+    return out
+
+
+def _number(written: str) -> int:
+    if written.isdigit():
+        return int(written)
+    if len(written) == 4:  # a year written digit by digit: 二〇二四
+        return int(cn2an.cn2an(written.replace("○", "〇"), "direct"))
+    return int(cn2an.cn2an(written.replace("○", "〇"), "smart"))
