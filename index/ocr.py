@@ -125,8 +125,12 @@ def _load_engine():
     return RapidOCR()
 
 
+CACHE_ENV = "POLICY_SEARCH_OCR_CACHE"  # another folder for OCR results than the cache folder's ocr/
+
+
 def _cache_file(key: str, page: int) -> Path:
-    return cache_root() / "ocr" / f"v{OCR_VERSION}" / key[:2] / key / f"{page}.json"
+    folder = Path(os.environ[CACHE_ENV]).expanduser() if os.environ.get(CACHE_ENV) else cache_root() / "ocr"
+    return folder / f"v{OCR_VERSION}" / key[:2] / key / f"{page}.json"
 
 
 def _cached(key: str, page: int) -> PageText | None:

@@ -8,8 +8,8 @@ from index.chunk import SEPARATOR
 from index.errors import StoreError
 from index.store import IndexReader, StoredChunk
 from page.library import Library, added_label
-from search.present import (CONFLICT, MAYBE_RELATED, NO_ANSWER, OCR_LABEL, Marked, date_label, marked, page_label,
-                            reason)
+from search.present import (CONFLICT, MAYBE_RELATED, NO_ANSWER, OCR_LABEL, Marked, answer_page, date_label, marked,
+                            page_label, reason)
 from search.results import Filters, Hit, SearchResult
 
 ALL = "全部"
@@ -41,9 +41,10 @@ def _date_tag(iso: str) -> str:
     return f'<span class="ps-tag ps-date" title="成文或会议日期 / date">{esc(date_label(iso))}</span>' if iso else ""
 
 
-def _where_tags(chunk: StoredChunk) -> str:
-    """The page a passage is on, and whether OCR read it."""
-    tags = [f'<span class="ps-tag ps-page">{esc(page_label(chunk))}</span>'] if chunk.pages else []
+def _where_tags(chunk: StoredChunk, page: int | None = None) -> str:
+    """The page a passage (or, given `page`, its answering sentence) is on, and whether OCR read it."""
+    label = f"第{page}页" if page else page_label(chunk)
+    tags = [f'<span class="ps-tag ps-page">{esc(label)}</span>'] if chunk.pages else []
     if chunk.ocr:
         tags.append(f'<span class="ps-tag ps-ocr" title="此段由扫描件文字识别得到，个别字可能识别有误 / read by OCR">'
                     f"{OCR_LABEL}</span>")
@@ -96,7 +97,7 @@ def answer_card(hit: Hit, confidence: float, conflicts: tuple[Hit, ...] = ()) ->
         f"{key}"
         f'<div class="ps-answer-sentence"><mark class="ps-hl">{_sentence_html(m)}</mark></div>'
         f'<div class="ps-source">出处：《{esc(chunk.report.title)}》{esc(SEPARATOR)}{esc(section_path(chunk))}'
-        f'{_where_tags(chunk)}'
+        f'{_where_tags(chunk, answer_page(hit))}'
         f'{_version_label(chunk) if conflicts else ""}</div>'
         f"{conflict_html(conflicts)}"
         "</section>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from index.read import page_of
 from index.store import StoredChunk
 from search.results import Doubt, DoubtKind, Hit, SearchResult
 
@@ -82,6 +83,11 @@ def page_label(chunk: StoredChunk) -> str:
     return f"第{first}页" if first == last else f"第{first}–{last}页"
 
 
+def answer_page(hit: Hit) -> int | None:
+    """The page the answering sentence starts on (a passage may span two)."""
+    return page_of(hit.chunk.report.pages, hit.answer.start) if hit.answer else None
+
+
 def date_label(iso: str) -> str:
     """"2024年1月15日" for a report's ISO date; "" when it has none."""
     if not iso:
@@ -114,6 +120,7 @@ def hit_json(hit: Hit) -> dict:
         "answer_end": a.end if a else None,
         "answer_span": [a.span_start, a.span_end] if a and a.span_start is not None else None,
         "answer_span_text": a.span_text if a else None,
+        "answer_page": answer_page(hit),
     }
 
 

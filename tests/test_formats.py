@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from index.convert import libreoffice
+from index.ocr import CACHE_ENV
 from index.read import ReadError, page_of, read_report
 from index.tables import table_lines
 from scan_maker import fonts_present, scan_pages, scanned_pdf
@@ -172,9 +173,9 @@ needs_fonts = pytest.mark.skipif(not fonts_present(), reason="Noto CJK fonts mis
 
 @pytest.fixture
 def ocr_cache(tmp_path: Path, monkeypatch) -> Path:
-    """A cache folder of the test's own, so every OCR here really runs once."""
-    monkeypatch.setenv("POLICY_SEARCH_CACHE", str(tmp_path / "cache"))
-    return tmp_path / "cache" / "ocr"
+    """An OCR cache folder of the test's own, so every OCR here really runs once."""
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "ocr"))
+    return tmp_path / "ocr"
 
 
 def seed_scan(tmp_path: Path, pages: int = 2) -> tuple[Path, list[str]]:
@@ -278,7 +279,7 @@ def test_a_seed_question_is_answered_from_a_scan_with_progress_per_page(tmp_path
     images, _ = scan_pages(seed_paragraphs(40), 2)
     scanned_pdf(corpus / "zhangdian_scan.pdf", images)
     index_dir = tmp_path / "index"
-    env_cache = {"POLICY_SEARCH_CACHE": str(ocr_cache.parent)}
+    env_cache = {CACHE_ENV: str(ocr_cache)}
     build = run_cli("index", "build", "--corpus", str(corpus), "--index", str(index_dir), env=env_cache)
     assert build.returncode == 0, build.stderr
     assert "文字识别 zhangdian_scan.pdf" in build.stderr and "2/2" in build.stderr  # a bar counting pages

@@ -75,9 +75,11 @@ def test_a_passage_of_a_paged_file_says_its_page_and_whether_ocr_read_it(seed_se
     hit = seed_searcher.search(QUESTION).hits[0]
     assert "ps-page" not in result_card(hit, seed_searcher.index)  # a .txt report has no pages
     chunk = hit.chunk
+    assert hit.answer.start > chunk.start + 1
     paged = replace(chunk.report, pages=(0, chunk.start + 1, chunk.end + 10), ocr_pages=(2,))
     hit = replace(hit, chunk=replace(chunk, report=paged))  # starts on page 1, ends on page 2 (scanned)
     card, answer = result_card(hit, seed_searcher.index), answer_card(hit, 0.9)
-    assert '<span class="ps-tag ps-page">第1–2页</span>' in card and "第1–2页" in answer
+    assert '<span class="ps-tag ps-page">第1–2页</span>' in card  # the passage spans both pages
+    assert '<span class="ps-tag ps-page">第2页</span>' in answer  # the answering sentence starts on page 2
     assert "ps-ocr" in card and ">文字识别</span>" in answer
     assert 'data-cite="《鲁山县张店乡人民政府关于2023年法治政府建设情况的报告》 › 一、' in card and "（第1–2页）：" in card
