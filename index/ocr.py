@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from index.errors import ReadError
 from index.layout import PageText, Run, page_text
-from index.system import cache_root
+from index.system import read_cache_root, write_json_atomic
 
 OCR_VERSION = 1             # bump when what OCR reads changes (engine, scale, layout): cached pages are then redone
 RENDER_SCALE = 2.0          # 144 dpi: character accuracy 0.997 on a dense A4 page, 0.984 at 3.0 (slower too)
@@ -125,12 +123,8 @@ def _load_engine():
     return RapidOCR()
 
 
-CACHE_ENV = "POLICY_SEARCH_OCR_CACHE"  # another folder for OCR results than the cache folder's ocr/
-
-
 def _cache_file(key: str, page: int) -> Path:
-    folder = Path(os.environ[CACHE_ENV]).expanduser() if os.environ.get(CACHE_ENV) else cache_root() / "ocr"
-    return folder / f"v{OCR_VERSION}" / key[:2] / key / f"{page}.json"
+    return read_cache_root() / "ocr" / f"v{OCR_VERSION}" / key[:2] / key / f"{page}.json"
 
 
 def _cached(key: str, page: int) -> PageText | None:
@@ -141,14 +135,5 @@ def _cached(key: str, page: int) -> PageText | None:
 
 
 def _store(key: str, page: int, text: PageText) -> PageText:
-    """Kept whole or not at all (written beside, then renamed); a cache that cannot be written only costs time."""
-    target = _cache_file(key, page)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".page-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(asdict(text), out, ensure_ascii=False)
-        os.replace(temp, target)
-    except OSError:
-        pass
+    write_json_atomic(_cache_file(key, page), asdict(text))
     return text

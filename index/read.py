@@ -10,15 +10,17 @@ import bisect
 import codecs
 import hashlib
 import io
+import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from index.convert import CONVERTED_SUFFIXES, to_docx
 from index import ocr
 from index.errors import ReadError
 from index.layout import PageText
+from index.system import read_cache_root, write_json_atomic
 from index.ofd import read_ofd
 from index.tables import table_lines
 from text import HAN
@@ -635,7 +637,7 @@ def read_report(path: Path, root: Path | None = None, progress: ocr.Progress | N
         raise ReadError(f"文件过大（超过 {limit // 2**20} MB），已跳过：{name} / "
                         f"File too large (over {limit // 2**20} MB); skipped: {name}")
     with ocr.reporting(progress):
-        parsed = reader(data, name) if data else _Parsed("")
+        parsed = _parsed(reader, data, name, suffix) if data else _Parsed("")
     text = parsed.text
     if not text.strip():
         raise ReadError(f"文件为空：{name} / File is empty: {name}")
@@ -654,6 +656,31 @@ def read_report(path: Path, root: Path | None = None, progress: ocr.Progress | N
         ocr_pages=parsed.ocr_pages,
         date=(found.isoformat() if (found := report_date(text)) else ""),
     )
+
+
+# Formats whose reading takes seconds (LibreOffice, pdfplumber, OCR): what a file read to is kept in the cache
+# folder under its hash, so a build, which reads every file to see what changed, and the upload check read it once.
+_SLOW_SUFFIXES = CONVERTED_SUFFIXES | ocr.IMAGE_SUFFIXES | {".pdf", ".ofd"}
+
+
+def _parsed(reader, data: bytes, name: str, suffix: str) -> _Parsed:
+    if suffix not in _SLOW_SUFFIXES:
+        return reader(data, name)
+    key = hashlib.sha256(data).hexdigest()
+    cached = read_cache_root() / "read" / f"v{READER_VERSION}" / key[:2] / f"{key}{suffix}.json"
+    try:
+        fields = json.loads(cached.read_text(encoding="utf-8"))
+        return _Parsed(fields["text"], _pairs(fields["hints"]), fields["title"], tuple(fields["pages"]),
+                       tuple(fields["ocr_pages"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    parsed = reader(data, name)
+    write_json_atomic(cached, asdict(parsed))
+    return parsed
+
+
+def _pairs(rows: list) -> tuple[tuple[int, int], ...]:
+    return tuple((int(a), int(b)) for a, b in rows)
 
 
 def _display_path(path: Path, root: Path | None) -> str:

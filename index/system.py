@@ -2,6 +2,7 @@
 not at all."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -19,6 +20,30 @@ def cache_root() -> Path:
     if xdg := os.environ.get("XDG_CACHE_HOME"):
         return Path(xdg).expanduser() / "policy-search"
     return Path.home() / ".cache" / "policy-search"
+
+
+READ_CACHE_ENV = "POLICY_SEARCH_READ_CACHE"  # another folder for what files read to (OCR pages, converted documents)
+
+
+def read_cache_root() -> Path:
+    """Where what slow formats read to is kept (ocr/ per page, read/ per file): READ_CACHE_ENV, else the cache
+    folder."""
+    explicit = os.environ.get(READ_CACHE_ENV)
+    return Path(explicit).expanduser() if explicit else cache_root()
+
+
+def write_json_atomic(target: Path, value: object) -> bool:
+    """The JSON file whole or not at all (written beside, then renamed); False when it could not be written, which
+    for a cache only costs time."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".write-")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(value, out, ensure_ascii=False)
+        os.replace(temp, target)
+        return True
+    except OSError:
+        return False
 
 
 def cpu_threads() -> int:

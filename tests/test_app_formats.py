@@ -10,7 +10,7 @@ import pytest
 
 from helpers import serve_app
 from index.convert import libreoffice
-from index.ocr import CACHE_ENV
+from index.system import READ_CACHE_ENV as CACHE_ENV
 from ofd_writer import write_ofd
 from scan_maker import fonts_present, scan_pages
 
@@ -24,7 +24,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     from gradio_client import Client
 
     workdir = tmp_path_factory.mktemp("formats-app")
-    with serve_app(workdir, env={**os.environ, CACHE_ENV: str(workdir / "ocr")}) as url:
+    with serve_app(workdir, env={**os.environ, CACHE_ENV: str(workdir / "read-cache")}) as url:
         yield Client(url, verbose=False)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from index.convert import libreoffice
-from index.ocr import CACHE_ENV
+from index.system import READ_CACHE_ENV as CACHE_ENV
 from index.read import ReadError, page_of, read_report
 from index.tables import table_lines
 from scan_maker import fonts_present, scan_pages, scanned_pdf
@@ -58,6 +58,15 @@ def test_a_word_97_or_wps_file_is_read_with_its_headings_and_table(tmp_path: Pat
     assert "全年化解矛盾纠纷26起，开展普法宣传20余次。" in report.text
     assert "指标 | 2023年 | 增长\n植树造林 | 2023年：3150亩 | 增长：5%\n新建道路 | 2023年：12公里" in report.text
     assert report.text.rstrip().endswith("二、下一步打算")
+
+
+@needs_libreoffice
+def test_a_converted_file_is_read_once_then_from_the_cache(tmp_path: Path, monkeypatch) -> None:
+    path = soffice_convert(make_docx(tmp_path / "r.docx"), ".doc", tmp_path)
+    first = read_report(path)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no LibreOffice now: only the cache can read it
+    again = read_report(path)
+    assert again == first and "植树造林 | 2023年：3150亩" in again.text
 
 
 def test_without_libreoffice_a_doc_file_names_what_to_install(tmp_path: Path, monkeypatch) -> None:
@@ -174,8 +183,8 @@ needs_fonts = pytest.mark.skipif(not fonts_present(), reason="Noto CJK fonts mis
 @pytest.fixture
 def ocr_cache(tmp_path: Path, monkeypatch) -> Path:
     """An OCR cache folder of the test's own, so every OCR here really runs once."""
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "ocr"))
-    return tmp_path / "ocr"
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "read-cache"))
+    return tmp_path / "read-cache" / "ocr"
 
 
 def seed_scan(tmp_path: Path, pages: int = 2) -> tuple[Path, list[str]]:
@@ -279,7 +288,7 @@ def test_a_seed_question_is_answered_from_a_scan_with_progress_per_page(tmp_path
     images, _ = scan_pages(seed_paragraphs(40), 2)
     scanned_pdf(corpus / "zhangdian_scan.pdf", images)
     index_dir = tmp_path / "index"
-    env_cache = {CACHE_ENV: str(ocr_cache)}
+    env_cache = {CACHE_ENV: str(ocr_cache.parent)}
     build = run_cli("index", "build", "--corpus", str(corpus), "--index", str(index_dir), env=env_cache)
     assert build.returncode == 0, build.stderr
     assert "文字识别 zhangdian_scan.pdf" in build.stderr and "2/2" in build.stderr  # a bar counting pages
