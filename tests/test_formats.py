@@ -335,16 +335,22 @@ def test_a_pdf_table_is_read_as_labelled_rows_between_its_paragraphs(tmp_path: P
             "新建道路 | 2023年：12公里 | 增长：8%\n化解矛盾纠纷 | 2023年：26起 | 增长：-10%\n二、下一步打算") in text
 
 
-def test_a_how_many_question_is_answered_from_a_table_row(tmp_path: Path, embedder) -> None:
+@pytest.mark.parametrize("suffix", [".docx", pytest.param(".pdf", marks=needs_libreoffice)])
+def test_a_how_many_question_is_answered_from_a_table_row(tmp_path: Path, embedder, suffix: str) -> None:
     from index.build import build_index
     from search.retrieve import Searcher
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    table_docx(corpus / "qingshan.docx", "青山镇人民政府2023年工作总结")
+    source = table_docx((corpus if suffix == ".docx" else tmp_path) / "qingshan.docx", "青山镇人民政府2023年工作总结")
+    if suffix == ".pdf":
+        subprocess.run([libreoffice(), "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                        "--convert-to", "pdf", "--outdir", str(corpus), str(source)], check=True,
+                       capture_output=True, timeout=120)
     index_dir = tmp_path / "index"
     build_index([corpus], index_dir, embedder=embedder)
     with Searcher(index_dir, embedder=embedder) as searcher:
         top = searcher.search("青山镇2023年植树造林多少亩").hits[0]
     assert top.answer.text.startswith("植树造林 | 2023年：3150亩")  # the row, its column named beside the value
     assert top.answer.span_text.endswith("3150亩")
+    assert (top.chunk.pages == (1, 1)) if suffix == ".pdf" else top.chunk.pages is None
