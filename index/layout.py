@@ -7,11 +7,21 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index.errors import ReadError
+
 # "— 3 —", "-12-", "第3页", "3": a folio, not text (OCR reads the dashes of "— 1 —" as 一). Read only in the top or
 # bottom margin of the page.
 _FOLIO = re.compile(r"^[-—－–_一\s·•]*(?:第\s*)?\d{1,4}(?:\s*页)?[-—－–_一\s·•]*$")
 _PARAGRAPH_ENDS = ("。", "：", ":", "！", "？")
 _MARGIN = 0.1  # share of the page height above and below the type area where folios and running heads sit
+
+
+MAX_PAGES = 3000  # a PDF, OFD or TIFF with more pages is refused: the longest real report has a few hundred
+
+
+def too_many_pages(count: int, name: str) -> ReadError:
+    return ReadError(f"页数过多（{count} 页，上限 {MAX_PAGES} 页），已跳过：{name} / "
+                     f"Too many pages ({count}, at most {MAX_PAGES}); skipped: {name}")
 
 
 @dataclass(frozen=True)
@@ -47,17 +57,26 @@ def page_text(runs: Sequence[Run], page_height: float) -> PageText:
     # The block's right edge: a high quantile of line ends, since the maximum catches hanging punctuation ("，”").
     right = ends[min(len(ends) - 1, int(0.9 * len(ends)))]
     paragraphs: list[str] = []
-    ended, continues = True, False
-    for line in lines:
+    ended, continues, centred_before = True, False, False
+    for number, line in enumerate(lines):
         size = sorted(r.height for r in line)[len(line) // 2]
-        indented = line[0].x0 - left > 1.2 * size
+        indent, short = line[0].x0 - left, right - line[-1].x1
+        indented = indent > 1.2 * size
+        # A title wrapped over centred lines ("鲁山县张店乡人民政府关于" / "2023年法治政府建设情况的报告") is one,
+        # as is a full first line of a page followed by a centred rest.
+        centred = indented and short > 1.5 * size and abs(indent - short) < 2 * size
+        sentence_ended = line[-1].text.rstrip().endswith(_PARAGRAPH_ENDS)
         if not paragraphs:
             continues = not indented and len(lines) > 1  # a lone line gives no left edge to be indented from
-        if ended or indented:
+        if centred and (centred_before or len(paragraphs) == 1 == number) and \
+                not paragraphs[-1].endswith(_PARAGRAPH_ENDS):
+            paragraphs[-1] += line_text(line)
+        elif ended or indented:
             paragraphs.append(line_text(line))
         else:
             paragraphs[-1] += line_text(line)
-        ended = right - line[-1].x1 > 1.5 * size or line[-1].text.rstrip().endswith(_PARAGRAPH_ENDS)
+        ended = short > 1.5 * size or sentence_ended
+        centred_before = centred
     return PageText("\n".join(paragraphs), continues, not ended)
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index.errors import ReadError
-from index.layout import PageText, Run, page_text
+from index.layout import MAX_PAGES, PageText, Run, page_text, too_many_pages
 from index.system import read_cache_root, write_json_atomic
 
 OCR_VERSION = 1             # bump when what OCR reads changes (engine, scale, layout): cached pages are then redone
@@ -59,17 +59,30 @@ def read_pages(key: str, name: str, pages: list[int], image_of: Callable[[int], 
     for done, page in enumerate(pages):
         if report:
             report(f"{STAGE}:{name}", done, len(pages))
-        out[page] = _cached(key, page) or _store(key, page, recognise(image_of(page), name))
+        out[page] = _cached(key, page) or _store(key, page, _recognise_page(image_of, page, name))
     if report and pages:
         report(f"{STAGE}:{name}", len(pages), len(pages))
     return out
+
+
+def _recognise_page(image_of: Callable[[int], "Image.Image"], page: int, name: str) -> PageText:
+    """One page's text; a page that cannot be rendered or recognised (a damaged stream, a 200:1 strip the detector
+    refuses) is an empty page, so the rest of the file is still read."""
+    try:
+        return recognise(image_of(page), name)
+    except ReadError:
+        raise
+    except Exception:  # noqa: BLE001 - pdfium, Pillow and rapidocr signal a bad page in many ways
+        return PageText("")
 
 
 def recognise(image: "Image.Image", name: str = "") -> PageText:
     """One page image's text, its lines in reading order and its paragraphs rejoined."""
     import numpy as np
 
-    boxes, _ = _engine(name)(np.asarray(image.convert("RGB")), use_cls=False)
+    engine = _engine(name)
+    with _engine_lock:  # rapidocr keeps per-call settings on the shared detector
+        boxes, _ = engine(np.asarray(image.convert("RGB")), use_cls=False)
     runs = [Run(min(p[0] for p in quad), min(p[1] for p in quad), max(p[0] for p in quad), max(p[1] for p in quad),
                 text) for quad, text, _score in boxes or ()]
     return page_text(runs, image.height)
@@ -77,20 +90,25 @@ def recognise(image: "Image.Image", name: str = "") -> PageText:
 
 def image_frames(data: bytes, name: str) -> list["Image.Image"]:
     """The frames of an image file (a TIFF scan may hold every page), refused above MAX_PIXELS before decoding."""
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+    from PIL import Image, ImageSequence
 
     try:
         image = Image.open(io.BytesIO(data))
         frames = getattr(image, "n_frames", 1)
-        if image.width * image.height * frames > MAX_PIXELS:
-            raise ReadError(f"图片像素过多（{image.width}×{image.height}×{frames}），已跳过：{name} / "
-                            f"Image has too many pixels ({image.width}×{image.height}×{frames}); skipped: {name}")
+        if frames > MAX_PAGES:
+            raise too_many_pages(frames, name)
+        pixels = 0
+        for frame in ImageSequence.Iterator(image):  # each frame's header only: nothing is decoded yet
+            pixels += frame.width * frame.height
+        if pixels > MAX_PIXELS:
+            raise ReadError(f"图片像素过多（共 {pixels} 像素），已跳过：{name} / "
+                            f"Image has too many pixels ({pixels}); skipped: {name}")
         return [frame.copy() for frame in ImageSequence.Iterator(image)]
     except ReadError:
         raise
     except Image.DecompressionBombError as exc:  # Pillow's own limit, met while reading the header
         raise ReadError(f"图片像素过多，已跳过：{name} / Image has too many pixels; skipped: {name}") from exc
-    except (UnidentifiedImageError, OSError, ValueError, EOFError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a damaged TIFF/PNG raises SyntaxError, TypeError, KeyError…
         raise ReadError(f"无法读取图片：{name}（{exc}） / Cannot read image: {name} ({exc})") from exc
 
 

@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from index.errors import ReadError
-from index.layout import PageText, Run, page_text
+from index.layout import MAX_PAGES, PageText, Run, page_text, too_many_pages
 
 MAX_UNPACKED = 200 * 1024 * 1024  # the sum of the members once decompressed, checked before decompressing
+MAX_RATIO = 100                   # a member over 1 MB packed more tightly than this is a bomb (as for .docx)
 _A4 = (210.0, 297.0)
 
 
@@ -33,17 +34,20 @@ def read_ofd(data: bytes, name: str) -> OfdText:
         package = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise ReadError(f"不是有效的 OFD 文件（应为 zip 包）：{name} / Not a valid OFD file (not a zip package): {name}")
-    if sum(member.file_size for member in package.infolist()) > MAX_UNPACKED:
-        raise ReadError(f"OFD 文件解压后过大，已跳过：{name} / OFD file unpacks too large; skipped: {name}")
+    members = package.infolist()
+    if sum(m.file_size for m in members) > MAX_UNPACKED or any(
+            m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(1, m.compress_size) for m in members):
+        raise ReadError(f"OFD 文件解压后过大（压缩炸弹？），已跳过：{name} / "
+                        f"OFD file unpacks too large (a zip bomb?); skipped: {name}")
     try:
-        return _Package(package).text()
+        return _Package(package, name).text()
     except (KeyError, ET.ParseError, ValueError, zipfile.BadZipFile, EOFError) as exc:
         raise ReadError(f"无法读取 OFD 文件：{name}（{exc}） / Cannot read OFD file: {name} ({exc})") from exc
 
 
 class _Package:
-    def __init__(self, package: zipfile.ZipFile) -> None:
-        self.package = package
+    def __init__(self, package: zipfile.ZipFile, name: str) -> None:
+        self.package, self.name = package, name
         self.names = {n.lstrip("/").lower(): n for n in package.namelist()}
 
     def text(self) -> OfdText:
@@ -59,6 +63,8 @@ class _Package:
         pages = _child(document, "Pages")
         locations = [_resolve(posixpath.dirname(document_path), page.get("BaseLoc", ""))
                      for page in (pages if pages is not None else ()) if _local(page.tag) == "Page"]
+        if len(locations) > MAX_PAGES:
+            raise too_many_pages(len(locations), self.name)
         return OfdText(_text(title).strip(),
                        tuple(page_text(list(_runs(self._xml(loc))), height) for loc in locations))
 
@@ -81,17 +87,18 @@ def _runs(page: ET.Element) -> Iterator[Run]:
             if _local(code.tag) != "TextCode" or not code.text:
                 continue
             x, y = float(code.get("X", x)), float(code.get("Y", y))  # left out: where the last run was
-            advances = _advances(code.get("DeltaX"))
-            width = sum(advances[:len(code.text) - 1]) + size if advances else len(code.text) * size
+            advances = _advances(code.get("DeltaX"), len(code.text) - 1)
+            width = sum(advances) + size if advances else len(code.text) * size
             yield Run(bx + x, by + y - size, bx + x + width, by + y, code.text)
 
 
-def _advances(delta: str | None) -> list[float]:
-    """DeltaX: one advance per character after the first, "g N v" standing for N advances of v."""
+def _advances(delta: str | None, count: int) -> list[float]:
+    """DeltaX: the advance of each character after the first, "g N v" standing for N advances of v; only the
+    first `count` are read (a 1 KB file may claim "g 200000000 1")."""
     tokens, out, i = (delta or "").split(), [], 0
-    while i < len(tokens):
+    while i < len(tokens) and len(out) < count:
         if tokens[i] == "g" and i + 2 < len(tokens):
-            out += [float(tokens[i + 2])] * int(tokens[i + 1])
+            out += [float(tokens[i + 2])] * min(int(tokens[i + 1]), count - len(out))
             i += 3
         else:
             out.append(float(tokens[i]))

@@ -19,7 +19,7 @@ from pathlib import Path
 from index.convert import CONVERTED_SUFFIXES, to_docx
 from index import ocr
 from index.errors import ReadError
-from index.layout import PageText
+from index.layout import MAX_PAGES, PageText, too_many_pages
 from index.system import read_cache_root, write_json_atomic
 from index.ofd import read_ofd
 from index.tables import table_lines
@@ -258,13 +258,23 @@ def _md_blocks(source: str) -> Iterable[tuple[str, int]]:
                 level = 0
         elif token.type in ("fence", "code_block"):
             yield token.content + "\n\n", 0
+        elif token.type == "html_block":  # "<div>全年化解矛盾纠纷26起。</div>": its text, not its markup
+            yield _html_fragment_text(token.content) + "\n\n", 0
+
+
+def _html_fragment_text(markup: str) -> str:
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(markup, "lxml").get_text("\n")
 
 
 def _md_inline(token) -> str:
     parts = []
     for child in token.children or ():
-        if child.type in ("text", "code_inline", "html_inline"):
+        if child.type in ("text", "code_inline"):
             parts.append(child.content)
+        elif child.type == "html_inline":  # "植树造林<br>3150亩": a line break, other tags nothing
+            parts.append("\n" if re.match(r"<br\b", child.content, re.IGNORECASE) else "")
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
         elif child.type == "image":
@@ -361,7 +371,7 @@ def _read_pdf(data: bytes, name: str) -> _Parsed:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ReadError(f"PDF 文件已加密，无法读取：{name} / PDF is encrypted: {name}")
-        layers = _pdf_layers(data)
+        layers = _pdf_layers(data, name)
         scanned = [i for i, (text, page) in enumerate(zip(layers, reader.pages))
                    if _chars(text) < MIN_LAYER_CHARS and _has_image(page)]
     except ReadError:
@@ -370,8 +380,11 @@ def _read_pdf(data: bytes, name: str) -> _Parsed:
         raise ReadError(f"无法读取 PDF 文件：{name}（{exc}） / Cannot read PDF file: {name} ({exc})") from exc
     read = ocr.read_pages(hashlib.sha256(data).hexdigest(), name, scanned,
                           lambda page: ocr.render_pdf_page(data, page)) if scanned else {}
-    pages = [read.get(i) or PageText(text) for i, text in enumerate(layers)]
-    return _ocr_checked(_paged(pages, tuple(i + 1 for i in scanned if _chars(read[i].text))), name)
+    # A signature page ("…人民政府 / 2024年1月15日" under a red seal) has a short layer and an image: its layer
+    # stands unless OCR reads clearly more, as on a real scan.
+    used = [i for i in scanned if _chars(read[i].text) > 2 * _chars(layers[i]) + MIN_LAYER_CHARS // 2]
+    pages = [read[i] if i in used else PageText(text) for i, text in enumerate(layers)]
+    return _ocr_checked(_paged(pages, tuple(i + 1 for i in used)), name)
 
 
 def _has_image(page) -> bool:
@@ -408,13 +421,19 @@ def _read_ofd(data: bytes, name: str) -> _Parsed:
     return parsed
 
 
-def _pdf_layers(data: bytes) -> list[str]:
+def _pdf_layers(data: bytes, name: str) -> list[str]:
     """Each page's text layer, read with pdfplumber: its tables as labelled rows (index/tables.py) where they
     stand, the text above, between and below them as lines."""
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        return [_pdf_page_text(page) for page in pdf.pages]
+        if len(pdf.pages) > MAX_PAGES:
+            raise too_many_pages(len(pdf.pages), name)
+        texts = []
+        for page in pdf.pages:
+            texts.append(_pdf_page_text(page))
+            page.close()  # pdfplumber keeps every page's objects otherwise: 400 pages took 1.8 GB
+        return texts
 
 
 def _pdf_page_text(page) -> str:
@@ -667,14 +686,21 @@ def _parsed(reader, data: bytes, name: str, suffix: str) -> _Parsed:
     if suffix not in _SLOW_SUFFIXES:
         return reader(data, name)
     key = hashlib.sha256(data).hexdigest()
-    cached = read_cache_root() / "read" / f"v{READER_VERSION}" / key[:2] / f"{key}{suffix}.json"
+    cached = (read_cache_root() / "read" / f"v{READER_VERSION}-ocr{ocr.OCR_VERSION}" / key[:2]
+              / f"{key}{suffix}.json")
     try:
         fields = json.loads(cached.read_text(encoding="utf-8"))
         return _Parsed(fields["text"], _pairs(fields["hints"]), fields["title"], tuple(fields["pages"]),
                        tuple(fields["ocr_pages"]))
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    parsed = reader(data, name)
+    try:
+        parsed = reader(data, name)
+    except ReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - zlib, pdfium, Pillow, XML… each signal damage their own way
+        raise ReadError(f"无法读取文件：{name}（{type(exc).__name__}: {str(exc)[:200]}） / Cannot read file: {name} "
+                        f"({type(exc).__name__})") from exc
     write_json_atomic(cached, asdict(parsed))
     return parsed
 

@@ -208,6 +208,8 @@ class Library:
             report = read_report(path, progress=progress)
         except ReadError as error:
             return None, str(error)
+        except Exception as error:  # noqa: BLE001 - one unreadable file must not refuse the others of the batch
+            return None, f"无法读取文件（{type(error).__name__}）/ Cannot read file ({type(error).__name__})"
         if report.sha256 in known:
             return None, "报告库中已有内容相同的文件 / The same file is already in the library"
         return report, ""

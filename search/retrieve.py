@@ -171,8 +171,9 @@ def _newest_first(hits: tuple[Hit, ...], conflicts: tuple[Hit, ...]) -> tuple[tu
     newest = max(conflicts, key=lambda h: h.chunk.report.date)
     if newest.chunk.report.date <= hits[0].chunk.report.date:
         return hits, conflicts
-    top = replace(newest, rank=1)
-    return (top, *(replace(h, rank=i + 2) for i, h in enumerate(hits[1:]))), \
+    rest = [h for h in hits if h.chunk.id != newest.chunk.id]  # the newer passage may be among the hits too
+    ordered = (newest, *rest)[:len(hits)]
+    return tuple(replace(h, rank=i + 1) for i, h in enumerate(ordered)), \
         tuple(h for h in (*conflicts, hits[0]) if h is not newest)
 
 

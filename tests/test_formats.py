@@ -11,7 +11,7 @@ import pytest
 
 from index.convert import libreoffice
 from index.system import READ_CACHE_ENV as CACHE_ENV
-from index.read import ReadError, page_of, read_report
+from index.read import ReadError, read_report
 from index.tables import table_lines
 from scan_maker import fonts_present, scan_pages, scanned_pdf
 
@@ -116,7 +116,7 @@ def seed_paragraphs(count: int = 12) -> list[str]:
 
 @pytest.mark.parametrize("per_char", [False, True], ids=["runs", "one-object-per-character"])
 def test_an_ofd_is_read_in_reading_order_with_its_pages(tmp_path: Path, per_char: bool) -> None:
-    from ofd_writer import write_ofd
+    from ofd_writer import layout, write_ofd
 
     paragraphs = seed_paragraphs()
     path = tmp_path / "r.ofd"
@@ -129,7 +129,8 @@ def test_an_ofd_is_read_in_reading_order_with_its_pages(tmp_path: Path, per_char
     assert len(lines) <= len(paragraphs) + 2 and all(any(line.startswith(p[:12]) for line in lines) for p in paragraphs)
     assert report.title == paragraphs[0] and report.body == "鲁山县张店乡人民政府" and report.years == (2023,)
     assert len(report.pages) >= 2 and report.pages[0] == 0 and report.ocr_pages == ()
-    assert page_of(report.pages, len(report.text) - 1) == len(report.pages)
+    for start, lines in zip(report.pages, layout(paragraphs)):  # each page starts where its first line does
+        assert report.text[start:].startswith(lines[0][2])
 
 
 def test_an_ofd_written_by_another_library_is_read() -> None:
@@ -159,6 +160,31 @@ def test_a_damaged_or_empty_ofd_gives_a_reason(tmp_path: Path, members: dict | N
             for name, text in members.items():
                 package.writestr(name, text)
     with pytest.raises(ReadError, match=reason):
+        read_report(path)
+
+
+def test_an_ofd_that_claims_too_much_is_bounded(tmp_path: Path) -> None:
+    import zipfile
+
+    from ofd_writer import write_ofd
+
+    path = tmp_path / "r.ofd"
+    write_ofd(path, seed_paragraphs(3), title="报告")
+    with zipfile.ZipFile(path) as package:
+        members = {name: package.read(name).decode() for name in package.namelist()}
+    page = members["Doc_0/Pages/Page_0/Content.xml"]
+    members["Doc_0/Pages/Page_0/Content.xml"] = page.replace('DeltaX="g ', 'DeltaX="g 200000000 1 g ', 1)
+    with zipfile.ZipFile(path, "w") as package:  # a 2 KB file claiming 200 million advances: read, not allocated
+        for name, text in members.items():
+            package.writestr(name, text)
+    assert read_report(path).text.startswith("鲁山县张店乡")
+    document = members["Doc_0/Document.xml"]
+    members["Doc_0/Document.xml"] = document.replace(
+        "</ofd:Pages>", '<ofd:Page ID="9" BaseLoc="Pages/Page_0/Content.xml"/>' * 3001 + "</ofd:Pages>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:  # one page listed 3000 times over
+        for name, text in members.items():
+            package.writestr(name, text)
+    with pytest.raises(ReadError, match="页数过多"):
         read_report(path)
 
 
@@ -267,6 +293,45 @@ def test_an_image_bomb_is_refused_before_decoding(tmp_path: Path) -> None:
     path.write_bytes(png_header(30000, 30000))
     with pytest.raises(ReadError, match="像素过多"):
         read_report(path)
+
+
+def test_a_tiff_whose_later_frames_are_huge_is_refused_before_decoding(tmp_path: Path) -> None:
+    from PIL import Image
+
+    path = tmp_path / "scan.tif"
+    small, big = Image.new("1", (100, 100), 1), Image.new("1", (9000, 9000), 1)
+    small.save(path, save_all=True, append_images=[big] * 1, compression="group4")
+    with pytest.raises(ReadError, match="像素过多"):
+        read_report(path)
+
+
+@needs_fonts
+def test_a_signed_page_under_a_seal_keeps_its_text_layer(tmp_path: Path, ocr_cache: Path) -> None:
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    seal = Image.new("RGBA", (300, 300), (255, 255, 255, 0))
+    ImageDraw.Draw(seal).ellipse((10, 10, 290, 290), outline=(220, 0, 0, 255), width=12)
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "signed.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("STSong-Light", 14)
+    for i, line in enumerate(["某某县人民政府关于2023年法治政府建设情况的报告", "一、主要工作",
+                              "全年化解矛盾纠纷26起，开展普法宣传20余次。"]):
+        c.drawString(72, 760 - 24 * i, line)
+    c.showPage()
+    c.setFont("STSong-Light", 14)
+    c.drawString(380, 500, "某某县人民政府")
+    c.drawString(380, 476, "2024年1月15日")
+    c.drawImage(ImageReader(seal), 360, 420, width=120, height=120, mask="auto")  # the red seal over them
+    c.showPage()
+    c.save()
+    report = read_report(path)
+    assert report.text.endswith("某某县人民政府\n2024年1月15日") and report.ocr_pages == ()
+    assert report.date == "2024-01-15"
 
 
 def test_a_damaged_image_gives_a_reason(tmp_path: Path) -> None:

@@ -162,6 +162,8 @@ def test_markdown_markup_is_not_text(tmp_path: Path) -> None:
     assert "全年新建文化礼堂12个，改造道路3条，详见附表。" in text
     assert "一是加强\n二是推进" in text and "植树造林 | 2023年：3150亩 | 增长：5%" in text and "指标 | 2023年 | 增长" in text
     assert not set("*#[]`") & set(text) and "http" not in text and "---" not in text
+    html = read_report(write(tmp_path, "h.md", "# 标题\n\n<div>全年化解矛盾纠纷26起。</div>\n\n植树造林<br>3150亩\n")).text
+    assert "全年化解矛盾纠纷26起。" in html and "植树造林\n3150亩" in html and "<" not in html
 
 
 # ---------------------------------------------------------------------------

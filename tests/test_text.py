@@ -506,6 +506,9 @@ def test_terms_in_latin_letters_other_than_indicators_and_units(question: str, t
     ("报告\n正文。\n我们将在2024年6月30日前全部完成整改任务，确保各项工作落实到位，请大家监督。", None),
     ("报告\n正文没有日期。", None),
     ("报告\n正文。\n2023年2月30日", None),
+    ("报告\n正文。\n张店乡人民政府\n2024年1月15日\n注：数据截至2023年11月30日", "2024-01-15"),
+    ("报告\n正文。\n张店乡人民政府\n2024年元月15日", "2024-01-15"),
+    ("关于2023年1月1日起施行新规定的报告\n正文。", None),
 ])
 def test_a_reports_date_is_its_signing_date_else_its_meeting_date(text: str, signed: str | None) -> None:
     from text.dates import report_date

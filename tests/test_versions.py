@@ -63,6 +63,7 @@ def test_of_two_versions_the_one_signed_later_answers(library, tmp_path, newer_u
     result = library.searcher.search(QUESTION)
     assert result.hits[0].answer.span_text.endswith("420起") and result.hits[0].chunk.report.date == "2022-01-20"
     assert [h.answer.span_text[-4:] for h in result.conflicts] == ["402起"]
+    assert len({h.chunk.id for h in result.hits}) == len(result.hits)  # the newer passage once, not twice
     json_result = result_json(result)
     assert json_result["results"][0]["date"] == "2022-01-20" and json_result["conflicts"][0]["date"] == "2022-01-10"
     page = result_html(result, library.searcher.index, Filters())

@@ -10,24 +10,31 @@ import cn2an
 from text import CHINESE_DIGITS
 
 _NUMERAL = f"[{CHINESE_DIGITS}○零十]"
-_DATE = re.compile(rf"((?:19|20)\d{{2}}|[一二]{_NUMERAL}{{3}})\s*年\s*(\d{{1,2}}|{_NUMERAL}{{1,2}})\s*月"
+_DATE = re.compile(rf"((?:19|20)\d{{2}}|[一二]{_NUMERAL}{{3}})\s*年\s*(\d{{1,2}}|{_NUMERAL}{{1,2}}|元)\s*月"
                    rf"\s*(\d{{1,2}}|{_NUMERAL}{{1,3}})\s*日")
 _SIGNATURE_LINES = 4   # the date line sits in the last few lines, under the body's name
 _SIGNATURE_CHARS = 30  # …and is short: a date inside a closing sentence is not the signing date
 _HEAD_LINES = 4        # the meeting date is in the title or the line under it
-_MEETING = re.compile("会议|大会")  # "…日在…人民代表大会第四次会议上": a date in a long first line only then
+_MEETING = re.compile("会议|大会")  # "…日在…人民代表大会第四次会议上": a date in a first line only then
 
 
 def report_date(text: str) -> date | None:
-    """The signing date from the last lines, else the meeting date from the first lines; None when neither."""
+    """The signing date from the last lines (a line that is only a date first: "注：数据截至2023年11月30日" under
+    the signature is a note), else the meeting date from the first lines; None when neither."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    for line in reversed(lines[-_SIGNATURE_LINES:]):
-        if len(line) <= _SIGNATURE_CHARS and (found := _dates(line)):
-            return found[-1]
+    last = lines[1:][-_SIGNATURE_LINES:]  # never the title line, which a short text also ends near
+    for candidates in ([line for line in last if _only_date(line)], [line for line in last if len(line) <= _SIGNATURE_CHARS]):
+        for line in reversed(candidates):
+            if found := _dates(line):
+                return found[-1]
     for line in lines[:_HEAD_LINES]:
-        if (len(line) <= _SIGNATURE_CHARS or _MEETING.search(line)) and (found := _dates(line)):
+        if (_only_date(line) or _MEETING.search(line)) and (found := _dates(line)):
             return found[0]
     return None
+
+
+def _only_date(line: str) -> bool:
+    return bool(_DATE.fullmatch(line.strip("（）() ")))
 
 
 def _dates(line: str) -> list[date]:
@@ -41,6 +48,8 @@ def _dates(line: str) -> list[date]:
 
 
 def _number(written: str) -> int:
+    if written == "元":  # 元月: January
+        return 1
     if written.isdigit():
         return int(written)
     if len(written) == 4:  # a year written digit by digit: 二〇二四
