@@ -193,3 +193,17 @@ def test_blind_set_is_well_formed_and_its_answers_occur_in_their_reports(blind_f
             assert nfkc(r["answer"]) in text, f"{r['id']}: {r['answer']!r} not in {r['doc']}"
             checked += 1
     assert checked >= 1  # zhangdian_2023.txt is always available
+
+
+def test_wording_blind_set_is_well_formed_and_its_answers_occur_in_their_reports():
+    """tests/eval/wording_blind.jsonl (issue 13): every report expressing an idea is an acceptable answer."""
+    path = PROJECT / "tests" / "eval" / "wording_blind.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 60 and len({r["id"] for r in rows}) == len(rows)
+    assert all(set(r) == {"id", "question", "answers", "type", "paraphrase"} and r["type"] == "wording" for r in rows)
+    assert sum(r["paraphrase"] for r in rows) * 2 >= len(rows)
+    for r in rows:
+        for answer in r["answers"]:
+            text = doc_text(answer["doc"])
+            if text is not None:
+                assert nfkc(answer["answer"]) in text, f"{r['id']}: {answer['answer']!r} not in {answer['doc']}"
