@@ -21,16 +21,10 @@ from _common import CORPUS, PROJECT, machine, median
 import sys
 sys.path.insert(0, str(PROJECT / "tests"))
 
-from rapidfuzz.distance import Levenshtein  # noqa: E402
-from scan_maker import scan_pages, scanned_pdf  # noqa: E402
+from scan_maker import accuracy, scan_pages, scanned_pdf  # noqa: E402
 
 from index.ocr import RENDER_SCALE  # noqa: E402
 from index.read import read_report  # noqa: E402
-
-
-def accuracy(truth: str, read: str) -> float:
-    truth, read = "".join(truth.split()), "".join(read.split())
-    return 1 - Levenshtein.distance(truth, read) / len(truth)
 
 
 def main() -> None:

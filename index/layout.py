@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.errors import ReadError
+from text.sentences import LABEL_ENDS
 
 # "— 3 —", "-12-", "第3页", "3": a folio, not text (OCR reads the dashes of "— 1 —" as 一). Read only in the top or
 # bottom margin of the page.
 _FOLIO = re.compile(r"^[-—－–_一\s·•]*(?:第\s*)?\d{1,4}(?:\s*页)?[-—－–_一\s·•]*$")
-_PARAGRAPH_ENDS = ("。", "：", ":", "！", "？")
+# A line ending a sentence or a label ends its paragraph; a semicolon only ends a clause of a list ("一是…；").
+_PARAGRAPH_ENDS = tuple(set(LABEL_ENDS) - set("；;"))
 _MARGIN = 0.1  # share of the page height above and below the type area where folios and running heads sit
 
 

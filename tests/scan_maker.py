@@ -1,6 +1,7 @@
 """Page images of a report's text, as a scanner would give them: Noto CJK (Debian's fonts-noto-cjk) on an A4 page,
 the title centred, "一、" headings in bold, first lines indented two characters, a "— N —" folio; and a PDF of
-those images with no text layer. Only what the page shows is returned as its truth."""
+those images with no text layer. Only what the page shows is returned as its truth; `accuracy` scores a reading
+of it."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -49,6 +50,14 @@ def scanned_pdf(path: Path, images, dpi: int = 150) -> Path:
     """Each image as one full page: no fonts, no text operators, so no text layer."""
     images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=dpi)
     return path
+
+
+def accuracy(truth: str, read: str) -> float:
+    """Character accuracy, whitespace aside: 1 − edit distance / length of the truth."""
+    from rapidfuzz.distance import Levenshtein
+
+    truth, read = "".join(truth.split()), "".join(read.split())
+    return 1 - Levenshtein.distance(truth, read) / len(truth)
 
 
 def _wrap(text: str, font, width: float, indent: float) -> list[str]:

@@ -13,7 +13,7 @@ from index.convert import libreoffice
 from index.system import READ_CACHE_ENV as CACHE_ENV
 from index.read import ReadError, read_report
 from index.tables import table_lines
-from scan_maker import fonts_present, scan_pages, scanned_pdf
+from scan_maker import accuracy, fonts_present, scan_pages, scanned_pdf
 
 needs_libreoffice = pytest.mark.skipif(libreoffice() is None, reason="LibreOffice not installed (sh scripts/setup.sh test)")
 
@@ -216,14 +216,6 @@ def ocr_cache(tmp_path: Path, monkeypatch) -> Path:
 def seed_scan(tmp_path: Path, pages: int = 2) -> tuple[Path, list[str]]:
     images, drawn = scan_pages(seed_paragraphs(40), pages)
     return scanned_pdf(tmp_path / "scan.pdf", images), drawn
-
-
-def accuracy(truth: str, read: str) -> float:
-    """Character accuracy, whitespace aside: 1 − edit distance / length of the truth."""
-    from rapidfuzz.distance import Levenshtein
-
-    truth, read = "".join(truth.split()), "".join(read.split())
-    return 1 - Levenshtein.distance(truth, read) / len(truth)
 
 
 @pytest.mark.slow

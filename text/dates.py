@@ -8,9 +8,10 @@ from datetime import date
 import cn2an
 
 from text import CHINESE_DIGITS
+from text.years import CN_YEAR, YEAR, year_value
 
 _NUMERAL = f"[{CHINESE_DIGITS}○零十]"
-_DATE = re.compile(rf"((?:19|20)\d{{2}}|[一二]{_NUMERAL}{{3}})\s*年\s*(\d{{1,2}}|{_NUMERAL}{{1,2}}|元)\s*月"
+_DATE = re.compile(rf"({YEAR}|{CN_YEAR})\s*年\s*(\d{{1,2}}|{_NUMERAL}{{1,2}}|元)\s*月"
                    rf"\s*(\d{{1,2}}|{_NUMERAL}{{1,3}})\s*日")
 _SIGNATURE_LINES = 4   # the date line sits in the last few lines, under the body's name
 _SIGNATURE_CHARS = 30  # …and is short: a date inside a closing sentence is not the signing date
@@ -41,7 +42,8 @@ def _dates(line: str) -> list[date]:
     out = []
     for m in _DATE.finditer(line):
         try:
-            out.append(date(*(_number(part) for part in m.groups())))
+            year, month, day = m.groups()
+            out.append(date(year_value(year), _number(month), _number(day)))
         except ValueError:  # 2月30日, or numerals cn2an cannot read
             continue
     return out
@@ -50,8 +52,4 @@ def _dates(line: str) -> list[date]:
 def _number(written: str) -> int:
     if written == "元":  # 元月: January
         return 1
-    if written.isdigit():
-        return int(written)
-    if len(written) == 4:  # a year written digit by digit: 二〇二四
-        return int(cn2an.cn2an(written.replace("○", "〇"), "direct"))
-    return int(cn2an.cn2an(written.replace("○", "〇"), "smart"))
+    return int(written) if written.isdigit() else int(cn2an.cn2an(written.replace("○", "〇"), "smart"))

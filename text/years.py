@@ -15,11 +15,11 @@ _NAMED_YEAR = re.compile(rf"(?<!\d)({YEAR})(?=年)")
 DATE_LINE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?")  # a line that is only a date ("2024年1月8日")
 PREVIOUS_YEAR = re.compile(alternation(words("previous_year_words")))
 # A year in Chinese numerals (○, a circle, stands for zero in some scanned-and-typed reports: 一九五○年).
-_CN_YEAR = f"[一二][{CHINESE_DIGITS}○]{{3}}"
-_CHINESE_YEAR = re.compile(f"{_CN_YEAR}(?=年)")
-_ANY_YEAR = re.compile(f"(?<![\\d{CHINESE_DIGITS}○])({YEAR}|{_CN_YEAR})(?=年)")
+CN_YEAR = f"[一二][{CHINESE_DIGITS}○]{{3}}"
+_CHINESE_YEAR = re.compile(f"{CN_YEAR}(?=年)")
+_ANY_YEAR = re.compile(f"(?<![\\d{CHINESE_DIGITS}○])({YEAR}|{CN_YEAR})(?=年)")
 # "比2019年", "较2020年", "超过2019年同期", "与2019年相比", "是2022年的9倍", "等于一九四九年的二点六倍"
-_CHINESE_YEAR_WORD = re.compile(f"{_CN_YEAR}年度?")
+_CHINESE_YEAR_WORD = re.compile(f"{CN_YEAR}年度?")
 _COMPARED_BEFORE = re.compile("(?:比|较|超过|超|高于|低于|等于|相当于|恢复到|回到|与|同)$")
 _RANGE_JOIN = re.compile("[到至—\\-－~～]")
 _COMPARED_AFTER = re.compile("年(?:同期|水平|的[^，。；]{0,8}?倍|相比|以前|前)")
@@ -68,7 +68,7 @@ def subject_years(text: str) -> tuple[int, ...]:
             compared_end = m.end() + 1
         else:
             compared_end = -1
-            years.append(_year_value(m.group(1)))
+            years.append(year_value(m.group(1)))
     return tuple(dict.fromkeys(years))
 
 
@@ -77,7 +77,8 @@ def names_year(text: str, year: int) -> bool:
     return year in subject_years(text)
 
 
-def _year_value(written: str) -> int:
+def year_value(written: str) -> int:
+    """"2023" or "二〇二三" (○ for 〇 too) as 2023."""
     return int(written) if written.isdigit() else int(cn2an.cn2an(written.replace("○", "〇"), "direct"))
 
 
@@ -88,7 +89,7 @@ def strip_years(text: str) -> str:
 
 def spell_years(text: str) -> str:
     """Years as people type them, in the digits reports use: "二〇二三年" → "2023年", "14年" → "2014年"."""
-    text = _CHINESE_YEAR.sub(lambda m: str(_year_value(m.group())), text)
+    text = _CHINESE_YEAR.sub(lambda m: str(year_value(m.group())), text)
     return _SHORT_YEAR.sub(_full_year, text)
 
 
