@@ -52,7 +52,7 @@ def _scope_doubt(index: IndexReader, place: dict[int, float], query: Query, ment
         return Doubt(DoubtKind.UNCOVERED_YEAR, years=query.years)
     if query.years and not historical and (year_match(query, top.chunk, weights) == 0 or _headed_far(query, top)):
         return Doubt(DoubtKind.OTHER_YEAR, years=query.years)  # "盐田区2023年PM2.5"
-    if mentioned and place[top.chunk.report.id] == 0:
+    if place and place[top.chunk.report.id] == 0:  # another place's report, or not of the asker's level
         return Doubt(DoubtKind.OTHER_PLACE)
     evidence = top.evidence
     if evidence is None or evidence.coverage < weights.min_coverage:

@@ -15,7 +15,7 @@ from search.answer import SentenceEvidence, best_sentence, section_tense
 from search.candidates import Candidate
 from search.measure import asks_measure, states_exactly
 from search.query import Query
-from search.scope import Places, passage_years, place_score, year_score
+from search.scope import Places, level_scores, passage_years, place_score, year_score
 from search.weights import Weights
 from text.sentences import shingles
 from text.tense import period_reviews
@@ -88,10 +88,11 @@ def _evidence_bonus(evidence: SentenceEvidence | None, query: Query, scope_match
 
 
 def place_scores(index: IndexReader, places: dict[int, Places], mentioned: set[str],
-                 weights: Weights) -> dict[int, float]:
-    """Per report: how well it matches the places the question names (0..1); empty when it names none."""
+                 weights: Weights, own_level: int | None = None) -> dict[int, float]:
+    """Per report: how well it matches the places the question names (0..1), or failing those the level of the
+    asker's own division ("乡里…"); empty when it names neither."""
     if not mentioned:
-        return {}
+        return level_scores(own_level, places) if own_level else {}
     return {rid: place_score(mentioned, places[rid], weights.parent_place) for rid in index.reports}
 
 

@@ -19,6 +19,7 @@ from search.results import Doubt, DoubtKind, Filters, Hit, SearchResult
 from search.scope import Places, mentioned_places, report_places
 from search.weights import Weights
 from text.gazetteer import gazetteer
+from text.places import own_level
 from text.sentences import has_word
 from text.tokens import KeywordTokenizer, bigrams
 
@@ -101,7 +102,7 @@ class Searcher:
         named = gazetteer().named_in(self.tokenizer.words(query.text))
         mentioned = mentioned_places(query.text, view.places, named)
         grams = {gram: view.index.idf(gram) for gram in set(bigrams(content_text(query, mentioned)))}
-        place = place_scores(view.index, view.places, mentioned, weights)
+        place = place_scores(view.index, view.places, mentioned, weights, own_level(query.text))
         ranked = rerank(view.index, place, fuse(candidates, recipe, weights), query, grams, recipe, weights)
         picked, quoted_found = pick(ranked, query, mode, k, weights)
         mark("rerank")

@@ -24,6 +24,11 @@ class Places:
     chain: tuple[str, ...] = ()               # province › … › own, e.g. ("广东省", "深圳市", "南山区")
     levels: tuple[tuple[str, int], ...] = ()  # each name's level, 1 province … 4 township
 
+    @property
+    def level(self) -> int | None:
+        """The level of the report's own division (4 for 张店乡); None for a body with no division (国务院)."""
+        return dict(self.levels).get(self.chain[-1]) if self.chain else None
+
 
 def report_places(report: StoredReport) -> Places:
     """The report's own division and the ones above it, from its issuing body (else its title), resolved to a
@@ -95,6 +100,13 @@ def place_score(mentioned: set[str], places: Places, parent: float) -> float:
         return 0.0
     own, related = place_match(mentioned, places)
     return min(1.0, (own + parent * related) / len(mentioned))
+
+
+def level_scores(level: int, places: dict[int, Places]) -> dict[int, float]:
+    """Per report: 1 when its division is of the level the asker's own is ("乡里…": the townships' reports), else 0;
+    empty when no report is of that level, since then the question is not narrowed."""
+    scores = {rid: float(p.level == level) for rid, p in places.items()}
+    return scores if any(scores.values()) else {}
 
 
 def place_match(mentioned: set[str], places: Places) -> tuple[int, int]:

@@ -234,6 +234,13 @@ def test_a_fact_of_a_division_inside_the_place_asked_is_an_answer_a_figure_is_no
     assert shared_searcher.search("鲁山县2023年化解了多少起矛盾纠纷").doubt.kind == DoubtKind.WRONG_BODY
 
 
+def test_the_askers_own_township_scopes_to_the_township_reports(shared_searcher) -> None:
+    # "乡里…" is how a township official asks about their own township: 张店乡's report, the library's township.
+    result = shared_searcher.search("乡里化解矛盾纠纷有什么工作法")
+    assert result.confident and "七晚工作法" in result.hits[0].answer.text
+    assert shared_searcher.search("乡里新建了多少座5G基站").doubt.kind == DoubtKind.OTHER_PLACE
+
+
 def test_a_share_in_words_is_a_figure(shared_searcher) -> None:
     top = shared_searcher.search("到1980年要把多少企业建成大庆式企业").hits[0]
     assert top.answer.span_text.endswith("三分之一")

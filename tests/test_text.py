@@ -9,7 +9,7 @@ from search.query import parse_query
 from text import lexicon
 from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many, is_article, is_bound,
                           gives_rate, measure_of, noun_measure, quantities)
-from text.places import asks_national, is_division, level, short_forms, strip_body_suffix, units
+from text.places import asks_national, is_division, own_level, level, short_forms, strip_body_suffix, units
 from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, asked_kind, compound_modifiers, latin_terms,
                            counted_modifiers, counted_noun, indicators_in, states_indicator)
 from text.sentences import clauses, has_word, list_end, sentences
@@ -352,6 +352,15 @@ def test_a_named_indicator_must_be_stated_in_a_form_reports_use() -> None:
 ])
 def test_the_country_is_the_subject_only_at_the_start(question: str, national: bool) -> None:
     assert asks_national(question) is national
+
+
+@pytest.mark.parametrize("question, level", [
+    ("乡里化解矛盾纠纷推行的是什么工作法", 4), ("2023年我县新增就业多少人", 3), ("我们镇去年修了多少公里路", 4),
+    ("省里今年的目标是什么", 1), ("社区里有多少志愿者", None), ("城市里的公园有几个", None),
+    ("基本市场秩序怎么维护", None), ("张店乡化解矛盾纠纷多少起", None),
+])
+def test_the_askers_own_division_is_read_from_the_start_of_a_question(question: str, level: int | None) -> None:
+    assert own_level(question) == level
 
 
 def test_a_target_stated_outright_is_a_plan_even_under_a_review_heading() -> None:

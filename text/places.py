@@ -13,9 +13,12 @@ BODY_SUFFIX = alternation(words("body_suffixes"))
 PROVINCES = frozenset(words("provinces"))
 NOT_PLACES = frozenset(words("not_places"))
 NATIONAL_BODIES = frozenset(word for word, role in rows("national_words") if role == "body")
+# A question's subject stands at its start, after a year at most ("2024年我国GDP", "乡里化解矛盾纠纷…").
+_SUBJECT_LEAD = r"^\s*(?:(?:19|20)\d{2}\s*年度?的?)?"
 _NATIONAL_SUBJECT = re.compile(
-    rf"^\s*(?:(?:19|20)\d{{2}}\s*年度?的?)?{alternation(w for w, role in rows('national_words') if role == 'subject')}"
-    r"(?![级性首第])")
+    rf"{_SUBJECT_LEAD}{alternation(w for w, role in rows('national_words') if role == 'subject')}(?![级性首第])")
+_OWN_LEVELS: dict[str, int] = {word: int(lvl) for word, lvl in rows("own_place_words")}
+_OWN_SUBJECT = re.compile(rf"{_SUBJECT_LEAD}({alternation(_OWN_LEVELS)})")
 
 # A place name inside a longer text: the shortest run of hanzi ending in a division suffix.
 PLACE = f"{HAN}{{1,20}}?{SUFFIX}"
@@ -73,3 +76,9 @@ def asks_national(question: str) -> bool:
     """The question is about the whole country ("全国2025年城镇新增就业多少人", "2024年我国GDP"), not a ranking
     ("全国第一") or a comparison inside a local question."""
     return bool(_NATIONAL_SUBJECT.match(question))
+
+
+def own_level(question: str) -> int | None:
+    """The level of the asker's own division when the question names it only so ("乡里…" 4, "我县…" 3)."""
+    found = _OWN_SUBJECT.match(question)
+    return _OWN_LEVELS[found.group(1)] if found else None
