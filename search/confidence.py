@@ -98,8 +98,9 @@ def _body_doubt(places: dict[int, Places], mentioned: set[str], top: Ranked, wan
 
 
 def _within(mentioned: set[str], report: Places) -> bool:
-    """The report is of a division inside one the question names (光明区 for a question about 深圳)."""
-    return bool(mentioned) and all(any(n in p or p in n for p in report.parents) for n in mentioned)
+    """The report is of a division right inside one the question names (光明区 for a question about 深圳), not
+    further down: a district's "长城计算机…跻身中国500强" is no answer to "广东超级计算机方面有什么进展"."""
+    return bool(mentioned) and all(any(n in p or p in n for p in report.above) for n in mentioned)
 
 
 def _speaks_of(sentence: str, names: set[str], with_figure: bool) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from index.embed import Embedder, check_model, stored_backend
@@ -37,7 +38,7 @@ class _View:
     @classmethod
     def open(cls, index_dir: Path) -> "_View":
         index = IndexReader(index_dir)
-        return cls(index, {rid: report_places(r) for rid, r in index.reports.items()})
+        return cls(index, {rid: report_places(r, partial(index.report_text, rid)) for rid, r in index.reports.items()})
 
 
 class Searcher:

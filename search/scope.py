@@ -6,6 +6,7 @@ several reports discuss the same thing, so each report gets a scope score in [0,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.chunk import SEPARATOR
@@ -23,6 +24,7 @@ class Places:
     parents: frozenset[str]  # every division above it, e.g. {"广东省", "广东", "深圳市", "深圳"}
     chain: tuple[str, ...] = ()               # province › … › own, e.g. ("广东省", "深圳市", "南山区")
     levels: tuple[tuple[str, int], ...] = ()  # each name's level, 1 province … 4 township
+    above: frozenset[str] = frozenset()       # the division right above it, e.g. {"深圳市", "深圳"}
 
     @property
     def level(self) -> int | None:
@@ -30,25 +32,26 @@ class Places:
         return dict(self.levels).get(self.chain[-1]) if self.chain else None
 
 
-def report_places(report: StoredReport) -> Places:
+def report_places(report: StoredReport, text: Callable[[], str] = str) -> Places:
     """The report's own division and the ones above it, from its issuing body (else its title), resolved to a
     full chain in the gazetteer: 鲁山县张店乡人民政府 → 河南省 › 平顶山市 › 鲁山县 › 张店乡, so a question naming
-    平顶山市 or 河南 finds it. A division the gazetteer lacks (大鹏新区) keeps the chain of what it does know."""
+    平顶山市 or 河南 finds it. Where the body alone is ambiguous (南山区) or unknown to the gazetteer (大鹏新区管委会),
+    the report's `text` places it (Gazetteer.resolve_in); failing that it keeps the chain of what is known."""
     body = strip_body_suffix(report.body)
     found = units(body) or units(_title_places(report.title))[-1:]
     if not found:
         return Places(own=frozenset([body] if body else []), parents=frozenset())  # "国务院": no division suffix
-    chain = _chain(found)
+    chain = _chain(found, text)
     divisions = [gazetteer().resolve(list(chain[:i + 1])) for i in range(len(chain))]
     names = [_names(name, d) for name, d in zip(chain, divisions)]
     levels = tuple((n, d.level if d else level(name)) for name, d, group in zip(chain, divisions, names) for n in group)
     return Places(own=frozenset(names[-1]), parents=frozenset(n for group in names[:-1] for n in group),
-                  chain=chain, levels=levels)
+                  chain=chain, levels=levels, above=frozenset(names[-2] if len(names) > 1 else ()))
 
 
-def _chain(found: list[str]) -> tuple[str, ...]:
+def _chain(found: list[str], text: Callable[[], str]) -> tuple[str, ...]:
     places = gazetteer()
-    if division := places.resolve(found):
+    if division := places.resolve(found) or places.resolve_in(found, text()):
         return division.chain
     if len(found) > 1 and (parent := places.resolve(found[:-1])):
         return (*parent.chain, found[-1])

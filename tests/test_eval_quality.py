@@ -234,6 +234,15 @@ def test_a_fact_of_a_division_inside_the_place_asked_is_an_answer_a_figure_is_no
     assert shared_searcher.search("鲁山县2023年化解了多少起矛盾纠纷").doubt.kind == DoubtKind.WRONG_BODY
 
 
+def test_a_fact_of_a_division_right_inside_the_place_asked_is_an_answer_further_down_is_not(shared_searcher) -> None:
+    # 大鹏新区管委会's report is placed under 深圳 by its own text (the gazetteer lacks the zone): its "全市第一个区级
+    # 城市更新规划" answers a question about 深圳; a 南山区 sentence is no answer to one about 广东, two levels up.
+    result = shared_searcher.search("深圳第一个区级城市更新规划叫什么")
+    assert result.confident and "大鹏新区城市更新专项规划" in result.hits[0].answer.text
+    result = shared_searcher.search("广东超级计算机方面有什么进展")
+    assert not result.confident or "广东" in result.hits[0].chunk.report.body
+
+
 def test_the_askers_own_township_scopes_to_the_township_reports(shared_searcher) -> None:
     # "乡里…" is how a township official asks about their own township: 张店乡's report, the library's township.
     result = shared_searcher.search("乡里化解矛盾纠纷有什么工作法")

@@ -239,6 +239,23 @@ def test_a_body_resolves_to_one_chain(units: list[str], chain: tuple[str, ...] |
     assert (found.chain if found else None) == chain
 
 
+SHENZHEN_TEXT = "深圳市南山区人民政府工作报告。全区上下……深圳" + "，深圳" * 5 + "，广州。"
+
+
+@pytest.mark.parametrize("units, text, chain", [
+    (["南山区"], SHENZHEN_TEXT, ("广东省", "深圳市", "南山区")),           # named 深圳 again and again
+    (["南山区"], "鹤岗市南山区" + "，鹤岗" * 6, ("黑龙江省", "鹤岗市", "南山区")),
+    (["大鹏新区"], SHENZHEN_TEXT, ("广东省", "深圳市", "大鹏新区")),     # a zone: under the city its text names
+    (["南山区"], "深圳，鹤岗，深圳", None),                               # named too rarely to tell
+    (["南山区"], "深圳" * 6 + "鹤岗" * 6, None),                         # no city named most
+    (["鲁山县", "张店乡"], "", ("河南省", "平顶山市", "鲁山县", "张店乡")),  # the body alone resolves it
+])
+def test_a_body_the_gazetteer_cannot_resolve_is_placed_by_its_reports_text(units: list[str], text: str,
+                                                                          chain: tuple[str, ...] | None) -> None:
+    found = GAZETTEER.resolve_in(units, text)
+    assert (found.chain if found else None) == chain
+
+
 @pytest.mark.parametrize("question, names", [
     ("白沙街道新增绿地面积多少公顷", ["白沙街道"]),
     ("平顶山市鲁山县张店乡2023年化解矛盾", ["平顶山市", "鲁山县", "张店乡"]),

@@ -11,14 +11,18 @@ import importlib.util
 import re
 import sys
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from text.lexicon import words
-from text.places import LEVELS, is_division
+from text.places import LEVELS, is_division, level
 
 _DATA = ("dictionary", "china_location.zip")
+# A report places itself by naming its city or county again and again (深圳 about 40 times in 南山区's report);
+# a place it names a few times is one it speaks of.
+MIN_NAMED = 5
 _MAX_NAME = 12          # longest division name looked for in a question, in characters
 _ZONE = re.compile("(?:" + "|".join(words("zone_suffixes")) + ")$")
 
@@ -42,6 +46,7 @@ class Gazetteer:
 
     def __init__(self, divisions: list[Division]) -> None:
         self.by_name: dict[str, list[Division]] = {}
+        self._levels: dict[int, list[Division]] = {}
         for d in divisions:
             for name in d.names():
                 self.by_name.setdefault(name, []).append(d)
@@ -60,6 +65,34 @@ class Gazetteer:
         found = [d for d in self.lookup(units[-1])
                  if all(any(u in (c, *self._shorts(c)) for c in d.chain[:-1]) for u in units[:-1])]
         return found[0] if len(found) == 1 else None
+
+    def resolve_in(self, units: list[str], text: str) -> Division | None:
+        """As resolve, and where the units alone leave it open, the division the report's own text places: of
+        several of that name (南山区 of 深圳市 or of 鹤岗市), the one whose parents the text names most; for a
+        name the gazetteer lacks (大鹏新区, a functional zone), a division under the one above its level that the
+        text names most. The text must name it at least MIN_NAMED times and more than any other."""
+        if division := self.resolve(units):
+            return division
+        if not units or not text:
+            return None
+        found = self.lookup(units[-1])
+        if found:
+            return _most_named(found, lambda d: sum(self._count(c, text) for c in d.chain[:-1]))
+        above = level(units[-1]) - 1
+        if above < 1:
+            return None
+        parent = _most_named(self._at_level(above),
+                             lambda d: self._count(d.name, text))
+        return Division((*parent.chain, units[-1]), above + 1) if parent else None
+
+    def _at_level(self, at: int) -> list[Division]:
+        if at not in self._levels:
+            self._levels[at] = list(dict.fromkeys(d for ds in self.by_name.values() for d in ds if d.level == at))
+        return self._levels[at]
+
+    def _count(self, name: str, text: str) -> int:
+        """How often the text names a division, by its full name or a short one findable in questions."""
+        return sum(text.count(n) for n in {name, *(s for s in self._shorts(name) if s in self._findable)})
 
     def _shorts(self, name: str) -> tuple[str, ...]:
         return tuple(d.short for d in self.lookup(name) if d.short and d.name == name)
@@ -104,6 +137,13 @@ class Gazetteer:
             cuts.append(end)
             pos = end
         return cuts
+
+
+def _most_named(candidates: list[Division], named: Callable[[Division], int]) -> Division | None:
+    counts = sorted(((named(d), d) for d in dict.fromkeys(candidates)), key=lambda c: -c[0])
+    if not counts or counts[0][0] < MIN_NAMED or (len(counts) > 1 and counts[1][0] >= counts[0][0]):
+        return None
+    return counts[0][1]
 
 
 def _load(path: Path) -> list[Division]:
