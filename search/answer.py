@@ -60,9 +60,9 @@ def best_sentence(text: str, grams: dict[str, float], years: tuple[int, ...], pr
     review several years at once, which answer a question about such a review (`period_asked`)."""
     total = sum(grams.values()) or 1.0
     best: tuple[float, SentenceEvidence] | None = None
-    for a, b in sentences(text):
+    for (a, b), lead in zip(spans := sentences(text), _leads(text, spans)):
         s = text[a:b]
-        coverage = sum(w for g, w in grams.items() if g in s) / total
+        coverage = sum(w for g, w in grams.items() if g in s or g in lead) / total
         in_period = any(p0 <= a < p1 for p0, p1 in periods)
         agrees = (1 if in_period else 0) if period_asked and not years else \
             _year_agreement(s, years, in_period and not states_level_reached(s))
@@ -75,6 +75,23 @@ def best_sentence(text: str, grams: dict[str, float], years: tuple[int, ...], pr
         if best is None or rank > best[0]:
             best = (rank, evidence)
     return best[1] if best else None
+
+
+def _leads(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """What each sentence continues: the clauses after a semicolon share the subject of the first
+    ("铁路正线的通车里程一九四九年为二万一千七百公里；…今年预计将达二万五千五百公里。"), and the items after a colon
+    its lead-in ("一九五四年预计产量…以下的动人的数字：电力…；…；钢二百十七万吨…；"). A sentence's own years
+    still say which year it is of."""
+    leads, lead = [], ""
+    for i, (a, b) in enumerate(spans):
+        continues = i > 0 and text[spans[i - 1][1] - 1] in "；;" and "\n" not in text[spans[i - 1][1]:a]
+        if not continues:
+            first = text[a:b]
+            lead = first[:first.find("：") + 1] if "：" in first else first
+            leads.append("")
+        else:
+            leads.append(lead)
+    return leads
 
 
 def _year_agreement(sentence: str, years: tuple[int, ...], in_period: bool = False) -> int:

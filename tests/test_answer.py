@@ -131,3 +131,19 @@ def test_a_count_asked_is_not_a_figure_per_so_many_people() -> None:
     query = parse_query("福田区2021年家庭医生签约了多少人")
     assert missing_measure(query, "每万人常住人口配备全科医生6.3名，远高于全市平均水平。") == "人数"
     assert missing_measure(query, "家庭医生签约人数50.7万人，每万名常住人口全科医生数达5.7名。") is None
+
+
+@pytest.mark.parametrize("passage, grams, years, span", [
+    # After a semicolon the clause keeps the first one's subject; its own year (今年, not 一九四九年) is its year.
+    ("交通运输业得到了发展。铁路正线的通车里程一九四九年为二万一千七百公里；由于历年修复和新建了不少铁路，"
+     "今年预计将达二万五千五百公里。宝鸡成都线今年可以铺轨到广元。",
+     {"铁路": 1.0, "正线": 1.0, "通车": 1.0, "里程": 1.0}, (1954,), "二万五千五百公里"),
+    # The items after a colon keep its lead-in: "预计产量" is said once for all of them.
+    ("工业产品的预计产量是：电力一百零八亿度；原煤八千一百九十九万吨；生铁三百零三万吨。煤矿的安全产量也在提高。",
+     {"原煤": 1.0, "预计": 1.0, "产量": 1.0}, (), "八千一百九十九万吨"),
+])
+def test_a_clause_after_a_semicolon_or_colon_keeps_what_it_continues(passage: str, grams: dict, years: tuple,
+                                                                      span: str) -> None:
+    evidence = best_sentence(passage, grams, years, True)
+    answer = make_answer(passage, 0, evidence, grams, wants_quantity=True)
+    assert answer.span_text is not None and answer.span_text.endswith(span), answer

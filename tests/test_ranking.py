@@ -35,7 +35,7 @@ def test_weights_parse_names_and_numbers() -> None:
 def test_the_weights_passed_in_are_the_ones_used(seed_searcher) -> None:
     default = seed_searcher.search(QUESTION, k=5)
     try:
-        seed_searcher.weights = Weights(keyword_share=0.0, sentence=0, scope=0, number=0, year=0, tense=0)
+        seed_searcher.weights = Weights(keyword_share=0.0, sentence=0, scope=0, number=0, year=0, tense=0, measure=0)
         dense_only = seed_searcher.search(QUESTION, k=5)
         seed_searcher.weights = Weights(min_coverage=1.01)  # no sentence can cover more than all of the question
         strict = seed_searcher.search(QUESTION, k=5)
