@@ -25,6 +25,7 @@ from search.results import SearchResult
 from search.retrieve import Searcher
 from search.weights import Weights
 
+VARIETY = 3  # distinct reports a drafter wants to see in the top 5 of a wording request, where that many exist
 DEFAULT_QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "eval" / "questions.jsonl"
 
 
@@ -35,6 +36,16 @@ class Question:
     doc: str | None
     answer: str | None
     type: str
+    # Every report that expresses the idea, with its words (wording requests: tests/eval/wording_blind.jsonl);
+    # a passage of any of them holding its words is a hit. Empty: (doc, answer) is the one answer.
+    answers: tuple[tuple[str, str], ...] = ()
+    paraphrase: bool | None = None   # the request shares no four-character run with the reports' words
+
+    @property
+    def accepted(self) -> tuple[tuple[str, str], ...]:
+        if self.answers:
+            return self.answers
+        return ((self.doc, self.answer or ""),) if self.doc else ()
 
 
 @dataclass
@@ -44,6 +55,7 @@ class Outcome:
     answer_hit: bool
     confident: bool
     seconds: float
+    reports_in_top5: int = 0      # distinct reports among the top 5 hits that express the answer
 
 
 @dataclass
@@ -93,13 +105,26 @@ class Scorecard:
             "n_wrong": len(confident) - right,
         }
 
+    def variety(self) -> dict[str, float]:
+        """Wording requests that several reports answer: the share with at least 3 of them in the top 5."""
+        rows = [o for o in self.outcomes if len({doc for doc, _ in o.question.accepted}) >= VARIETY]
+        return {"n": len(rows), "3_reports@5": sum(o.reports_in_top5 >= VARIETY for o in rows) / max(1, len(rows))}
+
     def median_ms(self) -> float:
         return 1000 * statistics.median(o.seconds for o in self.outcomes) if self.outcomes else 0.0
 
 
 def load_questions(path: Path) -> list[Question]:
     lines = path.read_text(encoding="utf-8").splitlines()
-    return [Question(**json.loads(line)) for line in lines if line.strip()]
+    return [_question(json.loads(line)) for line in lines if line.strip()]
+
+
+def _question(row: dict) -> Question:
+    """A row of either form: one gold report and answer ("doc", "answer"), or several ("answers")."""
+    answers = tuple((a["doc"], a["answer"]) for a in row.pop("answers", ()))
+    row.setdefault("doc", answers[0][0] if answers else None)
+    row.setdefault("answer", answers[0][1] if answers else None)
+    return Question(**row, answers=answers)
 
 
 def _comparable(text: str) -> str:
@@ -108,15 +133,16 @@ def _comparable(text: str) -> str:
 
 
 def is_hit(question: Question, doc: str, text: str) -> bool:
-    return (question.doc is not None and Path(doc).name == question.doc
-            and _comparable(question.answer or "") in _comparable(text))
+    name, seen = Path(doc).name, _comparable(text)
+    return any(name == gold and _comparable(answer) in seen for gold, answer in question.accepted)
 
 
 def judge(question: Question, result: SearchResult, seconds: float) -> Outcome:
     rank = next((h.rank for h in result.hits[:10] if is_hit(question, h.chunk.report.path, h.chunk.text)), None)
     top = result.hits[0] if result.hits else None
     answer_hit = bool(top and top.answer and is_hit(question, top.chunk.report.path, top.answer.text))
-    return Outcome(question, rank, answer_hit, result.confident, seconds)
+    reports = {h.chunk.report.path for h in result.hits[:5] if is_hit(question, h.chunk.report.path, h.chunk.text)}
+    return Outcome(question, rank, answer_hit, result.confident, seconds, len(reports))
 
 
 def evaluate(searcher: Searcher, questions: Iterable[Question], recipe: str = "hybrid") -> Scorecard:
@@ -165,6 +191,9 @@ def format_report(report: Scorecard, recipe: str) -> str:
               f"({trust['n_wrong']} wrong of {trust['n_confident']}), coverage {trust['coverage']:.2f}, "
               f"answerable flagged {trust['false_flags']:.2f}",
               f"median query time: {report.median_ms():.1f} ms"]
+    if (variety := report.variety())["n"]:
+        lines.insert(-1, f"variety: {variety['3_reports@5']:.2f} of {variety['n']} requests that {VARIETY}+ reports "
+                         f"answer have {VARIETY} of them in the top 5")
     return "\n".join(lines)
 
 

@@ -116,18 +116,20 @@ def year_match(query: Query, chunk: StoredChunk, weights: Weights) -> float:
     return match
 
 
-def pick(ranked: list[Ranked], query: Query, mode: str, k: int, weights: Weights) -> tuple[list[Ranked], bool]:
+def pick(ranked: list[Ranked], query: Query, mode: str, k: int, weights: Weights,
+         scoped: bool = False) -> tuple[list[Ranked], bool]:
     """The hits to show, and whether the quoted words (if any) were found.
 
     Passages holding every quoted phrase come first (or alone); near-duplicates are shown once; a wording
-    request lists the reports' own sentences before their glossaries and spreads over several reports.
+    request lists the reports' own sentences before their glossaries and spreads over several reports, unless
+    it names the one report whose phrasing it wants (`scoped`: "北京疏解整治促提升是怎么提的").
     """
     if mode == "wording":
         # Someone asking how reports phrase a thing wants the report's sentences, not its glossary's
         # definition of the term ("有关名词解释"), which the term's words match best.
         ranked = sorted(ranked, key=lambda r: _in_glossary(r.chunk))
     quoted = [r for r in ranked if all(q in r.chunk.text for q in query.quoted)]
-    per_report = MAX_PER_REPORT_WORDING if mode == "wording" else None
+    per_report = MAX_PER_REPORT_WORDING if mode == "wording" and not scoped else None
     return _diversify(_dedupe(quoted or ranked, weights.near_duplicate), k, per_report), bool(quoted)
 
 

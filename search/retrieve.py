@@ -105,7 +105,7 @@ class Searcher:
         grams = {gram: view.index.idf(gram) for gram in set(bigrams(content_text(query, mentioned)))}
         place = place_scores(view.index, view.places, mentioned, weights, own_level(query.text))
         ranked = rerank(view.index, place, fuse(candidates, recipe, weights), query, grams, recipe, weights)
-        picked, quoted_found = pick(ranked, query, mode, k, weights)
+        picked, quoted_found = pick(ranked, query, mode, k, weights, scoped=_one_report(place))
         mark("rerank")
         hits = tuple(Hit(i + 1, round(r.score, 6), r.chunk, _answer(r, grams, query)) for i, r in enumerate(picked))
         if not picked:
@@ -177,6 +177,11 @@ def _newest_first(hits: tuple[Hit, ...], conflicts: tuple[Hit, ...]) -> tuple[tu
     ordered = (newest, *rest)[:len(hits)]
     return tuple(replace(h, rank=i + 1) for i, h in enumerate(ordered)), \
         tuple(h for h in (*conflicts, hits[0]) if h is not newest)
+
+
+def _one_report(place: dict[int, float]) -> bool:
+    """The question names a place exactly one report is of ("北京…是怎么提的")."""
+    return sum(v >= 1.0 for v in place.values()) == 1
 
 
 def _allowed_reports(index: IndexReader, filters: Filters) -> set[int] | None:

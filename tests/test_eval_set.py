@@ -207,3 +207,15 @@ def test_wording_blind_set_is_well_formed_and_its_answers_occur_in_their_reports
             text = doc_text(answer["doc"])
             if text is not None:
                 assert nfkc(answer["answer"]) in text, f"{r['id']}: {answer['answer']!r} not in {answer['doc']}"
+
+
+def test_a_request_several_reports_answer_is_hit_by_any_of_them() -> None:
+    from search.eval import _question, is_hit
+
+    q = _question({"id": "w", "question": "别的地方怎么写", "type": "wording", "paraphrase": True,
+                   "answers": [{"doc": "a.txt", "answer": "企业经营困难"}, {"doc": "b.txt", "answer": "形式主义"}]})
+    assert (q.doc, q.answer) == ("a.txt", "企业经营困难") and len(q.accepted) == 2
+    assert is_hit(q, "corpus/b.txt", "…形式主义、官僚主义…") and is_hit(q, "a.txt", "一些企业经营困难。")
+    assert not is_hit(q, "b.txt", "一些企业经营困难。")  # the words of another report's answer
+    none = _question({"id": "n", "question": "火星基地怎么写", "type": "wording", "paraphrase": True, "answers": []})
+    assert none.doc is None and none.accepted == () and not is_hit(none, "a.txt", "企业经营困难")

@@ -187,6 +187,9 @@ def test_frame_words_leave_the_subject(question: str, left: str) -> None:
     ("2023年化解了多少起矛盾纠纷", True, False), ("张店乡有几个人通过了执法证考试", True, False),
     ("别的乡镇怎么写第一责任人职责", False, True), ("其他地方有什么提法", False, True),
     ("法治宣传教育情况", False, False), ("行政诉讼败诉率", True, False),
+    ("北京疏解整治促提升是怎么提的", False, True), ("有没有讲帮企业破解融资难的句子？", False, True),
+    ("想写一句那种排比，有现成的吗", False, True), ("其他报告咋写的？", False, True),
+    ("怎么提高粮食产量", False, False), ("罗湖开启营商环境改革的第几个版本", True, False),
 ])
 def test_what_a_question_asks_for(question: str, quantity: bool, wording: bool) -> None:
     assert (bool(QUANTITY.search(question)), bool(WORDING.search(question))) == (quantity, wording)
