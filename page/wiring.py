@@ -20,7 +20,7 @@ from page.library import MAX_UPLOAD_BYTES, Library, LibraryError, Version
 from page.render import (ALL, LIBRARY_HEADERS, esc, filter_choices, keep, library_rows, notice, report_choices,
                          result_html, status_html)
 from search.present import result_json
-from search.query import parse_query
+from search.query import mode_for, parse_query
 from search.results import Filters, SearchResult
 
 log = logging.getLogger("policy_search.app")
@@ -28,7 +28,7 @@ STATIC = Path(__file__).with_name("static")
 CSS = (STATIC / "page.css").read_text(encoding="utf-8")
 COPY_JS = (STATIC / "copy.js").read_text(encoding="utf-8")
 
-ANSWER, WORDING = "answer", "wording"
+ANSWER, WORDING, AUTO = "answer", "wording", "auto"
 ENTER_QUESTION = "请输入问题 / Please enter a question"
 EMPTY_LIBRARY = "报告库里还没有报告，请先在「报告库」页上传报告。 / The library is empty: upload reports first."
 FRIENDLY_ERROR = "抱歉，查询时出了问题，请稍后再试；技术细节已记录在运行窗口中。 / Something went wrong; details are in the terminal."
@@ -81,7 +81,7 @@ def make_filters(year: str | None, body: str | None, genre: str | None, report: 
 
 
 def parse_mode(mode: str | None) -> str | None:
-    """API callers may say answer/wording or 问答/找表述; anything else lets the question decide."""
+    """answer/wording or 问答/找表述; anything else (auto, 自动, nothing) lets the question decide."""
     text = (mode or "").strip().lower()
     if text in (ANSWER, "问答"):
         return ANSWER
@@ -126,15 +126,17 @@ def _search_tab(library: Library) -> tuple[list[gr.components.Component], gr.HTM
         ask_button = gr.Button("查询", variant="primary", scale=1, min_width=100, elem_id="ask")
     examples = gr.Examples(EXAMPLES, inputs=[question], label="试试这些问题（点击即查）", elem_id="examples")
     with gr.Row(equal_height=True, elem_id="controls"):
-        mode = gr.Radio([("问答 · 找答案", ANSWER), ("找表述 · 看写法", WORDING)], value=ANSWER,
-                        label="查询方式", elem_id="mode", scale=2, min_width=330)
+        # Each question decides its mode unless the user picks one: an example asking for wording must not leave
+        # the next number question without its answer card.
+        mode = gr.Radio([("自动", AUTO), ("问答 · 找答案", ANSWER), ("找表述 · 看写法", WORDING)], value=AUTO,
+                        label="查询方式", elem_id="mode", scale=3, min_width=440)
         year = gr.Dropdown(choices["year"], value=ALL, label="年份（可输入 2020-2023）", allow_custom_value=True,
                            elem_id="filter-year", min_width=150)
         body = gr.Dropdown(choices["body"], value=ALL, label="发文机关", elem_id="filter-body", min_width=150)
         genre = gr.Dropdown(choices["genre"], value=ALL, label="报告类型", elem_id="filter-genre", min_width=150)
         report = gr.Dropdown(choices["report"], value=ALL, label="指定报告", elem_id="filter-report", min_width=150)
     results = gr.HTML(notice("在上方输入问题，按回车开始查询。", "info",
-                             "“问答”给出具体数字和出处；“找表述”列出其他报告里的相关写法。"),
+                             "“自动”按问题判断；“问答”给出具体数字和出处；“找表述”列出其他报告里的相关写法。"),
                       elem_id="results", js_on_load=COPY_JS, min_height=120)
     inputs = [question, mode, year, body, genre, report]
 
@@ -146,9 +148,8 @@ def _search_tab(library: Library) -> tuple[list[gr.components.Component], gr.HTM
         return ask(question, *rest) if (question or "").strip() else gr.skip()
 
     def ask_example(question: str, _mode: str, *filters: str) -> tuple[str, str]:
-        # An example such as "别的乡镇怎么写…" asks for wording: switch the mode the way the CLI would.
-        chosen = WORDING if parse_query(question).wants_wording else ANSWER
-        return chosen, ask(question, chosen, *filters)
+        # An example such as "别的乡镇怎么写…" shows what the question decides: the mode goes back to automatic.
+        return AUTO, ask(question, AUTO, *filters)
 
     # One queue for everything that redraws the results, so answers arrive in the order they were asked
     # (choosing a year, then quickly another, must not end with the first year's results on screen).
@@ -166,8 +167,9 @@ def _ask(library: Library, question: str, mode: str, year: str, body: str, genre
     if not (question or "").strip():
         return notice(ENTER_QUESTION, "warn")
     filters = make_filters(year, body, genre, report)
-    chosen = parse_mode(mode) or ANSWER
-    result, index = run_search(library, question, K_WORDING if chosen == WORDING else K_ANSWER, chosen, filters)
+    asked = parse_mode(mode)
+    k = K_WORDING if mode_for(parse_query(question), asked) == WORDING else K_ANSWER
+    result, index = run_search(library, question, k, asked, filters)
     return result_html(result, index, filters)
 
 

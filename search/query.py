@@ -97,6 +97,11 @@ def _tense(text: str) -> int:
     return UNKNOWN
 
 
+def mode_for(query: Query, asked: str | None = None) -> str:
+    """The mode a search runs in: the one asked for, else the question's own ("别的乡镇怎么写…" asks for wording)."""
+    return asked or ("wording" if query.wants_wording else "answer")
+
+
 def keyword_text(query: Query) -> str:
     """The question for the keyword index: its wording and synonyms without question words, which passages
     never contain but whose bigrams ("新进展") would match passages about something else."""

@@ -13,7 +13,7 @@ from index.store import IndexReader
 from search.answer import Answer, make_answer, restates
 from search.candidates import RECIPES, fuse, merge
 from search.confidence import assess
-from search.query import Query, content_text, keyword_text, parse_query
+from search.query import Query, content_text, keyword_text, mode_for, parse_query
 from search.calibration import calibration, signals
 from search.rank import Ranked, pick, place_scores, rerank, scope
 from search.results import Doubt, DoubtKind, Filters, Hit, SearchResult
@@ -89,7 +89,7 @@ class Searcher:
         mark = timer or (lambda stage: None)
         view, weights = self.view, self.weights
         query = parse_query(question)
-        mode = mode or ("wording" if query.wants_wording else "answer")
+        mode = mode_for(query, mode)
         if not has_word(query.text):
             return SearchResult(query, mode, doubt=Doubt(DoubtKind.NO_CONTENT))
         reports = _allowed_reports(view.index, filters)

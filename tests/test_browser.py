@@ -207,3 +207,17 @@ def test_a_corrected_report_shows_both_figures_until_the_old_one_is_replaced(pag
     expect(page.locator("#results .ps-answer-card")).to_contain_text("4200亩")
     expect(page.locator("#results .ps-conflict")).to_have_count(0)
     expect(page.locator("#results")).not_to_contain_text("3150亩")
+
+
+def test_each_question_decides_its_mode_after_a_wording_example(page, tmp_path: Path) -> None:
+    # The example "别的乡镇怎么写…" lists phrasings; the next number question still gets its answer card, since
+    # the mode stays automatic unless the user picks one.
+    page.locator("#examples").get_by_text("别的乡镇怎么写").click()
+    expect(page.locator("#results .ps-heading")).to_contain_text("参考表述")
+    expect(page.locator("#mode input[value='auto']")).to_be_checked()
+    ask(page, QUESTION)
+    expect(page.locator("#results .ps-answer-card strong.ps-num")).to_have_text("化解矛盾26起")
+    page.locator("#mode").get_by_text("找表述").click()  # the user's own choice holds
+    expect(page.locator("#results .ps-heading")).to_contain_text("参考表述")
+    page.screenshot(path=str(tmp_path / "mode-after-example.png"), full_page=True)
+    print(f"screenshot: {tmp_path / 'mode-after-example.png'}")
