@@ -20,7 +20,7 @@ from search.results import Doubt, DoubtKind, Filters, Hit, SearchResult
 from search.scope import Places, mentioned_places, report_places
 from search.weights import Weights
 from text.gazetteer import gazetteer
-from text.places import own_level
+from text.places import own_level, reports_level
 from text.sentences import has_word
 from text.tokens import KeywordTokenizer, bigrams
 
@@ -92,7 +92,7 @@ class Searcher:
         mode = mode_for(query, mode)
         if not has_word(query.text):
             return SearchResult(query, mode, doubt=Doubt(DoubtKind.NO_CONTENT))
-        reports = _allowed_reports(view.index, filters)
+        reports = _of_level(_allowed_reports(view.index, filters), view.places, reports_level(query.text))
         vector = self.embedder.query(query.text)
         mark("embed")
         dense = view.index.nearest(vector, weights.candidates, reports)
@@ -182,6 +182,13 @@ def _newest_first(hits: tuple[Hit, ...], conflicts: tuple[Hit, ...]) -> tuple[tu
 def _one_report(place: dict[int, float]) -> bool:
     """The question names a place exactly one report is of ("北京…是怎么提的")."""
     return sum(v >= 1.0 for v in place.values()) == 1
+
+
+def _of_level(reports: set[int] | None, places: dict[int, Places], level: int | None) -> set[int] | None:
+    """The reports allowed, narrowed to the level of government the question names ("乡镇一级的报告里…"); not
+    narrowed where no report is of that level."""
+    of_level = {rid for rid, p in places.items() if p.level == level and (reports is None or rid in reports)}
+    return of_level if level and of_level else reports
 
 
 def _allowed_reports(index: IndexReader, filters: Filters) -> set[int] | None:

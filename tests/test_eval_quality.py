@@ -103,6 +103,17 @@ def test_a_wording_request_naming_one_report_shows_that_reports_phrasings(shared
     assert per_report("疏解整治促提升是怎么提的") <= 2 and per_report("国务院报告里反对形式主义的说法有哪些") <= 2
 
 
+@pytest.mark.parametrize("question, level", [("乡镇一级的报告里，普法宣传是怎么写的", 4), ("区级报告里讲营商环境的写法有哪些", 3),
+                                             ("各省的报告里，稳就业是怎么提的", 1)])
+def test_a_request_naming_a_level_searches_only_that_levels_reports(shared_searcher, question: str,
+                                                                     level: int) -> None:
+    result = shared_searcher.search(question, k=8)
+    places = shared_searcher.view.places
+    assert result.hits and all(places[h.chunk.report.id].level == level for h in result.hits)
+    assert not all(places[h.chunk.report.id].level == level
+                   for h in shared_searcher.search(question.split("里", 1)[1], k=8).hits)
+
+
 def test_wording_requests_written_without_seeing_the_code_keep_their_figures(shared_searcher) -> None:
     # tests/eval/wording_blind.jsonl, every report expressing the idea an answer. Measured (AMD EPYC) hit@1 0.35,
     # hit@5 0.65, 3 expressing reports in the top 5 for 0.30 of the requests that 3+ reports answer: a guard

@@ -9,7 +9,7 @@ from search.query import parse_query
 from text import lexicon
 from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many, is_article, is_bound,
                           gives_rate, measure_of, noun_measure, quantities)
-from text.places import asks_national, is_division, own_level, level, short_forms, strip_body_suffix, units
+from text.places import asks_national, is_division, own_level, reports_level, level, short_forms, strip_body_suffix, units
 from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, asked_kind, compound_modifiers, latin_terms,
                            counted_modifiers, counted_noun, indicators_in, states_indicator)
 from text.sentences import clauses, has_word, list_end, sentences
@@ -372,6 +372,15 @@ def test_a_named_indicator_must_be_stated_in_a_form_reports_use() -> None:
 ])
 def test_the_country_is_the_subject_only_at_the_start(question: str, national: bool) -> None:
     assert asks_national(question) is national
+
+
+@pytest.mark.parametrize("question, level", [
+    ("乡镇一级的报告里，第一责任人职责怎么写", 4), ("区级报告里讲营商环境的写法", 3), ("各省的报告里怎么提", 1),
+    ("深圳各区的报告里，打击电诈怎么写", 3), ("省一级的政府工作报告里的说法", 1), ("乡镇的报告里怎么写", 4),
+    ("张店乡的报告里怎么写", None), ("北京市政府工作报告里的提法", None), ("深圳首个区一级的城市更新规划", None),
+])
+def test_a_request_may_narrow_to_the_reports_of_one_level(question: str, level: int | None) -> None:
+    assert reports_level(question) == level
 
 
 @pytest.mark.parametrize("question, level", [

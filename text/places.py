@@ -19,6 +19,11 @@ _NATIONAL_SUBJECT = re.compile(
     rf"{_SUBJECT_LEAD}{alternation(w for w, role in rows('national_words') if role == 'subject')}(?![级性首第])")
 _OWN_LEVELS: dict[str, int] = {word: int(lvl) for word, lvl in rows("own_place_words")}
 _OWN_SUBJECT = re.compile(rf"{_SUBJECT_LEAD}({alternation(_OWN_LEVELS)})")
+_REPORT_LEVELS: dict[str, int] = {word: int(lvl) for word, lvl in rows("report_levels")}
+# The level word says so by 各 before it, 一级/级 after it, or by standing alone: "张店乡的报告" is a place's.
+_LEVEL_WORD = alternation(_REPORT_LEVELS)
+_REPORTS_OF_LEVEL = re.compile(rf"(?:各({_LEVEL_WORD})|({_LEVEL_WORD})(?:一级|级)|(?<!{HAN})({_LEVEL_WORD}))"
+                               r"的?(?:政府)?(?:工作)?报告")
 
 # A place name inside a longer text: the shortest run of hanzi ending in a division suffix.
 PLACE = f"{HAN}{{1,20}}?{SUFFIX}"
@@ -82,3 +87,9 @@ def own_level(question: str) -> int | None:
     """The level of the asker's own division when the question names it only so ("乡里…" 4, "我县…" 3)."""
     found = _OWN_SUBJECT.match(question)
     return _OWN_LEVELS[found.group(1)] if found else None
+
+
+def reports_level(question: str) -> int | None:
+    """The level of government whose reports the question narrows to ("乡镇一级的报告里…" 4, "各省的报告里…" 1)."""
+    found = _REPORTS_OF_LEVEL.search(question)
+    return _REPORT_LEVELS[next(g for g in found.groups() if g)] if found else None
