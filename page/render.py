@@ -1,6 +1,7 @@
 """The page's HTML, rendered from search results and the library: pure functions, tested without a browser."""
 from __future__ import annotations
 
+import hashlib
 import html
 from pathlib import Path
 
@@ -35,6 +36,15 @@ def section_path(chunk: StoredChunk) -> str:
 def citation(chunk: StoredChunk) -> str:
     page = f"（{page_label(chunk)}）" if chunk.pages else ""
     return f"《{chunk.report.title}》{SEPARATOR}{section_path(chunk)}{page}：{chunk.text}"
+
+
+def sentence_citation(hit: Hit) -> str:
+    """《标题》 › section（第3页）：the answering sentence (the passage where none is marked), for a block of citations
+    put together from several results."""
+    page = answer_page(hit) if hit.chunk.pages else None
+    where = f"（第{page}页）" if page else (f"（{page_label(hit.chunk)}）" if hit.chunk.pages else "")
+    text = hit.answer.text if hit.answer else hit.chunk.text
+    return f"《{hit.chunk.report.title}》{SEPARATOR}{section_path(hit.chunk)}{where}：{text.strip()}"
 
 
 def _date_tag(iso: str) -> str:
@@ -138,12 +148,20 @@ def result_card(hit: Hit, index: IndexReader, answered: bool = True) -> str:
         f'<p class="ps-passage">{passage_html(hit, answered)}</p>'
         '<div class="ps-actions">'
         f'<button type="button" class="ps-copy" data-cite="{esc(cite)}">复制引用</button>'
+        f'<label class="ps-pick-label"><input type="checkbox" class="ps-pick" data-cite="{esc(sentence_citation(hit))}">'
+        '选入引用</label>'
+        f'<button type="button" class="ps-more" data-sentence="{esc(_sentence(hit))}" '
+        'title="以这句话为问题，查其他报告的相近表述">找相近表述</button>'
         '<details class="ps-context"><summary>查看上下文</summary>'
         f'<div class="ps-context-body">{context_html(index, chunk)}</div></details>'
         "</div>"
         f'<textarea class="ps-cite-text" readonly hidden aria-label="引用文字">{esc(cite)}</textarea>'
         "</article>"
     )
+
+
+def _sentence(hit: Hit) -> str:
+    return (hit.answer.text if hit.answer else hit.chunk.text).strip()
 
 
 def scope_label(filters: Filters) -> str:
@@ -176,9 +194,13 @@ def result_html(result: SearchResult, index: IndexReader, filters: Filters) -> s
             parts.append(answer_card(hits[0], result.confidence, result.conflicts))
         heading = "相关段落"
     if hits:
-        parts.append(f'<h3 class="ps-heading">{esc(heading)} <span class="ps-count">共 {len(hits)} 条</span></h3>')
+        parts.append(f'<h3 class="ps-heading">{esc(heading)} <span class="ps-count">共 {len(hits)} 条</span>'
+                     '<button type="button" class="ps-copy-picked" disabled '
+                     'title="把勾选的结果的句子连同出处一并复制">复制所选引用（0）</button></h3>')
         parts.extend(result_card(h, index, result.confident) for h in hits)
-    return f'<div class="ps-results">{"".join(parts)}</div>'
+    # Which results these are: the page's script unticks the picked citations when another set is shown.
+    shown = hashlib.sha1(repr((result.query.text, result.mode, [h.chunk.id for h in hits])).encode()).hexdigest()[:12]
+    return f'<div class="ps-results" data-shown="{shown}">{"".join(parts)}</div>'
 
 
 # ---------------------------------------------------------------------------------------- library view

@@ -4,6 +4,7 @@ Skipped where Chromium or Playwright is missing, so the rest of the suite still 
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -221,3 +222,30 @@ def test_each_question_decides_its_mode_after_a_wording_example(page, tmp_path: 
     expect(page.locator("#results .ps-heading")).to_contain_text("参考表述")
     page.screenshot(path=str(tmp_path / "mode-after-example.png"), full_page=True)
     print(f"screenshot: {tmp_path / 'mode-after-example.png'}")
+
+
+def test_more_like_this_and_a_block_of_picked_citations(page, tmp_path: Path) -> None:
+    ask(page, QUESTION)
+    cards = page.locator("#results .ps-card")
+    expect(cards.first).to_be_visible()
+    # Two results picked: one block of citations, one line each, the sentence after its report and section.
+    copy_picked = page.locator("#results .ps-copy-picked")
+    expect(copy_picked).to_be_disabled()
+    cards.nth(0).locator(".ps-pick").check()
+    cards.nth(1).locator(".ps-pick").check()
+    expect(copy_picked).to_have_text("复制所选引用（2）")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    copy_picked.click()
+    expect(copy_picked).to_have_text("已复制 ✓")
+    lines = page.evaluate("navigator.clipboard.readText()").split("\n")
+    assert len(lines) == 2 and all(line.startswith("《鲁山县张店乡人民政府") for line in lines), lines
+    assert "2023年化解矛盾26起" in lines[0]
+    # "找相近表述" asks for the sentence's phrasings: the question box holds it and a wording list comes back.
+    cards.nth(0).locator(".ps-more").click()
+    expect(page.locator("#question textarea")).to_have_value(re.compile("^找相近的表述：.*化解矛盾26起"))
+    expect(page.locator("#results .ps-question")).to_contain_text("找相近的表述：")
+    expect(page.locator("#results .ps-heading")).to_contain_text("参考表述")
+    expect(page.locator("#results .ps-pick:checked")).to_have_count(0)  # picks were of the results before
+    expect(copy_picked).to_have_text("复制所选引用（0）")
+    page.screenshot(path=str(tmp_path / "more-like-this.png"), full_page=True)
+    print(f"screenshot: {tmp_path / 'more-like-this.png'}")

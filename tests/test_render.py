@@ -83,3 +83,16 @@ def test_a_passage_of_a_paged_file_says_its_page_and_whether_ocr_read_it(seed_se
     assert '<span class="ps-tag ps-page">第2页</span>' in answer  # the answering sentence starts on page 2
     assert "ps-ocr" in card and ">文字识别</span>" in answer
     assert 'data-cite="《鲁山县张店乡人民政府关于2023年法治政府建设情况的报告》 › 一、' in card and "（第1–2页）：" in card
+
+
+def test_a_result_card_offers_its_sentence_for_a_citation_block_and_as_a_new_request(seed_searcher) -> None:
+    result = seed_searcher.search(QUESTION)
+    hit = result.hits[0]
+    card = result_card(hit, seed_searcher.index)
+    sentence = hit.answer.text.strip()
+    cite = re.search(r'class="ps-pick" data-cite="([^"]*)"', card).group(1)
+    assert cite.startswith("《鲁山县张店乡人民政府关于2023年法治政府建设情况的报告》 › 一、") and cite.endswith("：" + sentence)
+    assert len(cite) < len(re.search(r'class="ps-copy" data-cite="([^"]*)"', card).group(1))  # a sentence, not the passage
+    assert f'class="ps-more" data-sentence="{sentence}"' in card
+    page = result_html(result, seed_searcher.index, Filters())
+    assert page.count('class="ps-pick"') == len(result.hits) and 'class="ps-copy-picked" disabled' in page
