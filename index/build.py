@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
+
 from index.chunk import CHUNKER_VERSION, DEFAULT_OVERLAP_CHARS, DEFAULT_TARGET_CHARS, Chunk, chunk_report
 from index.embed import Embedder, check_model, stored_backend
 from index.errors import ModelMismatch, StoreError
@@ -17,6 +19,7 @@ from index.ocr import STAGE as OCR_STAGE
 from index.read import READER_VERSION, ReadError, Report, discover_reports, read_report
 from index.store import (DB, FORMAT_VERSION, ChunkRow, ChunkTable, build_lock, live_generation, new_generation,
                          publish, read_manifest, write_search_structures)
+from text.sentences import idea_sentences
 from text.tokens import TOKENIZER_VERSION, KeywordTokenizer
 
 
@@ -36,6 +39,8 @@ class BuildSummary:
     unchanged: int = 0
     embedded: int = 0         # chunks that needed the model (the rest reused stored vectors)
     embed_seconds: float = 0.0
+    sentences_embedded: int = 0   # sentences embedded on their own (wording requests), the rest reused
+    sentence_seconds: float = 0.0
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
     generation: str = ""
@@ -54,13 +59,27 @@ class BuildOptions:
     rebuild: bool = False                 # start from scratch (needed to switch models)
 
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total): "embed", or "ocr:<file name>" per page
+Progress = Callable[[str, int, int], None]  # (stage, done, total): "embed", "sentences", or "ocr:<file name>"
+EMBED_STAGE, SENTENCE_STAGE = "embed", "sentences"
+
+
+# Bumped when the sentences embedded on their own change (text.sentences.idea_sentences): every passage then gets
+# new sentence vectors at the next build, its passage vector reused.
+SENTENCES_VERSION = 1
 
 
 def stage_label(stage: str) -> str:
     """A progress stage in words, for the terminal and the page."""
     kind, _, name = stage.partition(":")
-    return f"文字识别 {name} / OCR" if kind == OCR_STAGE else "向量化段落 / embedding"
+    if kind == OCR_STAGE:
+        return f"文字识别 {name} / OCR"
+    return "向量化句子 / embedding sentences" if kind == SENTENCE_STAGE else "向量化段落 / embedding"
+
+
+def stage_unit(stage: str) -> str:
+    """What a stage counts: pages read, sentences or passages embedded."""
+    kind = stage.partition(":")[0]
+    return "页" if kind == OCR_STAGE else "句" if kind == SENTENCE_STAGE else "段"
 
 
 def text_hash(text: str) -> str:
@@ -204,13 +223,15 @@ def _apply_plan(table: ChunkTable, plan: Plan, options: BuildOptions, embedder: 
     tokenizer = KeywordTokenizer()
     chunked = [(r, chunk_report(r, options.target_chars, options.overlap_chars, embedder.count_tokens))
                for r in plan.todo]
-    vectors = _vectors_for(table, [c for _, cs in chunked for c in cs], embedder, summary, progress)
+    chunks = [c for _, cs in chunked for c in cs]
+    vectors = _vectors_for(table, chunks, embedder, summary, progress)
+    sentences = _sentences_for(table, chunks, embedder, summary, progress)
     with table.transaction():  # the scratch table is all-or-nothing too
         for path in plan.removed + plan.updated:
             table.remove_report(path)
         added = datetime.now(timezone.utc).isoformat(timespec="seconds")
         for report, chunks in chunked:
-            table.add_report(report, added, [_row(c, vectors, tokenizer) for c in chunks])
+            table.add_report(report, added, [_row(c, vectors, sentences, tokenizer) for c in chunks])
 
 
 def _vectors_for(table: ChunkTable, chunks: list[Chunk], embedder: Embedder, summary: BuildSummary,
@@ -228,10 +249,10 @@ def _vectors_for(table: ChunkTable, chunks: list[Chunk], embedder: Embedder, sum
         nonlocal done
         done += n
         if progress:
-            progress("embed", done, len(missing))
+            progress(EMBED_STAGE, done, len(missing))
 
     if progress:
-        progress("embed", 0, len(missing))
+        progress(EMBED_STAGE, 0, len(missing))
     started = time.perf_counter()
     vectors = embedder.passages([hashes[h] for h in missing], on_progress=advance)
     summary.embed_seconds = time.perf_counter() - started
@@ -240,16 +261,48 @@ def _vectors_for(table: ChunkTable, chunks: list[Chunk], embedder: Embedder, sum
     return known
 
 
-def _row(chunk: Chunk, vectors: dict[str, bytes], tokenizer: KeywordTokenizer) -> ChunkRow:
+def _sentences_for(table: ChunkTable, chunks: list[Chunk], embedder: Embedder, summary: BuildSummary,
+                   progress: Progress | None) -> dict[str, bytes]:
+    """Each passage's sentence vectors (float16 rows) by chunk hash, reused where the same passage had them. About
+    as many characters to encode as the passages themselves: 14,000 sentences for 2,427 passages."""
+    texts = {text_hash(c.embed_text): c.text for c in chunks}
+    known = {h: blob for h in texts if (blob := table.sentences_of(h)) is not None}
+    missing = [h for h in texts if h not in known]
+    split = {h: idea_sentences(texts[h]) for h in missing}
+    flat = [s for h in missing for s in split[h]]
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(SENTENCE_STAGE, done, len(flat))
+
+    if progress:
+        progress(SENTENCE_STAGE, 0, len(flat))
+    started = time.perf_counter()
+    vectors = embedder.passages(flat, on_progress=advance).astype(np.float16) if flat else None
+    summary.sentence_seconds = time.perf_counter() - started
+    summary.sentences_embedded = len(flat)
+    at = 0
+    for h in missing:
+        n = len(split[h])
+        known[h] = vectors[at:at + n].tobytes() if n else b""
+        at += n
+    return known
+
+
+def _row(chunk: Chunk, vectors: dict[str, bytes], sentences: dict[str, bytes], tokenizer: KeywordTokenizer) -> ChunkRow:
     h = text_hash(chunk.embed_text)
     return ChunkRow(chunk.section, chunk.start, chunk.end, chunk.text, chunk.section_start, chunk.section_end, h,
-                    " ".join(tokenizer.tokens(chunk.embed_text)), vectors[h])
+                    " ".join(tokenizer.tokens(chunk.embed_text)), vectors[h], sentences=sentences[h])
 
 
 def _chunking(options: BuildOptions) -> dict[str, int]:
     """Everything that shapes stored chunks; a change re-chunks every report (vectors are reused by hash)."""
     return {"target_chars": options.target_chars, "overlap_chars": options.overlap_chars,
-            "chunker": CHUNKER_VERSION, "tokenizer": TOKENIZER_VERSION, "reader": READER_VERSION}
+            "chunker": CHUNKER_VERSION, "tokenizer": TOKENIZER_VERSION, "reader": READER_VERSION,
+            "sentences": SENTENCES_VERSION}
 
 
 def _manifest(embedder: Embedder, options: BuildOptions, counts: dict[str, int]) -> dict:

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from index.build import BuildSummary, stage_label
-from index.ocr import STAGE as OCR_STAGE
+from index.build import BuildSummary, stage_label, stage_unit
 
 INTERRUPTED = "已中断，原索引保持不变 / Interrupted; the previous index is unchanged"
 
@@ -35,8 +34,7 @@ def terminal_progress() -> tuple[Callable[[str, int, int], None], Callable[[], N
         if shown != [stage]:
             close()
             shown[:] = [stage]
-            unit = "页" if stage.startswith(OCR_STAGE) else "段"
-            bar.append(tqdm(total=total, unit=unit, desc=stage_label(stage), file=sys.stderr, disable=total == 0))
+            bar.append(tqdm(total=total, unit=stage_unit(stage), desc=stage_label(stage), file=sys.stderr, disable=total == 0))
         bar[-1].n = done
         bar[-1].refresh()
 

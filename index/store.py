@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
     section TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
     section_start INTEGER NOT NULL, section_end INTEGER NOT NULL,
-    hash TEXT NOT NULL, tokens TEXT NOT NULL, embedding BLOB NOT NULL
+    hash TEXT NOT NULL, tokens TEXT NOT NULL, embedding BLOB NOT NULL, sentences BLOB
 );
 CREATE INDEX IF NOT EXISTS chunks_hash ON chunks(hash);
 CREATE INDEX IF NOT EXISTS chunks_report ON chunks(report_id);
@@ -128,13 +128,15 @@ class ChunkRow:
     tokens: str          # space-separated keyword tokens
     embedding: bytes     # float32 unit vector
     report_id: int = 0   # set by the table when the report is added
+    sentences: bytes | None = None  # float16 unit vectors of its sentences, one row each (index.embed.idea_sentences)
 
 
 _REPORT_COLUMNS = "path, title, years, body, genre, size, sha256, added, text, pages, ocr_pages, date"
 # Columns added since the first format, with their defaults: a table of an older build gains them when written to.
 _ADDED_REPORT_COLUMNS = {"pages": "TEXT NOT NULL DEFAULT '[]'", "ocr_pages": "TEXT NOT NULL DEFAULT '[]'",
                          "date": "TEXT NOT NULL DEFAULT ''"}
-_CHUNK_COLUMNS = 'section, start, "end", text, section_start, section_end, hash, tokens, embedding, report_id'
+_CHUNK_COLUMNS = 'section, start, "end", text, section_start, section_end, hash, tokens, embedding, report_id, sentences'
+_ADDED_CHUNK_COLUMNS = {"sentences": "BLOB"}
 
 
 class ChunkTable:
@@ -144,6 +146,7 @@ class ChunkTable:
     """
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
+        self._known: dict[str, frozenset[str]] = {}
         if read_only:
             self.db = sqlite3.connect(_read_only_uri(path), uri=True, check_same_thread=False)
         else:
@@ -151,12 +154,19 @@ class ChunkTable:
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.executescript(SCHEMA)
             self._add_missing_columns()
+        self._known.clear()  # the columns each table has, read once (a reader's never change)
 
     def _add_missing_columns(self) -> None:
-        present = {row[1] for row in self.db.execute("PRAGMA table_info(reports)")}
-        for column, kind in _ADDED_REPORT_COLUMNS.items():
-            if column not in present:
-                self.db.execute(f"ALTER TABLE reports ADD COLUMN {column} {kind}")
+        for table, added in (("reports", _ADDED_REPORT_COLUMNS), ("chunks", _ADDED_CHUNK_COLUMNS)):
+            present = self._columns(table)
+            for column, kind in added.items():
+                if column not in present:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+    def _columns(self, table: str) -> frozenset[str]:
+        if table not in self._known:
+            self._known[table] = frozenset(row[1] for row in self.db.execute(f"PRAGMA table_info({table})"))
+        return self._known[table]
 
     def close(self) -> None:
         self.db.close()
@@ -185,7 +195,7 @@ class ChunkTable:
         return rid
 
     def add_chunks(self, rows: Iterable[ChunkRow]) -> None:
-        self.db.executemany(f"INSERT INTO chunks ({_CHUNK_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        self.db.executemany(f"INSERT INTO chunks ({_CHUNK_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                             (astuple(row) for row in rows))
 
     def remove_report(self, path: str) -> None:
@@ -207,6 +217,21 @@ class ChunkTable:
         row = self.db.execute("SELECT embedding FROM chunks WHERE hash = ? LIMIT 1", (text_hash,)).fetchone()
         return row[0] if row else None
 
+    def sentences_of(self, text_hash: str) -> bytes | None:
+        """The stored sentence vectors of a passage with this text hash, to reuse; None where none were stored."""
+        row = self.db.execute("SELECT sentences FROM chunks WHERE hash = ? AND sentences IS NOT NULL LIMIT 1",
+                              (text_hash,)).fetchone()
+        return row[0] if row else None
+
+    def sentence_blobs(self, ids: Sequence[int]) -> dict[int, bytes]:
+        """The sentence vectors (float16 blobs) of these passages; none for an index built before they were kept."""
+        if not ids or "sentences" not in self._columns("chunks"):
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT id, sentences FROM chunks WHERE id IN ({marks}) AND sentences IS NOT NULL",
+                               [int(i) for i in ids])
+        return dict(rows)
+
     def report_count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
 
@@ -215,7 +240,7 @@ class ChunkTable:
 
     def reports(self) -> dict[int, StoredReport]:
         # An index built before a column was added reads its default.
-        present = {row[1] for row in self.db.execute("PRAGMA table_info(reports)")}
+        present = self._columns("reports")
         later = ", ".join(c if c in present else kind.split("DEFAULT ")[1] for c, kind in _ADDED_REPORT_COLUMNS.items())
         rows = self.db.execute(
             f"SELECT r.id, path, title, years, body, genre, size, sha256, added, COUNT(c.id), {later} "
@@ -412,6 +437,12 @@ class IndexReader:
 
     def chunks(self, ids: Sequence[int]) -> dict[int, StoredChunk]:
         return self.table.chunks(ids, self.reports)
+
+    def sentence_vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
+        """Each passage's sentence vectors (rows, float32), where the build kept them."""
+        dim = int(self.manifest["model"]["dim"])
+        return {i: np.frombuffer(blob, dtype=np.float16).reshape(-1, dim).astype(np.float32)
+                for i, blob in self.table.sentence_blobs(ids).items()}
 
     def report_text(self, report_id: int) -> str:
         return self.table.report_text(report_id)

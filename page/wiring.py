@@ -11,9 +11,8 @@ from typing import TypeVar
 
 import gradio as gr
 
-from index.build import stage_label
+from index.build import stage_label, stage_unit
 from index.errors import UserError
-from index.ocr import STAGE as OCR_STAGE
 from index.read import SUPPORTED_SUFFIXES
 from index.store import IndexReader
 from page.library import MAX_UPLOAD_BYTES, Library, LibraryError, Version
@@ -283,8 +282,7 @@ def _error_lines(message: str) -> list[tuple[str, str]]:
 def _gradio_progress(progress: gr.Progress) -> Callable[[str, int, int], None]:
     def report(stage: str, done: int, total: int) -> None:
         if total:
-            ocr = stage.startswith(OCR_STAGE)
-            progress((done, total), desc=f"正在{stage_label(stage).split(' / ')[0]}", unit="页" if ocr else "段")
+            progress((done, total), desc=f"正在{stage_label(stage).split(' / ')[0]}", unit=stage_unit(stage))
     return report
 
 

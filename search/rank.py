@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from index.chunk import GLOSSARY
 from index.store import IndexReader, StoredChunk
 from search.answer import SentenceEvidence, best_sentence, section_tense
@@ -32,11 +34,13 @@ class Ranked:
 
 
 def rerank(index: IndexReader, place: dict[int, float], fused: list[Candidate], query: Query,
-           grams: dict[str, float], recipe: str, weights: Weights) -> list[Ranked]:
+           grams: dict[str, float], recipe: str, weights: Weights, idea: np.ndarray | None = None) -> list[Ranked]:
     """The best `rerank_depth` fused candidates with their sentence evidence; the hybrid adds its bonuses
-    (`place`: each report's match with the places named, from place_scores)."""
+    (`place`: each report's match with the places named, from place_scores; `idea`: a wording request's vector,
+    matched against each passage's sentences)."""
     shortlist = fused[:weights.rerank_depth]
     chunks = index.chunks([c.id for c in shortlist])
+    closest = _closest_sentences(index, [c.id for c in shortlist], idea) if idea is not None else {}
     ranked = []
     for c in shortlist:
         chunk = chunks[c.id]
@@ -47,8 +51,15 @@ def rerank(index: IndexReader, place: dict[int, float], fused: list[Candidate], 
         if recipe == "hybrid":
             score += _evidence_bonus(evidence, query, scope(query, place.get(chunk.report.id), chunk, weights),
                                      weights)
+            score += weights.idea * closest.get(c.id, 0.0)
         ranked.append(Ranked(c.id, score, chunk, evidence))
     return sorted(ranked, key=lambda r: -r.score)
+
+
+def _closest_sentences(index: IndexReader, ids: list[int], idea: np.ndarray) -> dict[int, float]:
+    """Per passage, its closest sentence's cosine with the request: a paraphrase of an idea ("港口强、航运弱")
+    matches the one sentence that states it ("港强航弱") better than the passage around it."""
+    return {i: float(np.max(m @ idea)) for i, m in index.sentence_vectors(ids).items() if len(m)}
 
 
 def _states_asked(query: Query, passage: str) -> Callable[[str], bool] | None:

@@ -104,7 +104,8 @@ class Searcher:
         mentioned = mentioned_places(query.text, view.places, named)
         grams = {gram: view.index.idf(gram) for gram in set(bigrams(content_text(query, mentioned)))}
         place = place_scores(view.index, view.places, mentioned, weights, own_level(query.text))
-        ranked = rerank(view.index, place, fuse(candidates, recipe, weights), query, grams, recipe, weights)
+        ranked = rerank(view.index, place, fuse(candidates, recipe, weights), query, grams, recipe, weights,
+                        vector if mode == "wording" else None)
         picked, quoted_found = pick(ranked, query, mode, k, weights, scoped=_one_report(place))
         mark("rerank")
         hits = tuple(Hit(i + 1, round(r.score, 6), r.chunk, _answer(r, grams, query)) for i, r in enumerate(picked))

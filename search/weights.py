@@ -22,6 +22,7 @@ class Weights:
     year: float = 0.05               # the best sentence names the question's year (or only other years)
     tense: float = 0.05              # result vs plan: the passage's tense agrees with the question's
     measure: float = 0.15            # the best sentence states the measure the question names (search/measure.py)
+    idea: float = 16.0               # wording requests: the cosine of the passage's closest sentence with the request
     report_year_credit: float = 0.8  # a question year matching only the report's year, not the passage's headings
     parent_place: float = 0.25       # a report of the place's parent ("深圳" for a 南山区 question) counts this much
     adjacent_year: float = 0.5       # a report of the year before or after: reports review last year, plan the next

@@ -115,12 +115,12 @@ def test_a_request_naming_a_level_searches_only_that_levels_reports(shared_searc
 
 
 def test_wording_requests_written_without_seeing_the_code_keep_their_figures(shared_searcher) -> None:
-    # tests/eval/wording_blind.jsonl, every report expressing the idea an answer. Measured (AMD EPYC) hit@1 0.35,
-    # hit@5 0.65, 3 expressing reports in the top 5 for 0.30 of the requests that 3+ reports answer: a guard
-    # against regressions, far below issue 13's targets (0.85 / 0.95).
+    # tests/eval/wording_blind.jsonl, every report expressing the idea an answer. Measured (AMD EPYC) hit@1 0.49,
+    # hit@5 0.74 with sentence vectors (0.35 / 0.65 before), 3 expressing reports in the top 5 for 0.31 of the
+    # requests that 3+ reports answer: a guard against regressions, below issue 13's targets (0.85 / 0.95).
     card = evaluate(shared_searcher, load_questions(QUESTIONS.with_name("wording_blind.jsonl")), "hybrid")
     m = card.metrics()
-    assert m["n"] >= 60 and m["hit@1"] >= 0.30 and m["hit@5"] >= 0.58, m
+    assert m["n"] >= 60 and m["hit@1"] >= 0.42 and m["hit@5"] >= 0.66, m
     assert card.variety()["3_reports@5"] >= 0.22, card.variety()
     assert all(o.question.type == "wording" for o in card.outcomes)
 
@@ -146,7 +146,10 @@ def test_the_year_asked_about_picks_the_passage(shared_searcher, question: str, 
 def test_wording_requests_get_the_report_text_before_its_glossary(shared_searcher) -> None:
     result = shared_searcher.search("罗湖报告里双减这一块是怎么写的")
     assert result.mode == "wording"
-    assert "推进落实“双减”政策" in result.hits[0].chunk.text
+    top = result.hits[0].chunk  # "推进落实“双减”政策" or "深入开展“双减”工作": the report's own words
+    assert "双减" in top.text and "luohu_2022" in top.report.path and "名词解释" not in top.section
+    glossary = [("名词解释" in h.chunk.section) for h in result.hits]
+    assert glossary == sorted(glossary)  # the glossary's definition ("11.双减：减轻…"), if shown, comes last
 
 
 def test_a_report_without_a_title_year_is_dated_by_its_outline(shared_searcher) -> None:

@@ -188,6 +188,49 @@ def test_an_index_built_before_pages_were_kept_still_answers_and_updates(tmp_pat
         assert len(searcher.index.reports) == 2
 
 
+def test_each_passage_keeps_its_sentences_vectors_reused_when_unchanged(tmp_path: Path, embedder) -> None:
+    import numpy as np
+
+    from text.sentences import idea_sentences
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_REPORT, corpus / "zhangdian_2023.txt")
+    index_dir = tmp_path / "index"
+    first = build_index([corpus], index_dir, embedder=embedder)
+    with IndexReader(index_dir) as index:
+        ids = [int(i) for i in index.keyword_ids]
+        chunks, kept = index.chunks(ids), index.sentence_vectors(ids)
+    assert first.sentences_embedded == sum(len(idea_sentences(c.text)) for c in chunks.values()) > len(ids)
+    for i, chunk in chunks.items():
+        sentences = idea_sentences(chunk.text)
+        assert kept[i].shape == (len(sentences), embedder.info.dim)
+        assert np.allclose(np.linalg.norm(kept[i], axis=1), 1.0, atol=0.01)  # unit vectors, stored as float16
+        # each row is its own sentence's vector (same model, so the cosine is about 1 whatever the CPU)
+        assert float(kept[i][0] @ embedder.passages(sentences[:1])[0]) > 0.99
+    write(corpus / "qingshan_2019.txt", QINGSHAN_2019)
+    second = build_index([corpus], index_dir, embedder=embedder)
+    with IndexReader(index_dir) as index:
+        new = [c for c in index.chunks([int(i) for i in index.keyword_ids]).values() if "qingshan" in c.report.path]
+    assert second.sentences_embedded == sum(len(idea_sentences(c.text)) for c in new)  # the seed's were reused
+
+
+def test_an_index_built_before_sentences_were_kept_still_finds_wording(tmp_path: Path, embedder) -> None:
+    import sqlite3
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_REPORT, corpus / "zhangdian_2023.txt")
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir, embedder=embedder)
+    with sqlite3.connect(live_generation(index_dir) / DB) as db:  # the chunks table as it was before
+        db.execute("ALTER TABLE chunks DROP COLUMN sentences")
+    with Searcher(index_dir, embedder=embedder) as searcher:
+        assert searcher.index.sentence_vectors([1, 2]) == {}
+        result = searcher.search("别的乡镇怎么写第一责任人职责")
+        assert result.mode == "wording" and result.hits
+
+
 def test_incremental_rebuild(tmp_path: Path, embedder) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()

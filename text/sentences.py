@@ -25,6 +25,16 @@ def clauses(sentence: str) -> list[str]:
     return _CLAUSE_END.split(sentence)
 
 
+# A sentence shorter than this (a list label "一是", a dangling "等。") carries no idea of its own.
+MIN_IDEA_CHARS = 6
+
+
+def idea_sentences(text: str) -> list[str]:
+    """The sentences of a passage that state something, each embedded on its own for wording requests: a short
+    text matches a paraphrase of its idea better than the passage around it."""
+    return [s for a, b in sentences(text) if len(_WORD.findall(s := text[a:b].strip())) >= MIN_IDEA_CHARS]
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each non-blank sentence, its closing punctuation included."""
     return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
