@@ -47,6 +47,10 @@ def sentence_citation(hit: Hit) -> str:
     return f"《{hit.chunk.report.title}》{SEPARATOR}{section_path(hit.chunk)}{where}：{text.strip()}"
 
 
+def _level_tag(level: str) -> str:
+    return f'<span class="ps-tag ps-level" title="报告所属层级 / level of government">{esc(level)}</span>' if level else ""
+
+
 def _date_tag(iso: str) -> str:
     return f'<span class="ps-tag ps-date" title="成文或会议日期 / date">{esc(date_label(iso))}</span>' if iso else ""
 
@@ -141,6 +145,7 @@ def result_card(hit: Hit, index: IndexReader, answered: bool = True) -> str:
         f'<span class="ps-rank" title="排名 / rank">{hit.rank}</span>'
         f'<span class="ps-title">《{esc(report.title)}》</span>'
         f'<span class="ps-tag">{esc(years_label(report.years))}</span>'
+        f"{_level_tag(hit.level)}"
         f"{_date_tag(report.date)}"
         f"{_where_tags(chunk)}"
         "</header>"

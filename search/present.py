@@ -108,6 +108,7 @@ def hit_json(hit: Hit) -> dict:
         "title": c.report.title,
         "years": list(c.report.years),
         "body": c.report.body,
+        "level": hit.level or None,
         "date": c.report.date or None,
         "section": c.section,
         "pages": list(c.pages) if c.pages else None,

@@ -86,6 +86,7 @@ class Hit:
     score: float
     chunk: StoredChunk
     answer: Answer | None
+    level: str = ""                      # the report's level of government: 乡镇级, 县级, 市级, 省级, 国家级
 
 
 @dataclass(frozen=True)

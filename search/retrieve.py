@@ -17,7 +17,7 @@ from search.query import Query, content_text, keyword_text, mode_for, parse_quer
 from search.calibration import calibration, signals
 from search.rank import Ranked, pick, place_scores, rerank, scope
 from search.results import Doubt, DoubtKind, Filters, Hit, SearchResult
-from search.scope import Places, mentioned_places, report_places
+from search.scope import Places, level_label, mentioned_places, report_places
 from search.weights import Weights
 from text.gazetteer import gazetteer
 from text.places import own_level, reports_level
@@ -108,7 +108,8 @@ class Searcher:
                         vector if mode == "wording" else None)
         picked, quoted_found = pick(ranked, query, mode, k, weights, scoped=_one_report(place))
         mark("rerank")
-        hits = tuple(Hit(i + 1, round(r.score, 6), r.chunk, _answer(r, grams, query)) for i, r in enumerate(picked))
+        hits = tuple(Hit(i + 1, round(r.score, 6), r.chunk, _answer(r, grams, query),
+                         level_label(view.places[r.chunk.report.id])) for i, r in enumerate(picked))
         if not picked:
             doubt = Doubt(DoubtKind.NO_PASSAGE)
         elif query.quoted and not quoted_found and (mode == "answer" or query.asks_original):
@@ -162,7 +163,7 @@ def _conflicts(ranked: list[Ranked], top: Hit, grams: dict[str, float], query: Q
             continue
         stated = _answer(r, grams, query)
         if stated is not None and restates(answer, stated):
-            found[other.id] = Hit(top.rank, round(r.score, 6), r.chunk, stated)
+            found[other.id] = Hit(top.rank, round(r.score, 6), r.chunk, stated, top.level)  # same body, same level
     return tuple(found.values())
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from index.chunk import SEPARATOR
 from index.store import StoredChunk, StoredReport
 from text.gazetteer import Division, gazetteer
-from text.places import NATIONAL_BODIES, asks_national, is_division, level, short_forms, strip_body_suffix, units
+from text.places import LEVEL_NAMES, NATIONAL_BODIES, NATIONAL_LEVEL, asks_national, is_division, level, short_forms, strip_body_suffix, units
 from text.years import YEAR_WORD, spanned_years
 
 COUNTRY = "全国"  # the place a question about the whole country names
@@ -103,6 +103,13 @@ def place_score(mentioned: set[str], places: Places, parent: float) -> float:
         return 0.0
     own, related = place_match(mentioned, places)
     return min(1.0, (own + parent * related) / len(mentioned))
+
+
+def level_label(places: Places) -> str:
+    """"乡镇级" for 张店乡's report, "县级" for a district's, "国家级" for the State Council's; "" when unknown."""
+    if places.own & NATIONAL_BODIES:
+        return NATIONAL_LEVEL
+    return LEVEL_NAMES.get(places.level or 0, "")
 
 
 def level_scores(level: int, places: dict[int, Places]) -> dict[int, float]:

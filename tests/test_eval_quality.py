@@ -15,6 +15,7 @@ from index.build import build_index
 from search.eval import evaluate, evaluate_plain_bm25, load_questions
 from search.retrieve import Searcher
 from search.results import DoubtKind
+from search.scope import level_label
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared]
 
@@ -306,3 +307,11 @@ def test_a_target_does_not_answer_a_question_about_the_result(shared_searcher) -
 def test_asked_about_five_years_the_five_years_figure_answers(shared_searcher) -> None:
     top = shared_searcher.search("江苏五年来新增城镇就业多少人").hits[0]
     assert top.answer.span_text.endswith("690万人")  # the review of 2021–2025, not 2025's "141万人"
+
+
+def test_each_report_has_its_level_of_government_in_words(shared_searcher) -> None:
+    places = shared_searcher.view.places
+    levels = {Path(r.path).name: level_label(places[rid]) for rid, r in shared_searcher.index.reports.items()}
+    assert levels["zhangdian_2023.txt"] == "乡镇级" and levels["gzbg_shenzhen_nanshan_2022.txt"] == "县级"
+    assert levels["gzbg_shenzhen_city_2021.txt"] == "市级" and levels["gzbg_2026_beijing.txt"] == "省级"
+    assert levels["gzbg_guowuyuan_2024.txt"] == "国家级" and levels["gzbg_shenzhen_dapeng_2024.txt"] == "县级"

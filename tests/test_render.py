@@ -94,5 +94,6 @@ def test_a_result_card_offers_its_sentence_for_a_citation_block_and_as_a_new_req
     assert cite.startswith("《鲁山县张店乡人民政府关于2023年法治政府建设情况的报告》 › 一、") and cite.endswith("：" + sentence)
     assert len(cite) < len(re.search(r'class="ps-copy" data-cite="([^"]*)"', card).group(1))  # a sentence, not the passage
     assert f'class="ps-more" data-sentence="{sentence}"' in card
+    assert '<span class="ps-tag ps-level" title="报告所属层级 / level of government">乡镇级</span>' in card
     page = result_html(result, seed_searcher.index, Filters())
     assert page.count('class="ps-pick"') == len(result.hits) and 'class="ps-copy-picked" disabled' in page

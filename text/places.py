@@ -12,6 +12,9 @@ SUFFIX = alternation(LEVELS)
 BODY_SUFFIX = alternation(words("body_suffixes"))
 PROVINCES = frozenset(words("provinces"))
 NOT_PLACES = frozenset(words("not_places"))
+# A report's level of government in the words its cards use.
+LEVEL_NAMES = {1: "省级", 2: "市级", 3: "县级", 4: "乡镇级"}
+NATIONAL_LEVEL = "国家级"
 NATIONAL_BODIES = frozenset(word for word, role in rows("national_words") if role == "body")
 # A question's subject stands at its start, after a year at most ("2024年我国GDP", "乡里化解矛盾纠纷…").
 _SUBJECT_LEAD = r"^\s*(?:(?:19|20)\d{2}\s*年度?的?)?"
