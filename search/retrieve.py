@@ -22,6 +22,7 @@ from search.weights import Weights
 from text.gazetteer import gazetteer
 from text.places import own_level, reports_level
 from text.sentences import has_word
+from text.years import years_from
 from text.tokens import KeywordTokenizer, bigrams
 
 __all__ = ["RECIPES", "Filters", "Hit", "ModelMismatch", "SearchResult", "Searcher", "Weights"]
@@ -93,6 +94,8 @@ class Searcher:
         if not has_word(query.text):
             return SearchResult(query, mode, doubt=Doubt(DoubtKind.NO_CONTENT))
         reports = _of_level(_allowed_reports(view.index, filters), view.places, reports_level(query.text))
+        if mode == "wording":  # "2020年以来的报告里…怎么写": in a question for a figure such years frame a period
+            reports = _since(view.index, reports, query.text)
         vector = self.embedder.query(query.text)
         mark("embed")
         dense = view.index.nearest(vector, weights.candidates, reports)
@@ -191,6 +194,18 @@ def _of_level(reports: set[int] | None, places: dict[int, Places], level: int | 
     narrowed where no report is of that level."""
     of_level = {rid for rid, p in places.items() if p.level == level and (reports is None or rid in reports)}
     return of_level if level and of_level else reports
+
+
+def _since(index: IndexReader, reports: set[int] | None, text: str) -> set[int] | None:
+    """The reports allowed, narrowed to those from the year a request names on ("2020年以来", "近三年"); not narrowed
+    where none is that recent."""
+    newest = max((y for r in index.reports.values() for y in r.years), default=0)
+    since = years_from(text, newest)
+    if since is None:
+        return reports
+    recent = {rid for rid, r in index.reports.items()
+              if any(y >= since for y in r.years) and (reports is None or rid in reports)}
+    return recent or reports
 
 
 def _allowed_reports(index: IndexReader, filters: Filters) -> set[int] | None:

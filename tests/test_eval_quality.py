@@ -115,6 +115,13 @@ def test_a_request_naming_a_level_searches_only_that_levels_reports(shared_searc
                    for h in shared_searcher.search(question.split("里", 1)[1], k=8).hits)
 
 
+def test_a_wording_request_naming_a_first_year_searches_only_reports_from_then(shared_searcher) -> None:
+    result = shared_searcher.search("2024年及以后的报告里，基层治理是怎么写的", k=8)
+    assert result.mode == "wording" and result.hits
+    assert all(max(h.chunk.report.years) >= 2024 for h in result.hits)
+    assert any(max(h.chunk.report.years) < 2024 for h in shared_searcher.search("基层治理是怎么写的", k=8).hits)
+
+
 def test_wording_requests_written_without_seeing_the_code_keep_their_figures(shared_searcher) -> None:
     # tests/eval/wording_blind.jsonl, every report expressing the idea an answer. Measured (AMD EPYC) hit@1 0.49,
     # hit@5 0.74 with sentence vectors (0.35 / 0.65 before), 3 expressing reports in the top 5 for 0.31 of the

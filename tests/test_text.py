@@ -16,7 +16,8 @@ from text.sentences import clauses, has_word, list_end, sentences
 from text.tense import (DONE, PLAN, PLANNED_YEAR, RESULT_QUESTION, REVIEWED_YEAR, UNKNOWN, heading_tense,
                         period_reviews, sentence_tense, states_level_reached, states_plan)
 from text.tokens import STOPWORDS, KeywordTokenizer, bigrams
-from text.years import named_years, names_year, spanned_years, spell_years, strip_years, subject_years, years_in
+from text.years import (named_years, names_year, spanned_years, spell_years, strip_years, subject_years, years_from,
+                        years_in)
 
 
 def test_every_list_loads_with_comments_and_blank_lines_skipped() -> None:
@@ -553,3 +554,11 @@ def test_a_reports_date_is_its_signing_date_else_its_meeting_date(text: str, sig
 
     found = report_date(text)
     assert (found.isoformat() if found else None) == signed
+
+
+@pytest.mark.parametrize("request_text, since", [
+    ("2020年以来的国务院报告里怎么写", 2020), ("2024年及以后的报告里的说法", 2024), ("近三年的报告怎么提", 2024),
+    ("近5年的写法", 2022), ("最近有什么新提法", None), ("2023年化解了多少起矛盾纠纷", None),
+])
+def test_a_request_may_narrow_to_the_reports_from_a_year_on(request_text: str, since: int | None) -> None:
+    assert years_from(request_text, 2026) == since

@@ -28,6 +28,22 @@ _SHORT_YEAR = re.compile(r"(?<![\d.])(?<!连续)(?<!近)(?<!第)(?<!过去)(?<!�
                          r"(\d{2})(?=年(?!代|来|间|前|后|内|时|左右|以上|以下|多))")
 
 
+# "2020年以来的国务院报告里", "2024年及以后的报告": reports from a year on; "近三年的报告": the newest N years'.
+_SINCE = re.compile(rf"({YEAR})\s*年(?:以来|及以后|之后|以后|起)")
+_RECENT = re.compile(r"近([2-9]|[二两三四五六七八九十])年")
+
+
+def years_from(text: str, newest: int) -> int | None:
+    """The first year of the reports a request narrows to by words ("2020年以来" 2020; "近三年" with 2026 the newest
+    report year: 2024), or None."""
+    if found := _SINCE.search(text):
+        return int(found.group(1))
+    if found := _RECENT.search(text):
+        count = found.group(1)
+        return newest - (int(count) if count.isdigit() else cn2an.cn2an(count.replace("两", "二"), "normal")) + 1
+    return None
+
+
 def is_year(phrase: str) -> bool:
     """The phrase is a year and nothing else: "2023年", "2023年度", "一九四九年"."""
     return bool(YEAR_WORD.fullmatch(phrase) or _CHINESE_YEAR_WORD.fullmatch(phrase))
