@@ -93,9 +93,12 @@ class Searcher:
         mode = mode_for(query, mode)
         if not has_word(query.text):
             return SearchResult(query, mode, doubt=Doubt(DoubtKind.NO_CONTENT))
+        named = gazetteer().named_in(self.tokenizer.words(query.text))
+        mentioned = mentioned_places(query.text, view.places, named)
+        place = place_scores(view.index, view.places, mentioned, weights, own_level(query.text))
         reports = _of_level(_allowed_reports(view.index, filters), view.places, reports_level(query.text))
         if mode == "wording":  # "2020年以来的报告里…怎么写": in a question for a figure such years frame a period
-            reports = _since(view.index, reports, query.text)
+            reports = _of_places(_since(view.index, reports, query.text), place)
         vector = self.embedder.query(query.text)
         mark("embed")
         dense = view.index.nearest(vector, weights.candidates, reports)
@@ -103,10 +106,7 @@ class Searcher:
         keyword = view.index.keyword_matches(self.tokenizer.tokens(keyword_text(query)), weights.candidates, reports)
         mark("keyword")
         candidates = merge(view.index, vector, dense, keyword)
-        named = gazetteer().named_in(self.tokenizer.words(query.text))
-        mentioned = mentioned_places(query.text, view.places, named)
         grams = {gram: view.index.idf(gram) for gram in set(bigrams(content_text(query, mentioned)))}
-        place = place_scores(view.index, view.places, mentioned, weights, own_level(query.text))
         ranked = rerank(view.index, place, fuse(candidates, recipe, weights), query, grams, recipe, weights,
                         vector if mode == "wording" else None)
         picked, quoted_found = pick(ranked, query, mode, k, weights, scoped=_one_report(place))
@@ -194,6 +194,13 @@ def _of_level(reports: set[int] | None, places: dict[int, Places], level: int | 
     narrowed where no report is of that level."""
     of_level = {rid for rid, p in places.items() if p.level == level and (reports is None or rid in reports)}
     return of_level if level and of_level else reports
+
+
+def _of_places(reports: set[int] | None, place: dict[int, float]) -> set[int] | None:
+    """A wording request naming places ("国务院报告里…", "深圳区级报告里…") wants those places' phrasings: the
+    reports of them, above or below them; not narrowed where it names none."""
+    named = {rid for rid, v in place.items() if v > 0 and (reports is None or rid in reports)}
+    return named or reports
 
 
 def _since(index: IndexReader, reports: set[int] | None, text: str) -> set[int] | None:

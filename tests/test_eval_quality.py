@@ -115,6 +115,14 @@ def test_a_request_naming_a_level_searches_only_that_levels_reports(shared_searc
                    for h in shared_searcher.search(question.split("里", 1)[1], k=8).hits)
 
 
+def test_a_wording_request_naming_a_place_searches_that_places_reports(shared_searcher) -> None:
+    result = shared_searcher.search("国务院报告里反对形式主义的说法有哪些", k=8)
+    assert result.hits and all(h.chunk.report.body == "国务院" for h in result.hits)
+    result = shared_searcher.search("深圳区级报告里，打击电诈的句子怎么写？", k=8)
+    assert result.hits and all(h.level == "县级" and "深圳" in "".join(shared_searcher.view.places[
+        h.chunk.report.id].chain) for h in result.hits)
+
+
 def test_a_wording_request_naming_a_first_year_searches_only_reports_from_then(shared_searcher) -> None:
     result = shared_searcher.search("2024年及以后的报告里，基层治理是怎么写的", k=8)
     assert result.mode == "wording" and result.hits
