@@ -234,6 +234,23 @@ def _apply_plan(table: ChunkTable, plan: Plan, options: BuildOptions, embedder: 
             table.add_report(report, added, [_row(c, vectors, sentences, tokenizer) for c in chunks])
 
 
+def _embed(embedder: Embedder, texts: list[str], stage: str, progress: Progress | None) -> tuple[np.ndarray, float]:
+    """The texts' vectors, with the stage's progress shown, and the seconds the model took."""
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(stage, done, len(texts))
+
+    if progress:
+        progress(stage, 0, len(texts))
+    started = time.perf_counter()
+    vectors = embedder.passages(texts, on_progress=advance)
+    return vectors, time.perf_counter() - started
+
+
 def _vectors_for(table: ChunkTable, chunks: list[Chunk], embedder: Embedder, summary: BuildSummary,
                  progress: Progress | None) -> dict[str, bytes]:
     """Vectors by chunk hash: reused from the table when the same text was embedded before."""
@@ -243,19 +260,7 @@ def _vectors_for(table: ChunkTable, chunks: list[Chunk], embedder: Embedder, sum
         if (vector := table.vector_of(h)) is not None:
             known[h] = vector
     missing = [h for h in hashes if h not in known]
-    done = 0
-
-    def advance(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress(EMBED_STAGE, done, len(missing))
-
-    if progress:
-        progress(EMBED_STAGE, 0, len(missing))
-    started = time.perf_counter()
-    vectors = embedder.passages([hashes[h] for h in missing], on_progress=advance)
-    summary.embed_seconds = time.perf_counter() - started
+    vectors, summary.embed_seconds = _embed(embedder, [hashes[h] for h in missing], EMBED_STAGE, progress)
     known.update({h: v.tobytes() for h, v in zip(missing, vectors)})
     summary.embedded = len(missing)
     return known
@@ -270,19 +275,8 @@ def _sentences_for(table: ChunkTable, chunks: list[Chunk], embedder: Embedder, s
     missing = [h for h in texts if h not in known]
     split = {h: idea_sentences(texts[h]) for h in missing}
     flat = [s for h in missing for s in split[h]]
-    done = 0
-
-    def advance(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress(SENTENCE_STAGE, done, len(flat))
-
-    if progress:
-        progress(SENTENCE_STAGE, 0, len(flat))
-    started = time.perf_counter()
-    vectors = embedder.passages(flat, on_progress=advance).astype(np.float16) if flat else None
-    summary.sentence_seconds = time.perf_counter() - started
+    vectors, summary.sentence_seconds = _embed(embedder, flat, SENTENCE_STAGE, progress)
+    vectors = vectors.astype(np.float16)
     summary.sentences_embedded = len(flat)
     at = 0
     for h in missing:
