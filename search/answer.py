@@ -62,7 +62,8 @@ def best_sentence(text: str, grams: dict[str, float], years: tuple[int, ...], pr
     best: tuple[float, SentenceEvidence] | None = None
     for (a, b), lead in zip(spans := sentences(text), _leads(text, spans)):
         s = text[a:b]
-        coverage = sum(w for g, w in grams.items() if g in s or g in lead) / total
+        name = _item_name(s) if lead.endswith("：") else ""
+        coverage = sum(w for g, w in grams.items() if g in s or g in lead or (name and name in g)) / total
         in_period = any(p0 <= a < p1 for p0, p1 in periods)
         agrees = (1 if in_period else 0) if period_asked and not years else \
             _year_agreement(s, years, in_period and not states_level_reached(s))
@@ -92,6 +93,14 @@ def _leads(text: str, spans: list[tuple[int, int]]) -> list[str]:
         else:
             leads.append(lead)
     return leads
+
+
+def _item_name(item: str) -> str:
+    """What a listed figure is of: "钢" of "钢二百十七万吨，等于…". A one-character name shares no bigram with "钢产量",
+    so the bigrams of the question that hold the name count as found (b015 picked the list's first item, 电力)."""
+    numbers = quantities(item)
+    name = item[:numbers[0].start()] if numbers else ""
+    return name if 0 < len(name) <= 6 and not CLAUSE_BREAK.search(name) else ""
 
 
 def _year_agreement(sentence: str, years: tuple[int, ...], in_period: bool = False) -> int:

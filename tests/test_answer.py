@@ -141,6 +141,9 @@ def test_a_count_asked_is_not_a_figure_per_so_many_people() -> None:
     # The items after a colon keep its lead-in: "预计产量" is said once for all of them.
     ("工业产品的预计产量是：电力一百零八亿度；原煤八千一百九十九万吨；生铁三百零三万吨。煤矿的安全产量也在提高。",
      {"原煤": 1.0, "预计": 1.0, "产量": 1.0}, (), "八千一百九十九万吨"),
+    # An item named by one character shares no bigram with the question ("钢产量": 钢产, 产量), but it is the one asked.
+    ("工业产品的预计产量是：电力一百零八亿度；原煤八千一百九十九万吨；钢二百十七万吨，等于一九四九年的十三点七倍；",
+     {"年钢": 1.0, "钢产": 1.0, "产量": 1.0, "预计": 1.0}, (), "二百十七万吨"),
 ])
 def test_a_clause_after_a_semicolon_or_colon_keeps_what_it_continues(passage: str, grams: dict, years: tuple,
                                                                       span: str) -> None:
