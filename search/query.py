@@ -1,6 +1,7 @@
 """Understand a question: quoted wording, years, whether it asks for a quantity or for precedent wording."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from text.normalize import normalize_text
@@ -8,6 +9,7 @@ from text.numbers import asked_unit, asks_how_many, asks_total, noun_measure
 from text.question import (FRAME, MEASURE, asked_kind, compound_modifiers, counted_phrase, indicators_in, latin_terms, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
                            WHY, WORDING)
 from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, UNKNOWN, asks_period
+from text.tokens import bigrams
 from text.years import PREVIOUS_YEAR, YEAR_WORD, spell_years, years_in
 
 MAX_QUERY_CHARS = 500
@@ -21,6 +23,7 @@ class Query:
     wants_quantity: bool
     wants_wording: bool
     expanded: str = ""          # text plus the report wording of any synonyms it uses
+    synonyms: tuple[tuple[str, str], ...] = ()  # (asker's term, report wording) pairs the question uses
     tense: int = 0              # +1 asks what was done, -1 asks what is planned, 0 cannot tell
     insists_result: bool = False  # "实际…", "完成了…": a target does not answer it
     report_years: tuple[int, ...] = ()  # those years that name the report ("2024年工作报告里")
@@ -54,7 +57,8 @@ def parse_query(question: str) -> Query:
     if report_years and PREVIOUS_YEAR.search(text):
         # "2014年那份报告里讲的上一年GDP": the year the report reviews.
         years = tuple(dict.fromkeys([*years, *(y - 1 for y in report_years)]))
-    extra = [v for k, v in SYNONYMS.items() if k in text.lower() and v not in text]
+    used = tuple((k, v) for k, v in SYNONYMS.items() if k in text.lower() and v not in text)
+    extra = list(dict.fromkeys(v for _, v in used))
     unit = asked_unit(text)
     why = bool(WHY.search(text))  # a reason is wanted, not a figure
     counted = counted_phrase(text)  # tagging the question once for the thing counted and what narrows it
@@ -80,6 +84,7 @@ def parse_query(question: str) -> Query:
         wants_quantity=bool(QUANTITY.search(text)) and not why,
         wants_wording=bool(WORDING.search(text)),
         expanded=" ".join([text, *extra]),
+        synonyms=used,
         tense=_tense(text),
         insists_result=bool(RESULT_QUESTION.search(text)) and not PLAN_QUESTION.search(text),
     )
@@ -106,6 +111,20 @@ def keyword_text(query: Query) -> str:
     """The question for the keyword index: its wording and synonyms without question words, which passages
     never contain but whose bigrams ("新进展") would match passages about something else."""
     return FRAME.sub(" ", query.expanded or query.text)
+
+
+def question_grams(query: Query, places: set[str], idf: Callable[[str], float]) -> dict[str, float]:
+    """The bigrams of what the question asks about, each weighed by its IDF; a report wording added for a term
+    weighs as much as the term ("超级计算机": 超级/级计/计算/算机, so its report form 超算 weighs their sum), since
+    a sentence that uses either form covers that part of the question."""
+    grams = {gram: idf(gram) for gram in set(bigrams(content_text(query, places)))}
+    for term, wording in query.synonyms:
+        asked, written = set(bigrams(term)), set(bigrams(wording)) - set(bigrams(term))
+        own = sum(grams.get(g, 0.0) for g in written)
+        if own > 0:
+            scale = sum(grams.get(g, 0.0) for g in asked) / own
+            grams.update({g: grams[g] * max(scale, 1.0) for g in written if g in grams})
+    return grams
 
 
 def content_text(query: Query, places: set[str]) -> str:

@@ -13,7 +13,7 @@ from index.store import IndexReader
 from search.answer import Answer, make_answer, restates
 from search.candidates import RECIPES, fuse, merge
 from search.confidence import assess
-from search.query import Query, content_text, keyword_text, mode_for, parse_query
+from search.query import Query, keyword_text, mode_for, parse_query, question_grams
 from search.calibration import calibration, signals
 from search.rank import Ranked, pick, place_scores, rerank, scope
 from search.results import Doubt, DoubtKind, Filters, Hit, SearchResult
@@ -23,7 +23,7 @@ from text.gazetteer import gazetteer
 from text.places import own_level, reports_level
 from text.sentences import has_word
 from text.years import years_from
-from text.tokens import KeywordTokenizer, bigrams
+from text.tokens import KeywordTokenizer
 
 __all__ = ["RECIPES", "Filters", "Hit", "ModelMismatch", "SearchResult", "Searcher", "Weights"]
 
@@ -106,7 +106,7 @@ class Searcher:
         keyword = view.index.keyword_matches(self.tokenizer.tokens(keyword_text(query)), weights.candidates, reports)
         mark("keyword")
         candidates = merge(view.index, vector, dense, keyword)
-        grams = {gram: view.index.idf(gram) for gram in set(bigrams(content_text(query, mentioned)))}
+        grams = question_grams(query, mentioned, view.index.idf)
         ranked = rerank(view.index, place, fuse(candidates, recipe, weights), query, grams, recipe, weights,
                         vector if mode == "wording" else None)
         picked, quoted_found = pick(ranked, query, mode, k, weights, scoped=_one_report(place))

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from search.query import parse_query
+from search.query import parse_query, question_grams
 from text import lexicon
 from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many, is_article, is_bound,
                           gives_rate, measure_of, noun_measure, quantities)
@@ -206,6 +206,13 @@ def test_office_holder_and_measures_asked_for() -> None:
 def test_synonyms_map_both_ways_where_reports_use_either() -> None:
     assert SYNONYMS["gdp"] == "生产总值" and SYNONYMS["社零"] == "社会消费品零售总额"
     assert SYNONYMS["社会消费品零售总额"] == "社零" and SYNONYMS["一共"] == "累计"
+
+
+def test_a_report_wording_weighs_as_much_as_the_term_it_stands_for() -> None:
+    # 超级计算机 has four bigrams; its report form 超算 one, which alone covered a seventh of the question (b045).
+    grams = question_grams(parse_query("广东超级计算机方面有什么进展"), {"广东"}, lambda gram: 1.0)
+    assert grams["超算"] == sum(grams[g] for g in ("超级", "级计", "计算", "算机")) == 4.0
+    assert grams["方面"] == 1.0 and "广东" not in grams
 
 
 def test_stopwords_hold_function_and_question_words_but_not_frame_words() -> None:
@@ -482,7 +489,7 @@ def test_a_lone_one_before_a_unit_is_an_article() -> None:
 
 
 def test_a_why_question_wants_a_reason_not_a_figure() -> None:
-    from search.query import parse_query
+    from search.query import parse_query, question_grams
 
     assert not parse_query("2020年政府工作报告为啥没定全年GDP增速目标").wants_quantity
     assert parse_query("2020年GDP增速是多少").wants_quantity
