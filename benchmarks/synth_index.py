@@ -38,7 +38,7 @@ def build(size: int, out: Path, real: Path, seed: int = 0) -> Path:
     vectors = np.vstack([np.frombuffer(c.embedding, dtype=np.float32) for c in chunks])
     rng = np.random.default_rng(seed)
     started = time.perf_counter()
-    scratch, name = new_generation(out)
+    scratch, name = new_generation(out, None)
     with ChunkTable(scratch / DB) as table:
         with table.transaction():
             table.copy_reports(reports)

@@ -1,4 +1,4 @@
-"""Command line: `python -m index build` and `python -m index info`."""
+"""Command line: `python -m index build`, `python -m index info` and `python -m index check`."""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +10,8 @@ from index.build import BuildOptions, build_index
 from index.chunk import DEFAULT_TARGET_CHARS
 from index.cli import exit_code, format_summary, terminal_progress
 from index.errors import StoreError, UserError
-from index.store import live_generation, read_manifest
+from index.integrity import Damage, GenerationDamaged, check, read_manifest
+from index.store import current_generation, generations, intact_generations
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_INDEX = Path("data/index")
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m index", description="建立和查看报告索引 / Build and inspect the index")
-    sub = parser.add_subparsers(required=True, metavar="{build,info}")
+    sub = parser.add_subparsers(required=True, metavar="{build,info,check}")
     build = sub.add_parser("build", help="读取报告并建立或更新索引 / read reports and build or update the index")
     build.add_argument("--corpus", type=Path, action="append",
                        help="报告所在文件夹或文件，可重复 / folder or file of reports (repeatable; default: corpus)")
@@ -41,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     info.add_argument("--index", type=Path, default=DEFAULT_INDEX)
     info.add_argument("--json", action="store_true")
     info.set_defaults(run=_info)
+    verify = sub.add_parser("check", help="逐个文件核对校验值，找出损坏的文件 / verify every file of every generation")
+    verify.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    verify.set_defaults(run=_check)
     return parser
 
 
@@ -60,20 +64,54 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    generation = live_generation(args.index)
-    if generation is None:
+    found = next((f for f in intact_generations(args.index) if not isinstance(f, Damage)), None)
+    damage = next((f for f in intact_generations(args.index) if isinstance(f, Damage)), None)
+    if found is None:
+        if damage:
+            raise StoreError(f"索引已损坏：{damage.describe()}；没有完好的版本，请运行 python -m index build --rebuild / "
+                             f"Index damaged ({damage.file}); no intact version: run `python -m index build --rebuild`")
         raise StoreError(f"找不到索引：{args.index}（请先运行 python -m index build）/ No index at {args.index}")
-    manifest = read_manifest(generation)
+    generation, manifest = found
     if args.json:
         print(json.dumps(manifest, ensure_ascii=False, indent=2))
         return 0
     model = manifest["model"]
     print(f"索引 / index: {args.index} ({generation.name}, built {manifest['built']})")
+    if damage:
+        print(f"警告：当前版本已损坏（{damage.describe()}），正在使用上一版本 {generation.name}；请运行 python -m index build "
+              f"修复 / Warning: the current version is damaged; serving {generation.name}; run `python -m index build`")
     print(f"报告 / reports: {manifest['reports']}  段落 / chunks: {manifest['chunks']}")
     print(f"模型 / model: {model['name']} (dim {model['dim']}, query prompt {model['query_prompt']!r}, "
           f"passage prompt {model['passage_prompt']!r})")
     print(f"向量索引 / vector index: {manifest['vector_index']}  分段 / chunking: {manifest['chunking']}")
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    """Every file of every generation against its recorded size and SHA-256. Exit 0: the current generation is
+    intact; 1: it is damaged (an older intact one is served, or none is)."""
+    current = current_generation(args.index)
+    if current is None:
+        raise StoreError(f"找不到索引：{args.index}（请先运行 python -m index build）/ No index at {args.index}")
+    damaged_current = False
+    for generation in generations(args.index):
+        label = "（当前 / current）" if generation == current else ""
+        try:
+            manifest = read_manifest(generation)
+            damage = check(generation, manifest, full=True)
+        except GenerationDamaged as problem:
+            manifest, damage = {}, problem.damage
+        if damage:
+            print(f"{generation.name}{label} 已损坏 / damaged: {damage.file}：{damage.reason}")
+        elif not manifest.get("files"):
+            print(f"{generation.name}{label} 未记录校验值（旧版索引），无法核对 / no checksums recorded (older build)")
+        else:
+            print(f"{generation.name}{label} 完好 / intact: {len(manifest['files'])} 个文件 / files")
+        damaged_current |= generation == current and damage is not None
+    if damaged_current:
+        print(f"请运行 python -m index build --index {args.index} 修复（从最新的完好版本和报告文件重建）/ "
+              f"run `python -m index build --index {args.index}` to repair")
+    return 1 if damaged_current else 0
 
 
 if __name__ == "__main__":

@@ -17,8 +17,9 @@ from index.errors import ModelMismatch, StoreError
 from index.model import DEFAULT_MODEL
 from index.ocr import STAGE as OCR_STAGE
 from index.read import READER_VERSION, ReadError, Report, discover_reports, read_report
-from index.store import (DB, FORMAT_VERSION, ChunkRow, ChunkTable, build_lock, live_generation, new_generation,
-                         publish, read_manifest, write_search_structures)
+from index.integrity import Damage
+from index.store import (DB, FORMAT_VERSION, ChunkRow, ChunkTable, build_lock, intact_generations, new_generation,
+                         publish, write_search_structures)
 from text.sentences import idea_sentences
 from text.tokens import TOKENIZER_VERSION, KeywordTokenizer
 
@@ -44,6 +45,7 @@ class BuildSummary:
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
     generation: str = ""
+    repaired: Damage | None = None  # the current generation was damaged: this build started from an intact one
 
     @property
     def chunks_per_second(self) -> float:
@@ -161,13 +163,12 @@ def build_index(sources: Sequence[Path], index_dir: Path, options: BuildOptions 
         if not reports:
             reasons = "".join(f"\n  - {s.path}: {s.reason}" for s in skipped)
             raise StoreError(f"没有找到可索引的报告：{', '.join(map(str, sources))} / No readable reports found{reasons}")
-        live = None if options.rebuild else live_generation(index_dir)
-        manifest = read_manifest(live) if live else None
+        live, manifest, summary_damage = _base(index_dir, options)
         model_name = _choose_model(manifest, options)
         plan = _plan(live, manifest, reports, options)
         summary = BuildSummary(added=plan.added, updated=plan.updated, removed=plan.removed,
-                               unchanged=plan.unchanged, skipped=skipped)
-        if plan.is_empty and live:
+                               unchanged=plan.unchanged, skipped=skipped, repaired=summary_damage)
+        if plan.is_empty and live and not summary_damage:
             summary.reports, summary.chunks = manifest["reports"], manifest["chunks"]
             summary.generation = live.name
         else:
@@ -175,9 +176,22 @@ def build_index(sources: Sequence[Path], index_dir: Path, options: BuildOptions 
             embedder = embedder or Embedder(model_name, backend=backend)
             check_model(embedder.info, manifest["model"] if manifest else {"name": model_name,
                                                                            "backend": embedder.info.backend})
-            _write_generation(index_dir, plan, options, embedder, summary, progress, fresh=live is None)
+            _write_generation(index_dir, plan, options, embedder, summary, progress, base=live)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _base(index_dir: Path, options: BuildOptions) -> tuple[Path | None, dict | None, Damage | None]:
+    """The generation a build starts from: the current one, or when it is damaged the newest intact one (None:
+    from scratch), with the damage found. A rebuild starts from scratch."""
+    if options.rebuild:
+        return None, None, None
+    damage = None
+    for found in intact_generations(index_dir):
+        if not isinstance(found, Damage):
+            return *found, damage
+        damage = damage or found
+    return None, None, damage
 
 
 def _plan(live: Path | None, manifest: dict | None, reports: list[Report], options: BuildOptions) -> Plan:
@@ -196,10 +210,8 @@ def _plan(live: Path | None, manifest: dict | None, reports: list[Report], optio
 
 
 def _write_generation(index_dir: Path, plan: Plan, options: BuildOptions, embedder: Embedder,
-                      summary: BuildSummary, progress: Progress | None, fresh: bool) -> None:
-    scratch, name = new_generation(index_dir)
-    if fresh:
-        (scratch / DB).unlink(missing_ok=True)
+                      summary: BuildSummary, progress: Progress | None, base: Path | None) -> None:
+    scratch, name = new_generation(index_dir, base)
     with ChunkTable(scratch / DB) as table:
         _apply_plan(table, plan, options, embedder, summary, progress)
         counts = write_search_structures(scratch, table, embedder.info.dim)

@@ -54,6 +54,8 @@ def format_summary(summary: BuildSummary, index_dir: Path) -> str:
         f"向量化 / embedded: {summary.embedded} 段, {summary.chunks_per_second:.1f} chunks/s; "
         f"用时 / total: {summary.seconds:.1f} s",
     ]
+    if summary.repaired:
+        lines.append(f"已修复损坏的索引 / repaired a damaged index: {summary.repaired.describe()}")
     if summary.skipped:
         lines.append(f"跳过 / skipped: {len(summary.skipped)}")
         lines.extend(f"  - {s.path}: {s.reason}" for s in summary.skipped)

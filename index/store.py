@@ -4,7 +4,7 @@ Layout of an index directory:
 
     CURRENT              name of the live generation, replaced atomically
     gen-000007/          one complete, immutable generation
-        manifest.json    format version, model, chunking, counts
+        manifest.json    format version, model, chunking, counts, each file's size and SHA-256
         chunks.sqlite    reports and chunks (text, breadcrumb, offsets, tokens, vectors)
         vectors.faiss    inner-product index over unit vectors, keyed by chunk id
         keywords/        BM25 index (index/keywords.py); keyword_ids.npy maps its rows to chunk ids
@@ -12,7 +12,8 @@ Layout of an index directory:
     .lock                held while a build writes
 
 A build writes a new generation beside the live one and only then points CURRENT at it, so
-a crash at any moment leaves the previous index whole, and readers never see half of one.
+a crash at any moment leaves the previous index whole, and readers never see half of one. A generation damaged
+later (index/integrity.py) is not served: the reader opens the newest intact one, and the next build starts from it.
 """
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ import faiss
 import numpy as np
 
 from index.errors import ModelMismatch, StoreError
+from index.integrity import (MANIFEST, Damage, GenerationDamaged, IndexDamaged, check, fallback_notice, file_records,
+                             read_manifest)
 from index.keywords import KeywordIndex, build_keyword_index
 from index.read import Report, page_of
 from index.vectors import build_vector_index, reconstruct_many, search_vectors
@@ -41,7 +44,6 @@ __all__ = ["ChunkRow", "ChunkTable", "IndexLocked", "IndexReader", "ModelMismatc
 
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
-MANIFEST = "manifest.json"
 DB = "chunks.sqlite"
 VECTORS = "vectors.faiss"
 KEYWORDS = "keywords"
@@ -287,6 +289,16 @@ class ChunkTable:
         return {r[0]: StoredChunk(r[0], reports[r[1]], *r[2:]) for r in rows}
 
 
+@contextmanager
+def _damage_named(generation: Path, name: str) -> Iterator[None]:
+    """A file that fails to load (a truncated FAISS file, a 0-byte or overwritten SQLite file, a damaged array) is
+    damage of that file, named, whatever the library's own error says."""
+    try:
+        yield
+    except (sqlite3.DatabaseError, RuntimeError, ValueError, EOFError, OSError, KeyError) as problem:
+        raise GenerationDamaged(Damage(generation.name, name, f"无法读取 / unreadable: {problem}")) from None
+
+
 def _read_only_uri(db_path: Path) -> str:
     """SQLite URI opening db_path read-only; the path is percent-encoded, since an index folder named with
     '#', '?' or '%' (legal on disk) otherwise opens the wrong file."""
@@ -294,15 +306,41 @@ def _read_only_uri(db_path: Path) -> str:
 
 
 def live_generation(index_dir: Path) -> Path | None:
+    gen = current_generation(index_dir)
+    return gen if gen is not None and (gen / MANIFEST).is_file() else None
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The generation CURRENT names, whether or not it is whole; None before the first build."""
     pointer = index_dir / CURRENT
-    if not pointer.is_file():
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, UnicodeDecodeError):
         return None
-    gen = index_dir / pointer.read_text(encoding="utf-8").strip()
-    return gen if (gen / MANIFEST).is_file() else None
+    return index_dir / name if name.startswith("gen-") else None
 
 
-def read_manifest(generation: Path) -> dict:
-    return json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+def generations(index_dir: Path) -> list[Path]:
+    """The current generation, then the older ones on disk, newest first."""
+    current = current_generation(index_dir)
+    if current is None:
+        return []
+    older = sorted((p for p in index_dir.glob("gen-*") if p.is_dir() and not p.name.endswith(".tmp")
+                    and _number(p.name) < _number(current.name)), key=lambda p: -_number(p.name))
+    return [current, *older]
+
+
+def intact_generations(index_dir: Path) -> Iterator[tuple[Path, dict] | Damage]:
+    """The current generation, then the older ones newest first: each as (folder, manifest) when its cheap check
+    passes (index/integrity.py), else as the Damage found."""
+    for generation in generations(index_dir):
+        try:
+            manifest = read_manifest(generation)
+        except GenerationDamaged as problem:
+            yield problem.damage
+            continue
+        damage = check(generation, manifest, full=False)
+        yield damage or (generation, manifest)
 
 
 @contextmanager
@@ -320,10 +358,11 @@ def build_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def new_generation(index_dir: Path) -> tuple[Path, str]:
-    """A fresh scratch directory for the next generation, seeded with the live chunk table."""
-    live = live_generation(index_dir)
-    number = int(live.name.split("-")[1]) + 1 if live else 1
+def new_generation(index_dir: Path, base: Path | None) -> tuple[Path, str]:
+    """A fresh scratch directory for the next generation, seeded with the chunk table of `base` (the live
+    generation, or the newest intact one when the live one is damaged; None: an empty table)."""
+    current = current_generation(index_dir)
+    number = max(_number(current.name), 0) + 1 if current else 1
     name = f"gen-{number:06d}"
     for leftover in index_dir.glob("gen-*.tmp"):  # from a crashed build; we hold the lock, so none is live
         shutil.rmtree(leftover, ignore_errors=True)
@@ -335,8 +374,8 @@ def new_generation(index_dir: Path) -> tuple[Path, str]:
             shutil.rmtree(orphan, ignore_errors=True)
     scratch = index_dir / f"{name}.tmp"
     scratch.mkdir(parents=True)
-    if live:
-        shutil.copyfile(live / DB, scratch / DB)
+    if base:
+        shutil.copyfile(base / DB, scratch / DB)
     return scratch, name
 
 
@@ -362,6 +401,7 @@ def write_search_structures(scratch: Path, table: ChunkTable, dim: int) -> dict[
 
 def publish(index_dir: Path, scratch: Path, name: str, manifest: dict) -> Path:
     """Make a finished scratch generation live; everything before the final rename is invisible."""
+    manifest = {**manifest, "files": file_records(scratch)}
     (scratch / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     _fsync_tree(scratch)
     final = index_dir / name
@@ -408,25 +448,51 @@ class IndexReader:
     """
 
     def __init__(self, index_dir: Path) -> None:
-        generation = live_generation(index_dir)
-        if generation is None:
-            raise StoreError(f"找不到索引：{index_dir}（请先运行 python -m index build）/ "
-                              f"No index at {index_dir} (run `python -m index build` first)")
         self.index_dir = index_dir
-        self.generation = generation
-        self.manifest = read_manifest(generation)
-        if self.manifest.get("format") != FORMAT_VERSION:
-            raise StoreError(f"索引格式版本不符，请重建：{index_dir} / Index format changed; rebuild it")
-        self.table = ChunkTable(generation / DB, read_only=True)
-        self.vectors = faiss.read_index(str(generation / VECTORS))
-        self.keywords = KeywordIndex(generation / KEYWORDS)
-        self.keyword_ids = np.load(generation / KEYWORD_IDS)
-        self.reports = self.table.reports()
-        self.chunk_report_ids = self._load_chunk_reports()
+        self.current = current_generation(index_dir)
+        self.damage: Damage | None = None  # what was wrong with the current generation, when an older one is served
+        for found in intact_generations(index_dir):
+            if isinstance(found, Damage):
+                self.damage = self.damage or found
+                continue
+            try:
+                self._open(*found)
+                return
+            except GenerationDamaged as problem:
+                self.damage = self.damage or problem.damage
+        if self.damage:
+            raise IndexDamaged(self.damage, index_dir)
+        raise StoreError(f"找不到索引：{index_dir}（请先运行 python -m index build）/ "
+                         f"No index at {index_dir} (run `python -m index build` first)")
+
+    def _open(self, generation: Path, manifest: dict) -> None:
+        if manifest.get("format") != FORMAT_VERSION:
+            raise StoreError(f"索引格式版本不符，请重建：{self.index_dir} / Index format changed; rebuild it")
+        self.generation, self.manifest = generation, manifest
+        with _damage_named(generation, DB):
+            self.table = ChunkTable(generation / DB, read_only=True)
+            self.reports = self.table.reports()
+        try:
+            with _damage_named(generation, VECTORS):
+                self.vectors = faiss.read_index(str(generation / VECTORS))
+            with _damage_named(generation, KEYWORDS):
+                self.keywords = KeywordIndex(generation / KEYWORDS)
+            with _damage_named(generation, KEYWORD_IDS):
+                self.keyword_ids = np.load(generation / KEYWORD_IDS)
+            with _damage_named(generation, CHUNK_REPORTS):
+                self.chunk_report_ids = self._load_chunk_reports()
+        except GenerationDamaged:
+            self.table.close()
+            raise
+
+    @property
+    def notice(self) -> str | None:
+        """Said wherever results are shown while the current generation is damaged and an older one is served."""
+        return fallback_notice(self.damage, self.generation.name, self.index_dir) if self.damage else None
 
     def is_stale(self) -> bool:
         """True once a newer generation has been published (a reader should then reopen)."""
-        return live_generation(self.index_dir) != self.generation
+        return current_generation(self.index_dir) != self.current
 
     def _load_chunk_reports(self) -> np.ndarray:
         """Each chunk's report id, in chunk id order: aligned with keyword_ids, so filters are array masks."""

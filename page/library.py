@@ -19,7 +19,8 @@ from index.build import BuildOptions, BuildSummary, Progress, build_index
 from index.embed import Embedder
 from index.errors import UserError
 from index.read import FOLDER_DOCS, SUPPORTED_SUFFIXES, ReadError, Report, read_report
-from index.store import StoredReport, live_generation
+from index.integrity import repaired_notice
+from index.store import StoredReport, current_generation
 from search.retrieve import Searcher
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -87,6 +88,7 @@ class Library:
         self.index_dir = index_dir
         self.embedder = embedder
         self.searcher: Searcher | None = None
+        self.repaired: str | None = None  # a start-up build replaced a damaged generation
         # Gradio runs events on worker threads; two builds at once would hit the index lock.
         self._changing = threading.Lock()
         uploads.mkdir(parents=True, exist_ok=True)
@@ -100,12 +102,19 @@ class Library:
         """Bring the index in line with the folders and point the searcher at it."""
         summary = build_index(self.sources(), self.index_dir, BuildOptions(), progress=progress,
                               embedder=self.embedder)
+        if summary.repaired:
+            self.repaired = repaired_notice(summary.repaired)
         self._refresh()
         return summary
 
+    def notice(self) -> str | None:
+        """What the page says about the index's health: a repair at start-up, or an older version being served."""
+        served = self.searcher.index.notice if self.searcher else None
+        return served or self.repaired
+
     def open_existing(self) -> None:
         """Serve whatever index is already there (used when the folders hold no reports yet)."""
-        if live_generation(self.index_dir) is not None:
+        if current_generation(self.index_dir) is not None:
             self._refresh()
 
     def _refresh(self) -> None:

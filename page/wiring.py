@@ -134,9 +134,10 @@ def _search_tab(library: Library) -> tuple[list[gr.components.Component], gr.HTM
         body = gr.Dropdown(choices["body"], value=ALL, label="发文机关", elem_id="filter-body", min_width=150)
         genre = gr.Dropdown(choices["genre"], value=ALL, label="报告类型", elem_id="filter-genre", min_width=150)
         report = gr.Dropdown(choices["report"], value=ALL, label="指定报告", elem_id="filter-report", min_width=150)
-    results = gr.HTML(notice("在上方输入问题，按回车开始查询。", "info",
-                             "“自动”按问题判断；“问答”给出具体数字和出处；“找表述”列出其他报告里的相关写法。"),
-                      elem_id="results", js_on_load=COPY_JS, min_height=120)
+    health = library.notice()
+    welcome = notice(health, "warn") if health else notice(
+        "在上方输入问题，按回车开始查询。", "info", "“自动”按问题判断；“问答”给出具体数字和出处；“找表述”列出其他报告里的相关写法。")
+    results = gr.HTML(welcome, elem_id="results", js_on_load=COPY_JS, min_height=120)
     inputs = [question, mode, year, body, genre, report]
 
     def ask(question: str, mode: str, year: str, body: str, genre: str, report: str) -> str:
@@ -213,7 +214,8 @@ def _library_tab(library: Library, ask_inputs: list) -> list:
     gr.HTML(f'<p class="ps-hint">上传的报告会自动加入检索（可一次选多个文件）。支持 {kinds} 格式，单个文件不超过 '
             f'{MAX_UPLOAD_BYTES // 1024 // 1024} MB。报告文件夹（{esc(str(library.corpus))}）中的报告在程序启动时自动收录。</p>')
     upload = gr.File(label="上传报告", file_count="multiple", type="filepath", elem_id="upload", height=140)
-    status = gr.HTML(elem_id="library-status", js_on_load=None)
+    health = library.notice()
+    status = gr.HTML(status_html([("warn", health)]) if health else None, elem_id="library-status", js_on_load=None)
     table = gr.Dataframe(library_rows(library), headers=LIBRARY_HEADERS, interactive=False, wrap=True,
                          label="报告列表", elem_id="library-table",
                          column_widths=["34%", "8%", "16%", "12%", "7%", "13%", "10%"])

@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         searcher = Searcher(args.index, model=args.model)
+        if searcher.index.notice:
+            print(f"警告 / Warning: {searcher.index.notice}", file=sys.stderr)
         filters = filters_from_args(args)
         if not args.question:
             return _answer_stdin(searcher, args, filters)

@@ -34,6 +34,18 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
+def without_checksums(generation: Path) -> Path:
+    """A generation as builds before checksums wrote it (no `files` in the manifest), so that a test may alter its
+    tables in place the way an old format had them without the change reading as damage."""
+    import json
+
+    manifest = generation / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data.pop("files", None)
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return generation
+
+
 def texts(result) -> list[str]:
     return [h.chunk.text for h in result.hits]
 

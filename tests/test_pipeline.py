@@ -15,7 +15,7 @@ from search.present import result_json
 from search.results import DoubtKind
 from search.retrieve import Filters, ModelMismatch, Searcher
 
-from helpers import SEED_REPORT, SEED_TITLE, names, one_error_line, run_cli, texts, write
+from helpers import SEED_REPORT, SEED_TITLE, names, one_error_line, run_cli, texts, without_checksums, write
 
 
 # Two short self-written reports with a different body and year than the seed report.
@@ -176,7 +176,7 @@ def test_an_index_built_before_pages_were_kept_still_answers_and_updates(tmp_pat
     shutil.copy(SEED_REPORT, corpus / "zhangdian_2023.txt")
     index_dir = tmp_path / "index"
     build_index([corpus], index_dir, embedder=embedder)
-    with sqlite3.connect(live_generation(index_dir) / DB) as db:  # the reports table as the first format had it
+    with sqlite3.connect(without_checksums(live_generation(index_dir)) / DB) as db:  # as the first format had it
         db.execute("ALTER TABLE reports DROP COLUMN pages")
         db.execute("ALTER TABLE reports DROP COLUMN ocr_pages")
     with Searcher(index_dir, embedder=embedder) as searcher:
@@ -223,7 +223,7 @@ def test_an_index_built_before_sentences_were_kept_still_finds_wording(tmp_path:
     shutil.copy(SEED_REPORT, corpus / "zhangdian_2023.txt")
     index_dir = tmp_path / "index"
     build_index([corpus], index_dir, embedder=embedder)
-    with sqlite3.connect(live_generation(index_dir) / DB) as db:  # the chunks table as it was before
+    with sqlite3.connect(without_checksums(live_generation(index_dir)) / DB) as db:  # the chunks table as it was
         db.execute("ALTER TABLE chunks DROP COLUMN sentences")
     with Searcher(index_dir, embedder=embedder) as searcher:
         assert searcher.index.sentence_vectors([1, 2]) == {}
