@@ -68,7 +68,7 @@ def best_sentence(text: str, grams: dict[str, float], years: tuple[int, ...], pr
         agrees = (1 if in_period else 0) if period_asked and not years else \
             _year_agreement(s, years, in_period and not states_level_reached(s))
         evidence = SentenceEvidence(a, b, coverage, bool(quantities(s)), agrees,
-                                    sentence_tense(s, tense), states_asked(s) if states_asked else None)
+                                    sentence_tense(s, tense, lead), states_asked(s) if states_asked else None)
         rank = coverage + (weights.sentence_number if prefer_numbers and evidence.has_number else 0.0)
         rank += weights.sentence_measure if evidence.states_asked else 0.0
         rank += weights.sentence_year * evidence.year_agrees

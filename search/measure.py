@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from search.query import Query
-from text.numbers import (MEASURE_NAMES, MEASURES, answers_measure, answers_unit, gives_rate, is_article,
+from text.numbers import (MEASURE_NAMES, MEASURES, answers_measure, answers_unit, asks_per_head, gives_rate, is_article,
                           is_bound, measure_of, per_head, quantities)
 from text.question import POPULATIONS, SYNONYMS, states_indicator
 from text.sentences import clauses
@@ -85,8 +85,10 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
 
 
 def _per_head_count(query: Query, sentence: str, figure: re.Match[str]) -> bool:
-    """A count asked ("签约了多少人") is not a figure per so many people ("每万人…配备全科医生6.3名")."""
-    return MEASURES[query.figure_unit or ""] in ("people", "count") and per_head(sentence, figure)
+    """A count asked ("签约了多少人") is not a figure per so many people ("每万人…配备全科医生6.3名"), unless that is
+    what is asked ("每万人常住人口配了几名全科医生")."""
+    return MEASURES[query.figure_unit or ""] in ("people", "count") and per_head(sentence, figure) \
+        and not asks_per_head(query.text)
 
 
 def _states_population(asked: str, sentence: str) -> bool:

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from search.measure import missing_measure
 from search.query import parse_query, question_grams
 from text import lexicon
 from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many, is_article, is_bound,
@@ -213,6 +214,40 @@ def test_a_report_wording_weighs_as_much_as_the_term_it_stands_for() -> None:
     grams = question_grams(parse_query("广东超级计算机方面有什么进展"), {"广东"}, lambda gram: 1.0)
     assert grams["超算"] == sum(grams[g] for g in ("超级", "级计", "计算", "算机")) == 4.0
     assert grams["方面"] == 1.0 and "广东" not in grams
+
+
+def test_place_names_join_what_jieba_splits() -> None:
+    tokenizer = KeywordTokenizer()
+    assert tokenizer.place_names("坪山中心区开工建设的商业地标叫啥") == ["坪山中心区"]  # part of 坪山, not a place unknown
+    assert tokenizer.place_names("雄安新区去年GDP多少") == ["雄安新区"]
+    assert tokenizer.place_names("暴露出光明新区城市管理短板的事故") == ["光明新区"]  # 城市 is no place
+
+
+@pytest.mark.parametrize("question, counted", [
+    ("新增学位多少个", "学位"),                       # the noun before "多少个" when none follows
+    ("龙岗区国高企业总量多少家", "企业"),             # a word asking for a figure (总量) is passed over
+    ("多少张病床", "病床"),
+    ("吉林连续多少年没发生重大森林火灾了", None),     # a time, not a count of fires
+])
+def test_the_noun_counted(question: str, counted: str | None) -> None:
+    assert parse_query(question).counted == counted
+
+
+def test_ages_medals_and_figures_per_head_asked() -> None:
+    assert missing_measure(parse_query("吉林人均预期寿命多少岁"), "人均预期寿命达到79.4岁。") is None
+    assert missing_measure(parse_query("深圳运动员在伦敦奥运会拿了几金几银"), "深圳运动员在伦敦奥运会获2金3银。") is None
+    asked = parse_query("福田每万人常住人口配了几名全科医生")  # the figure per head is what is asked
+    assert missing_measure(asked, "每万人常住人口配备全科医生6.3名，远高于全市平均水平。") is None
+    assert missing_measure(parse_query("福田区2021年家庭医生签约了多少人"),
+                           "每万人常住人口配备全科医生6.3名，远高于全市平均水平。") is not None
+
+
+def test_an_item_of_a_list_of_targets_is_a_target() -> None:
+    assert sentence_tense("粮食产量超过840亿斤；", UNKNOWN, "今年经济社会发展的主要预期目标是：") == PLAN
+    assert sentence_tense("粮食产量超过840亿斤；", UNKNOWN) == UNKNOWN
+    assert states_level_reached("农村贫困人口由4960万人减少到2820万人。")
+    assert states_level_reached("PM2.5年均浓度降至19微克/立方米。")  # an annual mean, not an average over years
+    assert not states_level_reached("地区生产总值年均增长6.2%，达到3.2万亿元。")
 
 
 def test_stopwords_hold_function_and_question_words_but_not_frame_words() -> None:

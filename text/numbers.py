@@ -127,7 +127,16 @@ def noun_measure(question: str) -> str | None:
 
 
 # "每万人常住人口配备全科医生6.3名": a figure per so many people is a rate, not a count of them.
-_PER_HEAD = re.compile(r"每[十百千万]+(?:名|人|个人|常住人口|户籍人口)[^，,；;。]*$")
+_PER_HEAD_WORDS = r"每[十百千万]+(?:名|人|个人|常住人口|户籍人口)"
+_PER_HEAD = re.compile(_PER_HEAD_WORDS + r"[^，,；;。]*$")
+
+
+def asks_per_head(question: str) -> bool:
+    """The question asks for a figure per so many people ("每万人常住人口配了几名全科医生")."""
+    return bool(_PER_HEAD_ASKED.search(question))
+
+
+_PER_HEAD_ASKED = re.compile(_PER_HEAD_WORDS)
 
 
 def per_head(sentence: str, figure: re.Match[str]) -> bool:

@@ -90,11 +90,11 @@ def counted_modifiers(question: str) -> tuple[str, ...]:
 def counted_phrase(question: str) -> tuple[str, ...]:
     """The counted noun's phrase, narrowing nouns first: "多少件行政复议案件" (行政复议, 案件)."""
     asked = ASKED_UNIT.search(question)
-    if asked is None or MEASURES[asked.group(1)] == "people":
+    if asked is None or MEASURES[asked.group(1)] != "count":  # "连续多少年没发生…火灾": a time, not a count of 火灾
         return ()
     phrase = _NOUN_PHRASE.match(question, asked.end())
     if phrase is None:
-        return ()
+        return _noun_before(question[:asked.start()])
     from text.tokens import jieba_tagger  # loaded on first use: only counting questions need parts of speech
 
     run: list[str] = []
@@ -106,6 +106,19 @@ def counted_phrase(question: str) -> tuple[str, ...]:
             break
         run.append(token.word)
     return tuple(w for w in run if len(w) >= 2) if noun_seen else ()  # "从几家涨到了几家": no noun follows
+
+
+def _noun_before(head: str) -> tuple[str, ...]:
+    """The noun right before "多少个" when none follows: "新增学位多少个" counts 学位, "国高企业总量多少家" 企业 (a
+    word asking for a figure, data/quantity_words.txt, is passed over)."""
+    from text.tokens import jieba_tagger
+
+    for token in reversed(list(jieba_tagger().cut(head))):
+        if QUANTITY.fullmatch(token.word):
+            continue
+        noun = (token.flag.startswith("n") and not token.flag.startswith(("ns", "nr"))) or token.flag == "vn"
+        return (token.word,) if noun and len(token.word) >= 2 else ()
+    return ()
 
 
 # Parts of speech that may lead the counted noun ("几座空中漂浮公园": 空中 s, 漂浮 v; "多少个大型项目": 大型 b).

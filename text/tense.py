@@ -36,12 +36,18 @@ def heading_tense(labels: list[str]) -> int:
     return UNKNOWN
 
 
-def sentence_tense(sentence: str, section: int) -> int:
-    """A sentence's tense: a target stated outright is a plan anywhere; otherwise its section's, else PLAN when
-    it reads as an intention ("将…", "加快…")."""
-    if _TARGET_SENTENCE.search(sentence):
+def sentence_tense(sentence: str, section: int, lead: str = "") -> int:
+    """A sentence's tense: a target stated outright is a plan anywhere, and so is an item of a list of targets
+    (`lead`: "主要预期目标是：…；" before "粮食产量超过840亿斤；"); otherwise its section's, else PLAN when it
+    reads as an intention ("将…", "加快…")."""
+    if states_target(sentence) or states_target(lead):
         return PLAN
     return section or (PLAN if states_plan(sentence) else UNKNOWN)
+
+
+def states_target(text: str) -> bool:
+    """The text states a target outright ("主要预期目标是", "力争")."""
+    return bool(_TARGET_SENTENCE.search(text))
 
 
 def states_plan(sentence: str) -> bool:

@@ -17,10 +17,11 @@ import jieba.posseg
 
 from text.lexicon import words
 from text.numbers import NUMBER_WITH_UNIT
+from text.places import NOT_PLACES, strip_suffix
 from text.sentences import has_word
 
 # Bump when tokens change: stored tokens are then recomputed (vectors are kept).
-TOKENIZER_VERSION = 4
+TOKENIZER_VERSION = 5
 STOPWORDS = frozenset(words("function_words") + words("question_words"))
 _RUN = re.compile(r"[^\W_]+")
 
@@ -46,8 +47,25 @@ class KeywordTokenizer:
         self._tagger = jieba_tagger()
 
     def place_names(self, text: str) -> list[str]:
-        """Words jieba tags as place names ("杭州市", "罗湖区", "河南")."""
-        return [pair.word for pair in self._tagger.cut(text) if pair.flag.startswith("ns")]
+        """Words jieba tags as place names ("杭州市", "罗湖区", "河南"). A place name right after another is one
+        name ("坪山" "中心区": 坪山中心区, part of 坪山), and so is a bare division ending after the word it ends
+        ("雄安" "新区": 雄安新区, which jieba does not know)."""
+        names: list[str] = []
+        before, named_before = None, False
+        for pair in self._tagger.cut(text):
+            named = pair.flag.startswith("ns") and pair.word not in NOT_PLACES  # "光明新区城市管理": 城市 is no place
+            if named:
+                stem = strip_suffix(pair.word)
+                joins = before is not None and stem != pair.word and (
+                    named_before or stem == "" and before.word.isalpha())
+                if joins and named_before:
+                    names[-1] += pair.word
+                elif joins:
+                    names.append(before.word + pair.word)
+                else:
+                    names.append(pair.word)
+            before, named_before = pair, named
+        return names
 
     def person_names(self, text: str) -> list[str]:
         """Words jieba tags as personal names ("王宏彬")."""
