@@ -48,6 +48,8 @@ class Report:
     date: str = ""                   # signing or meeting date, ISO ("2024-01-15"); "" when the text gives none
 
 
+WORK_REPORT = "政府工作报告"  # a genre: delivered early in its year, it reviews the year before and plans its own
+
 # Bump when the text a file reads to changes: every report is then re-read and re-chunked.
 READER_VERSION = 4
 SUPPORTED_SUFFIXES = (frozenset({".txt", ".md", ".docx", ".pdf", ".ofd", ".html", ".htm"}) | CONVERTED_SUFFIXES
@@ -594,7 +596,7 @@ def _report_years(title: str, text: str, name: str) -> tuple[int, ...]:
 def _genre(title: str) -> str:
     if "法治政府" in title:
         return "法治政府建设报告"
-    return "政府工作报告" if "工作报告" in title else "其他"
+    return WORK_REPORT if "工作报告" in title else "其他"
 
 
 def _body(title: str, text: str) -> str:

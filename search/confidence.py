@@ -5,7 +5,8 @@ question, is worse than "未找到可靠答案" with the closest passages listed
 """
 from __future__ import annotations
 
-from index.store import IndexReader
+from index.read import WORK_REPORT
+from index.store import IndexReader, StoredReport
 from search.query import Query
 from search.rank import Ranked, year_match
 from search.results import Doubt, DoubtKind
@@ -131,7 +132,18 @@ def _plan_doubt(query: Query, top: Ranked) -> Doubt | None:
     """"实际降到了多少" is not answered by "控制在14微克/立方米以内": a target is not a result."""
     if query.insists_result and top.evidence is not None and top.evidence.tense == PLAN:
         return Doubt(DoubtKind.TARGET_NOT_RESULT)
+    if query.insists_result and _before_its_results(query.fact_years, top.chunk.report):
+        return Doubt(DoubtKind.TARGET_NOT_RESULT)
     return None
+
+
+def _before_its_results(years: tuple[int, ...], report: StoredReport) -> bool:
+    """The report was written before the results of the years asked were known: a work report reviews the year
+    before its own, another report its own year at most. The 1978 report's "到一九八五年…钢产量六千万吨" is a plan."""
+    if not years or not report.years:
+        return False
+    last_reviewed = max(report.years) - (1 if report.genre == WORK_REPORT else 0)
+    return all(y > last_reviewed for y in years)
 
 
 def _measure_doubt(query: Query, top: Ranked) -> Doubt | None:

@@ -319,6 +319,15 @@ def test_a_target_does_not_answer_a_question_about_the_result(shared_searcher) -
     assert result.doubt is not None and result.doubt.kind == DoubtKind.TARGET_NOT_RESULT
 
 
+@pytest.mark.parametrize("question", [
+    "十年规划定的1985年钢产量最后实际达到了多少",  # the 1978 report: "按照十年规划，到一九八五年…钢产量六千万吨"
+    "河南2026年粮食实际产了多少",           # the 2026 report's list of targets: "主要预期目标是：…"
+])
+def test_a_result_asked_before_any_report_could_know_it_is_no_answer(shared_searcher, question: str) -> None:
+    result = shared_searcher.search(question)
+    assert result.doubt is not None and result.doubt.kind == DoubtKind.TARGET_NOT_RESULT, result.doubt
+
+
 def test_asked_about_five_years_the_five_years_figure_answers(shared_searcher) -> None:
     top = shared_searcher.search("江苏五年来新增城镇就业多少人").hits[0]
     assert top.answer.span_text.endswith("690万人")  # the review of 2021–2025, not 2025's "141万人"
