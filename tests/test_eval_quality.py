@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.shared]
 QUESTIONS = Path(__file__).resolve().parent / "eval" / "questions.jsonl"
 # Written by helpers who read only the reports, never this code or questions.jsonl (see tests/eval/README.md).
 BLIND_SETS = [Path(__file__).resolve().parent / "eval" / f"{name}.jsonl"
-              for name in ("blind", "blind2", "blind3", "blind4", "blind5")]
+              for name in ("blind", "blind2", "blind3", "blind4", "blind5", "blind6")]
 
 
 def _cached_index_dir(backend: str) -> Path:
@@ -84,10 +84,11 @@ def test_questions_written_without_seeing_the_code_meet_the_floors(shared_search
     assert m["hit@1"] >= 0.80, m
     assert m["hit@5"] >= 0.92, m
     na = card.no_answer()
-    # Measured 0.91 / 0.95 / 0.98 / 0.97 / 0.96 answerable confident and 1.00 / 1.00 / 1.00 / 1.00 / 0.97
-    # unanswerable flagged (blind … blind5) with the 0.75 confidence threshold.
+    # Measured 0.91 / 0.95 / 0.98 / 0.97 / 0.96 / 0.94 answerable confident and 1.00 / 1.00 / 1.00 / 1.00 / 0.93 /
+    # 0.97 unanswerable flagged (blind … blind6) with the 0.75 confidence threshold.
     assert na["unanswerable_flagged"] >= 0.85 and na["answerable_confident"] >= 0.88, na
-    # Precision of confident answers measured 0.98 / 1.00 / 1.00 / 0.99 / 0.97 on an Intel AVX-512 machine; room is left
+    # Precision of confident answers measured 0.98 / 1.00 / 1.00 / 0.99 / 0.97 on an Intel AVX-512 machine (blind6:
+    # 0.96 on AMD EPYC); room is left
     # for int8 scores that move between CPUs (one more wrong answer costs 0.01-0.02).
     trust = card.trust()
     assert trust["precision"] >= 0.92 and trust["coverage"] >= 0.82, trust
@@ -139,6 +140,12 @@ def test_wording_requests_written_without_seeing_the_code_keep_their_figures(sha
     assert m["n"] >= 60 and m["hit@1"] >= 0.42 and m["hit@5"] >= 0.66, m
     assert card.variety()["3_reports@5"] >= 0.22, card.variety()
     assert all(o.question.type == "wording" for o in card.outcomes)
+    # wording_blind2.jsonl, written later by another helper (54 of 60 paraphrases): measured hit@1 0.37, hit@5 0.70,
+    # variety 0.25, nothing tuned on it.
+    card = evaluate(shared_searcher, load_questions(QUESTIONS.with_name("wording_blind2.jsonl")), "hybrid")
+    m = card.metrics()
+    assert m["n"] >= 60 and m["hit@1"] >= 0.30 and m["hit@5"] >= 0.62, m
+    assert card.variety()["3_reports@5"] >= 0.18, card.variety()
 
 
 @pytest.mark.parametrize("question, report, answer", [
