@@ -20,7 +20,7 @@ from search.results import Doubt, DoubtKind, Filters, Hit, SearchResult
 from search.scope import Places, level_label, mentioned_places, report_places
 from search.weights import Weights
 from text.gazetteer import gazetteer
-from text.places import own_level, reports_level
+from text.places import asks_national, own_level, reports_level
 from text.sentences import has_word
 from text.years import years_from
 from text.tokens import KeywordTokenizer
@@ -99,6 +99,10 @@ class Searcher:
         reports = _of_level(_allowed_reports(view.index, filters), view.places, reports_level(query.text))
         if mode == "wording":  # "2020年以来的报告里…怎么写": in a question for a figure such years frame a period
             reports = _of_places(_since(view.index, reports, query.text), place)
+        elif asks_national(query.text):
+            # "2002年全国财政收入": the country's reports only; a province's "稳居全国第4位" passage outranked them and
+            # was then withheld as another place's (3 of blind6's questions; no other set moved).
+            reports = _of_places(reports, place)
         vector = self.embedder.query(query.text)
         mark("embed")
         dense = view.index.nearest(vector, weights.candidates, reports)
