@@ -30,12 +30,24 @@ def assess(index: IndexReader, places: dict[int, Places], place: dict[int, float
     unknown = unknown_places(named, tokenizer.place_names(query.text), places, mentioned, query.text)
     if unknown := [n for n in unknown if not _national_speaks_of(n, places, top)]:
         return Doubt(DoubtKind.UNKNOWN_PLACE, places=tuple(unknown))
-    if unseen := [w for w in query.modifiers if index.never_mentions(w)]:
+    places_named = [*named, *mentioned, *tokenizer.place_names(query.text)]
+    if unseen := [w for w in query.modifiers if index.never_mentions(w) and not _straddles(w, query.text, places_named)]:
         return Doubt(DoubtKind.UNSEEN_TOPIC, missing=unseen[0])  # "火星基地建设进展如何": no report names 火星
     return (_scope_doubt(index, place, query, mentioned, top, weights)
             or (_body_doubt(places, mentioned, top, query.wants_quantity or query.how_many)
                 if mode == "answer" else None)
             or _holder_doubt(query, top, tokenizer) or _measure_doubt(query, top) or _plan_doubt(query, top))
+
+
+def _straddles(word: str, question: str, places: list[str]) -> bool:
+    """jieba cut the word across a place name ("张店乡干部": 张店 乡干部; "光明区区政府": 区区), so it is no topic."""
+    at = question.find(word)
+    end = at + len(word)
+    for place in filter(None, places):
+        for a in (i for i in range(len(question)) if question.startswith(place, i)):
+            if a < end and at < a + len(place) and not (at <= a and a + len(place) <= end):  # part of the place
+                return True
+    return False
 
 
 def _national_speaks_of(name: str, places: dict[int, Places], top: Ranked) -> bool:

@@ -280,6 +280,13 @@ def test_the_national_report_speaks_for_a_place_its_sentence_names(shared_search
     assert shared_searcher.search("武汉2019年GDP是多少").doubt.kind == DoubtKind.UNKNOWN_PLACE
 
 
+@pytest.mark.parametrize("question", ["张店乡干部学法考试通过率是多少", "光明区区政府法律顾问室审查了多少涉法事务"])
+def test_a_word_cut_across_a_place_name_is_no_unseen_topic(shared_searcher, question: str) -> None:
+    # jieba cuts "张店乡干部" as 张店 / 乡干部 and "光明区区政府" with 区区: neither is a topic no report names.
+    result = shared_searcher.search(question)
+    assert result.doubt is None or result.doubt.kind != DoubtKind.UNSEEN_TOPIC, result.doubt
+
+
 @pytest.mark.parametrize("question, unseen", [("火星基地建设进展如何", "火星"), ("内蒙古2025年骆驼奶产业产值多少", "骆驼")])
 def test_a_topic_no_report_mentions_is_no_reliable_answer(shared_searcher, question: str, unseen: str) -> None:
     # Reports name 基地建设 and 产业产值, but none names 火星 or 骆驼: "总部基地建设再创佳绩" is no answer.
