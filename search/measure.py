@@ -78,10 +78,20 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
         if not (m in sentence or (m.endswith("率") and gives_rate(sentence))
                 or (m in POPULATIONS and _states_population(m, sentence))):
             return m
+    for word, head in query.named_figures:
+        if not _names_figure(word, head, sentence):
+            return word + head  # "工业总产值…增长多少" by "农业总产值比上年增长百分之三"
     for term in query.terms:
         if query.how_many and term not in sentence.lower():
             return term.upper()
     return None
+
+
+def _names_figure(word: str, head: str, sentence: str) -> bool:
+    """The sentence names the figure: its word ("三农"), the word's last two characters before the head ("财政赤字规模"
+    as "赤字规模"), or a listed synonym."""
+    forms = (word, word[-2:] + head, SYNONYMS.get(word), SYNONYMS.get(word + head))
+    return any(f and f in sentence for f in forms)
 
 
 def _per_head_count(query: Query, sentence: str, figure: re.Match[str]) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from text.normalize import normalize_text
 from text.numbers import asked_unit, asks_how_many, asks_total, noun_measure
-from text.question import (FRAME, MEASURE, asked_kind, compound_modifiers, counted_phrase, indicators_in, latin_terms, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
+from text.question import (FRAME, MEASURE, asked_kind, compound_modifiers, counted_phrase, indicators_in, latin_terms, measure_phrases, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
                            WHY, WORDING)
 from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, UNKNOWN, asks_period
 from text.tokens import bigrams
@@ -33,6 +33,7 @@ class Query:
     terms: tuple[str, ...] = ()     # terms in Latin letters ("PCT国际专利": pct), which an answering figure's sentence names
     counted: str | None = None      # the noun a count is of ("多少张病床": 病床)
     counted_by: tuple[str, ...] = ()  # the nouns narrowing it ("多少件行政复议案件": 行政复议)
+    named_figures: tuple[tuple[str, str], ...] = ()  # figures named by a generic head ("工业总产值": 工业, 总产值)
     noun_measure: str | None = None  # a measure asked by a noun, with no unit ("服务费用是多少": money)
     figure_unit: str | None = None  # the unit the figure is asked in ("多少亿元": 元)
     how_many: bool = False          # asks how much or how many ("多少", "几"): only a figure answers
@@ -74,6 +75,7 @@ def parse_query(question: str) -> Query:
         total=asks_total(text),
         counted=counted[-1] if counted else None,
         counted_by=counted[:-1],
+        named_figures=measure_phrases(text),
         noun_measure=None if unit else noun_measure(text),
         indicators=indicators_in(text),
         terms=latin_terms(text),

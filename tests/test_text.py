@@ -12,6 +12,7 @@ from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_uni
                           gives_rate, measure_of, noun_measure, quantities)
 from text.places import asks_national, is_division, own_level, reports_level, level, short_forms, strip_body_suffix, units
 from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, asked_kind, compound_modifiers, latin_terms,
+                           measure_phrases,
                            counted_modifiers, counted_noun, indicators_in, states_indicator)
 from text.sentences import clauses, has_word, list_end, sentences
 from text.tense import (DONE, PLAN, PLANNED_YEAR, RESULT_QUESTION, REVIEWED_YEAR, UNKNOWN, heading_tense,
@@ -240,6 +241,15 @@ def test_ages_medals_and_figures_per_head_asked() -> None:
     assert missing_measure(asked, "每万人常住人口配备全科医生6.3名，远高于全市平均水平。") is None
     assert missing_measure(parse_query("福田区2021年家庭医生签约了多少人"),
                            "每万人常住人口配备全科医生6.3名，远高于全市平均水平。") is not None
+
+
+def test_a_figure_named_by_a_generic_head_needs_its_word() -> None:
+    assert measure_phrases("一九九一年全国工业总产值比上年增长多少") == (("工业", "总产值"),)
+    asked = parse_query("一九九一年全国工业总产值比上年增长多少")
+    assert missing_measure(asked, "农业总产值比上年增长百分之三。") == "工业总产值"
+    assert missing_measure(asked, "工业总产值比上年增长百分之十四点二。") is None
+    assert missing_measure(parse_query("2008年中央财政三农支出安排了多少"), "中央财政赤字预算拟安排1800亿元。") == "三农支出"
+    assert missing_measure(parse_query("24年全国财政赤字规模有多大"), "赤字规模4.06万亿元。") is None  # 赤字 + 规模
 
 
 def test_an_item_of_a_list_of_targets_is_a_target() -> None:

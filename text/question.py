@@ -121,6 +121,28 @@ def _noun_before(head: str) -> tuple[str, ...]:
     return ()
 
 
+_MEASURE_HEADS = tuple(words("measure_heads"))
+_MODIFIER_TAGS = frozenset({"n", "nz", "vn", "j"})
+
+
+def measure_phrases(question: str) -> tuple[tuple[str, str], ...]:
+    """The (word, head) of each figure the question names by a generic head noun: "工业总产值" (工业, 总产值),
+    "中央财政三农支出" (三农, 支出), "财政收入" (财政, 收入). "全国" frames the question, it is no such word."""
+    from text.tokens import jieba_tagger
+
+    tokens = list(jieba_tagger().cut(question))
+    found = []
+    for before, token in zip([None, *tokens], tokens):
+        head = next((h for h in _MEASURE_HEADS if token.word.endswith(h)), None)
+        if head is None:
+            continue
+        if len(token.word) > len(head):
+            found.append((token.word[:-len(head)], head))
+        elif before is not None and before.flag in _MODIFIER_TAGS and len(before.word) >= 2 and before.word != "全国":
+            found.append((before.word, head))
+    return tuple(found)
+
+
 # Parts of speech that may lead the counted noun ("几座空中漂浮公园": 空中 s, 漂浮 v; "多少个大型项目": 大型 b).
 _LEADING_MODIFIERS = frozenset({"s", "a", "b", "v"})
 
