@@ -89,9 +89,9 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
 
 def _names_figure(word: str, head: str, sentence: str) -> bool:
     """The sentence names the figure: its word ("三农"), the word's last two characters before the head ("财政赤字规模"
-    as "赤字规模"), or a listed synonym."""
+    as "赤字规模"), a listed synonym, or a longer form the word abbreviates ("高企": 高新技术企业)."""
     forms = (word, word[-2:] + head, SYNONYMS.get(word), SYNONYMS.get(word + head))
-    return any(f and f in sentence for f in forms)
+    return any(f and f in sentence for f in forms) or bool(re.search(".{0,6}".join(map(re.escape, word)), sentence))
 
 
 def _per_head_count(query: Query, sentence: str, figure: re.Match[str]) -> bool:

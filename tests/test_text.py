@@ -8,7 +8,8 @@ import pytest
 from search.measure import missing_measure
 from search.query import parse_query, question_grams
 from text import lexicon
-from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many, is_article, is_bound,
+from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many, asks_total,
+                          is_article, is_bound,
                           gives_rate, measure_of, noun_measure, quantities)
 from text.places import asks_national, is_division, own_level, reports_level, level, short_forms, strip_body_suffix, units
 from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, asked_kind, compound_modifiers, latin_terms,
@@ -250,6 +251,11 @@ def test_a_figure_named_by_a_generic_head_needs_its_word() -> None:
     assert missing_measure(asked, "工业总产值比上年增长百分之十四点二。") is None
     assert missing_measure(parse_query("2008年中央财政三农支出安排了多少"), "中央财政赤字预算拟安排1800亿元。") == "三农支出"
     assert missing_measure(parse_query("24年全国财政赤字规模有多大"), "赤字规模4.06万亿元。") is None  # 赤字 + 规模
+    high_tech = parse_query("南山2013年国家级高企总数有多少")  # jieba: 高 / 企; 高企 abbreviates 高新技术企业
+    assert high_tech.named_figures == (("高企", "总数"),)
+    assert missing_measure(high_tech, "全区就诊总数达776.1万人次。") == "高企总数"
+    assert missing_measure(high_tech, "新增国家级高新技术企业84家，总量达1080家。") is None
+    assert asks_total("江苏2025年外贸进出口规模多大") and not asks_total("扩大规模的措施有哪些")
 
 
 def test_an_item_of_a_list_of_targets_is_a_target() -> None:

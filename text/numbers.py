@@ -44,8 +44,9 @@ _ARTICLE = re.compile(f"一{alternation(UNITS)}$")
 # "几" asks how many, except in an ordinal ("第几"), pointing at a stretch of time ("那几年", "近几年"), as "a dozen
 # or so" ("十几个项目", "数几"), or in 几乎.
 _HOW_MANY = r"(?:多少|(?<![第这那哪近前头好十数])几(?!乎))"
-# "深圳市2012年全市GDP总量": a total the question ends on asks how much, as "是多少" would ("总量控制措施" does not).
-_TOTAL = re.compile(r"总[量额](?=\s*(?:是|为(?!什么|何|啥)|有(?!没有)|[？?。]|$))")
+# "深圳市2012年全市GDP总量": a total the question ends on asks how much, as "是多少" would ("总量控制措施" does not);
+# so does a size asked ("外贸进出口规模多大": 进出口总额5.95万亿元, not 进出口增长27.4%).
+_TOTAL = re.compile(r"(?:总[量额]|规模)(?=\s*(?:是|为(?!什么|何|啥)|有(?!没有)|多[大少]|[？?。]|$))")
 _HOW_MUCH = re.compile(rf"{_HOW_MANY}|{_TOTAL.pattern}")
 # "多少亿元", "几个人", "多少钱": the unit a question wants its figure in.
 ASKED_UNIT = re.compile(rf"{_HOW_MANY}(?:{_MAGNITUDE}|个(?=人))?({alternation(MEASURES)})")

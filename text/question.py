@@ -132,15 +132,26 @@ def measure_phrases(question: str) -> tuple[tuple[str, str], ...]:
 
     tokens = list(jieba_tagger().cut(question))
     found = []
-    for before, token in zip([None, *tokens], tokens):
+    for i, token in enumerate(tokens):
         head = next((h for h in _MEASURE_HEADS if token.word.endswith(h)), None)
         if head is None:
             continue
-        if len(token.word) > len(head):
-            found.append((token.word[:-len(head)], head))
-        elif before is not None and before.flag in _MODIFIER_TAGS and len(before.word) >= 2 and before.word != "全国":
-            found.append((before.word, head))
+        word = token.word[:-len(head)] or _word_before(tokens[:i])
+        if len(word) >= 2 and word != "全国":
+            found.append((word, head))
     return tuple(found)
+
+
+def _word_before(tokens: list) -> str:
+    """The noun before a head, joined with the one-character words jieba split it into ("高企总数": 高 企)."""
+    word = ""
+    for token in reversed(tokens):
+        if token.flag not in _MODIFIER_TAGS and not (word and len(word) < 2 and token.flag in ("a", "b")):
+            break
+        word = token.word + word
+        if len(word) >= 2:
+            break
+    return word
 
 
 # Parts of speech that may lead the counted noun ("几座空中漂浮公园": 空中 s, 漂浮 v; "多少个大型项目": 大型 b).
