@@ -6,8 +6,10 @@ then serve the page (page/: logins, library, HTML, Gradio wiring).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -54,9 +56,25 @@ def main(argv: list[str] | None = None) -> int:
         return exit_code(problem)
     if warning:  # again, so the progress output above does not hide it
         print(warning, file=sys.stderr)
-    print(f"已就绪，请在浏览器打开 / Ready: http://{args.host}:{args.port}", file=sys.stderr, flush=True)
+    addresses = "  ".join(f"http://{a}:{args.port}" for a in open_addresses(args.host))
+    print(f"已就绪，请在浏览器打开 / Ready: {addresses}", file=sys.stderr, flush=True)
     serve(library, args.host, args.port, logins)
     return 0
+
+
+def open_addresses(host: str) -> list[str]:
+    """The addresses a browser can open: for 0.0.0.0 (or ::) this computer's own and the ones colleagues on the
+    network can reach, not "0.0.0.0"."""
+    if host not in ("0.0.0.0", "::", ""):
+        return [host]
+    found = ["127.0.0.1"]
+    with contextlib.suppress(OSError):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))  # picks the outgoing interface; sends nothing
+            found.append(probe.getsockname()[0])
+    with contextlib.suppress(OSError):
+        found.extend(a for a in socket.gethostbyname_ex(socket.gethostname())[2] if not a.startswith("127."))
+    return list(dict.fromkeys(found))
 
 
 def _parser() -> argparse.ArgumentParser:

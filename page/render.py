@@ -9,7 +9,7 @@ from index.chunk import SEPARATOR
 from index.errors import StoreError
 from index.store import IndexReader, StoredChunk
 from page.library import Library, added_label
-from search.present import (CONFLICT, MAYBE_RELATED, NO_ANSWER, OCR_LABEL, Marked, answer_page, date_label, marked,
+from search.present import (CONFLICT, MAYBE_RELATED, NO_ANSWER, OCR_LABEL, Marked, answer_page, cut_note, date_label, marked,
                             page_label, reason)
 from search.results import Filters, Hit, SearchResult
 
@@ -183,6 +183,8 @@ def result_html(result: SearchResult, index: IndexReader, filters: Filters) -> s
     scope = scope_label(filters)
     scope_html = f'<span class="ps-scope">筛选：{esc(scope)}</span>' if scope else ""
     parts = [f'<div class="ps-question">问题：{esc(result.query.text)}{scope_html}</div>']
+    if note := cut_note(result.query):
+        parts.append(notice(note[0], "info"))
     hits = result.hits
     if not result.confident or not hits:
         hint = "可以换个说法，或放宽筛选条件。" if filters.active else "可以换个说法，或换用更具体的词。"
@@ -221,7 +223,8 @@ def library_rows(library: Library) -> list[list[object]]:
 
 
 def report_choices(library: Library) -> list[tuple[str, str]]:
-    return [(f"{r.title}（{Path(r.path).name}，{source_label(library, r.path)}）", r.path) for r in library.reports()]
+    """The reports the page may delete: uploads only (corpus/ reports belong to the user's folder)."""
+    return [(f"{r.title}（{Path(r.path).name}）", r.path) for r in library.reports() if library.is_upload(r.path)]
 
 
 def filter_choices(library: Library) -> dict[str, list[tuple[str, str]]]:

@@ -6,11 +6,22 @@ from dataclasses import dataclass
 
 from index.read import page_of
 from index.store import StoredChunk
+from search.query import MAX_QUERY_CHARS, Query
 from search.results import Doubt, DoubtKind, Hit, SearchResult
 
 NO_ANSWER = ("未找到可靠答案", "No reliable answer found")
 MAYBE_RELATED = ("可能相关", "Possibly related")
 CONFLICT = ("注意：同一机构同一年份的另一份报告给出的数字不同", "Another report of the same body and year gives a different figure")
+
+
+
+def cut_note(query: Query) -> tuple[str, str] | None:
+    """Said when a long question was cut to its first MAX_QUERY_CHARS characters."""
+    if query.cut_from is None:
+        return None
+    return (f"问题较长（{query.cut_from} 字），只按前 {MAX_QUERY_CHARS} 字查询",
+            f"The question is long ({query.cut_from} characters); only its first {MAX_QUERY_CHARS} were searched")
+
 
 # kind → (Chinese, English); {places}, {years} and {missing} come from the Doubt.
 REASONS: dict[DoubtKind, tuple[str, str]] = {
@@ -135,6 +146,7 @@ def result_json(result: SearchResult) -> dict:
         "message": None if doubt is None else bilingual(NO_ANSWER),
         "reason": None if doubt is None else bilingual(reason(doubt)),
         "reason_kind": None if doubt is None else doubt.kind.value,
+        "note": bilingual(note) if (note := cut_note(result.query)) else None,
         "results": [hit_json(h) for h in result.hits],
         "conflicts": [hit_json(h) for h in result.conflicts],
     }
@@ -151,6 +163,8 @@ def _marked_text(hit: Hit) -> str:
 
 def result_text(result: SearchResult) -> str:
     lines = [f"问题 / Question: {result.query.text}"]
+    if note := cut_note(result.query):
+        lines.append(bilingual(note))
     if result.doubt is not None:
         lines.append(bilingual(NO_ANSWER) + f"：{bilingual(reason(result.doubt))}")
         if result.hits:

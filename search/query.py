@@ -42,6 +42,7 @@ class Query:
     kind: str | None = None         # what a "which/what" question asks for ("建立了哪些补贴": 补贴)
     modifiers: tuple[str, ...] = ()  # nouns narrowing another noun ("火星基地": 火星)
     period: bool = False            # asks about a review of several years ("这五年…一共")
+    cut_from: int | None = None     # the question's length when it was longer than MAX_QUERY_CHARS and cut
 
     @property
     def fact_years(self) -> tuple[int, ...]:
@@ -51,7 +52,8 @@ class Query:
 
 def parse_query(question: str) -> Query:
     # "二〇二三年" and "23年" are how some people write 2023; reports write digits.
-    text = spell_years(" ".join(normalize_text(question).split())[:MAX_QUERY_CHARS])
+    whole = " ".join(normalize_text(question).split())
+    text = spell_years(whole[:MAX_QUERY_CHARS])
     quoted = tuple(dict.fromkeys(q.strip() for q in QUOTED.findall(text) if q.strip()))
     years = years_in(text)
     report_years = tuple(y for y in dict.fromkeys(int(y) for y in REPORT_YEAR.findall(text)) if y in years)
@@ -83,6 +85,7 @@ def parse_query(question: str) -> Query:
         kind=asked_kind(text),
         modifiers=compound_modifiers(text),
         period=asks_period(text),
+        cut_from=len(whole) if len(whole) > MAX_QUERY_CHARS else None,
         wants_quantity=bool(QUANTITY.search(text)) and not why,
         wants_wording=bool(WORDING.search(text)),
         expanded=" ".join([text, *extra]),

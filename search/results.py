@@ -44,12 +44,15 @@ class Filters:
 
 
 def _year_range(text: str) -> tuple[int, int]:
-    """"2023" or "2020-2023"."""
+    """"2023" or "2020-2023"; a reversed range ("2023-2020") or three years is an error, not an empty result."""
     try:
         parts = [int(p) for p in text.replace("—", "-").replace("~", "-").split("-")]
     except ValueError:
         raise UserError(f"年份格式应为 2023 或 2020-2023：{text} / Year must look like 2023 or 2020-2023") from None
-    return (parts[0], parts[-1]) if len(parts) in (1, 2) else (parts[0], parts[0])
+    if len(parts) > 2 or parts[0] > parts[-1]:
+        raise UserError(f"年份范围应为 起始年-结束年，如 2020-2023：{text} / "
+                        f"A year range runs from the earlier year to the later, e.g. 2020-2023")
+    return parts[0], parts[-1]
 
 
 class DoubtKind(str, Enum):

@@ -78,6 +78,8 @@ def test_search_endpoint_bad_year_is_a_clear_error(client) -> None:
 
     with pytest.raises(AppError, match="年份格式"):
         client.predict(QUESTION, year="去年", api_name="/search")
+    with pytest.raises(AppError, match="年份范围应为 起始年-结束年"):  # reversed: an error, not an empty result
+        client.predict(QUESTION, year="2023-2020", api_name="/search")
 
 
 # ------------------------------------------------------------------------------------- the page's HTML
@@ -157,3 +159,16 @@ def test_page_says_why_there_is_no_reliable_answer(client) -> None:
     page = ask_page(client, "2019年张店乡化解了多少起矛盾纠纷")  # corpus/ holds only the 2023 report
     assert "未找到可靠答案" in page
     assert "2019年" in page.split("未找到可靠答案", 1)[1].split("ps-card", 1)[0]  # the reason, before the passages
+
+
+def test_corpus_reports_are_neither_offered_nor_deleted(tmp_path: Path, embedder) -> None:
+    from helpers import SEED_CORPUS
+    from page.library import LibraryError
+    from page.render import report_choices
+
+    library = Library(SEED_CORPUS, tmp_path / "uploads", tmp_path / "index", embedder)
+    library.build()
+    assert report_choices(library) == []  # the delete list offers uploads only
+    with pytest.raises(LibraryError, match="不能在网页上删除"):
+        library.remove(library.reports()[0].path)
+    assert len(library.reports()) == 1

@@ -201,3 +201,12 @@ def test_upload_api_keeps_the_type_limit(login_url: str, tmp_path: Path) -> None
     assert [r["name"] for r in outcome["rejected"]] == ["程序.exe"]
     assert "不支持的文件类型" in outcome["rejected"][0]["reason"]
     assert outcome["reports"] == 1
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::"])
+def test_an_open_host_prints_addresses_a_colleague_can_open(host: str) -> None:
+    from app import open_addresses
+
+    addresses = open_addresses(host)
+    assert addresses[0] == "127.0.0.1" and host not in addresses and "0.0.0.0" not in addresses
+    assert open_addresses("192.168.1.20") == ["192.168.1.20"]

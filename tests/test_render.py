@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from index.errors import UserError
 from page.render import answer_card, notice, passage_html, result_card, result_html, scope_label
-from search.present import marked
+from search.present import marked, result_json, result_text
 from search.results import Filters
 
 QUESTION = "2023年化解了多少起矛盾纠纷"
@@ -42,6 +45,13 @@ def test_no_reliable_answer_says_why_in_chinese_only(seed_searcher) -> None:
     page = result_html(result, seed_searcher.index, Filters())
     assert "未找到可靠答案" in page and "已收录的报告不涉及2019年。以下段落可能相关" in page
     assert "No indexed report" not in page and "ps-answer-card" not in page and "可能相关" in page
+
+
+@pytest.mark.parametrize("year", ["2023-2020", "2020-2021-2022", "去年"])
+def test_a_year_filter_that_cannot_be_meant_is_an_error_not_an_empty_result(year: str) -> None:
+    with pytest.raises(UserError, match="年份"):
+        Filters.of(year)
+    assert (Filters.of("2020-2023").year_from, Filters.of("2023").year_to) == (2020, 2023)
 
 
 def test_filters_are_named_and_text_is_escaped(seed_searcher) -> None:
@@ -97,3 +107,13 @@ def test_a_result_card_offers_its_sentence_for_a_citation_block_and_as_a_new_req
     assert '<span class="ps-tag ps-level" title="报告所属层级 / level of government">乡镇级</span>' in card
     page = result_html(result, seed_searcher.index, Filters())
     assert page.count('class="ps-pick"') == len(result.hits) and 'class="ps-copy-picked" disabled' in page
+
+
+def test_a_question_cut_to_its_first_500_characters_says_so(seed_searcher) -> None:
+    long = QUESTION + "，" + "请详细说明情况" * 1500
+    result = seed_searcher.search(long)
+    assert result.query.cut_from == len(long) and len(result.query.text) == 500
+    page = result_html(result, seed_searcher.index, Filters())
+    assert f"问题较长（{len(long)} 字），只按前 500 字查询" in page
+    assert result_json(result)["note"].startswith("问题较长") and "问题较长" in result_text(result)
+    assert result_json(seed_searcher.search(QUESTION))["note"] is None
