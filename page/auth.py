@@ -3,11 +3,16 @@ network without one. Gradio's login travels unencrypted: for a trusted office ne
 from __future__ import annotations
 
 import ipaddress
+import json
+import logging
+import math
+import time
 from pathlib import Path
 
 from index.errors import UserError
 
 AUTH_ENV = "POLICY_SEARCH_AUTH"
+log = logging.getLogger(__name__)
 
 Login = tuple[str, str]
 
@@ -70,3 +75,66 @@ def exposure_warning(host: str, logins: list[Login]) -> str | None:
             f"WARNING: listening on {host} with no login: anyone who can reach this computer can search, "
             f"upload and delete reports. Set {AUTH_ENV}=user:password or pass --auth-file FILE; "
             "drop --host to stay on this computer only.")
+
+
+# Wrong passwords from one client: after FREE_TRIES in a row, each further try waits BRAKE_SECONDS, doubling, up to
+# MAX_BRAKE_SECONDS (30 tries used to take 0.07 s). A right password resets the count; every braked try is logged.
+FREE_TRIES = 5
+BRAKE_SECONDS = 5.0
+MAX_BRAKE_SECONDS = 300.0
+
+
+class LoginBrake:
+    """ASGI middleware in front of Gradio's /login: counts failed logins per client address and answers 429 with
+    Retry-After (and a Chinese message) while that client is braked."""
+
+    def __init__(self, app, clock=time.monotonic) -> None:
+        self.app = app
+        self.clock = clock
+        self.failures: dict[str, tuple[int, float]] = {}  # client → (failures in a row, when the last one was)
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or not scope["path"].rstrip("/").endswith("/login"):
+            await self.app(scope, receive, send)
+            return
+        client = (scope.get("client") or ("?",))[0]
+        wait = self.wait(client)
+        if wait > 0:
+            await _too_many(send, wait)
+            return
+        status: list[int] = []
+
+        async def noting(message) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
+        await self.app(scope, receive, noting)
+        self.record(client, ok=bool(status) and status[0] < 400)
+
+    def wait(self, client: str) -> float:
+        """Seconds the client must still wait before trying again (0: it may try)."""
+        count, last = self.failures.get(client, (0, 0.0))
+        if count < FREE_TRIES:
+            return 0.0
+        brake = min(BRAKE_SECONDS * 2 ** (count - FREE_TRIES), MAX_BRAKE_SECONDS)
+        return max(0.0, last + brake - self.clock())
+
+    def record(self, client: str, ok: bool) -> None:
+        if ok:
+            self.failures.pop(client, None)
+            return
+        count = self.failures.get(client, (0, 0.0))[0] + 1
+        self.failures[client] = (count, self.clock())
+        if count >= FREE_TRIES:
+            log.warning("登录失败：%s 已连续 %d 次用户名或密码错误 / %d failed logins in a row from %s",
+                        client, count, count, client)
+
+
+async def _too_many(send, wait: float) -> None:
+    body = json.dumps({"detail": f"登录失败次数过多，请 {math.ceil(wait)} 秒后再试 / Too many failed logins; "
+                                 f"try again in {math.ceil(wait)} s"}, ensure_ascii=False).encode("utf-8")
+    await send({"type": "http.response.start", "status": 429,
+                "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                            (b"retry-after", str(math.ceil(wait)).encode())]})
+    await send({"type": "http.response.body", "body": body})

@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import TypeVar
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from index.build import stage_label, stage_unit
 from index.errors import UserError
 from index.read import SUPPORTED_SUFFIXES
 from index.store import IndexReader
+from page.auth import LoginBrake
 from page.library import MAX_UPLOAD_BYTES, Library, LibraryError, Version
 from page.render import (ALL, LIBRARY_HEADERS, esc, filter_choices, keep, library_rows, notice, report_choices,
                          result_html, status_html)
@@ -329,4 +331,5 @@ def serve(library: Library, host: str, port: int, logins: list[tuple[str, str]])
     build_page(library).queue(default_concurrency_limit=2).launch(
         server_name=host, server_port=port, theme=theme(), css=CSS, show_error=False,
         max_file_size=4 * MAX_UPLOAD_BYTES,  # hard stop; the friendly 50 MB check happens after upload
-        auth=logins or None, auth_message="请登录 / Please log in", footer_links=["api"])
+        auth=logins or None, auth_message="请登录 / Please log in", footer_links=["api"],
+        app_kwargs={"middleware": [Middleware(LoginBrake)]} if logins else None)

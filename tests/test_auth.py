@@ -210,3 +210,38 @@ def test_an_open_host_prints_addresses_a_colleague_can_open(host: str) -> None:
     addresses = open_addresses(host)
     assert addresses[0] == "127.0.0.1" and host not in addresses and "0.0.0.0" not in addresses
     assert open_addresses("192.168.1.20") == ["192.168.1.20"]
+
+
+def test_repeated_wrong_passwords_are_braked_and_logged(login_url: str) -> None:
+    # Last in this module: it leaves 127.0.0.1 braked for a few seconds.
+    def login(password: str) -> urllib.request.Request:
+        return urllib.request.Request(login_url + "login", method="POST",
+                                      data=f"username={USER}&password={password}".encode(),
+                                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert [_status(login("wrong")) for _ in range(5)] == [400] * 5
+    try:  # now even the right password waits
+        urllib.request.urlopen(login(PASSWORD), timeout=30)
+        pytest.fail("a braked client logged in")
+    except urllib.error.HTTPError as error:
+        assert error.code == 429 and int(error.headers["Retry-After"]) >= 1
+        assert "登录失败次数过多" in error.read().decode("utf-8")
+
+
+def test_the_brake_doubles_per_failure_and_a_right_login_releases_it(caplog) -> None:
+    from page.auth import BRAKE_SECONDS, FREE_TRIES, LoginBrake
+
+    now = [100.0]
+    brake = LoginBrake(app=None, clock=lambda: now[0])
+    for _ in range(FREE_TRIES - 1):
+        brake.record("10.0.0.7", ok=False)
+    assert brake.wait("10.0.0.7") == 0 and not caplog.records
+    brake.record("10.0.0.7", ok=False)
+    assert brake.wait("10.0.0.7") == BRAKE_SECONDS and brake.wait("10.0.0.8") == 0  # per client
+    brake.record("10.0.0.7", ok=False)
+    assert brake.wait("10.0.0.7") == 2 * BRAKE_SECONDS
+    now[0] += 2 * BRAKE_SECONDS
+    assert brake.wait("10.0.0.7") == 0
+    assert "10.0.0.7" in caplog.text and "连续 6 次" in caplog.text
+    brake.record("10.0.0.7", ok=True)
+    brake.record("10.0.0.7", ok=False)
+    assert brake.wait("10.0.0.7") == 0
