@@ -169,18 +169,21 @@ def _sentence(hit: Hit) -> str:
     return (hit.answer.text if hit.answer else hit.chunk.text).strip()
 
 
-def scope_label(filters: Filters) -> str:
-    """What the filters limit the search to, so an empty result is not mistaken for a missing fact."""
+def scope_label(filters: Filters, index: IndexReader | None = None) -> str:
+    """What the filters limit the search to, so an empty result is not mistaken for a missing fact. A chosen report
+    is named by its title, as the 指定报告 list shows it (its file name when the index does not know it)."""
     years = ""
     if filters.year_from is not None:
         years = (f"{filters.year_from}年" if filters.year_from == filters.year_to
                  else f"{filters.year_from}–{filters.year_to}年")
-    parts = [years, filters.body or "", filters.genre or "", *(Path(r).name for r in filters.reports)]
+    titles = {r.path: r.title for r in index.reports.values()} if index is not None else {}
+    parts = [years, filters.body or "", filters.genre or "",
+             *(f"《{titles[r]}》" if r in titles else Path(r).name for r in filters.reports)]
     return " · ".join(p for p in parts if p)
 
 
 def result_html(result: SearchResult, index: IndexReader, filters: Filters) -> str:
-    scope = scope_label(filters)
+    scope = scope_label(filters, index)
     scope_html = f'<span class="ps-scope">筛选：{esc(scope)}</span>' if scope else ""
     parts = [f'<div class="ps-question">问题：{esc(result.query.text)}{scope_html}</div>']
     if note := cut_note(result.query):

@@ -57,6 +57,9 @@ def test_a_year_filter_that_cannot_be_meant_is_an_error_not_an_empty_result(year
 def test_filters_are_named_and_text_is_escaped(seed_searcher) -> None:
     filters = Filters.of("2020-2023", "张店乡")
     assert scope_label(filters) == "2020–2023年 · 张店乡"
+    one = Filters.of(reports=("corpus/zhangdian_2023.txt",))  # named as the 指定报告 list names it: by its title
+    assert scope_label(one, seed_searcher.index) == "《鲁山县张店乡人民政府关于2023年法治政府建设情况的报告》"
+    assert scope_label(one) == "zhangdian_2023.txt"
     result = seed_searcher.search("<script>alert(1)</script> 矛盾纠纷", filters=filters)
     page = result_html(result, seed_searcher.index, filters)
     assert "<script>" not in page and "&lt;script&gt;" in page and "筛选：2020–2023年 · 张店乡" in page
