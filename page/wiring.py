@@ -25,6 +25,7 @@ from search.query import mode_for, parse_query
 from search.results import Filters, SearchResult
 
 log = logging.getLogger("policy_search.app")
+REPEAT_SECONDS = 2.0  # a filter event repeating the one just searched, within this long, is Gradio's double send
 STATIC = Path(__file__).with_name("static")
 CSS = (STATIC / "page.css").read_text(encoding="utf-8")
 COPY_JS = (STATIC / "copy.js").read_text(encoding="utf-8")
@@ -145,9 +146,22 @@ def _search_tab(library: Library) -> tuple[list[gr.components.Component], gr.HTM
     def ask(question: str, mode: str, year: str, body: str, genre: str, report: str) -> str:
         return guard(lambda: _ask(library, question, mode, year, body, genre, report), lambda m: notice(m, "error"))
 
-    def refine(question: str, *rest: str) -> str:
-        # Changing a filter re-runs the current question; with no question yet there is nothing to redo.
-        return ask(question, *rest) if (question or "").strip() else gr.skip()
+    last: dict[str, tuple[tuple, float]] = {}  # per browser session: the last filter change searched, and when
+
+    def refine(question: str, mode: str, year: str, body: str, genre: str, report: str, request: gr.Request) -> str:
+        # Changing a filter re-runs the current question; with no question yet there is nothing to redo. A dropdown
+        # choice reaches us twice (Gradio sends its input event twice): the same inputs again at once are skipped.
+        inputs = (question, mode, year, body, genre, report)
+        session = getattr(request, "session_hash", None) or ""
+        seen, when = last.get(session, ((), 0.0))
+        if not (question or "").strip() or (inputs == seen and time.monotonic() - when < REPEAT_SECONDS):
+            return gr.skip()
+        if len(last) > 10_000:  # sessions are never closed explicitly
+            last.clear()
+        last[session] = (inputs, time.monotonic())
+        page = ask(*inputs)
+        last[session] = (inputs, time.monotonic())  # the repeat waits in the queue behind this search
+        return page
 
     def ask_example(question: str, _mode: str, *filters: str) -> tuple[str, str]:
         # An example such as "别的乡镇怎么写…" shows what the question decides: the mode goes back to automatic.

@@ -249,3 +249,24 @@ def test_more_like_this_and_a_block_of_picked_citations(page, tmp_path: Path) ->
     expect(copy_picked).to_have_text("复制所选引用（0）")
     page.screenshot(path=str(tmp_path / "more-like-this.png"), full_page=True)
     print(f"screenshot: {tmp_path / 'more-like-this.png'}")
+
+
+def test_a_dropdown_choice_searches_once(browser, tmp_path: Path) -> None:
+    # Gradio sends a dropdown's input event twice; the log showed two searches per choice.
+    with serve_app(tmp_path) as url:
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        page.set_default_timeout(WAIT_MS)
+        page.goto(url)
+        ask(page, QUESTION)
+        expect(page.locator("#results .ps-answer-card")).to_be_visible()
+        searches = lambda: (tmp_path / "app.log").read_text(encoding="utf-8", errors="replace").count("检索 / search")  # noqa: E731
+        assert searches() == 1
+        choose(page, "filter-year", "2023年")
+        expect(page.locator("#results .ps-scope")).to_have_text("筛选：2023年")
+        page.wait_for_timeout(3000)  # room for a second search to arrive (REPEAT_SECONDS is 2 s); not a speed check
+        assert searches() == 2
+        choose(page, "filter-year", "全部年份")
+        expect(page.locator("#results .ps-scope")).to_have_count(0)
+        page.wait_for_timeout(3000)
+        assert searches() == 3
+        page.close()
