@@ -540,7 +540,7 @@ def test_a_lone_one_before_a_unit_is_an_article() -> None:
 
 
 def test_a_why_question_wants_a_reason_not_a_figure() -> None:
-    from search.query import parse_query, question_grams
+    from search.query import parse_query
 
     assert not parse_query("2020年政府工作报告为啥没定全年GDP增速目标").wants_quantity
     assert parse_query("2020年GDP增速是多少").wants_quantity
