@@ -9,8 +9,9 @@ from index.chunk import SEPARATOR
 from index.errors import StoreError
 from index.store import IndexReader, StoredChunk
 from page.library import Library, added_label
-from search.present import (CONFLICT, MAYBE_RELATED, NO_ANSWER, OCR_LABEL, Marked, answer_page, cut_note, date_label, marked,
-                            page_label, reason)
+from search.present import (CONFLICT, MAYBE_RELATED, NO_ANSWER, OCR_LABEL, Marked, answer_page, citation, cut_note, date_label, marked,
+                            page_label, reason, section_path,
+                            sentence_citation)
 from search.results import Filters, Hit, SearchResult
 
 ALL = "全部"
@@ -23,28 +24,6 @@ esc = html.escape
 def notice(text: str, kind: str = "info", detail: str = "") -> str:
     extra = f'<div class="ps-notice-detail">{esc(detail)}</div>' if detail else ""
     return f'<div class="ps-notice ps-{kind}" role="status"><div class="ps-notice-text">{esc(text)}</div>{extra}</div>'
-
-
-def section_path(chunk: StoredChunk) -> str:
-    """The breadcrumb without the report title, which the card already shows."""
-    parts = chunk.section.split(SEPARATOR)
-    if parts and parts[0] == chunk.report.title:
-        parts = parts[1:]
-    return SEPARATOR.join(parts) or "正文"
-
-
-def citation(chunk: StoredChunk) -> str:
-    page = f"（{page_label(chunk)}）" if chunk.pages else ""
-    return f"《{chunk.report.title}》{SEPARATOR}{section_path(chunk)}{page}：{chunk.text}"
-
-
-def sentence_citation(hit: Hit) -> str:
-    """《标题》 › section（第3页）：the answering sentence (the passage where none is marked), for a block of citations
-    put together from several results."""
-    page = answer_page(hit) if hit.chunk.pages else None
-    where = f"（第{page}页）" if page else (f"（{page_label(hit.chunk)}）" if hit.chunk.pages else "")
-    text = hit.answer.text if hit.answer else hit.chunk.text
-    return f"《{hit.chunk.report.title}》{SEPARATOR}{section_path(hit.chunk)}{where}：{text.strip()}"
 
 
 def _level_tag(level: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from index.cli import exit_code
 from index.errors import UserError
+from search.export import export
 from search.present import result_json, result_text
 from search.results import Filters
 from search.retrieve import Searcher
@@ -26,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
             return _answer_stdin(searcher, args, filters)
         result = searcher.search(" ".join(args.question), k=args.k, filters=filters, mode=args.mode)
         print(json.dumps(result_json(result), ensure_ascii=False) if args.json else result_text(result))
+        if args.export:
+            print(f"已导出 / exported: {export(result, args.export)}", file=sys.stderr)
         return 0
     except (UserError, KeyboardInterrupt) as problem:
         return exit_code(problem, interrupted="")  # a search writes nothing, so there is nothing to reassure about
@@ -55,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--body", help="发文机关，如 张店乡 / issuing body")
     parser.add_argument("--genre", help="类型，如 法治政府建设 / genre")
     parser.add_argument("--report", action="append", help="只在这些报告中查找（文件名）/ only these reports (file names)")
+    parser.add_argument("--export", type=Path, metavar="FILE",
+                        help="把结果连同出处导出为 Word（.docx）或表格（.csv）/ save the results with citations as .docx or .csv")
     return parser
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from index.chunk import SEPARATOR
 from index.read import page_of
 from index.store import StoredChunk
 from search.query import MAX_QUERY_CHARS, Query
@@ -108,6 +109,28 @@ def date_label(iso: str) -> str:
 
 
 OCR_LABEL = "文字识别"  # beside a passage read by OCR: a character may be misread
+
+
+def section_path(chunk: StoredChunk) -> str:
+    """The breadcrumb without the report title, which the card already shows."""
+    parts = chunk.section.split(SEPARATOR)
+    if parts and parts[0] == chunk.report.title:
+        parts = parts[1:]
+    return SEPARATOR.join(parts) or "正文"
+
+
+def citation(chunk: StoredChunk) -> str:
+    page = f"（{page_label(chunk)}）" if chunk.pages else ""
+    return f"《{chunk.report.title}》{SEPARATOR}{section_path(chunk)}{page}：{chunk.text}"
+
+
+def sentence_citation(hit: Hit) -> str:
+    """《标题》 › section（第3页）：the answering sentence (the passage where none is marked), for a block of citations
+    put together from several results."""
+    page = answer_page(hit) if hit.chunk.pages else None
+    where = f"（第{page}页）" if page else (f"（{page_label(hit.chunk)}）" if hit.chunk.pages else "")
+    text = hit.answer.text if hit.answer else hit.chunk.text
+    return f"《{hit.chunk.report.title}》{SEPARATOR}{section_path(hit.chunk)}{where}：{text.strip()}"
 
 
 def hit_json(hit: Hit) -> dict:
