@@ -4,6 +4,7 @@ so an expected problem reads as a notice and anything else is logged, never show
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,7 @@ from page.auth import LoginBrake
 from page.library import MAX_UPLOAD_BYTES, Library, LibraryError, Version
 from page.render import (ALL, LIBRARY_HEADERS, esc, filter_choices, keep, library_rows, notice, report_choices,
                          result_html, status_html)
+from search.export import export
 from search.present import result_json
 from search.query import mode_for, parse_query
 from search.results import Filters, SearchResult
@@ -176,17 +178,47 @@ def _search_tab(library: Library) -> tuple[list[gr.components.Component], gr.HTM
     # .input, not .change: only the user's own choice re-runs a search, not a refreshed choice list.
     for control in (mode, year, body, genre, report):
         control.input(refine, inputs, results, api_visibility="private", **in_order)
+    _export_row(library, inputs)
     return inputs, results
+
+
+def _export_row(library: Library, inputs: list) -> None:
+    """导出 Word / 导出表格: the current question's results, searched again (the same answer), as a file to download."""
+    with gr.Row(elem_id="export"):
+        to_word = gr.Button("导出 Word", size="sm", elem_id="export-docx", min_width=100)
+        to_table = gr.Button("导出表格（CSV）", size="sm", elem_id="export-csv", min_width=100)
+    saved = gr.File(label="导出的文件", visible=False, elem_id="export-file", interactive=False)
+
+    def save(suffix: str, question: str, mode: str, year: str, body: str, genre: str, report: str):
+        if not (question or "").strip():
+            raise gr.Error(ENTER_QUESTION)
+        return guard(lambda: gr.File(str(_export(library, suffix, question, mode, year, body, genre, report)),
+                                     visible=True), _api_error)
+
+    to_word.click(lambda *a: save(".docx", *a), inputs, saved, api_visibility="private")
+    to_table.click(lambda *a: save(".csv", *a), inputs, saved, api_visibility="private")
+
+
+def _export(library: Library, suffix: str, question: str, mode: str, year: str, body: str, genre: str,
+            report: str) -> Path:
+    result, _ = _page_search(library, question, mode, make_filters(year, body, genre, report))
+    folder = Path(tempfile.mkdtemp(prefix="policy-search-export-"))
+    return export(result, folder / f"检索结果{suffix}")
 
 
 def _ask(library: Library, question: str, mode: str, year: str, body: str, genre: str, report: str) -> str:
     if not (question or "").strip():
         return notice(ENTER_QUESTION, "warn")
     filters = make_filters(year, body, genre, report)
+    result, index = _page_search(library, question, mode, filters)
+    return result_html(result, index, filters)
+
+
+def _page_search(library: Library, question: str, mode: str, filters: Filters) -> tuple[SearchResult, IndexReader]:
+    """The page's search: the mode chosen (or the question's own) and as many results as that mode shows."""
     asked = parse_mode(mode)
     k = K_WORDING if mode_for(parse_query(question), asked) == WORDING else K_ANSWER
-    result, index = run_search(library, question, k, asked, filters)
-    return result_html(result, index, filters)
+    return run_search(library, question, k, asked, filters)
 
 
 def _api_search(library: Library) -> Callable[..., dict]:

@@ -270,3 +270,23 @@ def test_a_dropdown_choice_searches_once(browser, tmp_path: Path) -> None:
         page.wait_for_timeout(3000)
         assert searches() == 3
         page.close()
+
+
+@pytest.mark.parametrize("button, suffix", [("导出 Word", ".docx"), ("导出表格（CSV）", ".csv")])
+def test_the_results_export_to_a_file_that_downloads(page, tmp_path: Path, button: str, suffix: str) -> None:
+    ask(page, QUESTION)
+    expect(page.locator("#results .ps-answer-card")).to_be_visible()
+    page.get_by_role("button", name=button).click()
+    link = page.locator("#export-file a").first
+    expect(link).to_have_attribute("download", f"检索结果{suffix}")
+    with page.expect_download() as download:
+        link.click()
+    saved = tmp_path / f"download{suffix}"
+    download.value.save_as(saved)
+    if suffix == ".csv":
+        assert "化解矛盾26起" in saved.read_text(encoding="utf-8-sig")
+    else:
+        from docx import Document
+
+        assert "答案：化解矛盾26起" in [p.text for p in Document(str(saved)).paragraphs]
+    page.screenshot(path=str(tmp_path / "export.png"), full_page=True)
