@@ -228,7 +228,8 @@ def _api_search(library: Library) -> Callable[..., dict]:
         mode: answer/wording（或 问答/找表述；留空由问题决定）；year: 2023 或 2020-2023；report: 文件名或路径。"""
         if not (question or "").strip():
             return {"query": "", "mode": parse_mode(mode) or ANSWER, "confident": False, "confidence": 0.0,
-                    "message": ENTER_QUESTION, "reason": None, "reason_kind": None, "results": []}
+                    "message": ENTER_QUESTION, "reason": None, "reason_kind": None, "note": None, "results": [],
+                    "conflicts": []}
         return guard(lambda: result_json(run_search(library, question, max(1, min(int(k), 50)), parse_mode(mode),
                                                     make_filters(year, body, genre, report))[0]), _api_error)
 

@@ -53,8 +53,8 @@ def test_search_endpoint_returns_the_answer(client) -> None:
 
 def test_search_endpoint_matches_the_cli_shape(client) -> None:
     result = client.predict(QUESTION, 3, "wording", api_name="/search")
-    assert set(result) == {"query", "mode", "confident", "confidence", "message", "reason", "reason_kind", "results",
-                           "conflicts"}
+    assert set(result) == {"query", "mode", "confident", "confidence", "message", "reason", "reason_kind", "note",
+                           "results", "conflicts"}
     assert result["mode"] == "wording"
     assert 0 < len(result["results"]) <= 3
     assert {"rank", "score", "doc", "title", "years", "body", "section", "text", "start", "end", "answer",
@@ -69,7 +69,7 @@ def test_search_endpoint_filters_by_year(client) -> None:
 
 def test_search_endpoint_empty_question_says_so(client) -> None:
     result = client.predict("   ", api_name="/search")
-    assert result["results"] == []
+    assert result["results"] == [] and set(result) == set(client.predict(QUESTION, api_name="/search"))
     assert "请输入问题" in result["message"]
 
 
