@@ -10,8 +10,8 @@ from index.build import BuildOptions, build_index
 from index.chunk import DEFAULT_TARGET_CHARS
 from index.cli import exit_code, format_summary, terminal_progress
 from index.errors import StoreError, UserError
-from index.integrity import Damage, GenerationDamaged, check, read_manifest
-from index.store import current_generation, generations, intact_generations
+from index.integrity import GenerationDamaged, check, read_manifest
+from index.store import current_generation, generations, newest_intact
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_INDEX = Path("data/index")
@@ -64,8 +64,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    found = next((f for f in intact_generations(args.index) if not isinstance(f, Damage)), None)
-    damage = next((f for f in intact_generations(args.index) if isinstance(f, Damage)), None)
+    found, damage = newest_intact(args.index)
     if found is None:
         if damage:
             raise StoreError(f"索引已损坏：{damage.describe()}；没有完好的版本，请运行 python -m index build --rebuild / "

@@ -18,7 +18,7 @@ from index.model import DEFAULT_MODEL
 from index.ocr import STAGE as OCR_STAGE
 from index.read import READER_VERSION, ReadError, Report, discover_reports, read_report
 from index.integrity import Damage
-from index.store import (DB, FORMAT_VERSION, ChunkRow, ChunkTable, build_lock, intact_generations, new_generation,
+from index.store import (DB, FORMAT_VERSION, ChunkRow, ChunkTable, build_lock, new_generation, newest_intact,
                          publish, write_search_structures)
 from text.sentences import idea_sentences
 from text.tokens import TOKENIZER_VERSION, KeywordTokenizer
@@ -186,12 +186,8 @@ def _base(index_dir: Path, options: BuildOptions) -> tuple[Path | None, dict | N
     from scratch), with the damage found. A rebuild starts from scratch."""
     if options.rebuild:
         return None, None, None
-    damage = None
-    for found in intact_generations(index_dir):
-        if not isinstance(found, Damage):
-            return *found, damage
-        damage = damage or found
-    return None, None, damage
+    found, damage = newest_intact(index_dir)
+    return (*found, damage) if found else (None, None, damage)
 
 
 def _plan(live: Path | None, manifest: dict | None, reports: list[Report], options: BuildOptions) -> Plan:

@@ -330,6 +330,16 @@ def generations(index_dir: Path) -> list[Path]:
     return [current, *older]
 
 
+def newest_intact(index_dir: Path) -> tuple[tuple[Path, dict] | None, Damage | None]:
+    """The newest generation whose cheap check passes, as (folder, manifest), and the damage of any newer one."""
+    damage = None
+    for found in intact_generations(index_dir):
+        if not isinstance(found, Damage):
+            return found, damage
+        damage = damage or found
+    return None, damage
+
+
 def intact_generations(index_dir: Path) -> Iterator[tuple[Path, dict] | Damage]:
     """The current generation, then the older ones newest first: each as (folder, manifest) when its cheap check
     passes (index/integrity.py), else as the Damage found."""

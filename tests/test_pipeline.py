@@ -168,7 +168,8 @@ def test_every_format_end_to_end(tmp_path: Path, embedder) -> None:
 # Incremental rebuild
 # ---------------------------------------------------------------------------
 
-def test_an_index_built_before_pages_were_kept_still_answers_and_updates(tmp_path: Path, embedder) -> None:
+def _seed_index_as_it_was(tmp_path: Path, embedder, *statements: str) -> tuple[Path, Path]:
+    """The seed report's index with its tables altered back to an older format (corpus folder, index folder)."""
     import sqlite3
 
     corpus = tmp_path / "corpus"
@@ -176,9 +177,15 @@ def test_an_index_built_before_pages_were_kept_still_answers_and_updates(tmp_pat
     shutil.copy(SEED_REPORT, corpus / "zhangdian_2023.txt")
     index_dir = tmp_path / "index"
     build_index([corpus], index_dir, embedder=embedder)
-    with sqlite3.connect(without_checksums(live_generation(index_dir)) / DB) as db:  # as the first format had it
-        db.execute("ALTER TABLE reports DROP COLUMN pages")
-        db.execute("ALTER TABLE reports DROP COLUMN ocr_pages")
+    with sqlite3.connect(without_checksums(live_generation(index_dir)) / DB) as db:
+        for statement in statements:
+            db.execute(statement)
+    return corpus, index_dir
+
+
+def test_an_index_built_before_pages_were_kept_still_answers_and_updates(tmp_path: Path, embedder) -> None:
+    corpus, index_dir = _seed_index_as_it_was(tmp_path, embedder, "ALTER TABLE reports DROP COLUMN pages",
+                                              "ALTER TABLE reports DROP COLUMN ocr_pages")
     with Searcher(index_dir, embedder=embedder) as searcher:
         top = searcher.search("2023年化解了多少起矛盾纠纷").hits[0]
         assert top.answer.span_text.endswith("26起") and top.chunk.pages is None
@@ -216,15 +223,7 @@ def test_each_passage_keeps_its_sentences_vectors_reused_when_unchanged(tmp_path
 
 
 def test_an_index_built_before_sentences_were_kept_still_finds_wording(tmp_path: Path, embedder) -> None:
-    import sqlite3
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(SEED_REPORT, corpus / "zhangdian_2023.txt")
-    index_dir = tmp_path / "index"
-    build_index([corpus], index_dir, embedder=embedder)
-    with sqlite3.connect(without_checksums(live_generation(index_dir)) / DB) as db:  # the chunks table as it was
-        db.execute("ALTER TABLE chunks DROP COLUMN sentences")
+    _, index_dir = _seed_index_as_it_was(tmp_path, embedder, "ALTER TABLE chunks DROP COLUMN sentences")
     with Searcher(index_dir, embedder=embedder) as searcher:
         assert searcher.index.sentence_vectors([1, 2]) == {}
         result = searcher.search("别的乡镇怎么写第一责任人职责")
