@@ -93,6 +93,7 @@ def test_strip_years() -> None:
     ("连续3年", ["3年"]),               # a duration is a quantity
     ("原煤八千一百九十九万吨，等于一九四九年的二点六倍", ["八千一百九十九万吨", "二点六倍"]),  # a year is no quantity
     ("抓好重点三项工作", ["三项"]),
+    ("粉碎“四人帮”以后，落实八项规定", []),  # names, not counts (text/data/numeral_names.txt)
 ])
 def test_quantities(sentence: str, phrases: list[str]) -> None:
     assert [m.group() for m in quantities(sentence)] == phrases
@@ -161,6 +162,7 @@ def test_strip_body_suffix(body: str, place: str) -> None:
 @pytest.mark.parametrize("labels, tense", [
     (["一、2021年工作回顾"], DONE), (["二、2022年工作安排"], PLAN), (["一、2021年工作回顾", "（三）民生"], DONE),
     (["（一）领导重视"], UNKNOWN), ([], UNKNOWN),
+    (["1978年政府工作报告", "三年来的斗争和新时期的总任务"], UNKNOWN),  # a review and a plan in one heading
 ])
 def test_heading_tense(labels: list[str], tense: int) -> None:
     assert heading_tense(labels) == tense
@@ -256,6 +258,14 @@ def test_a_figure_named_by_a_generic_head_needs_its_word() -> None:
     assert missing_measure(high_tech, "全区就诊总数达776.1万人次。") == "高企总数"
     assert missing_measure(high_tech, "新增国家级高新技术企业84家，总量达1080家。") is None
     assert asks_total("江苏2025年外贸进出口规模多大") and not asks_total("扩大规模的措施有哪些")
+
+
+def test_the_year_so_far_is_reviewed_and_a_figure_to_reach_is_planned() -> None:
+    # "今年以来" in a year-end report reviews the year; its 今年 is no plan (blind7 g024).
+    assert sentence_tense("今年以来，我区副职以上行政机关负责人出庭46宗", UNKNOWN) == DONE
+    assert sentence_tense("今年要新增学位5000个", UNKNOWN) == PLAN
+    assert parse_query("光明新区十三五末GDP要突破多少亿").tense == PLAN
+    assert parse_query("光明新区GDP突破了多少亿").tense == DONE
 
 
 def test_an_item_of_a_list_of_targets_is_a_target() -> None:

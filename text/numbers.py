@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from text import CHINESE_DIGITS
-from text.lexicon import alternation, rows
+from text.lexicon import alternation, rows, words
 from text.years import is_year
 
 # Numerals of ordinals: outline headings ("一、", "（十二）", "第二十三条"), sessions ("第八届").
@@ -32,6 +32,7 @@ NUMBER = re.compile(
 )
 
 
+_NUMERAL_NAME = re.compile(alternation(words("numeral_names")))
 _RATE = re.compile(rf"率|%|‰|{_FRACTION}")
 # What each unit measures (units.tsv, third column), and what a question's "多少钱" asks.
 MEASURES = {unit: rest[0] for unit, _, *rest in rows("units") if rest} | {"钱": "money", "%": "rate"}
@@ -59,8 +60,9 @@ def gives_rate(sentence: str) -> bool:
 
 def quantities(sentence: str) -> list[re.Match[str]]:
     """The number phrases of a sentence that give a quantity (a year such as "2023年" or "一九四九年" is a date, not a
-    quantity; "二万五千五百公里" is one)."""
-    return [m for m in NUMBER.finditer(sentence) if not is_year(m.group().replace(" ", ""))]
+    quantity; "二万五千五百公里" is one), nor is the start of a name ("四人帮", "八项规定")."""
+    return [m for m in NUMBER.finditer(sentence)
+            if not is_year(m.group().replace(" ", "")) and not _NUMERAL_NAME.match(sentence, m.start())]
 
 
 _BOUND_BEFORE = re.compile(alternation(w for w, where in rows("bound_words") if where == "before") + "$")

@@ -21,6 +21,7 @@ RESULT_QUESTION = re.compile(alternation(_words("question", "result")))
 _PLAN_SECTION = re.compile(alternation(_words("section", "plan")))
 _DONE_SECTION = re.compile(alternation(_words("section", "done")))
 _PLAN_SENTENCE = re.compile(alternation(_words("sentence", "plan")))
+_REVIEW_SENTENCE = re.compile(alternation(_words("sentence", "review")))
 _TARGET_SENTENCE = re.compile(alternation(_words("sentence", "target")))
 # "一、2014年工作回顾" reviews 2014; "二、2015年工作安排" plans 2015.
 REVIEWED_YEAR = re.compile(rf"({YEAR})年{alternation(_words('year-heading', 'done'))}")
@@ -42,7 +43,9 @@ def sentence_tense(sentence: str, section: int, lead: str = "") -> int:
     reads as an intention ("将…", "加快…")."""
     if states_target(sentence) or states_target(lead):
         return PLAN
-    return section or (PLAN if states_plan(sentence) else UNKNOWN)
+    if section:
+        return section
+    return PLAN if states_plan(sentence) else DONE if _REVIEW_SENTENCE.search(sentence) else UNKNOWN
 
 
 def states_target(text: str) -> bool:
@@ -51,8 +54,8 @@ def states_target(text: str) -> bool:
 
 
 def states_plan(sentence: str) -> bool:
-    """The sentence states an intention ("力争…", "将…") rather than a result."""
-    return bool(_PLAN_SENTENCE.search(sentence))
+    """The sentence states an intention ("力争…", "将…") rather than a result; "今年以来" reviews the year so far."""
+    return bool(_PLAN_SENTENCE.search(_REVIEW_SENTENCE.sub("", sentence)))
 
 
 # Openers are read at the start of a sentence, after an address or a dash ("各位代表！五年来…", "——这五年…").
