@@ -10,6 +10,7 @@ from text.numbers import (MEASURE_NAMES, MEASURES, answers_measure, answers_unit
                           is_bound, measure_of, per_head, quantities)
 from text.question import POPULATIONS, SYNONYMS, states_indicator
 from text.sentences import clauses
+from text.tense import asks_period, states_period_total
 
 _LATIN = re.compile("[a-z]+")
 FIGURE = "数字"  # what a sentence without any figure fails to give
@@ -74,6 +75,8 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
         if not states_indicator(indicator, sentence) or (_asks_its_value(query) and not _gives_figure_of(
                 indicator, query.figure_unit, sentence)):
             return _LATIN.sub(lambda m: m.group().upper(), indicator)  # "gdp" is read lower-cased; say "GDP"
+        if _only_over_years(query, indicator, sentence):
+            return "当年的" + _LATIN.sub(lambda m: m.group().upper(), indicator)
     for m in query.measures:
         if not (m in sentence or (m.endswith("率") and gives_rate(sentence))
                 or (m in POPULATIONS and _states_population(m, sentence))):
@@ -85,6 +88,15 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
         if query.how_many and term not in sentence.lower():
             return term.upper()
     return None
+
+
+def _only_over_years(query: Query, indicator: str, sentence: str) -> bool:
+    """One year's figure is asked ("河北2025年规上工业增加值增长多少") and every clause giving the indicator a figure
+    gives its average or total over several years ("规上工业增加值年均增长6.5%"), not that year's (7.9%)."""
+    if not query.fact_years or asks_period(query.text) or states_period_total(query.text):
+        return False
+    stating = [c for c in clauses(sentence) if states_indicator(indicator, c) and quantities(c)]
+    return bool(stating) and all(states_period_total(c) for c in stating)
 
 
 def _names_figure(word: str, head: str, sentence: str) -> bool:

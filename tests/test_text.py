@@ -260,6 +260,14 @@ def test_a_figure_named_by_a_generic_head_needs_its_word() -> None:
     assert asks_total("江苏2025年外贸进出口规模多大") and not asks_total("扩大规模的措施有哪些")
 
 
+def test_one_years_figure_is_not_an_average_over_years() -> None:
+    asked = parse_query("河北2025年规上工业增加值增长多少")
+    five_years = "全省生产总值从2020年的3.68万亿元增长到2025年的4.93万亿元，规上工业增加值年均增长6.5%"
+    assert missing_measure(asked, five_years) == "当年的规上工业增加值"
+    assert missing_measure(asked, "全省生产总值增长5.6%，规上工业增加值增长7.9%") is None
+    assert missing_measure(parse_query("河北这五年规上工业增加值年均增长多少"), five_years) is None
+
+
 def test_the_year_so_far_is_reviewed_and_a_figure_to_reach_is_planned() -> None:
     # "今年以来" in a year-end report reviews the year; its 今年 is no plan (blind7 g024).
     assert sentence_tense("今年以来，我区副职以上行政机关负责人出庭46宗", UNKNOWN) == DONE

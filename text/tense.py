@@ -97,5 +97,10 @@ def states_level_reached(sentence: str) -> bool:
     return bool(_LEVEL_REACHED.search(sentence)) and not _PERIOD_TOTAL.search(sentence)
 
 
+def states_period_total(text: str) -> bool:
+    """The text gives or asks a total or an average over several years ("累计", "年均增长6.5%", "每年")."""
+    return bool(_PERIOD_TOTAL.search(text))
+
+
 def _opens_line(text: str, at: int) -> bool:
     return at == 0 or text[at - 1] == "\n"
