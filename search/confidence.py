@@ -28,7 +28,7 @@ def assess(index: IndexReader, places: dict[int, Places], place: dict[int, float
     about another place or year, or of a division below the one asked about, too little of the question, or no
     sign of the name, rate or population asked."""
     unknown = unknown_places(named, tokenizer.place_names(query.text), places, mentioned, query.text)
-    if unknown := [n for n in unknown if not _national_speaks_of(n, places, top)]:
+    if unknown := [n for n in unknown if not _national_speaks_of(n, places, top) and not _named_beside(n, place, top)]:
         return Doubt(DoubtKind.UNKNOWN_PLACE, places=tuple(unknown))
     places_named = [*named, *mentioned, *tokenizer.place_names(query.text)]
     if unseen := [w for w in query.modifiers if index.never_mentions(w) and not _straddles(w, query.text, places_named)]:
@@ -55,6 +55,12 @@ def _national_speaks_of(name: str, places: dict[int, Places], top: Ranked) -> bo
     in the State Council's report answers "驰援武汉湖北调派了多少医护人员"; the sentence must name the place."""
     national = places[top.chunk.report.id].own & NATIONAL_BODIES
     return bool(national) and name != COUNTRY and name in _sentence(top)
+
+
+def _named_beside(name: str, place: dict[int, float], top: Ranked) -> bool:
+    """The question also names a place whose report answers, and the answering sentence names this one too: in
+    "光明新区建一流法治新区出了个什么方案" 法治新区 is no division ("制定《光明新区关于加快建设一流法治新区实施方案》")."""
+    return place.get(top.chunk.report.id, 0.0) > 0 and name in _sentence(top)
 
 
 def _scope_doubt(index: IndexReader, place: dict[int, float], query: Query, mentioned: set[str],

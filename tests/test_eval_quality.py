@@ -280,6 +280,13 @@ def test_the_national_report_speaks_for_a_place_its_sentence_names(shared_search
     assert shared_searcher.search("武汉2019年GDP是多少").doubt.kind == DoubtKind.UNKNOWN_PLACE
 
 
+def test_a_name_beside_a_covered_place_in_the_answering_sentence_is_no_unknown_place(shared_searcher) -> None:
+    # jieba reads "法治新区" as a place; the sentence of 光明新区's report that answers names it: no division asked.
+    result = shared_searcher.search("光明新区建一流法治新区出了个什么方案")
+    assert result.confident and "实施方案" in result.hits[0].answer.text
+    assert shared_searcher.search("惠阳区建一流法治新区出了个什么方案").doubt.kind == DoubtKind.UNKNOWN_PLACE
+
+
 @pytest.mark.parametrize("question", ["张店乡干部学法考试通过率是多少", "光明区区政府法律顾问室审查了多少涉法事务"])
 def test_a_word_cut_across_a_place_name_is_no_unseen_topic(shared_searcher, question: str) -> None:
     # jieba cuts "张店乡干部" as 张店 / 乡干部 and "光明区区政府" with 区区: neither is a topic no report names.

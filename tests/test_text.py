@@ -93,7 +93,8 @@ def test_strip_years() -> None:
     ("连续3年", ["3年"]),               # a duration is a quantity
     ("原煤八千一百九十九万吨，等于一九四九年的二点六倍", ["八千一百九十九万吨", "二点六倍"]),  # a year is no quantity
     ("抓好重点三项工作", ["三项"]),
-    ("粉碎“四人帮”以后，落实八项规定", []),  # names, not counts (text/data/numeral_names.txt)
+    ("粉碎“四人帮”以后，落实八项规定", []),
+    ("人均GDP28.85万元", ["28.85万元"]),     # an indicator may run into its figure  # names, not counts (text/data/numeral_names.txt)
 ])
 def test_quantities(sentence: str, phrases: list[str]) -> None:
     assert [m.group() for m in quantities(sentence)] == phrases

@@ -22,10 +22,11 @@ QUANTITY_UNITS = tuple(unit for unit, kind, *_ in rows("units") if kind != "date
 # A number and its unit as one keyword token ("26起", "2023年", "6.5%").
 NUMBER_WITH_UNIT = re.compile(rf"\d+(?:\.\d+)?(?:%|‰|{_MAGNITUDE}?{alternation(UNITS)})?")
 # A number phrase an answer can show: a quantity, never part of a name such as "PM2.5" or "G20", nor the middle of
-# a longer number ("一百零五人", "二〇二三年"), nor the base of a rate ("每千人病床数" states no figure). Ordinals
+# a longer number ("一百零五人", "二〇二三年"), nor the base of a rate ("每千人病床数" states no figure); but an
+# indicator may run into its figure ("人均GDP28.85万元"). Ordinals
 # stay: "排名第38位" answers "排第几".
 NUMBER = re.compile(
-    rf"(?<!每)(?:(?<![A-Za-z\d.])\d+(?:\.\d+)?"
+    rf"(?<!每)(?:(?:(?<![A-Za-z\d.])|(?<=GDP|gdp|CPI|cpi))\d+(?:\.\d+)?"
     rf"|(?<![{_QUANTITY_NUMERALS}{CHINESE_DIGITS}\d])[{_QUANTITY_NUMERALS}][{_QUANTITY_NUMERALS}〇零点]*)\s*"
     rf"(?:%|‰|{_ABOUT}?{_MAGNITUDE}{{0,2}}{_ABOUT}?{alternation(QUANTITY_UNITS)})"
     rf"|{_FRACTION}"
