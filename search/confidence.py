@@ -16,6 +16,7 @@ from search.measure import missing_measure
 from text.numbers import has_quantity
 from text.tokens import KeywordTokenizer
 from text.places import NATIONAL_BODIES
+from text.question import SYNONYMS
 from text.sentences import clauses
 from text.tense import PLAN
 from text.years import names_year
@@ -31,12 +32,17 @@ def assess(index: IndexReader, places: dict[int, Places], place: dict[int, float
     if unknown := [n for n in unknown if not _national_speaks_of(n, places, top) and not _named_beside(n, place, top)]:
         return Doubt(DoubtKind.UNKNOWN_PLACE, places=tuple(unknown))
     places_named = [*named, *mentioned, *tokenizer.place_names(query.text)]
-    if unseen := [w for w in query.modifiers if index.never_mentions(w) and not _straddles(w, query.text, places_named)]:
+    if unseen := [w for w in query.modifiers if _unseen(index, w) and not _straddles(w, query.text, places_named)]:
         return Doubt(DoubtKind.UNSEEN_TOPIC, missing=unseen[0])  # "火星基地建设进展如何": no report names 火星
     return (_scope_doubt(index, place, query, mentioned, top, weights)
             or (_body_doubt(places, mentioned, top, query.wants_quantity or query.how_many)
                 if mode == "answer" else None)
             or _holder_doubt(query, top, tokenizer) or _measure_doubt(query, top) or _plan_doubt(query, top))
+
+
+def _unseen(index: IndexReader, word: str) -> bool:
+    """No passage names the word, nor the report form of it ("公卫": 公共卫生)."""
+    return index.never_mentions(word) and not (word in SYNONYMS and not index.never_mentions(SYNONYMS[word]))
 
 
 def _straddles(word: str, question: str, places: list[str]) -> bool:

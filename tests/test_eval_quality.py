@@ -302,6 +302,12 @@ def test_a_topic_no_report_mentions_is_no_reliable_answer(shared_searcher, quest
     assert shared_searcher.search("总部基地建设进展如何").confident
 
 
+def test_a_short_form_the_reports_write_in_full_is_no_unseen_topic(shared_searcher) -> None:
+    # No report writes 公卫 or 的士; 公共卫生委员会 and 出租车 are there (text/data/synonyms.tsv).
+    assert shared_searcher.search("光明区疫情期间有几个社区成立了公卫委员会").confident
+    assert shared_searcher.search("宝安区2015年准备在打车难的片区投放多少台纯电动的士").confident
+
+
 def test_a_fact_of_a_division_inside_the_place_asked_is_an_answer_a_figure_is_not(shared_searcher) -> None:
     # 光明区's "全市首个区级合规研究机构" is a fact about 深圳; 张店乡's 26起 are not 鲁山县's.
     assert shared_searcher.search("深圳第一家区一级的合规研究院叫啥").confident
