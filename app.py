@@ -18,7 +18,9 @@ from index.embed import Embedder
 from index.errors import StoreError, UserError
 from page.auth import AUTH_ENV, exposure_warning, load_logins
 from page.library import Library
-from page.wiring import log, serve
+from page.rest import DOCS
+from page.server import MCP_PATH, serve
+from page.wiring import log
 
 
 def prepare(args: argparse.Namespace) -> Library:
@@ -58,6 +60,11 @@ def main(argv: list[str] | None = None) -> int:
         print(warning, file=sys.stderr)
     addresses = "  ".join(f"http://{a}:{args.port}" for a in open_addresses(args.host))
     print(f"已就绪，请在浏览器打开 / Ready: {addresses}", file=sys.stderr, flush=True)
+    first = f"http://{open_addresses(args.host)[0]}:{args.port}"
+    print(f"REST 接口说明 / REST API docs: {first}{DOCS}", file=sys.stderr)
+    print(f"MCP 服务 / MCP server: {first}{MCP_PATH}" if not logins else
+          "已开启登录，MCP 服务关闭（REST 接口用 HTTP Basic 登录） / With logins the MCP server is off; "
+          "the REST API takes HTTP Basic", file=sys.stderr, flush=True)
     serve(library, args.host, args.port, logins)
     return 0
 

@@ -11,13 +11,11 @@ from pathlib import Path
 from typing import TypeVar
 
 import gradio as gr
-from starlette.middleware import Middleware
 
 from index.build import stage_label, stage_unit
 from index.errors import UserError
 from index.read import SUPPORTED_SUFFIXES
 from index.store import IndexReader
-from page.auth import LoginBrake
 from page.library import MAX_UPLOAD_BYTES, Library, LibraryError, Version
 from page.render import (ALL, LIBRARY_HEADERS, esc, filter_choices, keep, library_rows, notice, report_choices,
                          result_html, status_html)
@@ -255,7 +253,8 @@ def _api_upload(library: Library) -> None:
                 "earlier_versions": [{"new": v.new, "old": v.old, "title": v.title} for v in outcome.versions],
                 "reports": len(library.reports())}
 
-    files.upload(upload, files, outcome_json, api_name="upload", concurrency_id="library", concurrency_limit=1)
+    files.upload(upload, files, outcome_json, api_name="upload", api_visibility="undocumented",  # not an MCP tool
+                 concurrency_id="library", concurrency_limit=1)
 
 
 def _library_tab(library: Library, ask_inputs: list) -> list:
@@ -371,12 +370,3 @@ def _remove(library: Library, choice: str | None, progress: gr.Progress) -> list
     progress(None, desc="正在删除并更新索引")
     report = library.remove(choice, _gradio_progress(progress))
     return [("ok", f"已删除：《{report.title}》")]
-
-
-def serve(library: Library, host: str, port: int, logins: list[tuple[str, str]]) -> None:
-    """Build the page and serve it until the process is stopped."""
-    build_page(library).queue(default_concurrency_limit=2).launch(
-        server_name=host, server_port=port, theme=theme(), css=CSS, show_error=False,
-        max_file_size=4 * MAX_UPLOAD_BYTES,  # hard stop; the friendly 50 MB check happens after upload
-        auth=logins or None, auth_message="请登录 / Please log in", footer_links=["api"],
-        app_kwargs={"middleware": [Middleware(LoginBrake)]} if logins else None)

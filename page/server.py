@@ -1,0 +1,29 @@
+"""The server: the page (page/wiring.py), its MCP tools and the REST API (page/rest.py) on one address."""
+from __future__ import annotations
+
+import gradio as gr
+import uvicorn
+from starlette.middleware import Middleware
+
+from page.auth import Login, LoginBrake
+from page.library import MAX_UPLOAD_BYTES, Library
+from page.rest import rest_api
+from page.wiring import CSS, build_page, theme
+
+MCP_PATH = "/gradio_api/mcp/"
+
+
+def server_app(library: Library, logins: list[Login]):
+    """One ASGI app: the REST API and its docs under /api, the page at /, and, without logins, the page's `search`
+    as an MCP tool (Gradio's MCP server calls the page's own API, which a login would refuse)."""
+    page = build_page(library).queue(default_concurrency_limit=2)
+    return gr.mount_gradio_app(
+        rest_api(library, logins), page, path="/", theme=theme(), css=CSS, show_error=False,
+        max_file_size=4 * MAX_UPLOAD_BYTES,  # hard stop; the friendly 50 MB check happens after upload
+        auth=logins or None, auth_message="请登录 / Please log in", footer_links=["api"],
+        app_kwargs={"middleware": [Middleware(LoginBrake)]} if logins else None, mcp_server=not logins)
+
+
+def serve(library: Library, host: str, port: int, logins: list[Login]) -> None:
+    """Serve until the process is stopped."""
+    uvicorn.run(server_app(library, logins), host=host, port=port, log_level="warning")
