@@ -32,7 +32,7 @@ def prepare(args: argparse.Namespace) -> Library:
     print("正在检查报告并更新索引… / Updating the index…", file=sys.stderr, flush=True)
     progress, done = terminal_progress()
     try:
-        summary = library.build(progress)
+        summary = library.start(progress)
         done()
         print(format_summary(summary, args.index), file=sys.stderr)
     except StoreError as problem:  # e.g. no reports yet: still serve, so files can be uploaded

@@ -6,6 +6,9 @@ changed, and then the searcher switches to the new index generation.
 """
 from __future__ import annotations
 
+import json
+import logging
+import os
 import re
 import shutil
 import threading
@@ -21,9 +24,13 @@ from index.errors import UserError
 from index.read import FOLDER_DOCS, SUPPORTED_SUFFIXES, ReadError, Report, read_report
 from index.integrity import repaired_notice
 from index.store import StoredReport, current_generation
+from index.system import write_json_atomic
 from search.retrieve import Searcher
 
+log = logging.getLogger("policy_search.app")
+
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+JOURNAL = ".adding.json"  # in uploads/: the files an upload is adding; only a crash leaves it behind
 EARLIER = ".earlier"  # earlier versions of uploaded reports: kept, but hidden from the index (discover_reports)
 _MAX_STEM_CHARS = 80
 _UNSAFE = re.compile(r"[^\w\-.（）()【】《》]+")  # \w keeps CJK letters and digits
@@ -89,6 +96,7 @@ class Library:
         self.embedder = embedder
         self.searcher: Searcher | None = None
         self.repaired: str | None = None  # a start-up build replaced a damaged generation
+        self.recovered: str | None = None  # a start-up build finished an upload a crash had interrupted
         # Gradio runs events on worker threads; two builds at once would hit the index lock.
         self._changing = threading.Lock()
         uploads.mkdir(parents=True, exist_ok=True)
@@ -107,10 +115,32 @@ class Library:
         self._refresh()
         return summary
 
+    def start(self, progress: Progress | None = None) -> BuildSummary:
+        """The start-up build; it also finishes an upload that a crash (power cut, kill) interrupted, and says so."""
+        pending = self._pending()
+        summary = self.build(progress)
+        if pending:
+            self.recovered = recovered_notice(self._titles_of(pending), [n for n in pending
+                                                                          if n not in self._titles_of(pending)])
+            log.warning("%s", self.recovered)
+        (self.uploads / JOURNAL).unlink(missing_ok=True)
+        return summary
+
+    def _pending(self) -> list[str]:
+        try:
+            return [str(n) for n in json.loads((self.uploads / JOURNAL).read_text(encoding="utf-8"))]
+        except (OSError, ValueError, TypeError):
+            return []
+
+    def _titles_of(self, names: list[str]) -> dict[str, str]:
+        """Of the uploaded file names, those now in the index, with their titles."""
+        by_name = {Path(r.path).name: r.title for r in self.reports() if self.is_upload(r.path)}
+        return {n: by_name[n] for n in names if n in by_name}
+
     def notice(self) -> str | None:
         """What the page says about the index's health: a repair at start-up, or an older version being served."""
         served = self.searcher.index.notice if self.searcher else None
-        return served or self.repaired
+        return served or self.repaired or self.recovered
 
     def open_existing(self) -> None:
         """Serve whatever index is already there (used when the folders hold no reports yet)."""
@@ -124,6 +154,10 @@ class Library:
             self.searcher.refresh()
 
     # ------------------------------------------------------------------ listing
+
+    def version(self) -> str:
+        """Which index generation is served: open pages compare it to see a change made in another tab."""
+        return self.searcher.index.generation.name if self.searcher else ""
 
     def reports(self) -> list[StoredReport]:
         if self.searcher is None:
@@ -158,8 +192,9 @@ class Library:
                 target = free_path(self.uploads, safe_name(path.name))
                 if (previous := self._earlier_version(report.title, safe_name(path.name))) is not None:
                     earlier[target] = previous
-                shutil.copyfile(path, target)
                 kept_paths.append(target)
+                self._note_adding(kept_paths)  # before the copy: a crash from here on is finished at restart
+                _copy_whole(path, target)
                 known.add(report.sha256)  # the copy's bytes are the file's
             if not kept_paths:
                 return outcome
@@ -169,6 +204,8 @@ class Library:
                 for target in kept_paths:  # a failed build must leave the library as it was
                     target.unlink(missing_ok=True)
                 raise
+            finally:
+                (self.uploads / JOURNAL).unlink(missing_ok=True)
             skipped = {s.path: s.reason for s in outcome.summary.skipped}
             for target in kept_paths:  # the build may still fail to read a file the check accepted
                 if target.as_posix() in skipped:
@@ -179,6 +216,9 @@ class Library:
                     if target in earlier:
                         outcome.versions.append(Version(target.name, earlier[target].path, earlier[target].title))
         return outcome
+
+    def _note_adding(self, targets: list[Path]) -> None:
+        write_json_atomic(self.uploads / JOURNAL, [t.name for t in targets])
 
     def _earlier_version(self, title: str, name: str) -> StoredReport | None:
         """An uploaded report a new file may be a new version of: the same title, or the same file name."""
@@ -257,6 +297,25 @@ class Library:
                 file.write_bytes(held)
                 raise
             return report
+
+
+def _copy_whole(source: Path, target: Path) -> None:
+    """Copy under a hidden name, then rename: a crash never leaves half a report where the index would read it."""
+    partial = target.with_name(f".{target.name}.part")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)
+
+
+def recovered_notice(added: dict[str, str], missing: list[str]) -> str:
+    """What the page says after a start-up finished an interrupted upload."""
+    parts = []
+    if added:
+        parts.append("上次上传在建立索引时中断（程序被关闭），重启时已完成：" + "、".join(f"《{t}》" for t in added.values())
+                     + " 已加入检索。")
+    if missing:
+        parts.append("上次中断的上传中，" + "、".join(missing) + " 未能加入，请重新上传。")
+    english = f"An upload interrupted by a crash was finished at restart ({len(added)} added, {len(missing)} not)."
+    return "".join(parts) + " / " + english
 
 
 def added_label(iso: str) -> str:

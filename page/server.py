@@ -8,7 +8,7 @@ from starlette.middleware import Middleware
 from page.auth import Login, LoginBrake
 from page.library import MAX_UPLOAD_BYTES, Library
 from page.rest import rest_api
-from page.wiring import CSS, build_page, theme
+from page.wiring import CSS, HEAD, build_page, theme
 
 MCP_PATH = "/gradio_api/mcp/"
 
@@ -18,7 +18,7 @@ def server_app(library: Library, logins: list[Login]):
     as an MCP tool (Gradio's MCP server calls the page's own API, which a login would refuse)."""
     page = build_page(library).queue(default_concurrency_limit=2)
     return gr.mount_gradio_app(
-        rest_api(library, logins), page, path="/", theme=theme(), css=CSS, show_error=False,
+        rest_api(library, logins), page, path="/", theme=theme(), css=CSS, head=HEAD, show_error=False,
         max_file_size=4 * MAX_UPLOAD_BYTES,  # hard stop; the friendly 50 MB check happens after upload
         auth=logins or None, auth_message="请登录 / Please log in", footer_links=["api"],
         app_kwargs={"middleware": [Middleware(LoginBrake)]} if logins else None, mcp_server=not logins)

@@ -29,6 +29,11 @@ REPEAT_SECONDS = 2.0  # a filter event repeating the one just searched, within t
 STATIC = Path(__file__).with_name("static")
 CSS = (STATIC / "page.css").read_text(encoding="utf-8")
 COPY_JS = (STATIC / "copy.js").read_text(encoding="utf-8")
+# Gradio writes a few messages in English whatever the browser's language (connection lost, queue position).
+HEAD = f"<script>{(STATIC / 'messages.js').read_text(encoding='utf-8')}</script>"
+RECENT = 10  # recent questions kept, in the browser only (localStorage), never on the server
+REFRESH_SECONDS = 10  # how often an open page looks for a library change made in another tab
+PRINT_JS = "() => { window.print(); }"
 
 ANSWER, WORDING, AUTO = "answer", "wording", "auto"
 ENTER_QUESTION = "请输入问题 / Please enter a question"
@@ -110,33 +115,42 @@ def build_page(library: Library) -> gr.Blocks:
                 '<p>在本机报告中查找答案和写法，全程离线 · Offline policy report search</p></div>', js_on_load=None)
         with gr.Tabs():
             with gr.Tab("查询", id="search-tab"):
-                ask_inputs, _ = _search_tab(library)
+                ask_inputs, (recent, recent_pick) = _search_tab(library)
             with gr.Tab("报告库", id="library-tab"):
                 library_outputs = _library_tab(library, ask_inputs)
         page.load(lambda: library_updates(library, *([None] * 4)), inputs=None, outputs=library_outputs,
                   api_visibility="private")
+        page.load(lambda kept: remember("", kept)[1], recent, recent_pick, api_visibility="private")
+        _keep_in_step(library, library_outputs, ask_inputs[2:])
         gr.api(_api_search(library), api_name="search")
         _api_upload(library)
     return page
 
 
-def _search_tab(library: Library) -> tuple[list[gr.components.Component], gr.HTML]:
+def _search_tab(library: Library) -> tuple[list[gr.components.Component], tuple[gr.BrowserState, gr.Dropdown]]:
     choices = filter_choices(library)
     with gr.Row(equal_height=True):
         question = gr.Textbox(show_label=False, placeholder="输入问题后按回车，例如：2023年化解了多少起矛盾纠纷？",
                               elem_id="question", scale=6, max_length=500, autofocus=True)
         ask_button = gr.Button("查询", variant="primary", scale=1, min_width=100, elem_id="ask")
     examples = gr.Examples(EXAMPLES, inputs=[question], label="试试这些问题（点击即查）", elem_id="examples")
-    with gr.Row(equal_height=True, elem_id="controls"):
+    # On a phone the filters fold away (page/static/messages.js closes this on narrow screens).
+    with gr.Accordion("查询方式与筛选", open=True, elem_id="filters"), gr.Row(equal_height=True, elem_id="controls"):
         # Each question decides its mode unless the user picks one: an example asking for wording must not leave
         # the next number question without its answer card.
         mode = gr.Radio([("自动", AUTO), ("问答 · 找答案", ANSWER), ("找表述 · 看写法", WORDING)], value=AUTO,
-                        label="查询方式", elem_id="mode", scale=3, min_width=440)
+                        label="查询方式", elem_id="mode", scale=3, min_width=300)
         year = gr.Dropdown(choices["year"], value=ALL, label="年份（可输入 2020-2023）", allow_custom_value=True,
                            elem_id="filter-year", min_width=150)
         body = gr.Dropdown(choices["body"], value=ALL, label="发文机关", elem_id="filter-body", min_width=150)
         genre = gr.Dropdown(choices["genre"], value=ALL, label="报告类型", elem_id="filter-genre", min_width=150)
         report = gr.Dropdown(choices["report"], value=ALL, label="指定报告", elem_id="filter-report", min_width=150)
+    with gr.Row(equal_height=False, elem_id="recent-row"):
+        recent_pick = gr.Dropdown([], value=None, label="最近的问题（只保存在本浏览器）", elem_id="recent", scale=5,
+                                  container=False)
+        print_button = gr.Button("打印结果", size="sm", elem_id="print", scale=1, min_width=100)
+    # A fixed secret: the list must outlive a restart of the server (a random one would make it unreadable).
+    recent = gr.BrowserState([], storage_key="policy-search-recent", secret="policy-search-recent-questions")
     health = library.notice()
     welcome = notice(health, "warn") if health else notice(
         "在上方输入问题，按回车开始查询。", "info", "“自动”按问题判断；“问答”给出具体数字和出处；“找表述”列出其他报告里的相关写法。")
@@ -170,14 +184,46 @@ def _search_tab(library: Library) -> tuple[list[gr.components.Component], gr.HTM
     # One queue for everything that redraws the results, so answers arrive in the order they were asked
     # (choosing a year, then quickly another, must not end with the first year's results on screen).
     in_order = {"concurrency_id": "results", "concurrency_limit": 1}
-    question.submit(ask, inputs, results, api_name="ask", api_visibility="undocumented", **in_order)
-    ask_button.click(ask, inputs, results, api_visibility="private", **in_order)
+    asked = question.submit(ask, inputs, results, api_name="ask", api_visibility="undocumented", **in_order)
+    clicked = ask_button.click(ask, inputs, results, api_visibility="private", **in_order)
+    for event in (asked, clicked):
+        event.then(remember, [question, recent], [recent, recent_pick], api_visibility="private", queue=False)
+
+    def ask_recent(picked: str | None, mode: str, *filters: str) -> tuple[str, str]:
+        return (picked, ask(picked, mode, *filters)) if picked else (gr.skip(), gr.skip())
+
+    recent_pick.input(ask_recent, [recent_pick, *inputs[1:]], [question, results], api_visibility="private",
+                      **in_order)
+    print_button.click(None, js=PRINT_JS)
     examples.load_input_event.then(ask_example, inputs, [mode, results], api_visibility="private", **in_order)
     # .input, not .change: only the user's own choice re-runs a search, not a refreshed choice list.
     for control in (mode, year, body, genre, report):
         control.input(refine, inputs, results, api_visibility="private", **in_order)
     _export_row(library, inputs)
-    return inputs, results
+    return inputs, (recent, recent_pick)
+
+
+def remember(question: str, recent: list[str] | None) -> tuple[list[str], gr.Dropdown]:
+    """The browser's recent questions with this one first (once), and the list offering them."""
+    asked = (question or "").strip()
+    kept = [asked, *[q for q in recent or [] if q != asked]][:RECENT] if asked else list(recent or [])[:RECENT]
+    return kept, gr.Dropdown(choices=kept, value=None)
+
+
+def _keep_in_step(library: Library, outputs: list, filters: list) -> None:
+    """Every open page looks for a library change made elsewhere (an upload in another tab, by the API) and then
+    redraws its report list and filters, keeping the filters chosen."""
+    seen = gr.State(library.version())
+    timer = gr.Timer(REFRESH_SECONDS)
+
+    def look(version: str, *chosen: str) -> tuple:
+        now = library.version()
+        if now == version:
+            return (gr.skip(),) * (1 + len(outputs))
+        return (now, *library_updates(library, *chosen))
+
+    timer.tick(look, [seen, *filters], [seen, *outputs], api_visibility="private", show_progress="hidden",
+               queue=False)
 
 
 def _export_row(library: Library, inputs: list) -> None:
@@ -265,7 +311,7 @@ def _library_tab(library: Library, ask_inputs: list) -> list:
     health = library.notice()
     status = gr.HTML(status_html([("warn", health)]) if health else None, elem_id="library-status", js_on_load=None)
     table = gr.Dataframe(library_rows(library), headers=LIBRARY_HEADERS, interactive=False, wrap=True,
-                         label="报告列表", elem_id="library-table",
+                         label="报告列表（点列名排序）", elem_id="library-table", show_search="search",
                          column_widths=["34%", "8%", "16%", "12%", "7%", "13%", "10%"])
     with gr.Row(equal_height=False):
         doomed = gr.Dropdown(report_choices(library), value=None, label="选择要删除的报告（只能删除上传的报告）",
@@ -296,12 +342,12 @@ def _library_tab(library: Library, ask_inputs: list) -> list:
         return (status_html(lines), *library_updates(library, year_v, body_v, genre_v, report_v))
 
     filters = [year, body, genre, report]
-    upload.upload(added, [upload, *filters], [status, upload, replace, pending, *outputs], api_visibility="private",
-                  concurrency_id="library", concurrency_limit=1)
-    replace.click(replaced, [pending, *filters], [status, replace, pending, *outputs], api_visibility="private",
-                  concurrency_id="library", concurrency_limit=1)
-    delete.click(removed, [doomed, *filters], [status, *outputs], js=_confirm_js(len(filters)),
-                 api_visibility="private", concurrency_id="library", concurrency_limit=1)
+    # One progress line, in the status area, rather than one over every component the change redraws.
+    one_line = {"show_progress_on": [status], "concurrency_id": "library", "concurrency_limit": 1,
+                "api_visibility": "private"}
+    upload.upload(added, [upload, *filters], [status, upload, replace, pending, *outputs], **one_line)
+    replace.click(replaced, [pending, *filters], [status, replace, pending, *outputs], **one_line)
+    delete.click(removed, [doomed, *filters], [status, *outputs], js=_confirm_js(len(filters)), **one_line)
     return outputs
 
 

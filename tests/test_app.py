@@ -172,3 +172,55 @@ def test_corpus_reports_are_neither_offered_nor_deleted(tmp_path: Path, embedder
     with pytest.raises(LibraryError, match="不能在网页上删除"):
         library.remove(library.reports()[0].path)
     assert len(library.reports()) == 1
+
+
+CRASHING_UPLOAD = """
+import os, sys
+from pathlib import Path
+from index.embed import Embedder
+from page.library import Library
+
+corpus, uploads, index, report = map(Path, sys.argv[1:5])
+library = Library(corpus, uploads, index, Embedder())
+library.build()
+def die(stage, done, total):  # killed as by a power cut, in the middle of indexing the upload
+    if stage == "embed" and done > 0:
+        os.kill(os.getpid(), 9)
+library.add([report], progress=die)
+"""
+
+
+def test_an_upload_killed_while_indexing_is_finished_and_announced_at_restart(tmp_path: Path, embedder) -> None:
+    import subprocess
+    import sys
+
+    from helpers import PROJECT, SEED_CORPUS
+    from page.library import JOURNAL
+
+    report = tmp_path / "红岩乡2023年工作总结.txt"
+    report.write_text("红岩乡2023年工作总结\n一、主要工作\n全年完成植树造林3150亩，新修道路12公里。\n", encoding="utf-8")
+    uploads, index = tmp_path / "uploads", tmp_path / "index"
+    crashed = subprocess.run([sys.executable, "-c", CRASHING_UPLOAD, str(SEED_CORPUS), str(uploads), str(index),
+                              str(report)], cwd=PROJECT, capture_output=True, timeout=600)
+    assert crashed.returncode == -9, crashed.stderr.decode(errors="replace")
+    assert (uploads / JOURNAL).exists() and [p.name for p in uploads.glob("*.txt")] == [report.name]
+
+    library = Library(SEED_CORPUS, uploads, index, embedder)
+    library.start()
+    notice = library.notice()
+    assert "重启时已完成" in notice and "《红岩乡2023年工作总结》" in notice and "/ An upload" in notice
+    assert not (uploads / JOURNAL).exists()
+    answer = library.searcher.search("红岩乡植树造林多少亩")
+    assert answer.confident and "3150亩" in answer.hits[0].answer.text
+
+
+def test_a_finished_upload_leaves_no_journal_and_no_partial_copy(tmp_path: Path, embedder) -> None:
+    from helpers import SEED_CORPUS
+
+    report = tmp_path / "白沙镇2023年工作总结.txt"
+    report.write_text("白沙镇2023年工作总结\n一、主要工作\n全年新修道路12公里。\n", encoding="utf-8")
+    library = Library(SEED_CORPUS, tmp_path / "uploads", tmp_path / "index", embedder)
+    library.start()
+    assert library.add([report]).kept == [report.name]
+    assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == [report.name]  # no journal, no .part
+    assert library.notice() is None

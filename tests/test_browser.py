@@ -5,6 +5,7 @@ Skipped where Chromium or Playwright is missing, so the rest of the suite still 
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -290,3 +291,112 @@ def test_the_results_export_to_a_file_that_downloads(page, tmp_path: Path, butto
 
         assert "答案：化解矛盾26起" in [p.text for p in Document(str(saved)).paragraphs]
     page.screenshot(path=str(tmp_path / "export.png"), full_page=True)
+
+
+SCREENSHOTS = Path(tempfile.gettempdir()) / "policy-search-screenshots"  # looked at by hand after a change
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_page_fits_the_screen_and_filters_fold_on_a_phone(browser, app_url: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(app_url)
+    ask(page, QUESTION)
+    expect(page.locator("#results .ps-answer-card strong.ps-num")).to_have_text("化解矛盾26起")
+    page_width = "document.documentElement.scrollWidth"
+    assert page.evaluate(page_width) <= width  # nothing wider than the screen
+    if width < 700:  # a phone: the filters fold away so the question and the answer fill the first screen
+        expect(page.locator("#filters .label-wrap.open")).to_have_count(0)
+        expect(page.locator("#filter-year")).to_be_hidden()
+    else:
+        expect(page.locator("#filter-year")).to_be_visible()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"search-{width}.png"))
+    page.get_by_role("tab", name="报告库").click()
+    expect(page.locator("#library-table")).to_contain_text("鲁山县张店乡")
+    assert page.evaluate(page_width) <= width  # the table scrolls inside its box instead
+    year_cell = page.locator("#library-table .body-cell").nth(1).bounding_box()
+    assert year_cell["width"] >= 60, year_cell  # not one character per line
+    page.screenshot(path=str(SCREENSHOTS / f"library-{width}.png"))
+    context.close()
+
+
+def test_recent_questions_are_kept_in_the_browser_and_ask_again(page) -> None:
+    ask(page, QUESTION)
+    expect(page.locator("#results .ps-answer-card")).to_be_visible()
+    ask(page, "张店乡有几个人通过了执法证考试")
+    expect(page.locator("#results .ps-question")).to_contain_text("执法证考试")
+    page.reload()
+    page.locator("#recent input").click()
+    expect(page.get_by_role("option")).to_contain_text(["张店乡有几个人通过了执法证考试", QUESTION])  # newest first
+    page.get_by_role("option").filter(has_text=QUESTION).click()
+    expect(page.locator("#question textarea")).to_have_value(QUESTION)
+    expect(page.locator("#results .ps-answer-card strong.ps-num")).to_have_text("化解矛盾26起")
+
+
+def test_the_print_view_shows_the_results_without_the_controls(page) -> None:
+    ask(page, QUESTION)
+    card = page.locator("#results .ps-answer-card")
+    expect(card).to_be_visible()
+    expect(page.locator("#print")).to_be_visible()
+    page.emulate_media(media="print")
+    for control in ("#question", "#filters", "#recent-row", "#export", "#examples"):
+        expect(page.locator(control)).to_be_hidden()
+    expect(card).to_be_visible()
+    expect(page.locator("#results .ps-copy").first).to_be_hidden()
+    assert page.pdf()[:4] == b"%PDF"  # what 打印结果 sends to the printer
+
+
+def test_another_open_tab_sees_an_upload_without_reloading(browser, app_url: str, tmp_path: Path) -> None:
+    title = "石桥镇人民政府关于便民服务情况的报告"
+    upload = tmp_path / "石桥镇便民服务.txt"
+    upload.write_text(f"{title}\n一、主要工作\n石桥镇今年新建便民服务点六个。\n", encoding="utf-8")
+    tabs = [browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN").new_page() for _ in range(2)]
+    for tab in tabs:
+        tab.set_default_timeout(WAIT_MS)
+        tab.goto(app_url)
+        tab.get_by_role("tab", name="报告库").click()
+    uploader, other = tabs
+    uploader.locator("#upload input[type=file]").set_input_files([str(upload)])
+    expect(uploader.locator("#library-status")).to_contain_text("已加入")
+    expect(other.locator("#library-table")).to_contain_text(title)  # within a few seconds, no reload
+    other.get_by_role("tab", name="查询").click()
+    choose(other, "filter-report", title)  # the filters know the new report too
+    choose(uploader, "delete-choice", title)
+    uploader.once("dialog", lambda dialog: dialog.accept())
+    uploader.locator("#delete").click()
+    expect(uploader.locator("#library-status")).to_contain_text("已删除")
+    for tab in tabs:
+        tab.context.close()
+
+
+def test_a_lost_connection_is_said_in_chinese(browser, tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    from helpers import PROJECT, app_command, free_port
+
+    port = free_port()
+    with open(tmp_path / "app.log", "wb") as log:
+        server = subprocess.Popen(app_command(tmp_path, port), cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT,
+                                  env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        context = browser.new_context(locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        for _ in range(600):  # until the server answers (model load, index build)
+            try:
+                page.goto(f"http://127.0.0.1:{port}/")
+                break
+            except sync_api.Error:
+                page.wait_for_timeout(500)
+        expect(page.locator("#question textarea")).to_be_visible()
+        server.kill()
+        server.wait(30)
+        ask(page, QUESTION)
+        expect(page.get_by_text("与服务器的连接已断开")).to_be_visible()
+        expect(page.get_by_text("Connection to the server was lost. Attempting")).to_have_count(0)
+        context.close()
+    finally:
+        server.kill()
