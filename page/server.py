@@ -17,8 +17,13 @@ def server_app(library: Library, logins: list[Login]):
     """One ASGI app: the REST API and its docs under /api, the page at /, and, without logins, the page's `search`
     as an MCP tool (Gradio's MCP server calls the page's own API, which a login would refuse)."""
     page = build_page(library).queue(default_concurrency_limit=2)
+    # Gradio checks that a file named in an API call was uploaded (not "/etc/x.txt") only once the Blocks "has
+    # launched", which mounting never sets; without it any server file could be added to the library.
+    page.has_launched = True
     return gr.mount_gradio_app(
-        rest_api(library, logins), page, path="/", theme=theme(), css=CSS, head=HEAD, show_error=False,
+        rest_api(library, logins), page, path="/", theme=theme(), css=CSS, head=HEAD,
+        show_error=True,  # Gradio's own refusals (a malformed API call) say why instead of {"error": null};
+        # our handlers never let an exception out (wiring.guard), so no traceback text reaches a client
         max_file_size=4 * MAX_UPLOAD_BYTES,  # hard stop; the friendly 50 MB check happens after upload
         auth=logins or None, auth_message="请登录 / Please log in", footer_links=["api"],
         app_kwargs={"middleware": [Middleware(LoginBrake)]} if logins else None, mcp_server=not logins)

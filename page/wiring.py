@@ -283,8 +283,8 @@ def _api_search(library: Library) -> Callable[..., dict]:
 def _api_upload(library: Library) -> None:
     """Named API "upload": the page's upload for API clients (same checks, same one-at-a-time queue).
 
-    A hidden File component rather than gr.api, so Gradio itself checks that the paths it is given
-    were really uploaded (gr.api would pass any server path through unchecked).
+    A hidden File component rather than gr.api, so Gradio itself checks that the paths it is given were really
+    uploaded (gr.api would pass any server path through unchecked; page/server.py keeps the check on).
     """
     files = gr.File(file_count="multiple", type="filepath", visible=False)
     outcome_json = gr.JSON(visible=False)

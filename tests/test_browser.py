@@ -327,6 +327,9 @@ def test_recent_questions_are_kept_in_the_browser_and_ask_again(page) -> None:
     expect(page.locator("#results .ps-answer-card")).to_be_visible()
     ask(page, "张店乡有几个人通过了执法证考试")
     expect(page.locator("#results .ps-question")).to_contain_text("执法证考试")
+    page.locator("#recent input").click()  # remembered once the answer is shown
+    expect(page.get_by_role("option")).to_have_count(2)
+    page.keyboard.press("Escape")
     page.reload()
     page.locator("#recent input").click()
     expect(page.get_by_role("option")).to_contain_text(["张店乡有几个人通过了执法证考试", QUESTION])  # newest first
@@ -400,3 +403,28 @@ def test_a_lost_connection_is_said_in_chinese(browser, tmp_path: Path) -> None:
         context.close()
     finally:
         server.kill()
+
+
+def test_an_upload_shows_one_progress_line_and_gradio_texts_read_in_chinese(page, tmp_path: Path) -> None:
+    upload = tmp_path / "柳河镇工作总结.txt"
+    paragraphs = "\n".join(f"（{n}）柳河镇第{n}项工作：全年完成任务{n}项，群众满意度持续提升。" for n in range(1, 80))
+    upload.write_text(f"柳河镇人民政府工作总结\n一、主要工作\n{paragraphs}\n", encoding="utf-8")
+    page.get_by_role("tab", name="报告库").click()
+    # Record, every 50 ms, how many of the library tab's progress overlays are showing.
+    page.evaluate("""() => { window.psMaxBusy = 0; window.psBusyTexts = new Set(); setInterval(() => {
+        const busy = [...document.querySelectorAll('[data-testid="status-tracker"]')].filter(e =>
+            !e.classList.contains('hide') && e.offsetParent !== null && e.innerText.trim());
+        window.psMaxBusy = Math.max(window.psMaxBusy, busy.length);
+        busy.forEach(e => window.psBusyTexts.add(e.innerText.trim())); }, 50); }""")
+    page.locator("#upload input[type=file]").set_input_files([str(upload)])
+    expect(page.locator("#library-status")).to_contain_text("已加入")
+    assert page.evaluate("window.psMaxBusy") <= 1, page.evaluate("[...window.psBusyTexts]")
+    assert not any("queue:" in t for t in page.evaluate("[...window.psBusyTexts]"))
+    # Gradio's own English lines (a second tab waiting, a lost connection) are rewritten where they appear.
+    shown = page.evaluate("""() => { const el = document.createElement('span'); el.textContent = 'queue: 1/2 |';
+        document.body.appendChild(el); return new Promise(done => setTimeout(() => done(el.textContent), 300)); }""")
+    assert shown == "排队中：第 1 位（共 2 位） |"
+    choose(page, "delete-choice", "柳河镇人民政府工作总结")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#delete").click()
+    expect(page.locator("#library-status")).to_contain_text("已删除")

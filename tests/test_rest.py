@@ -144,3 +144,30 @@ def test_with_logins_the_mcp_server_is_off(login_url: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=30)
     assert refused.value.code in (401, 404)
+
+
+def gradio_call(base: str, endpoint: str, data: list) -> tuple[str, object]:
+    """A raw call of a named Gradio endpoint (POST, then read its event stream): (event, data)."""
+    status, started, _ = call(f"{base}gradio_api/call/{endpoint}", {"data": data})
+    assert status == 200, started
+    with urllib.request.urlopen(f"{base}gradio_api/call/{endpoint}/{started['event_id']}", timeout=120) as stream:
+        lines = stream.read().decode("utf-8").splitlines()
+    event = next(line.split(": ", 1)[1] for line in lines if line.startswith("event: "))
+    return event, json.loads(next(line.split(": ", 1)[1] for line in lines if line.startswith("data: ")))
+
+
+def test_the_upload_api_adds_no_file_that_was_not_uploaded(app_url: str, tmp_path) -> None:
+    # A path on the server named in the call ("/etc/…", a report in another folder) is refused by Gradio's own check,
+    # which serving the page beside the REST API must keep on (page/server.py).
+    secret = tmp_path / "内部文件.txt"
+    secret.write_text("内部文件\n一、内容\n不应被检索到的内部数字12345。\n", encoding="utf-8")
+    event, data = gradio_call(app_url, "upload", [[{"path": str(secret), "meta": {"_type": "gradio.FileData"}}]])
+    assert event == "error" and "not uploaded" in data["error"]
+    assert len(call(app_url + "api/v1/reports")[1]) == 1
+
+
+def test_a_malformed_gradio_call_says_what_is_wrong(app_url: str) -> None:
+    event, data = gradio_call(app_url, "search", [QUESTION, 5])  # 2 of the 7 inputs
+    assert event == "error" and data["error"] and "input" in data["error"]  # not {"error": null}
+    event, data = gradio_call(app_url, "search", [QUESTION, 5, "", "2023-2020", "", "", ""])
+    assert event == "error" and "年份范围" in data["error"]
