@@ -311,7 +311,7 @@ def _library_tab(library: Library, ask_inputs: list) -> list:
     health = library.notice()
     status = gr.HTML(status_html([("warn", health)]) if health else None, elem_id="library-status", js_on_load=None)
     table = gr.Dataframe(library_rows(library), headers=LIBRARY_HEADERS, interactive=False, wrap=True,
-                         label="报告列表（点列名排序）", elem_id="library-table", show_search="search",
+                         label="报告列表（右上角可搜索；列名旁 ⋮ 可排序）", elem_id="library-table", show_search="search",
                          column_widths=["34%", "8%", "16%", "12%", "7%", "13%", "10%"])
     with gr.Row(equal_height=False):
         doomed = gr.Dropdown(report_choices(library), value=None, label="选择要删除的报告（只能删除上传的报告）",

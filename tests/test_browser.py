@@ -428,3 +428,46 @@ def test_an_upload_shows_one_progress_line_and_gradio_texts_read_in_chinese(page
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#delete").click()
     expect(page.locator("#library-status")).to_contain_text("已删除")
+
+
+def test_the_report_list_can_be_searched_and_sorted(page, tmp_path: Path) -> None:
+    titles = {2021: "石门镇人民政府2021年工作总结", 2024: "青山乡人民政府2024年工作总结"}
+    files = []
+    for year, title in titles.items():
+        files.append(tmp_path / f"{title}.txt")
+        files[-1].write_text(f"{title}\n一、主要工作\n{year}年新修道路三公里。\n", encoding="utf-8")
+    page.get_by_role("tab", name="报告库").click()
+    titles_shown = page.locator("#library-table .body-cell:first-child")
+    expect(titles_shown.first).to_be_visible()
+    before = titles_shown.count()  # earlier tests of this module may have left uploads
+    page.locator("#upload input[type=file]").set_input_files([str(f) for f in files])
+    expect(page.locator("#library-status")).to_contain_text("已加入")
+    expect(titles_shown).to_have_count(before + 2)
+
+    search = page.locator("#library-table input[placeholder^='搜索报告']")
+    search.fill("石门")
+    expect(titles_shown).to_have_text([titles[2021]])
+    search.fill("")
+    expect(titles_shown).to_have_count(before + 2)
+
+    def sort_years(order: str) -> None:
+        header = page.locator("#library-table thead th", has_text="年份")
+        header.hover()
+        header.locator("button.cell-menu-button").click(force=True)  # shown on hover
+        page.get_by_role("menuitem", name=order).click()
+
+    def shows_in_order(*wanted: str) -> None:  # among the rows, ours in this order
+        page.wait_for_function("""(want) => JSON.stringify([...document.querySelectorAll(
+            '#library-table .body-cell:first-child')].map(e => e.innerText.trim()).filter(t => want.includes(t)))
+            === JSON.stringify(want)""", arg=list(wanted))
+
+    sort_years("升序排序")
+    shows_in_order(titles[2021], titles[2024])
+    sort_years("降序排序")
+    shows_in_order(titles[2024], titles[2021])
+
+    for title in titles.values():
+        choose(page, "delete-choice", title)
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator("#delete").click()
+        expect(page.locator("#library-status")).to_contain_text(f"已删除：《{title}》")

@@ -9,6 +9,8 @@
     [/^processing \|$/, "处理中 |"],
     [/^Error$/, "出错 / Error"],
     [/^Warning$/, "注意 / Warning"],
+    [/^Filter$/, "筛选"],
+    [/^Clear filters$/, "清除筛选"],
   ];
   const fix = (node) => {
     const text = (node.nodeValue || "").trim();
