@@ -120,8 +120,8 @@ class Library:
         pending = self._pending()
         summary = self.build(progress)
         if pending:
-            self.recovered = recovered_notice(self._titles_of(pending), [n for n in pending
-                                                                          if n not in self._titles_of(pending)])
+            added = self._titles_of(pending)
+            self.recovered = recovered_notice(added, [n for n in pending if n not in added])
             log.warning("%s", self.recovered)
         (self.uploads / JOURNAL).unlink(missing_ok=True)
         return summary
