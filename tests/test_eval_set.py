@@ -177,7 +177,8 @@ def test_question_is_paraphrased(row):
 
 # --------------------------------------------------------------------------- the blind set
 
-BLIND_FILES = [PROJECT / "tests" / "eval" / f"{name}.jsonl" for name in ("blind", "blind2", "blind3", "blind4")]
+BLIND_FILES = [PROJECT / "tests" / "eval" / f"{name}.jsonl" for name in ("blind", "blind2", "blind3", "blind4", "blind5",
+                                                                     "blind6", "blind7", "blind8")]
 
 
 @pytest.mark.parametrize("blind_file", BLIND_FILES, ids=lambda p: p.stem)
