@@ -177,8 +177,7 @@ def test_question_is_paraphrased(row):
 
 # --------------------------------------------------------------------------- the blind set
 
-BLIND_FILES = [PROJECT / "tests" / "eval" / f"{name}.jsonl" for name in ("blind", "blind2", "blind3", "blind4", "blind5",
-                                                                     "blind6", "blind7", "blind8")]
+BLIND_FILES = sorted((PROJECT / "tests" / "eval").glob("blind*.jsonl"))  # every blind set, however many
 
 
 @pytest.mark.parametrize("blind_file", BLIND_FILES, ids=lambda p: p.stem)
