@@ -16,7 +16,7 @@ from search.measure import missing_measure
 from text.numbers import has_quantity
 from text.tokens import KeywordTokenizer
 from text.places import NATIONAL_BODIES
-from text.question import SYNONYMS
+from text.question import FRAME, SYNONYMS
 from text.sentences import clauses
 from text.tense import PLAN
 from text.years import names_year
@@ -34,6 +34,8 @@ def assess(index: IndexReader, places: dict[int, Places], place: dict[int, float
     places_named = [*named, *mentioned, *tokenizer.place_names(query.text)]
     if unseen := [w for w in query.modifiers if _unseen(index, w) and not _straddles(w, query.text, places_named)]:
         return Doubt(DoubtKind.UNSEEN_TOPIC, missing=unseen[0])  # "火星基地建设进展如何": no report names 火星
+    if unmentioned := [w for w in _narrowing_measures(query) if not _mentions(top.chunk.text, w)]:
+        return Doubt(DoubtKind.UNMENTIONED_TOPIC, missing=unmentioned[0])  # "森林覆盖率" by "燃气管网覆盖率达88.8%"
     return (_scope_doubt(index, place, query, mentioned, top, weights)
             or (_body_doubt(places, mentioned, top, query.wants_quantity or query.how_many)
                 if mode == "answer" else None)
@@ -43,6 +45,18 @@ def assess(index: IndexReader, places: dict[int, Places], place: dict[int, float
 def _unseen(index: IndexReader, word: str) -> bool:
     """No passage names the word, nor the report form of it ("公卫": 公共卫生)."""
     return index.never_mentions(word) and not (word in SYNONYMS and not index.never_mentions(SYNONYMS[word]))
+
+
+def _narrowing_measures(query: Query) -> list[str]:
+    """The nouns written onto a rate asked ("森林覆盖率": 森林): any rate may answer a rate, but not another thing's.
+    Checking every modifier flagged 35 right answers in the eval sets ("全国", "高校学生数"); this one flags none."""
+    content = FRAME.sub(" ", query.text)  # "工作报告赤字率" names no 报告's rate
+    return [w for w in query.modifiers if any(m.endswith("率") and w + m in content for m in query.measures)]
+
+
+def _mentions(passage: str, word: str) -> bool:
+    """The passage names the word or the report form of it."""
+    return word in passage or (word in SYNONYMS and SYNONYMS[word] in passage)
 
 
 def _straddles(word: str, question: str, places: list[str]) -> bool:

@@ -37,16 +37,24 @@ def states_exactly(query: Query, sentence: str, passage: str = "") -> bool:
 
 
 def _asks_its_value(query: Query) -> bool:
-    """A unit is asked for the indicator's own value ("GDP多少亿元"), not for how long it has held a rank
-    ("进出口连着多少年排第一")."""
-    return bool(query.figure_unit) and MEASURES[query.figure_unit] != "time"
+    """A figure is asked of the indicator itself ("GDP多少亿元", "粮食产量是多少": not "粮食生产再获丰收，肉蛋奶…产量
+    均突破百万吨"), not how long it has held a rank ("进出口连着多少年排第一")."""
+    return (query.how_many or bool(query.figure_unit)) and MEASURES.get(query.figure_unit or "") != "time"
 
 
 def _gives_figure_of(indicator: str, unit: str | None, sentence: str) -> bool:
     """Some clause names the indicator and gives a figure in the unit asked: "地区生产总值…多少亿元" is not answered
     by "地区生产总值同比增长5.3%左右，一般公共预算收入36.77亿元" (the 亿元 are another indicator's)."""
-    return any(states_indicator(indicator, clause) and any(answers_unit(unit, m.group()) for m in quantities(clause))
-               for clause in clauses(sentence))
+    parts = clauses(sentence)
+    return any(states_indicator(indicator, clause) and any(answers_unit(unit, m.group()) for m in quantities(
+        clause + (parts[i + 1] if _only_subject(indicator, clause) and i + 1 < len(parts) else "")))
+               for i, clause in enumerate(parts))
+
+
+def _only_subject(indicator: str, clause: str) -> bool:
+    """The clause is the indicator alone, its figure in the next ("城镇居民家庭人均可支配收入，由1997年的5160元增加到…"),
+    unlike "粮食生产再获丰收，肉蛋奶、蔬菜产量均突破百万吨"."""
+    return not quantities(clause) and states_indicator(indicator, clause[-6:])
 
 
 def missing_measure(query: Query, sentence: str, passage: str = "") -> str | None:

@@ -31,6 +31,7 @@ REASONS: dict[DoubtKind, tuple[str, str]] = {
     DoubtKind.NO_QUOTED: ("没有段落包含引号中的原文", "No passage contains the quoted words"),
     DoubtKind.UNKNOWN_PLACE: ("已收录的报告不涉及{places}", "No indexed report covers {places_en}"),
     DoubtKind.UNSEEN_TOPIC: ("已收录的报告没有提到“{missing}”", "No indexed report mentions “{missing}”"),
+    DoubtKind.UNMENTIONED_TOPIC: ("最相关的段落没有提到“{missing}”", "The closest passage does not mention “{missing}”"),
     DoubtKind.UNCOVERED_YEAR: ("已收录的报告不涉及{years}", "No indexed report covers {years_en}"),
     DoubtKind.OTHER_YEAR: ("最相关的段落说的不是{years}", "The closest passage is about another year"),
     DoubtKind.OTHER_PLACE: ("最相关的段落出自其他地方的报告", "The closest passage is from another place's report"),

@@ -62,6 +62,7 @@ class DoubtKind(str, Enum):
     NO_QUOTED = "no_quoted"                      # no passage holds the quoted words
     UNKNOWN_PLACE = "unknown_place"              # a place no report covers
     UNSEEN_TOPIC = "unseen_topic"                # what narrows the question's topic is in no report ("火星基地")
+    UNMENTIONED_TOPIC = "unmentioned_topic"      # ...nor in the closest passage ("森林覆盖率": 燃气管网覆盖率)
     UNCOVERED_YEAR = "uncovered_year"            # a year no report of the place covers
     OTHER_YEAR = "other_year"                    # the closest passage is about another year
     OTHER_PLACE = "other_place"                  # the closest passage is another place's report

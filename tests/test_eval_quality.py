@@ -264,6 +264,30 @@ def test_a_measure_the_report_never_states_is_no_reliable_answer(shared_searcher
     assert (doubt.kind, doubt.missing) == (DoubtKind.MISSING_MEASURE, missing)
 
 
+def test_a_rate_of_another_thing_is_no_answer(shared_searcher) -> None:
+    # 大鹏新区's 2024 report gives 燃气管网覆盖率 but no 森林覆盖率: any rate may answer a rate, not another thing's.
+    doubt = shared_searcher.search("大鹏新区2023年森林覆盖率有多高").doubt
+    assert (doubt.kind, doubt.missing) == (DoubtKind.UNMENTIONED_TOPIC, "森林")
+
+
+def test_an_indicator_needs_a_figure_of_its_own(shared_searcher) -> None:
+    # "粮食生产再获丰收，肉蛋奶、蔬菜产量均突破百万吨" names 粮食 but gives the figure of other products.
+    doubt = shared_searcher.search("西藏2025年全区粮食产量具体是多少").doubt
+    assert (doubt.kind, doubt.missing) == (DoubtKind.MISSING_MEASURE, "粮食产量")
+    # the indicator alone in its clause, its figure in the next, is its figure
+    answer = shared_searcher.search("2003年报告中城镇居民人均可支配收入1997年是多少").hits[0].answer
+    assert "5160元" in answer.text
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("坪山2023年头三个季度，工业在经济总量里占了多大份额", "64.5%"),  # a share, not the GDP's 1250亿元
+    ("2002年全国R&D经费多少，占GDP几成", "1.13%"),                    # "占国内生产总值的比重" is the share of GDP
+])
+def test_a_share_of_an_indicator_is_answered_by_the_share(shared_searcher, question: str, figure: str) -> None:
+    result = shared_searcher.search(question)
+    assert result.confident and figure in result.hits[0].answer.text, result.doubt
+
+
 @pytest.mark.parametrize("question", [
     "张店乡2022年化解了多少起矛盾纠纷",        # under "一、2023年度推进法治政府建设的主要举措和成效"
     "2020年全国城镇新增就业实际完成了多少人",  # the 2020 report's 1352万人 is under "一、2019年和今年以来工作回顾"

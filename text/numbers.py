@@ -49,7 +49,7 @@ _HOW_MANY = r"(?:多少|(?<![第这那哪近前头好十数])几(?!乎))"
 # "深圳市2012年全市GDP总量": a total the question ends on asks how much, as "是多少" would ("总量控制措施" does not);
 # so does a size asked ("外贸进出口规模多大": 进出口总额5.95万亿元, not 进出口增长27.4%).
 _TOTAL = re.compile(r"(?:总[量额]|规模)(?=\s*(?:是|为(?!什么|何|啥)|有(?!没有)|多[大少]|[？?。]|$))")
-_HOW_MUCH = re.compile(rf"{_HOW_MANY}|{_TOTAL.pattern}")
+_HOW_MUCH = re.compile(rf"{_HOW_MANY}|多[大高]|{_TOTAL.pattern}")  # "占了多大份额", "覆盖率有多高"
 # "多少亿元", "几个人", "多少钱": the unit a question wants its figure in.
 ASKED_UNIT = re.compile(rf"{_HOW_MANY}(?:{_MAGNITUDE}|个(?=人))?({alternation(MEASURES)})")
 
@@ -121,13 +121,14 @@ def asks_total(question: str) -> bool:
 
 
 def noun_measure(question: str) -> str | None:
-    """The measure a question asks for by a noun rather than a unit ("服务费用是多少" money), the longest noun
-    first; only when it asks how much ("占地面积最大的公园叫什么" asks a name)."""
+    """The measure a question asks for by a noun rather than a unit ("服务费用是多少" money); the head of a noun
+    phrase comes last ("GDP增速": a rate, "工业在经济总量里占了多大份额": a share), the longest noun first where
+    two end together; only when it asks how much ("占地面积最大的公园叫什么" asks a name)."""
     text = question.lower()
     if not _HOW_MUCH.search(text):
         return None
-    found = [(noun, measure) for noun, measure in _MEASURE_NOUNS if noun in text]
-    return max(found, key=lambda f: len(f[0]))[1] if found else None
+    found = [(text.rfind(noun) + len(noun), len(noun), measure) for noun, measure in _MEASURE_NOUNS if noun in text]
+    return max(found)[2] if found else None
 
 
 # "每万人常住人口配备全科医生6.3名": a figure per so many people is a rate, not a count of them.

@@ -60,8 +60,9 @@ def states_indicator(indicator: str, sentence: str) -> bool:
                for form in written)
 
 
-# "服务业占本市生产总值比重", "研发投入占GDP百分之几": a share of the indicator, not the indicator.
-_SHARE_OF = re.compile(r"占[^，,；;。]{0,10}?(?:比重|比例|百分之|百分比|的?多少)")
+# "服务业占本市生产总值比重", "研发投入占GDP百分之几", "工业在经济总量里占了多大份额": a share of the indicator,
+# not the indicator.
+_SHARE_OF = re.compile(r"(?:在[^，,；;。]{0,10}?[里中内])?占[^，,；;。]{0,10}?(?:比重|比例|份额|百分之|百分比|几成|多大|的?多少)")
 
 
 def _aside(text: str, others: tuple[str, ...]) -> str:
