@@ -28,11 +28,12 @@ def assess(index: IndexReader, places: dict[int, Places], place: dict[int, float
     """None when the top passage answers; else why not: a place or year the index does not cover, a passage
     about another place or year, or of a division below the one asked about, too little of the question, or no
     sign of the name, rate or population asked."""
-    unknown = unknown_places(named, tokenizer.place_names(query.text), places, mentioned, query.text)
+    unknown = unknown_places(named, tokenizer.place_names(query.place_text), places, mentioned, query.place_text)
     if unknown := [n for n in unknown if not _national_speaks_of(n, places, top) and not _named_beside(n, place, top)]:
         return Doubt(DoubtKind.UNKNOWN_PLACE, places=tuple(unknown))
-    places_named = [*named, *mentioned, *tokenizer.place_names(query.text)]
-    if unseen := [w for w in query.modifiers if _unseen(index, w) and not _straddles(w, query.text, places_named)]:
+    places_named = [*named, *mentioned, *tokenizer.place_names(query.place_text)]
+    if unseen := [w for w in query.modifiers if _unseen(index, w) and not _straddles(w, query.text, places_named)
+                  and not _cut_across_a_word(index, w, query.text)]:
         return Doubt(DoubtKind.UNSEEN_TOPIC, missing=unseen[0])  # "火星基地建设进展如何": no report names 火星
     if unmentioned := [w for w in _narrowing_measures(query) if not _mentions(top.chunk.text, w)]:
         return Doubt(DoubtKind.UNMENTIONED_TOPIC, missing=unmentioned[0])  # "森林覆盖率" by "燃气管网覆盖率达88.8%"
@@ -45,6 +46,18 @@ def assess(index: IndexReader, places: dict[int, Places], place: dict[int, float
 def _unseen(index: IndexReader, word: str) -> bool:
     """No passage names the word, nor the report form of it ("公卫": 公共卫生)."""
     return index.never_mentions(word) and not (word in SYNONYMS and not index.never_mentions(SYNONYMS[word]))
+
+
+def _cut_across_a_word(index: IndexReader, word: str, question: str) -> bool:
+    """jieba cut the word across one the reports use ("AI加物联网": 加物 / 联网, where 物联网 is in the reports): at
+    most one of its characters is left outside runs of three the reports hold reaching beyond it."""
+    at, end = question.find(word), question.find(word) + len(word)
+    outside = set(range(at, end))
+    for start in range(max(0, at - 2), end):
+        run = question[start:start + 3]
+        if len(run) == 3 and (start < at or start + 3 > end) and not index.never_mentions(run):
+            outside -= set(range(start, start + 3))
+    return len(outside) <= 1
 
 
 def _narrowing_measures(query: Query) -> list[str]:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from text.normalize import normalize_text
+from text.places import outside_names
 from text.numbers import asked_unit, asks_how_many, asks_total, noun_measure
 from text.question import (FRAME, MEASURE, asked_kind, compound_modifiers, counted_phrase, indicators_in, latin_terms, measure_phrases, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
                            WHY, WORDING)
@@ -23,6 +24,7 @@ class Query:
     wants_quantity: bool
     wants_wording: bool
     expanded: str = ""          # text plus the report wording of any synonyms it uses
+    place_text: str = ""        # text where places are looked for: a place inside a name blanked ("宝安机场")
     synonyms: tuple[tuple[str, str], ...] = ()  # (asker's term, report wording) pairs the question uses
     tense: int = 0              # +1 asks what was done, -1 asks what is planned, 0 cannot tell
     insists_result: bool = False  # "实际…", "完成了…": a target does not answer it
@@ -89,6 +91,7 @@ def parse_query(question: str) -> Query:
         wants_quantity=bool(QUANTITY.search(text)) and not why,
         wants_wording=bool(WORDING.search(text)),
         expanded=" ".join([text, *extra]),
+        place_text=outside_names(text),
         synonyms=used,
         tense=_tense(text),
         insists_result=bool(RESULT_QUESTION.search(text)) and not PLAN_QUESTION.search(text),

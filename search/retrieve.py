@@ -93,10 +93,10 @@ class Searcher:
         mode = mode_for(query, mode)
         if not has_word(query.text):
             return SearchResult(query, mode, doubt=Doubt(DoubtKind.NO_CONTENT))
-        named = gazetteer().named_in(self.tokenizer.words(query.text))
-        mentioned = mentioned_places(query.text, view.places, named)
-        place = place_scores(view.index, view.places, mentioned, weights, own_level(query.text))
-        reports = _of_level(_allowed_reports(view.index, filters), view.places, reports_level(query.text))
+        named = gazetteer().named_in(self.tokenizer.words(query.place_text))
+        mentioned = mentioned_places(query.place_text, view.places, named)
+        place = place_scores(view.index, view.places, mentioned, weights, own_level(query.place_text))
+        reports = _of_level(_allowed_reports(view.index, filters), view.places, reports_level(query.place_text))
         if mode == "wording":  # "2020年以来的报告里…怎么写": in a question for a figure such years frame a period
             reports = _of_places(_since(view.index, reports, query.text), place)
         elif asks_national(query.text):

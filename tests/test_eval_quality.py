@@ -318,6 +318,17 @@ def test_a_word_cut_across_a_place_name_is_no_unseen_topic(shared_searcher, ques
     assert result.doubt is None or result.doubt.kind != DoubtKind.UNSEEN_TOPIC, result.doubt
 
 
+@pytest.mark.parametrize("question, words", [
+    ("罗湖区用AI加物联网监测了多少处边坡", "29处"),    # jieba: AI / 加物 / 联网; the reports hold 物联网
+    ("深圳宝安机场2020年旅客吞吐量是多少", "机场旅客吞吐量"),  # the city's report, not 宝安区's
+    ("阜外深圳医院用地征收用了几天签约", "5天"),       # 南山区's report, though 深圳 is in the name
+])
+def test_a_word_cut_across_a_known_one_or_a_place_in_a_name_is_no_doubt(shared_searcher, question: str,
+                                                                          words: str) -> None:
+    result = shared_searcher.search(question)
+    assert result.confident and words in result.hits[0].answer.text, result.doubt
+
+
 @pytest.mark.parametrize("question, unseen", [("火星基地建设进展如何", "火星"), ("内蒙古2025年骆驼奶产业产值多少", "骆驼")])
 def test_a_topic_no_report_mentions_is_no_reliable_answer(shared_searcher, question: str, unseen: str) -> None:
     # Reports name 基地建设 and 产业产值, but none names 火星 or 骆驼: "总部基地建设再创佳绩" is no answer.

@@ -11,7 +11,7 @@ from text import lexicon
 from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many, asks_total,
                           is_article, is_bound,
                           gives_rate, measure_of, noun_measure, quantities)
-from text.places import asks_national, is_division, own_level, reports_level, level, short_forms, strip_body_suffix, units
+from text.places import asks_national, is_division, outside_names, own_level, reports_level, level, short_forms, strip_body_suffix, units
 from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, asked_kind, compound_modifiers, latin_terms,
                            measure_phrases,
                            counted_modifiers, counted_noun, indicators_in, states_indicator)
@@ -526,6 +526,7 @@ def test_the_kind_of_thing_a_which_question_asks_for(question: str, kind: str | 
     ("火星基地建设进展如何", ("火星",)), ("骆驼奶产业产值多少", ("骆驼", "产业")),
     ("罗湖区2021年GDP多少", ()),          # a place is for the place checks
     ("案子数量有多少", ()),              # 案子 has a listed synonym (案件)
+    ("商贸中心里开了个全国头一家的什么书店", ("全国",)),  # jieba's noun "开了个" is a cut through a verb phrase
 ])
 def test_the_nouns_that_narrow_a_topic(question: str, modifiers: tuple[str, ...]) -> None:
     assert compound_modifiers(question) == modifiers
@@ -640,3 +641,12 @@ def test_a_reports_date_is_its_signing_date_else_its_meeting_date(text: str, sig
 ])
 def test_a_request_may_narrow_to_the_reports_from_a_year_on(request_text: str, since: int | None) -> None:
     assert years_from(request_text, 2026) == since
+
+
+@pytest.mark.parametrize("question, left", [
+    ("深圳宝安机场旅客吞吐量多少", "深圳  机场旅客吞吐量多少"),   # the city's airport, not 宝安区's
+    ("阜外深圳医院用地征收", "阜外  医院用地征收"),
+    ("深圳市南山区2021年GDP", "深圳市南山区2021年GDP"),        # no name: the places stay
+])
+def test_a_place_inside_an_institutions_name_is_no_scope(question: str, left: str) -> None:
+    assert outside_names(question) == left

@@ -34,6 +34,15 @@ _UNITS = re.compile(f".+?{SUFFIX}")
 _SUFFIX_AT_END = re.compile(f"{SUFFIX}$")
 
 
+_IN_A_NAME = re.compile(rf"{HAN}{{2}}(?={alternation(words('institution_suffixes'))})")
+
+
+def outside_names(text: str) -> str:
+    """The text with the two characters before an institution's name ending blanked ("深圳宝安机场" → "深圳  机场"):
+    a place inside a proper name is not where the question asks about."""
+    return _IN_A_NAME.sub("  ", text)
+
+
 def units(name: str) -> list[str]:
     """A body or title's divisions from the largest down: "深圳市南山区" → ["深圳市", "南山区"]; never NOT_PLACES."""
     return [u for u in _UNITS.findall(name) if u not in NOT_PLACES]

@@ -180,6 +180,10 @@ def asked_kind(question: str) -> str | None:
     return heads[-1] if heads and heads[-1] not in _GENERIC_KINDS else None
 
 
+# A noun holds no aspect particle: jieba's "开了个" (in "…里开了个全国头一家的…") is a cut through a verb phrase.
+_PARTICLE = re.compile("[了着]")
+
+
 def compound_modifiers(question: str) -> tuple[str, ...]:
     """The nouns that modify another noun in the question ("火星基地" 火星, "骆驼奶产业" 骆驼 and 奶's run): what
     narrows the topic. A report naming 基地 but never 火星 says nothing of a 火星基地. Places and names are left to
@@ -193,6 +197,6 @@ def compound_modifiers(question: str) -> tuple[str, ...]:
                                   or token.flag == "zg"):  # jieba tags some one-hanzi nouns zg ("骆驼奶": 奶)
             run.append(token.word)
             continue
-        found.extend(w for w in run[:-1] if len(w) >= 2 and w.lower() not in SYNONYMS)
+        found.extend(w for w in run[:-1] if len(w) >= 2 and w.lower() not in SYNONYMS and not _PARTICLE.search(w))
         run = []
     return tuple(dict.fromkeys(found))
