@@ -245,6 +245,9 @@ def test_ages_medals_and_figures_per_head_asked() -> None:
     assert missing_measure(asked, "每万人常住人口配备全科医生6.3名，远高于全市平均水平。") is None
     assert missing_measure(parse_query("福田区2021年家庭医生签约了多少人"),
                            "每万人常住人口配备全科医生6.3名，远高于全市平均水平。") is not None
+    # "每一万人" is 每万人; a patent is counted in 件 or 项
+    assert missing_measure(parse_query("南山区每一万人拥有多少件发明专利"), "每万人拥有195项发明专利。") is None
+    assert SYNONYMS["每天平均"] == "日均"
 
 
 def test_a_figure_named_by_a_generic_head_needs_its_word() -> None:
@@ -283,6 +286,8 @@ def test_an_item_of_a_list_of_targets_is_a_target() -> None:
     assert states_level_reached("农村贫困人口由4960万人减少到2820万人。")
     assert states_level_reached("PM2.5年均浓度降至19微克/立方米。")  # an annual mean, not an average over years
     assert not states_level_reached("地区生产总值年均增长6.2%，达到3.2万亿元。")
+    assert states_level_reached("中国在国外约有一千二百万侨民。")  # a stock at the period's end
+    assert not states_level_reached("用20天建成拥有1000张床位的医院。")  # 拥有 is mostly attributive
 
 
 def test_stopwords_hold_function_and_question_words_but_not_frame_words() -> None:

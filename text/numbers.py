@@ -132,7 +132,7 @@ def noun_measure(question: str) -> str | None:
 
 
 # "每万人常住人口配备全科医生6.3名": a figure per so many people is a rate, not a count of them.
-_PER_HEAD_WORDS = r"每[十百千万]+(?:名|人|个人|常住人口|户籍人口)"
+_PER_HEAD_WORDS = r"每一?[十百千万]+(?:名|人|个人|常住人口|户籍人口)"
 _PER_HEAD = re.compile(_PER_HEAD_WORDS + r"[^，,；;。]*$")
 
 
