@@ -18,7 +18,7 @@ from text.tokens import KeywordTokenizer
 from text.places import NATIONAL_BODIES
 from text.question import FRAME, SYNONYMS
 from text.sentences import clauses
-from text.tense import PLAN
+from text.tense import DONE, PLAN
 from text.years import names_year
 
 
@@ -185,6 +185,8 @@ def _plan_doubt(query: Query, top: Ranked) -> Doubt | None:
         return Doubt(DoubtKind.TARGET_NOT_RESULT)
     if query.insists_result and _before_its_results(query.fact_years, top.chunk.report):
         return Doubt(DoubtKind.TARGET_NOT_RESULT)
+    if query.insists_target and top.evidence is not None and top.evidence.tense == DONE:
+        return Doubt(DoubtKind.RESULT_NOT_TARGET)  # "今年…计划开行多少班" by "…累计开行1.7万列"
     return None
 
 

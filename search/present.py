@@ -40,6 +40,8 @@ REASONS: dict[DoubtKind, tuple[str, str]] = {
     DoubtKind.NO_HOLDER_NAME: ("报告中没有找到写明{missing}姓名的句子", "No sentence names the office holder asked about"),
     DoubtKind.TARGET_NOT_RESULT: ("最相关的句子说的是目标或计划，不是实际完成的结果",
                                   "The closest sentence states a target or plan, not the result asked for"),
+    DoubtKind.RESULT_NOT_TARGET: ("最相关的句子说的是已经完成的结果，不是计划或目标",
+                                  "The closest sentence states a result, not the target or plan asked for"),
     DoubtKind.MISSING_MEASURE: ("最相关的句子没有给出{missing}", "The closest sentence does not give the {missing} asked for"),
     DoubtKind.LOW_CONFIDENCE: ("最相关的句子与问题对应得不够可靠", "The closest sentence does not match the question "
                                                                  "reliably enough"),

@@ -9,7 +9,7 @@ from text.places import outside_names
 from text.numbers import asked_unit, asks_how_many, asks_total, noun_measure
 from text.question import (FRAME, MEASURE, asked_kind, compound_modifiers, counted_phrase, indicators_in, latin_terms, measure_phrases, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
                            WHY, WORDING)
-from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, UNKNOWN, asks_period
+from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, TARGET_QUESTION, UNKNOWN, asks_period
 from text.tokens import bigrams
 from text.years import PREVIOUS_YEAR, YEAR_WORD, spell_years, years_in
 
@@ -28,6 +28,7 @@ class Query:
     synonyms: tuple[tuple[str, str], ...] = ()  # (asker's term, report wording) pairs the question uses
     tense: int = 0              # +1 asks what was done, -1 asks what is planned, 0 cannot tell
     insists_result: bool = False  # "实际…", "完成了…": a target does not answer it
+    insists_target: bool = False  # "今年…计划…多少": a result does not answer it
     report_years: tuple[int, ...] = ()  # those years that name the report ("2024年工作报告里")
     person_role: str = ""       # "书记" when the question asks that office holder's name
     measures: tuple[str, ...] = ()  # rates and populations asked for ("败诉率", "常住人口")
@@ -95,6 +96,7 @@ def parse_query(question: str) -> Query:
         synonyms=used,
         tense=_tense(text),
         insists_result=bool(RESULT_QUESTION.search(text)) and not PLAN_QUESTION.search(text),
+        insists_target=bool(TARGET_QUESTION.search(text)),
     )
 
 

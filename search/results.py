@@ -72,6 +72,7 @@ class DoubtKind(str, Enum):
     MISSING_MEASURE = "missing_measure"          # a rate or population asked, the sentence gives none
     WRONG_BODY = "wrong_body"                    # the answer is a division below the one asked about
     TARGET_NOT_RESULT = "target_not_result"      # a result asked for, the sentence states a target or plan
+    RESULT_NOT_TARGET = "result_not_target"      # a target asked for, the sentence states a result
     LOW_CONFIDENCE = "low_confidence"            # nothing rules the answer out, but it is too likely wrong
 
 

@@ -318,6 +318,17 @@ def test_a_word_cut_across_a_place_name_is_no_unseen_topic(shared_searcher, ques
     assert result.doubt is None or result.doubt.kind != DoubtKind.UNSEEN_TOPIC, result.doubt
 
 
+def test_a_result_does_not_answer_the_target_asked(shared_searcher) -> None:
+    # 河南's report gives "中欧（亚）班列累计开行1.7万列" over five years; this year's plan is not stated so.
+    assert shared_searcher.search("河南今年中欧班列计划开行多少列").doubt.kind == DoubtKind.RESULT_NOT_TARGET
+
+
+def test_a_running_total_asked_is_the_reviews_total(shared_searcher) -> None:
+    # "到2020年…累计" asks what the 2021 report's five-year review gives, not a figure of 2020 alone.
+    result = shared_searcher.search("深圳到2020年污水日处理能力累计多少")
+    assert result.confident and "累计达760万吨" in result.hits[0].answer.text, result.doubt
+
+
 @pytest.mark.parametrize("question, words", [
     ("罗湖区用AI加物联网监测了多少处边坡", "29处"),    # jieba: AI / 加物 / 联网; the reports hold 物联网
     ("深圳宝安机场2020年旅客吞吐量是多少", "机场旅客吞吐量"),  # the city's report, not 宝安区's

@@ -257,6 +257,9 @@ def test_a_figure_named_by_a_generic_head_needs_its_word() -> None:
     assert missing_measure(asked, "工业总产值比上年增长百分之十四点二。") is None
     assert missing_measure(parse_query("2008年中央财政三农支出安排了多少"), "中央财政赤字预算拟安排1800亿元。") == "三农支出"
     assert missing_measure(parse_query("24年全国财政赤字规模有多大"), "赤字规模4.06万亿元。") is None  # 赤字 + 规模
+    capacity = parse_query("深圳到2020年污水日处理能力累计多少")  # the verb before a head names the figure
+    assert capacity.named_figures == (("处理", "能力"),)
+    assert missing_measure(capacity, "PM2.5年均浓度降至19微克/立方米。") == "处理能力"
     high_tech = parse_query("南山2013年国家级高企总数有多少")  # jieba: 高 / 企; 高企 abbreviates 高新技术企业
     assert high_tech.named_figures == (("高企", "总数"),)
     assert missing_measure(high_tech, "全区就诊总数达776.1万人次。") == "高企总数"
@@ -655,3 +658,11 @@ def test_a_request_may_narrow_to_the_reports_from_a_year_on(request_text: str, s
 ])
 def test_a_place_inside_an_institutions_name_is_no_scope(question: str, left: str) -> None:
     assert outside_names(question) == left
+
+
+@pytest.mark.parametrize("question, target", [
+    ("河南今年中欧班列计划开行多少列", True), ("内蒙古今年煤炭产量要稳在多少", True),
+    ("人均预期寿命是多少岁", False), ("坪山提前两年完成的十四五GDP目标是多少亿", False),  # plan words, no target
+])
+def test_a_target_of_the_year_ahead_is_asked(question: str, target: bool) -> None:
+    assert parse_query(question).insists_target is target

@@ -144,10 +144,12 @@ def measure_phrases(question: str) -> tuple[tuple[str, str], ...]:
 
 
 def _word_before(tokens: list) -> str:
-    """The noun before a head, joined with the one-character words jieba split it into ("高企总数": 高 企)."""
+    """The noun before a head, joined with the one-character words jieba split it into ("高企总数": 高 企), or the
+    verb right before it ("污水日处理能力": 处理)."""
     word = ""
     for token in reversed(tokens):
-        if token.flag not in _MODIFIER_TAGS and not (word and len(word) < 2 and token.flag in ("a", "b")):
+        if token.flag not in _MODIFIER_TAGS and not (word and len(word) < 2 and token.flag in ("a", "b")) \
+                and not (not word and token.flag == "v"):
             break
         word = token.word + word
         if len(word) >= 2:

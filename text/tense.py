@@ -18,6 +18,9 @@ def _words(where: str, tense: str) -> tuple[str, ...]:
 PLAN_QUESTION = re.compile(alternation(_words("question", "plan")))
 DONE_QUESTION = re.compile(alternation(_words("question", "done")))
 RESULT_QUESTION = re.compile(alternation(_words("question", "result")))
+# "今年煤炭产量要稳在多少", "今年中欧班列计划开行多少班": the year ahead's target, which a result does not answer.
+# Plan words alone are too loose for that ("预期寿命", "珠峰英才计划", "安排的民生实事": 5 right answers flagged).
+TARGET_QUESTION = re.compile(r"(?:今年|明年)[^，,。？?]{0,12}?(?:计划|要|力争|打算|目标)")
 _PLAN_SECTION = re.compile(alternation(_words("section", "plan")))
 _DONE_SECTION = re.compile(alternation(_words("section", "done")))
 _PLAN_SENTENCE = re.compile(alternation(_words("sentence", "plan")))
