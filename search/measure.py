@@ -6,14 +6,19 @@ from __future__ import annotations
 import re
 
 from search.query import Query
-from text.numbers import (MEASURE_NAMES, MEASURES, answers_measure, answers_unit, asks_per_head, gives_rate, is_article,
-                          is_bound, measure_of, per_head, quantities)
+from text import HAN
+from text.numbers import (MEASURE_NAMES, MEASURES, answers_measure, answers_unit, asks_per_head, asks_stock, gives_rate, is_article,
+                          gives_only_added, is_bound, measure_of, per_capita, per_head, quantities)
 from text.question import POPULATIONS, SYNONYMS, states_indicator
 from text.sentences import clauses
 from text.tense import asks_period, states_period_total
 
 _LATIN = re.compile("[a-z]+")
+_HAN_AT = re.compile(HAN)
+_BOUND_AFTER = re.compile("^(?:以上|以下|左右|之多|多|余)")  # "1万户以上", "20余次"
 FIGURE = "数字"  # what a sentence without any figure fails to give
+PER_CAPITA = "人均数字"  # what a total fails to give
+STOCK = "总数"  # what a count of the added fails to give
 
 
 def asks_measure(query: Query) -> bool:
@@ -51,6 +56,21 @@ def _gives_figure_of(indicator: str, unit: str | None, sentence: str) -> bool:
                for i, clause in enumerate(parts))
 
 
+def _counts(noun: str, unit: str | None, sentence: str) -> bool:
+    """Some clause names the noun and it or the next gives a figure that may count it ("集装箱吞吐量创历史新高，
+    达1167.28万标箱")."""
+    parts = clauses(sentence)
+    spans = [clause + "，" + following for clause, following in zip(parts, [*parts[1:], ""]) if noun in clause]
+    return any(answers_unit(unit, m.group()) and _may_count(noun, span[m.end():])
+               for span in spans for m in quantities(span))
+
+
+def _may_count(noun: str, after: str) -> bool:
+    """A figure followed by a noun counts that noun: "3个社区获评" is no count of 公园, "4个区级公园" is."""
+    after = _BOUND_AFTER.sub("", after)
+    return not _HAN_AT.match(after) or noun in after[:8]
+
+
 def _only_subject(indicator: str, clause: str) -> bool:
     """The clause is the indicator alone, its figure in the next ("城镇居民家庭人均可支配收入，由1997年的5160元增加到…"),
     unlike "粮食生产再获丰收，肉蛋奶、蔬菜产量均突破百万吨"."""
@@ -68,11 +88,14 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
     figures = [m.group() for m in quantities(sentence)]
     if query.how_many and all(is_article(f) for f in figures):
         return FIGURE  # "PM2.5浓度具体是多少" by "PM2.5浓度明显下降"; "定日地震是几级" by "这一年，…"
-    if query.counted and not any(w in sentence for w in (query.counted, SYNONYMS.get(query.counted)) if w):
+    counted = [w for w in (query.counted, SYNONYMS.get(query.counted or "")) if w]
+    if counted and not any(w in sentence for w in counted):
         return query.counted  # "多少张病床" by "新增幼儿园6所"
     for narrower in query.counted_by:
         if narrower not in sentence and narrower not in passage:
             return narrower + (query.counted or "")  # "多少件行政复议案件" by "…刑事案件的发生"
+    if counted and not any(_counts(w, query.figure_unit, sentence) for w in counted):
+        return query.counted  # "多少个公园" by "石鼓山法治公园获评…，3个社区获评…"
     if query.figure_unit and not any(answers_unit(query.figure_unit, m.group()) and not _per_head_count(query, sentence, m)
                                      for m in quantities(sentence)):
         return MEASURE_NAMES[MEASURES[query.figure_unit]]
@@ -92,6 +115,10 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
     for word, head in query.named_figures:
         if not _names_figure(word, head, sentence):
             return word + head  # "工业总产值…增长多少" by "农业总产值比上年增长百分之三"
+    if query.how_many and asks_stock(query.text) and gives_only_added(sentence):
+        return STOCK  # "一共有多少个公园" by "建成科苑公园等4个公园"
+    if query.how_many and per_capita(query.text) and not per_capita(sentence):
+        return PER_CAPITA  # "按人均算，盐田区GDP是多少" by the district's total
     for term in query.terms:
         if query.how_many and term not in sentence.lower():
             return term.upper()

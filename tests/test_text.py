@@ -666,3 +666,15 @@ def test_a_place_inside_an_institutions_name_is_no_scope(question: str, left: st
 ])
 def test_a_target_of_the_year_ahead_is_asked(question: str, target: bool) -> None:
     assert parse_query(question).insists_target is target
+
+
+def test_a_figure_per_person_a_stock_and_a_count_of_the_noun_asked() -> None:
+    assert missing_measure(parse_query("按人均算，盐田区2023年GDP是多少"), "全区地区生产总值800亿元。") == "人均数字"
+    parks = parse_query("南山区一共有多少个公园")  # how many there are, not how many were added
+    assert missing_measure(parks, "建成科苑公园等4个公园。") == "总数"
+    assert missing_measure(parse_query("北京全市公园一共有多少个"), "公园总数达1136个。") is None
+    assert missing_measure(parse_query("罗湖税收亿元楼一共有多少栋"), "新增税收“亿元楼”7栋，共32栋。") is None
+    # the figure counts the noun after it: "3个社区" is no count of 公园
+    assert missing_measure(parse_query("南山区建了多少个公园"),
+                           "石鼓山法治公园获评广东省法治文化主题公园，3个社区获评广东省民主法治示范社区。") == "公园"
+    assert missing_measure(parse_query("2019年全国每天平均新增多少户企业"), "企业数量日均净增1万户以上。") is None

@@ -136,6 +136,32 @@ _PER_HEAD_WORDS = r"每一?[十百千万]+(?:名|人|个人|常住人口|户籍�
 _PER_HEAD = re.compile(_PER_HEAD_WORDS + r"[^，,；;。]*$")
 
 
+# "按人均算…GDP是多少": a figure per person, which a total does not give.
+_PER_CAPITA = re.compile("人均|每人|平均每个人")
+
+
+def per_capita(text: str) -> bool:
+    """The text asks or gives a figure per person ("人均", "每人")."""
+    return bool(_PER_CAPITA.search(text))
+
+
+# "南山区一共有多少个公园" asks how many there are, which "建成科苑公园等4个公园" (the new ones) does not give, unless
+# the sentence gives the stock too ("公园总数达1136个", "累计建成").
+_STOCK_ASKED = re.compile(r"(?:一共|总共|共|总计)有(?:多少|几)|总数")
+_ADDED = re.compile("新增|新建|建成|新开|增加|新落成|开工")
+_STOCK_GIVEN = re.compile(r"总数|累计|共有|总量|已有|现有|达到|达|增至|增加到|全[市区县乡镇省国]共|共\d")
+
+
+def asks_stock(question: str) -> bool:
+    """The question asks how many there are in all, not how many were added."""
+    return bool(_STOCK_ASKED.search(question))
+
+
+def gives_only_added(sentence: str) -> bool:
+    """The sentence counts what was added ("建成…4个公园") and gives no stock."""
+    return bool(_ADDED.search(sentence)) and not _STOCK_GIVEN.search(sentence)
+
+
 def asks_per_head(question: str) -> bool:
     """The question asks for a figure per so many people ("每万人常住人口配了几名全科医生")."""
     return bool(_PER_HEAD_ASKED.search(question))
