@@ -281,6 +281,8 @@ def test_the_year_so_far_is_reviewed_and_a_figure_to_reach_is_planned() -> None:
     assert sentence_tense("今年要新增学位5000个", UNKNOWN) == PLAN
     assert parse_query("光明新区十三五末GDP要突破多少亿").tense == PLAN
     assert parse_query("光明新区GDP突破了多少亿").tense == DONE
+    assert parse_query("78到85年工业产值年均要涨多少").tense == PLAN
+    assert parse_query("十年规划里要建哪些大型基地项目").tense != PLAN  # 要建 is also "what was to be built"
 
 
 def test_an_item_of_a_list_of_targets_is_a_target() -> None:
