@@ -16,7 +16,7 @@ from search.measure import missing_measure
 from text.numbers import has_quantity
 from text.tokens import KeywordTokenizer
 from text.places import NATIONAL_BODIES
-from text.question import FRAME, SYNONYMS
+from text.question import FRAME, NAME_MARK, SYNONYMS
 from text.sentences import clauses
 from text.tense import DONE, PLAN
 from text.years import names_year
@@ -40,7 +40,8 @@ def assess(index: IndexReader, places: dict[int, Places], place: dict[int, float
     return (_scope_doubt(index, place, query, mentioned, top, weights)
             or (_body_doubt(places, mentioned, top, query.wants_quantity or query.how_many)
                 if mode == "answer" else None)
-            or _holder_doubt(query, top, tokenizer) or _measure_doubt(query, top) or _plan_doubt(query, top))
+            or _holder_doubt(query, top, tokenizer) or _name_doubt(query, top) or _measure_doubt(query, top)
+            or _plan_doubt(query, top))
 
 
 def _unseen(index: IndexReader, word: str) -> bool:
@@ -177,6 +178,19 @@ def _holder_doubt(query: Query, top: Ranked, tokenizer: KeywordTokenizer) -> Dou
     if any(f"{role}{name}" in sentence or f"{name}{role}" in sentence for name in tokenizer.person_names(sentence)):
         return None
     return Doubt(DoubtKind.NO_HOLDER_NAME, missing=role)
+
+
+def _name_doubt(query: Query, top: Ranked) -> Doubt | None:
+    """A name is asked and the sentence only repeats what the question calls the thing ("深入实施珊瑚保育计划" for
+    "珊瑚保育计划叫什么"), with no name in quotes or after a dash."""
+    thing = query.named_thing
+    if not thing or top.evidence is None:
+        return None
+    sentence = _sentence(top)
+    repeated = next((thing[i:] for i in range(len(thing) - 3) if thing[i:] in sentence), "")
+    if repeated and not NAME_MARK.search(sentence):
+        return Doubt(DoubtKind.NO_NAME, missing=repeated)
+    return None
 
 
 def _plan_doubt(query: Query, top: Ranked) -> Doubt | None:

@@ -38,6 +38,7 @@ REASONS: dict[DoubtKind, tuple[str, str]] = {
     DoubtKind.WEAK_MATCH: ("没有段落较好地对应这个问题", "No passage matches the question well"),
     DoubtKind.OTHER_YEAR_SENTENCE: ("最相关的句子说的是其他年份，不是{years}", "The closest sentence is about another year"),
     DoubtKind.NO_HOLDER_NAME: ("报告中没有找到写明{missing}姓名的句子", "No sentence names the office holder asked about"),
+    DoubtKind.NO_NAME: ("最相关的句子没有写出{missing}的名称", "The closest sentence does not give the name of {missing}"),
     DoubtKind.TARGET_NOT_RESULT: ("最相关的句子说的是目标或计划，不是实际完成的结果",
                                   "The closest sentence states a target or plan, not the result asked for"),
     DoubtKind.RESULT_NOT_TARGET: ("最相关的句子说的是已经完成的结果，不是计划或目标",

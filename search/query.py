@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from text.normalize import normalize_text
 from text.places import outside_names
 from text.numbers import asked_unit, asks_how_many, asks_total, noun_measure
-from text.question import (FRAME, MEASURE, asked_kind, compound_modifiers, counted_phrase, indicators_in, latin_terms, measure_phrases, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
+from text.question import (FRAME, MEASURE, NAME_ASKED, asked_kind, compound_modifiers, counted_phrase, indicators_in, latin_terms, measure_phrases, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
                            WHY, WORDING)
 from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, TARGET_QUESTION, UNKNOWN, asks_period
 from text.tokens import bigrams
@@ -31,6 +31,7 @@ class Query:
     insists_target: bool = False  # "今年…计划…多少": a result does not answer it
     report_years: tuple[int, ...] = ()  # those years that name the report ("2024年工作报告里")
     person_role: str = ""       # "书记" when the question asks that office holder's name
+    named_thing: str = ""       # what a name is asked of ("大鹏的珊瑚保育计划叫什么": 大鹏的珊瑚保育计划)
     measures: tuple[str, ...] = ()  # rates and populations asked for ("败诉率", "常住人口")
     indicators: tuple[str, ...] = ()  # statistical indicators named ("城镇新增就业")
     terms: tuple[str, ...] = ()     # terms in Latin letters ("PCT国际专利": pct), which an answering figure's sentence names
@@ -74,6 +75,7 @@ def parse_query(question: str) -> Query:
         years=years,
         report_years=report_years,
         person_role=m.group(1) if (m := PERSON_ROLE.search(text)) else "",
+        named_thing=m.group(1) if (m := NAME_ASKED.search(text)) else "",
         measures=tuple(dict.fromkeys(MEASURE.findall(text))),
         figure_unit=unit,
         how_many=asks_how_many(text) and not why,

@@ -69,6 +69,7 @@ class DoubtKind(str, Enum):
     WEAK_MATCH = "weak_match"                    # the best sentence barely touches the question
     OTHER_YEAR_SENTENCE = "other_year_sentence"  # the answering sentence names only another year
     NO_HOLDER_NAME = "no_holder_name"            # an office holder's name asked, none given
+    NO_NAME = "no_name"                          # a name asked, the sentence only repeats the question's words
     MISSING_MEASURE = "missing_measure"          # a rate or population asked, the sentence gives none
     WRONG_BODY = "wrong_body"                    # the answer is a division below the one asked about
     TARGET_NOT_RESULT = "target_not_result"      # a result asked for, the sentence states a target or plan

@@ -318,6 +318,14 @@ def test_a_word_cut_across_a_place_name_is_no_unseen_topic(shared_searcher, ques
     assert result.doubt is None or result.doubt.kind != DoubtKind.UNSEEN_TOPIC, result.doubt
 
 
+def test_a_name_asked_is_not_answered_by_the_questions_own_words(shared_searcher) -> None:
+    # "深入实施珊瑚保育计划" repeats what the question calls it; the name (“潜爱大鹏”) is in another passage.
+    doubt = shared_searcher.search("大鹏新区的珊瑚保育计划叫什么名字").doubt
+    assert (doubt.kind, doubt.missing) == (DoubtKind.NO_NAME, "珊瑚保育计划")
+    named = shared_searcher.search("罗湖社区推行的议事规则叫什么")  # “文华十条”议事规则: a name in quotes
+    assert named.confident and "文华十条" in named.hits[0].answer.text
+
+
 def test_a_result_does_not_answer_the_target_asked(shared_searcher) -> None:
     # 河南's report gives "中欧（亚）班列累计开行1.7万列" over five years; this year's plan is not stated so.
     assert shared_searcher.search("河南今年中欧班列计划开行多少列").doubt.kind == DoubtKind.RESULT_NOT_TARGET

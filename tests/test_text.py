@@ -680,3 +680,11 @@ def test_a_figure_per_person_a_stock_and_a_count_of_the_noun_asked() -> None:
     assert missing_measure(parse_query("南山区建了多少个公园"),
                            "石鼓山法治公园获评广东省法治文化主题公园，3个社区获评广东省民主法治示范社区。") == "公园"
     assert missing_measure(parse_query("2019年全国每天平均新增多少户企业"), "企业数量日均净增1万户以上。") is None
+
+
+@pytest.mark.parametrize("question, thing", [
+    ("大鹏的珊瑚保育计划叫什么", "大鹏的珊瑚保育计划"), ("深圳第一家区一级的合规研究院叫啥", "深圳第一家区一级的合规研究院"),
+    ("南山区的免费WiFi叫什么名字", "南山区的免费WiFi"), ("2023年GDP是多少", ""),
+])
+def test_what_a_name_is_asked_of(question: str, thing: str) -> None:
+    assert parse_query(question).named_thing == thing

@@ -20,6 +20,10 @@ QUOTED = re.compile(r"[“\"「『‘'《]([^”\"」』’'》]{2,60})[”\"」
 REPORT_YEAR = re.compile(rf"(?<!\d)({YEAR})\s*年度?的?{HAN}{{0,8}}?(?:工作)?报告")
 # "张店乡党委书记叫什么名字": a person's name is wanted, and only a sentence naming one answers it.
 PERSON_ROLE = re.compile(f"({'|'.join(words('office_titles'))})[^，。？?]{{0,4}}(?:叫什么名字|叫什么|叫啥|姓名|名字|姓什么)")
+# "大鹏的珊瑚保育计划叫什么": the name of a thing is asked; the words before say what is named.
+NAME_ASKED = re.compile(r"([^，,。？?\s]{2,16}?)(?:叫什么名字|叫什么|叫啥|的名称是什么|名称是什么|是什么名字)")
+# A name in a report stands in quotes or after a dash: "“潜爱大鹏”珊瑚保育计划", "湿地公园——聚龙山湿地公园".
+NAME_MARK = re.compile("[“”\"「」《》]|——|—")
 # "行政诉讼败诉率是多少", "常住人口": a rate or population asked for is answered only by a sentence that names it.
 POPULATIONS = ("常住人口", "户籍人口", "贫困人口", "农村人口", "城镇人口", "流动人口", "总人口")
 MEASURE = re.compile(f"{HAN}{{2}}率(?![先领])|{alternation(POPULATIONS)}")
