@@ -37,7 +37,7 @@ def assess(index: IndexReader, places: dict[int, Places], place: dict[int, float
         return Doubt(DoubtKind.UNSEEN_TOPIC, missing=unseen[0])  # "火星基地建设进展如何": no report names 火星
     if unmentioned := [w for w in _narrowing_measures(query) if not _mentions(top.chunk.text, w)]:
         return Doubt(DoubtKind.UNMENTIONED_TOPIC, missing=unmentioned[0])  # "森林覆盖率" by "燃气管网覆盖率达88.8%"
-    return (_scope_doubt(index, place, query, mentioned, top, weights)
+    return (_scope_doubt(index, places, place, query, mentioned, top, weights)
             or (_body_doubt(places, mentioned, top, query.wants_quantity or query.how_many)
                 if mode == "answer" else None)
             or _holder_doubt(query, top, tokenizer) or _name_doubt(query, top) or _measure_doubt(query, top)
@@ -97,15 +97,19 @@ def _named_beside(name: str, place: dict[int, float], top: Ranked) -> bool:
     return place.get(top.chunk.report.id, 0.0) > 0 and name in _sentence(top)
 
 
-def _scope_doubt(index: IndexReader, place: dict[int, float], query: Query, mentioned: set[str],
-                 top: Ranked, weights: Weights) -> Doubt | None:
+def _scope_doubt(index: IndexReader, places: dict[int, Places], place: dict[int, float], query: Query,
+                 mentioned: set[str], top: Ranked, weights: Weights) -> Doubt | None:
     in_scope = _in_scope(index, place, mentioned)
+    # "1992年…支持北京申办哪一届奥运会": the State Council's "中国政府支持北京市申办2000年奥运会" speaks of 北京
+    national = bool(mentioned) and all(_national_speaks_of(n, places, top) for n in mentioned)
+    if national:
+        in_scope.append(top.chunk.report)
     historical = any(names_year(top.chunk.text, y) for y in query.years)  # "到1985年", "2000年奥运会"
     if query.years and not historical and not years_covered(query.years, in_scope):
         return Doubt(DoubtKind.UNCOVERED_YEAR, years=query.years)
     if query.years and not historical and (year_match(query, top.chunk, weights) == 0 or _headed_far(query, top)):
         return Doubt(DoubtKind.OTHER_YEAR, years=query.years)  # "盐田区2023年PM2.5"
-    if place and place[top.chunk.report.id] == 0:  # another place's report, or not of the asker's level
+    if place and place[top.chunk.report.id] == 0 and not national:  # another place's, or not of the asker's level
         return Doubt(DoubtKind.OTHER_PLACE)
     evidence = top.evidence
     if evidence is None or evidence.coverage < weights.min_coverage:

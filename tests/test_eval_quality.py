@@ -304,6 +304,17 @@ def test_the_national_report_speaks_for_a_place_its_sentence_names(shared_search
     assert shared_searcher.search("武汉2019年GDP是多少").doubt.kind == DoubtKind.UNKNOWN_PLACE
 
 
+def test_the_national_report_naming_a_place_is_in_scope_for_it(shared_searcher) -> None:
+    # 北京 has a report (2026's), but "中国政府支持北京市申办2000年奥运会" in the 1992 national report answers.
+    result = shared_searcher.search("1992年政府工作报告里支持北京申办哪一届奥运会")
+    assert result.confident and "2000年奥运会" in result.hits[0].answer.text, result.doubt
+
+
+def test_a_verb_written_otherwise_in_reports_still_matches(shared_searcher) -> None:
+    result = shared_searcher.search("南山区2021年PM2.5降到了多少")  # "PM2.5降至19.1微克/立方米"
+    assert result.confident and "19.1" in result.hits[0].answer.text, result.doubt
+
+
 def test_a_name_beside_a_covered_place_in_the_answering_sentence_is_no_unknown_place(shared_searcher) -> None:
     # jieba reads "法治新区" as a place; the sentence of 光明新区's report that answers names it: no division asked.
     result = shared_searcher.search("光明新区建一流法治新区出了个什么方案")
