@@ -115,8 +115,6 @@ class Searcher:
                         vector if mode == "wording" else None)
         picked, quoted_found = pick(ranked, query, mode, k, weights, scoped=_one_report(place))
         mark("rerank")
-        hits = tuple(Hit(i + 1, round(r.score, 6), r.chunk, _answer(r, grams, query),
-                         level_label(view.places[r.chunk.report.id])) for i, r in enumerate(picked))
         if not picked:
             doubt = Doubt(DoubtKind.NO_PASSAGE)
         elif query.quoted and not quoted_found and (mode == "answer" or query.asks_original):
@@ -124,8 +122,11 @@ class Searcher:
             # original words are asked for; passages holding the quoted words still come first.
             doubt = Doubt(DoubtKind.NO_QUOTED)
         else:
-            doubt = assess(view.index, view.places, place, query, mode, named, mentioned, picked[0], self.tokenizer,
-                           weights)
+            check = partial(assess, view.index, view.places, place, query, mode, named, mentioned,
+                            tokenizer=self.tokenizer, weights=weights)
+            picked, doubt = _first_sound(picked, check)
+        hits = tuple(Hit(i + 1, round(r.score, 6), r.chunk, _answer(r, grams, query),
+                         level_label(view.places[r.chunk.report.id])) for i, r in enumerate(picked))
         confidence, evidence_signals = 0.0, {}
         if picked and doubt is None:
             top = picked[0]
@@ -149,6 +150,31 @@ class Searcher:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# The top passage is on the topic but its sentence does not state what is asked: another passage of the same report
+# ranked just below may ("定日地震是几级": the 2026 report's sentence with the magnitude, not "灾后恢复重建").
+_SENTENCE_FAULTS = frozenset({DoubtKind.MISSING_MEASURE, DoubtKind.NO_NAME, DoubtKind.UNMENTIONED_TOPIC})
+_RUNNERS_UP = 2
+
+
+def _first_sound(picked: list[Ranked], check: Callable[[Ranked], Doubt | None]) -> tuple[list[Ranked], Doubt | None]:
+    """The passages with the first that passes the checks moved to the top, when the top fails only for its sentence
+    and that one is of the same report among the next few; else the passages as ranked and the top's doubt."""
+    doubt = check(picked[0])
+    if doubt is None or doubt.kind not in _SENTENCE_FAULTS:
+        return picked, doubt
+    top = picked[0]
+    for i, r in enumerate(picked[1:1 + _RUNNERS_UP], start=1):
+        if r.chunk.report.id == top.chunk.report.id and _covers_as_much(r, top) and check(r) is None:
+            return [r, *picked[:i], *picked[i + 1:]], None
+    return picked, doubt
+
+
+def _covers_as_much(r: Ranked, top: Ranked) -> bool:
+    """The sentence states as much of the question as the top one: a weaker one passing the checks is not a better
+    answer ("几期行政执法培训" is not "大喇叭宣传20余次")."""
+    return r.evidence is not None and top.evidence is not None and r.evidence.coverage >= top.evidence.coverage
 
 
 def _answer(r: Ranked, grams: dict[str, float], query: Query) -> Answer | None:
