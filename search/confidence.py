@@ -15,7 +15,7 @@ from search.weights import Weights
 from search.measure import missing_measure
 from text.numbers import has_quantity
 from text.tokens import KeywordTokenizer
-from text.places import NATIONAL_BODIES
+from text.places import NATIONAL_BODIES, PROVINCE_LEVEL
 from text.question import FRAME, NAME_MARK, SYNONYMS
 from text.sentences import clauses
 from text.tense import DONE, PLAN
@@ -85,10 +85,12 @@ def _straddles(word: str, question: str, places: list[str]) -> bool:
 
 
 def _national_speaks_of(name: str, places: dict[int, Places], top: Ranked) -> bool:
-    """A national report speaks for every place: no report is of 武汉, but "调派4万多名医务人员驰援武汉和湖北"
-    in the State Council's report answers "驰援武汉湖北调派了多少医护人员"; the sentence must name the place."""
-    national = places[top.chunk.report.id].own & NATIONAL_BODIES
-    return bool(national) and name != COUNTRY and name in _sentence(top)
+    """A national or provincial report speaks for the places in it: no report is of 武汉, but "调派4万多名医务人员
+    驰援武汉和湖北" in the State Council's report answers "驰援武汉湖北调派了多少医护人员", and no report is of 雄安新区,
+    but 河北's "雄安新区…5300多栋楼宇拔地而起" answers "雄安新区建起来多少栋楼"; the sentence must name the place."""
+    report = places[top.chunk.report.id]
+    wide = bool(report.own & NATIONAL_BODIES) or report.level == PROVINCE_LEVEL
+    return wide and name != COUNTRY and name in _sentence(top)
 
 
 def _named_beside(name: str, place: dict[int, float], top: Ranked) -> bool:

@@ -304,6 +304,13 @@ def test_the_national_report_speaks_for_a_place_its_sentence_names(shared_search
     assert shared_searcher.search("武汉2019年GDP是多少").doubt.kind == DoubtKind.UNKNOWN_PLACE
 
 
+def test_a_provinces_report_speaks_of_a_place_in_it_that_its_sentence_names(shared_searcher) -> None:
+    # No report is of 雄安新区; 河北's sentence names it with its figure. 武汉 has no such sentence anywhere.
+    result = shared_searcher.search("雄安新区建起来多少栋楼宇")
+    assert result.confident and "5300多栋" in result.hits[0].answer.text, result.doubt
+    assert shared_searcher.search("武汉2019年GDP是多少").doubt.kind == DoubtKind.UNKNOWN_PLACE
+
+
 def test_the_national_report_naming_a_place_is_in_scope_for_it(shared_searcher) -> None:
     # 北京 has a report (2026's), but "中国政府支持北京市申办2000年奥运会" in the 1992 national report answers.
     result = shared_searcher.search("1992年政府工作报告里支持北京申办哪一届奥运会")

@@ -8,6 +8,7 @@ from text.lexicon import alternation, rows, words
 
 # Suffix → level: 1 province, 2 prefecture (city), 3 county, 4 township.
 LEVELS: dict[str, int] = {suffix: int(level) for suffix, level in rows("admin_levels")}
+PROVINCE_LEVEL = 1
 SUFFIX = alternation(LEVELS)
 BODY_SUFFIX = alternation(words("body_suffixes"))
 PROVINCES = frozenset(words("provinces"))
