@@ -153,20 +153,25 @@ class Searcher:
 
 
 # The top passage is on the topic but its sentence does not state what is asked: another passage of the same report
-# ranked just below may ("定日地震是几级": the 2026 report's sentence with the magnitude, not "灾后恢复重建").
+# ranked just below may ("珊瑚保育计划叫什么": "实施“潜爱大鹏”珊瑚保育计划", not "深入实施珊瑚保育计划").
 _SENTENCE_FAULTS = frozenset({DoubtKind.MISSING_MEASURE, DoubtKind.NO_NAME, DoubtKind.UNMENTIONED_TOPIC})
+# The top passage is a division's below the one asked: the asked body's own passage just below may answer ("深圳全市
+# …建成了多少个5G基站": the city's "建成5G基站4.7万个", not 龙华区's 5500个).
+_BODY_FAULTS = frozenset({DoubtKind.WRONG_BODY})
 _RUNNERS_UP = 2
 
 
 def _first_sound(picked: list[Ranked], check: Callable[[Ranked], Doubt | None]) -> tuple[list[Ranked], Doubt | None]:
     """The passages with the first that passes the checks moved to the top, when the top fails only for its sentence
-    and that one is of the same report among the next few; else the passages as ranked and the top's doubt."""
+    and that one is of the same report among the next few, or only for its body; else the passages as ranked and the
+    top's doubt."""
     doubt = check(picked[0])
-    if doubt is None or doubt.kind not in _SENTENCE_FAULTS:
+    if doubt is None or doubt.kind not in _SENTENCE_FAULTS | _BODY_FAULTS:
         return picked, doubt
     top = picked[0]
     for i, r in enumerate(picked[1:1 + _RUNNERS_UP], start=1):
-        if r.chunk.report.id == top.chunk.report.id and _covers_as_much(r, top) and check(r) is None:
+        same = r.chunk.report.id == top.chunk.report.id
+        if (same or doubt.kind in _BODY_FAULTS) and _covers_as_much(r, top) and check(r) is None:
             return [r, *picked[:i], *picked[i + 1:]], None
     return picked, doubt
 

@@ -21,8 +21,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.shared]
 
 QUESTIONS = Path(__file__).resolve().parent / "eval" / "questions.jsonl"
 # Written by helpers who read only the reports, never this code or questions.jsonl (see tests/eval/README.md).
-BLIND_SETS = [Path(__file__).resolve().parent / "eval" / f"{name}.jsonl"
-              for name in ("blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7")]
+BLIND_SETS = sorted((Path(__file__).resolve().parent / "eval").glob("blind*.jsonl"))
 
 
 def _cached_index_dir(backend: str) -> Path:
@@ -84,14 +83,16 @@ def test_questions_written_without_seeing_the_code_meet_the_floors(shared_search
     assert m["hit@1"] >= 0.80, m
     assert m["hit@5"] >= 0.92, m
     na = card.no_answer()
-    # Measured 0.91 / 0.95 / 0.98 / 0.97 / 0.96 / 0.94 / 0.93 answerable confident and 1.00 / 1.00 / 1.00 / 1.00 /
-    # 0.93 / 0.97 / 0.98 unanswerable flagged (blind … blind7) with the 0.75 confidence threshold.
+    # Measured on AMD EPYC with the 0.75 confidence threshold (blind … blind8): answerable confident 0.96 / 0.98 /
+    # 0.98 / 0.98 / 0.98 / 0.97 / 0.93 / 0.96, unanswerable flagged 1.00 / 1.00 / 1.00 / 1.00 / 0.97 / 0.97 / 1.00 /
+    # 0.98.
     assert na["unanswerable_flagged"] >= 0.85 and na["answerable_confident"] >= 0.88, na
-    # Precision of confident answers measured 0.98 / 1.00 / 1.00 / 0.99 / 0.97 on an Intel AVX-512 machine (blind6:
-    # 0.97, blind7: 0.95 on AMD EPYC); room is left
-    # for int8 scores that move between CPUs (one more wrong answer costs 0.01-0.02).
+    # Precision of confident answers measured 0.98 / 1.00 / 1.00 / 0.99 / 0.97 / 0.97 / 0.97 / 0.98 (AMD EPYC; the
+    # first five 0.98 / 1.00 / 1.00 / 0.99 / 0.97 on Intel AVX-512 before this issue's latest rules). Room is left
+    # for int8 scores that move between CPUs: one more wrong answer costs 0.01-0.02, so two more on the smallest
+    # set (45 confident) still pass.
     trust = card.trust()
-    assert trust["precision"] >= 0.92 and trust["coverage"] >= 0.82, trust
+    assert trust["precision"] >= 0.94 and trust["coverage"] >= 0.82, trust
 
 
 def test_a_wording_request_naming_one_report_shows_that_reports_phrasings(shared_searcher) -> None:
@@ -344,6 +345,18 @@ def test_a_name_asked_is_not_answered_by_the_questions_own_words(shared_searcher
     assert result.doubt is None or result.doubt.kind != DoubtKind.NO_NAME
     named = shared_searcher.search("罗湖社区推行的议事规则叫什么")  # “文华十条”议事规则: a name in quotes
     assert named.confident and "文华十条" in named.hits[0].answer.text
+
+
+def test_the_asked_bodys_passage_just_below_a_lower_divisions_answers(shared_searcher) -> None:
+    # 南山区's 2014 passage ranks first but is a district's; 广东's "天河二号" passage just below is the province's.
+    result = shared_searcher.search("广东省超级计算机有什么新进展")
+    assert result.confident and "天河二号" in result.hits[0].answer.text, result.doubt
+
+
+def test_a_level_at_a_years_end_is_what_a_review_up_to_it_gives(shared_searcher) -> None:
+    # "到2020年底" asks the city's level then: the 2021 report's five-year review gives it, not 龙华区's 5500个.
+    result = shared_searcher.search("深圳到2020年底一共建成多少个5G基站")
+    assert result.confident and "4.7万个" in result.hits[0].answer.text, result.doubt
 
 
 def test_a_result_does_not_answer_the_target_asked(shared_searcher) -> None:

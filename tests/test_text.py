@@ -16,7 +16,7 @@ from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORD
                            measure_phrases,
                            counted_modifiers, counted_noun, indicators_in, states_indicator)
 from text.sentences import clauses, has_word, list_end, sentences
-from text.tense import (DONE, PLAN, PLANNED_YEAR, RESULT_QUESTION, REVIEWED_YEAR, UNKNOWN, heading_tense,
+from text.tense import (asks_level_at_year_end, DONE, PLAN, PLANNED_YEAR, RESULT_QUESTION, REVIEWED_YEAR, UNKNOWN, heading_tense,
                         period_reviews, sentence_tense, states_level_reached, states_plan)
 from text.tokens import STOPWORDS, KeywordTokenizer, bigrams
 from text.years import (named_years, names_year, spanned_years, spell_years, strip_years, subject_years, years_from,
@@ -688,3 +688,9 @@ def test_a_figure_per_person_a_stock_and_a_count_of_the_noun_asked() -> None:
 ])
 def test_what_a_name_is_asked_of(question: str, thing: str) -> None:
     assert parse_query(question).named_thing == thing
+
+
+def test_a_level_at_a_years_end_is_asked() -> None:
+    assert asks_level_at_year_end("深圳全市到2020年底建成了多少个5G基站")
+    assert asks_level_at_year_end("截至2023年末常住人口多少")
+    assert not asks_level_at_year_end("2020年建成了多少个5G基站")

@@ -100,6 +100,15 @@ def states_level_reached(sentence: str) -> bool:
     return bool(_LEVEL_REACHED.search(sentence)) and not _PERIOD_TOTAL.search(sentence)
 
 
+# "深圳全市到2020年底建成了多少个5G基站": the level at a year's end, which a review of the years up to it gives.
+_LEVEL_AT = re.compile(r"(?:到|截至|截止)\s*\d{4}\s*年\s*(?:底|末)")
+
+
+def asks_level_at_year_end(question: str) -> bool:
+    """The question asks the level reached by the end of a year, not that year's own figure."""
+    return bool(_LEVEL_AT.search(question))
+
+
 def states_period_total(text: str) -> bool:
     """The text gives or asks a total or an average over several years ("累计", "年均增长6.5%", "每年")."""
     return bool(_PERIOD_TOTAL.search(text))
