@@ -176,12 +176,18 @@ def years_covered(years: tuple[int, ...], reports: list[StoredReport]) -> bool:
     return any(not r.years or any(abs(y - ry) <= 1 for ry in r.years) for y in years for r in reports)
 
 
+THIS_YEAR = "今年"  # in a heading, the report's own year
+
+
 def heading_years(chunk: StoredChunk) -> tuple[int, ...]:
     """The years the passage's section headings name ("一、2021年工作回顾"), if any. The report's title, and a
     heading that repeats it ("2003年政府工作报告" above "一、过去五年政府工作的回顾"), name the report's year,
     not what the section is about."""
     headings = chunk.section.split(SEPARATOR)[1:]  # [0] is the report's title
-    return spanned_years(" ".join(h for h in headings if not h.strip().endswith("报告")))
+    named = spanned_years(" ".join(h for h in headings if not h.strip().endswith("报告")))
+    # "一、2019年和今年以来工作回顾" in the 2020 report reviews 2020 so far too
+    this_year = chunk.report.years if named and any(THIS_YEAR in h for h in headings) else ()
+    return tuple(dict.fromkeys([*named, *this_year]))
 
 
 def passage_years(chunk: StoredChunk) -> tuple[int, ...]:
