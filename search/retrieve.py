@@ -154,7 +154,8 @@ class Searcher:
 
 # The top passage is on the topic but its sentence does not state what is asked: another passage of the same report
 # ranked just below may ("珊瑚保育计划叫什么": "实施“潜爱大鹏”珊瑚保育计划", not "深入实施珊瑚保育计划").
-_SENTENCE_FAULTS = frozenset({DoubtKind.MISSING_MEASURE, DoubtKind.NO_NAME, DoubtKind.UNMENTIONED_TOPIC})
+_SENTENCE_FAULTS = frozenset({DoubtKind.MISSING_MEASURE, DoubtKind.NO_NAME, DoubtKind.UNMENTIONED_TOPIC,
+                              DoubtKind.OTHER_YEAR, DoubtKind.OTHER_YEAR_SENTENCE})
 # The top passage is a division's below the one asked: the asked body's own passage just below may answer ("深圳全市
 # …建成了多少个5G基站": the city's "建成5G基站4.7万个", not 龙华区's 5500个).
 _BODY_FAULTS = frozenset({DoubtKind.WRONG_BODY})

@@ -360,6 +360,12 @@ def test_the_asked_bodys_passage_just_below_a_lower_divisions_answers(shared_sea
     assert result.confident and "天河二号" in result.hits[0].answer.text, result.doubt
 
 
+def test_a_passage_of_the_same_report_just_below_one_about_another_year_answers(shared_searcher) -> None:
+    # 河南's five-year figure "城镇新增就业603.7万人" ranks first; the 2025 figure is in the same report just below.
+    result = shared_searcher.search("河南2025年城镇新增就业多少人")
+    assert result.confident and "121.7万人" in result.hits[0].answer.text, result.doubt
+
+
 def test_a_level_at_a_years_end_is_what_a_review_up_to_it_gives(shared_searcher) -> None:
     # "到2020年底" asks the city's level then: the 2021 report's five-year review gives it, not 龙华区's 5500个.
     result = shared_searcher.search("深圳到2020年底一共建成多少个5G基站")
