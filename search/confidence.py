@@ -14,7 +14,7 @@ from search.scope import COUNTRY, Places, heading_years, place_match, unknown_pl
 from search.weights import Weights
 from search.measure import missing_measure
 from text.numbers import has_quantity
-from text.tokens import KeywordTokenizer
+from text.tokens import KeywordTokenizer, jieba_tagger
 from text.places import NATIONAL_BODIES, PROVINCE_LEVEL
 from text.question import FRAME, NAME_MARK, SYNONYMS
 from text.sentences import clauses
@@ -194,9 +194,16 @@ def _name_doubt(query: Query, top: Ranked) -> Doubt | None:
         return None
     sentence = _sentence(top)
     repeated = next((thing[i:] for i in range(len(thing) - 3) if thing[i:] in sentence), "")
-    if repeated and not NAME_MARK.search(sentence):
+    if repeated and not NAME_MARK.search(sentence) and not _named_before(sentence[:sentence.find(repeated)]):
         return Doubt(DoubtKind.NO_NAME, missing=repeated)
     return None
+
+
+def _named_before(text: str) -> bool:
+    """The words right before the repeated ones are a name, not a verb or a break: "朱雀三号可重复使用火箭", unlike
+    "深入实施珊瑚保育计划"."""
+    words = list(jieba_tagger().cut(text))
+    return bool(words) and not words[-1].flag.startswith(("v", "x", "w", "d", "p", "u"))
 
 
 def _plan_doubt(query: Query, top: Ranked) -> Doubt | None:

@@ -57,18 +57,16 @@ def _gives_figure_of(indicator: str, unit: str | None, sentence: str) -> bool:
 
 
 def _counts(noun: str, unit: str | None, sentence: str) -> bool:
-    """Some clause names the noun and it or the next gives a figure that may count it ("集装箱吞吐量创历史新高，
-    达1167.28万标箱")."""
-    parts = clauses(sentence)
-    spans = [clause + "，" + following for clause, following in zip(parts, [*parts[1:], ""]) if noun in clause]
-    return any(answers_unit(unit, m.group()) and _may_count(noun, span[m.end():])
-               for span in spans for m in quantities(span))
+    """Some figure that may answer the unit is not written onto another noun: "3个社区获评…" counts 社区, not the 公园
+    asked; "再清理淘汰了36家，" may count the 企业 named before it."""
+    return any(answers_unit(unit, m.group()) and _may_count(noun, sentence[m.end():]) for m in quantities(sentence))
 
 
 def _may_count(noun: str, after: str) -> bool:
-    """A figure followed by a noun counts that noun: "3个社区获评" is no count of 公园, "4个区级公园" is."""
+    """A figure followed by a noun counts that noun, unless the asked one follows within the clause ("十四个实力比较
+    雄厚、布局比较合理的工业基地")."""
     after = _BOUND_AFTER.sub("", after)
-    return not _HAN_AT.match(after) or noun in after[:8]
+    return not _HAN_AT.match(after) or noun in clauses(after)[0]
 
 
 def _only_subject(indicator: str, clause: str) -> bool:

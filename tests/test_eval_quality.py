@@ -352,6 +352,8 @@ def test_a_name_asked_is_not_answered_by_the_questions_own_words(shared_searcher
     assert result.doubt is None or result.doubt.kind != DoubtKind.NO_NAME
     named = shared_searcher.search("罗湖社区推行的议事规则叫什么")  # “文华十条”议事规则: a name in quotes
     assert named.confident and "文华十条" in named.hits[0].answer.text
+    named = shared_searcher.search("北京首飞入轨的那枚可重复使用火箭叫什么")  # "朱雀三号可重复使用火箭": unquoted
+    assert named.confident and "朱雀三号" in named.hits[0].answer.text, named.doubt
 
 
 def test_the_asked_bodys_passage_just_below_a_lower_divisions_answers(shared_searcher) -> None:

@@ -680,6 +680,11 @@ def test_a_figure_per_person_a_stock_and_a_count_of_the_noun_asked() -> None:
     assert missing_measure(parse_query("南山区建了多少个公园"),
                            "石鼓山法治公园获评广东省法治文化主题公园，3个社区获评广东省民主法治示范社区。") == "公园"
     assert missing_measure(parse_query("2019年全国每天平均新增多少户企业"), "企业数量日均净增1万户以上。") is None
+    # the asked noun may follow within the clause, or be named before a figure that stands alone
+    assert missing_measure(parse_query("全国能形成几个工业基地"),
+                           "全国可以形成十四个实力比较雄厚、布局比较合理的工业基地。") is None
+    assert missing_measure(parse_query("大鹏新区又清理淘汰了多少家低端污染企业"),
+                           "加大对低端、污染、耗能企业的淘汰力度，在2012年转型35家的基础上，再清理淘汰了36家。") is None
 
 
 @pytest.mark.parametrize("question, thing", [
