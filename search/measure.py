@@ -7,7 +7,7 @@ import re
 
 from search.query import Query
 from text import HAN
-from text.numbers import (MEASURE_NAMES, MEASURES, answers_measure, answers_unit, asks_per_head, asks_stock, gives_rate, is_article,
+from text.numbers import (MEASURE_NAMES, MEASURES, answers_measure, answers_unit, asks_growth, asks_per_head, asks_stock, gives_rate, is_article,
                           gives_only_added, is_bound, measure_of, per_capita, per_head, quantities)
 from text.question import POPULATIONS, SYNONYMS, states_indicator
 from text.sentences import clauses
@@ -129,6 +129,8 @@ def _only_over_years(query: Query, indicator: str, sentence: str) -> bool:
     if not query.fact_years or asks_period(query.text) or states_period_total(query.text):
         return False
     stating = [c for c in clauses(sentence) if states_indicator(indicator, c) and quantities(c)]
+    if asks_growth(query.text):  # the rate may stand in a clause of its own: "…，平均每年增长7.7%"
+        stating = [c for c in clauses(sentence) if gives_rate(c)] or stating
     return bool(stating) and all(states_period_total(c) for c in stating)
 
 

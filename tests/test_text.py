@@ -699,3 +699,9 @@ def test_a_level_at_a_years_end_is_asked() -> None:
     assert asks_level_at_year_end("深圳全市到2020年底建成了多少个5G基站")
     assert asks_level_at_year_end("截至2023年末常住人口多少")
     assert not asks_level_at_year_end("2020年建成了多少个5G基站")
+
+
+def test_one_years_growth_is_not_an_average_over_years() -> None:
+    sentence = "国内生产总值从1997年的7.4万亿元增加到2002年的10.2万亿元，按可比价格计算，平均每年增长7.7%。"
+    assert missing_measure(parse_query("2002年一年全国GDP增长了多少"), sentence) == "当年的GDP"
+    assert missing_measure(parse_query("2002年全国GDP是多少"), sentence) is None  # the level is 2002's

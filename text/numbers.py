@@ -162,6 +162,15 @@ def gives_only_added(sentence: str) -> bool:
     return bool(_ADDED.search(sentence)) and not _STOCK_GIVEN.search(sentence)
 
 
+# "2002年GDP增长了多少": a growth rate is asked, which "平均每年增长7.7%" over five years does not give for one year.
+_GROWTH_ASKED = re.compile("增长了?多少|增速|增幅|涨幅|增长率|涨了多少")
+
+
+def asks_growth(question: str) -> bool:
+    """The question asks how fast something grew, not its level."""
+    return bool(_GROWTH_ASKED.search(question))
+
+
 def asks_per_head(question: str) -> bool:
     """The question asks for a figure per so many people ("每万人常住人口配了几名全科医生")."""
     return bool(_PER_HEAD_ASKED.search(question))
