@@ -7,8 +7,8 @@ import re
 
 from search.query import Query
 from text import HAN
-from text.numbers import (MEASURE_NAMES, MEASURES, answers_measure, answers_unit, asks_growth, asks_per_head, asks_stock, gives_rate, is_article,
-                          gives_only_added, is_bound, measure_of, per_capita, per_head, quantities)
+from text.numbers import (MEASURE_NAMES, MEASURES, answers_measure, answers_unit, asks_growth, asks_per_head, asks_share, asks_stock, gives_rate, is_article,
+                          gives_only_added, gives_share, is_bound, measure_of, per_capita, per_head, quantities)
 from text.question import POPULATIONS, SYNONYMS, states_indicator
 from text.sentences import clauses
 from text.tense import asks_period, states_period_total
@@ -19,6 +19,7 @@ _BOUND_AFTER = re.compile("^(?:以上|以下|左右|之多|多|余)")  # "1万�
 FIGURE = "数字"  # what a sentence without any figure fails to give
 PER_CAPITA = "人均数字"  # what a total fails to give
 STOCK = "总数"  # what a count of the added fails to give
+SHARE = "比重"  # what a growth rate fails to give
 
 
 def asks_measure(query: Query) -> bool:
@@ -115,6 +116,8 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
             return word + head  # "工业总产值…增长多少" by "农业总产值比上年增长百分之三"
     if query.how_many and asks_stock(query.text) and gives_only_added(sentence):
         return STOCK  # "一共有多少个公园" by "建成科苑公园等4个公园"
+    if asks_share(query.text) and not gives_share(sentence):
+        return SHARE  # "旅游收入占GDP比重多少" by "实现旅游收入97亿元，…增长37.1%"
     if query.how_many and per_capita(query.text) and not per_capita(sentence):
         return PER_CAPITA  # "按人均算，盐田区GDP是多少" by the district's total
     for term in query.terms:

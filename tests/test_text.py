@@ -705,3 +705,10 @@ def test_one_years_growth_is_not_an_average_over_years() -> None:
     sentence = "国内生产总值从1997年的7.4万亿元增加到2002年的10.2万亿元，按可比价格计算，平均每年增长7.7%。"
     assert missing_measure(parse_query("2002年一年全国GDP增长了多少"), sentence) == "当年的GDP"
     assert missing_measure(parse_query("2002年全国GDP是多少"), sentence) is None  # the level is 2002's
+
+
+def test_a_share_asked_needs_a_share_not_a_growth_rate() -> None:
+    asked = parse_query("大鹏新区2023年旅游收入占GDP比重多少")
+    assert missing_measure(asked, "实现旅游收入97亿元，分别增长14.5%、37.1%。") == "比重"
+    assert missing_measure(parse_query("五四年参加互助组合作社的农户占多少"),
+                           "参加互助组和合作社的农户已经达到全体农户的百分之六十。") is None

@@ -166,6 +166,21 @@ def gives_only_added(sentence: str) -> bool:
 _GROWTH_ASKED = re.compile("增长了?多少|增速|增幅|涨幅|增长率|涨了多少")
 
 
+# "旅游收入占GDP比重多少": a share is asked, which "旅游收入97亿元，增长37.1%" (a growth rate) does not give.
+_SHARE_ASKED = re.compile(r"比重|占比|份额|几成|占[^，,。？?]{0,12}?(?:多少|百分之几)")
+_SHARE_GIVEN = re.compile("占|比重|比例|份额|的百分之")  # "达到全体农户的百分之六十"
+
+
+def asks_share(question: str) -> bool:
+    """The question asks what share of a whole something is."""
+    return bool(_SHARE_ASKED.search(question))
+
+
+def gives_share(sentence: str) -> bool:
+    """The sentence states a share ("占地区生产总值的比重达到64.5%"), not only a rate of change."""
+    return bool(_SHARE_GIVEN.search(sentence))
+
+
 def asks_growth(question: str) -> bool:
     """The question asks how fast something grew, not its level."""
     return bool(_GROWTH_ASKED.search(question))
