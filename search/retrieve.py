@@ -159,6 +159,9 @@ _SENTENCE_FAULTS = frozenset({DoubtKind.MISSING_MEASURE, DoubtKind.NO_NAME, Doub
 # The top passage is a division's below the one asked: the asked body's own passage just below may answer ("深圳全市
 # …建成了多少个5G基站": the city's "建成5G基站4.7万个", not 龙华区's 5500个).
 _BODY_FAULTS = frozenset({DoubtKind.WRONG_BODY})
+# A top passage about another year covers the question's other words best because it is the same statement a year
+# apart; the asked year's own may word it differently ("提高到80元/月" for "涨到每月多少").
+_YEAR_FAULTS = frozenset({DoubtKind.OTHER_YEAR, DoubtKind.OTHER_YEAR_SENTENCE})
 _RUNNERS_UP = 2
 
 
@@ -172,7 +175,8 @@ def _first_sound(picked: list[Ranked], check: Callable[[Ranked], Doubt | None]) 
     top = picked[0]
     for i, r in enumerate(picked[1:1 + _RUNNERS_UP], start=1):
         same = r.chunk.report.id == top.chunk.report.id
-        if (same or doubt.kind in _BODY_FAULTS) and _covers_as_much(r, top) and check(r) is None:
+        as_much = _covers_as_much(r, top) or doubt.kind in _YEAR_FAULTS
+        if (same or doubt.kind in _BODY_FAULTS) and as_much and check(r) is None:
             return [r, *picked[:i], *picked[i + 1:]], None
     return picked, doubt
 

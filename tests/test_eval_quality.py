@@ -368,6 +368,12 @@ def test_a_passage_of_the_same_report_just_below_one_about_another_year_answers(
     assert result.confident and "121.7万人" in result.hits[0].answer.text, result.doubt
 
 
+def test_the_asked_years_own_wording_comes_before_another_years_closer_one(shared_searcher) -> None:
+    # The 2013 review's "城乡居保基础养老金提高18.2%" matches more words; 2014's "提高到80元/月" is the year asked.
+    result = shared_searcher.search("广东省2014年城乡居保基础养老金每月提高到多少")
+    assert "80元/月" in result.hits[0].answer.text  # shown first; its confidence sits near the threshold
+
+
 def test_a_level_at_a_years_end_is_what_a_review_up_to_it_gives(shared_searcher) -> None:
     # "到2020年底" asks the city's level then: the 2021 report's five-year review gives it, not 龙华区's 5500个.
     result = shared_searcher.search("深圳到2020年底一共建成多少个5G基站")
