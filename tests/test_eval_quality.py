@@ -374,6 +374,12 @@ def test_the_asked_years_own_wording_comes_before_another_years_closer_one(share
     assert "80元/月" in result.hits[0].answer.text  # shown first; its confidence sits near the threshold
 
 
+def test_a_sentence_without_the_noun_counted_is_no_answer(shared_searcher) -> None:
+    # "一年来了多少游客": jieba's 一年来 matches "一年来，全省上下…", which names no 游客; the 游客 sentence answers.
+    result = shared_searcher.search("河南2025年一年来了多少游客")
+    assert result.confident and "11亿人次" in result.hits[0].answer.text, result.doubt
+
+
 def test_a_level_at_a_years_end_is_what_a_review_up_to_it_gives(shared_searcher) -> None:
     # "到2020年底" asks the city's level then: the 2021 report's five-year review gives it, not 龙华区's 5500个.
     result = shared_searcher.search("深圳到2020年底一共建成多少个5G基站")

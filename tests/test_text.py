@@ -712,3 +712,12 @@ def test_a_share_asked_needs_a_share_not_a_growth_rate() -> None:
     assert missing_measure(asked, "实现旅游收入97亿元，分别增长14.5%、37.1%。") == "比重"
     assert missing_measure(parse_query("五四年参加互助组合作社的农户占多少"),
                            "参加互助组和合作社的农户已经达到全体农户的百分之六十。") is None
+
+
+@pytest.mark.parametrize("question, noun", [
+    ("河南二〇二五年一年来了多少游客", "游客"), ("新增多少游客？", "游客"),
+    ("沃特玛动力电池组项目拿到了多少国家资助", None),  # 国家 narrows 资助: no bare noun ends the question
+    ("多少企业获得融资", None), ("罗湖2021年GDP多少", None),
+])
+def test_a_noun_counted_without_a_measure_word(question: str, noun: str | None) -> None:
+    assert parse_query(question).counted == noun

@@ -95,7 +95,9 @@ def counted_modifiers(question: str) -> tuple[str, ...]:
 def counted_phrase(question: str) -> tuple[str, ...]:
     """The counted noun's phrase, narrowing nouns first: "多少件行政复议案件" (行政复议, 案件)."""
     asked = ASKED_UNIT.search(question)
-    if asked is None or MEASURES[asked.group(1)] != "count":  # "连续多少年没发生…火灾": a time, not a count of 火灾
+    if asked is None:
+        return _noun_right_after_how_many(question)
+    if MEASURES[asked.group(1)] != "count":  # "连续多少年没发生…火灾": a time, not a count of 火灾
         return ()
     phrase = _NOUN_PHRASE.match(question, asked.end())
     if phrase is None:
@@ -111,6 +113,22 @@ def counted_phrase(question: str) -> tuple[str, ...]:
             break
         run.append(token.word)
     return tuple(w for w in run if len(w) >= 2) if noun_seen else ()  # "从几家涨到了几家": no noun follows
+
+
+_HOW_MANY_BARE = re.compile("多少")
+
+
+def _noun_right_after_how_many(question: str) -> tuple[str, ...]:
+    """A noun ending the question counted with no measure word: "一年来了多少游客" counts 游客 (not "多少国家资助",
+    where 国家 narrows what follows)."""
+    from text.tokens import jieba_tagger
+
+    at = _HOW_MANY_BARE.search(question)
+    words = [w for w in jieba_tagger().cut(question[at.end():]) if w.word.strip("？?。！!呢啊 ")] if at else []
+    if len(words) != 1:
+        return ()
+    noun = words[0].flag.startswith("n") and not words[0].flag.startswith(("ns", "nr"))
+    return (words[0].word,) if noun and len(words[0].word) >= 2 else ()
 
 
 def _noun_before(head: str) -> tuple[str, ...]:
