@@ -52,7 +52,8 @@ def _unseen(index: IndexReader, word: str) -> bool:
 def _cut_across_a_word(index: IndexReader, word: str, question: str) -> bool:
     """jieba cut the word across one the reports use ("AI加物联网": 加物 / 联网, where 物联网 is in the reports): at
     most one of its characters is left outside runs of three the reports hold reaching beyond it."""
-    at, end = question.find(word), question.find(word) + len(word)
+    at = question.find(word)
+    end = at + len(word)
     outside = set(range(at, end))
     for start in range(max(0, at - 2), end):
         run = question[start:start + 3]

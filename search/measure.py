@@ -15,7 +15,7 @@ from text.tense import asks_period, states_period_total
 
 _LATIN = re.compile("[a-z]+")
 _HAN_AT = re.compile(HAN)
-_BOUND_AFTER = re.compile("^(?:以上|以下|左右|之多|多|余)")  # "1万户以上", "20余次"
+_HEDGE_AFTER = re.compile("^(?:以上|以下|左右|之多)")  # "1万户以上" ("20余次": 余 is part of the figure)
 FIGURE = "数字"  # what a sentence without any figure fails to give
 PER_CAPITA = "人均数字"  # what a total fails to give
 STOCK = "总数"  # what a count of the added fails to give
@@ -66,7 +66,7 @@ def _counts(noun: str, unit: str | None, sentence: str) -> bool:
 def _may_count(noun: str, after: str) -> bool:
     """A figure followed by a noun counts that noun, unless the asked one follows within the clause ("十四个实力比较
     雄厚、布局比较合理的工业基地")."""
-    after = _BOUND_AFTER.sub("", after)
+    after = _HEDGE_AFTER.sub("", after)
     return not _HAN_AT.match(after) or noun in clauses(after)[0]
 
 

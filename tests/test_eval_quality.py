@@ -280,15 +280,6 @@ def test_an_indicator_needs_a_figure_of_its_own(shared_searcher) -> None:
     assert "5160元" in answer.text
 
 
-@pytest.mark.parametrize("question, figure", [
-    ("坪山2023年头三个季度，工业在经济总量里占了多大份额", "64.5%"),  # a share, not the GDP's 1250亿元
-    ("2002年全国R&D经费多少，占GDP几成", "1.13%"),                    # "占国内生产总值的比重" is the share of GDP
-])
-def test_a_share_of_an_indicator_is_answered_by_the_share(shared_searcher, question: str, figure: str) -> None:
-    result = shared_searcher.search(question)
-    assert result.confident and figure in result.hits[0].answer.text, result.doubt
-
-
 def test_a_section_headed_with_the_next_year_is_about_another_year(shared_searcher) -> None:
     # under "一、2023年度推进法治政府建设的主要举措和成效"
     doubt = shared_searcher.search("张店乡2022年化解了多少起矛盾纠纷").doubt
@@ -297,12 +288,6 @@ def test_a_section_headed_with_the_next_year_is_about_another_year(shared_search
     # the report, so no full-year result of 2020.
     doubt = shared_searcher.search("2020年全国城镇新增就业实际完成了多少人").doubt
     assert doubt is not None and doubt.kind in (DoubtKind.OTHER_YEAR, DoubtKind.TARGET_NOT_RESULT), doubt
-
-
-def test_a_heading_reviewing_this_year_so_far_is_about_the_reports_year(shared_searcher) -> None:
-    # "一、2019年和今年以来工作回顾" in the 2020 report: 火神山、雷神山 were built in 2020.
-    result = shared_searcher.search("2020年抗疫时武汉新建了哪两座医院")
-    assert result.confident and "雷神山" in result.hits[0].answer.text, result.doubt
 
 
 def test_the_national_report_speaks_for_a_place_its_sentence_names(shared_searcher) -> None:
@@ -317,17 +302,6 @@ def test_a_provinces_report_speaks_of_a_place_in_it_that_its_sentence_names(shar
     result = shared_searcher.search("雄安新区建起来多少栋楼宇")
     assert result.confident and "5300多栋" in result.hits[0].answer.text, result.doubt
     assert shared_searcher.search("武汉2019年GDP是多少").doubt.kind == DoubtKind.UNKNOWN_PLACE
-
-
-def test_the_national_report_naming_a_place_is_in_scope_for_it(shared_searcher) -> None:
-    # 北京 has a report (2026's), but "中国政府支持北京市申办2000年奥运会" in the 1992 national report answers.
-    result = shared_searcher.search("1992年政府工作报告里支持北京申办哪一届奥运会")
-    assert result.confident and "2000年奥运会" in result.hits[0].answer.text, result.doubt
-
-
-def test_a_verb_written_otherwise_in_reports_still_matches(shared_searcher) -> None:
-    result = shared_searcher.search("南山区2021年PM2.5降到了多少")  # "PM2.5降至19.1微克/立方米"
-    assert result.confident and "19.1" in result.hits[0].answer.text, result.doubt
 
 
 def test_a_name_beside_a_covered_place_in_the_answering_sentence_is_no_unknown_place(shared_searcher) -> None:
@@ -356,34 +330,10 @@ def test_a_name_asked_is_not_answered_by_the_questions_own_words(shared_searcher
     assert named.confident and "朱雀三号" in named.hits[0].answer.text, named.doubt
 
 
-def test_the_asked_bodys_passage_just_below_a_lower_divisions_answers(shared_searcher) -> None:
-    # 南山区's 2014 passage ranks first but is a district's; 广东's "天河二号" passage just below is the province's.
-    result = shared_searcher.search("广东省超级计算机有什么新进展")
-    assert result.confident and "天河二号" in result.hits[0].answer.text, result.doubt
-
-
-def test_a_passage_of_the_same_report_just_below_one_about_another_year_answers(shared_searcher) -> None:
-    # 河南's five-year figure "城镇新增就业603.7万人" ranks first; the 2025 figure is in the same report just below.
-    result = shared_searcher.search("河南2025年城镇新增就业多少人")
-    assert result.confident and "121.7万人" in result.hits[0].answer.text, result.doubt
-
-
 def test_the_asked_years_own_wording_comes_before_another_years_closer_one(shared_searcher) -> None:
     # The 2013 review's "城乡居保基础养老金提高18.2%" matches more words; 2014's "提高到80元/月" is the year asked.
     result = shared_searcher.search("广东省2014年城乡居保基础养老金每月提高到多少")
     assert "80元/月" in result.hits[0].answer.text  # shown first; its confidence sits near the threshold
-
-
-def test_a_sentence_without_the_noun_counted_is_no_answer(shared_searcher) -> None:
-    # "一年来了多少游客": jieba's 一年来 matches "一年来，全省上下…", which names no 游客; the 游客 sentence answers.
-    result = shared_searcher.search("河南2025年一年来了多少游客")
-    assert result.confident and "11亿人次" in result.hits[0].answer.text, result.doubt
-
-
-def test_a_level_at_a_years_end_is_what_a_review_up_to_it_gives(shared_searcher) -> None:
-    # "到2020年底" asks the city's level then: the 2021 report's five-year review gives it, not 龙华区's 5500个.
-    result = shared_searcher.search("深圳到2020年底一共建成多少个5G基站")
-    assert result.confident and "4.7万个" in result.hits[0].answer.text, result.doubt
 
 
 def test_a_result_does_not_answer_the_target_asked(shared_searcher) -> None:
@@ -391,19 +341,32 @@ def test_a_result_does_not_answer_the_target_asked(shared_searcher) -> None:
     assert shared_searcher.search("河南今年中欧班列计划开行多少列").doubt.kind == DoubtKind.RESULT_NOT_TARGET
 
 
-def test_a_running_total_asked_is_the_reviews_total(shared_searcher) -> None:
-    # "到2020年…累计" asks what the 2021 report's five-year review gives, not a figure of 2020 alone.
-    result = shared_searcher.search("深圳到2020年污水日处理能力累计多少")
-    assert result.confident and "累计达760万吨" in result.hits[0].answer.text, result.doubt
-
-
+# Questions this issue's rules answer that were withheld or answered wrongly before: each answered confidently by the
+# passage that states it.
 @pytest.mark.parametrize("question, words", [
-    ("罗湖区用AI加物联网监测了多少处边坡", "29处"),    # jieba: AI / 加物 / 联网; the reports hold 物联网
-    ("深圳宝安机场2020年旅客吞吐量是多少", "机场旅客吞吐量"),  # the city's report, not 宝安区's
-    ("阜外深圳医院用地征收用了几天签约", "5天"),       # 南山区's report, though 深圳 is in the name
+    pytest.param("坪山2023年头三个季度，工业在经济总量里占了多大份额", "64.5%", id="share-not-the-GDP"),
+    pytest.param("2002年全国R&D经费多少，占GDP几成", "1.13%", id="share-of-国内生产总值"),
+    # "一、2019年和今年以来工作回顾" in the 2020 report: 火神山、雷神山 were built in 2020.
+    pytest.param("2020年抗疫时武汉新建了哪两座医院", "雷神山", id="heading-今年以来"),
+    # 北京 has a report (2026's), but "中国政府支持北京市申办2000年奥运会" in the 1992 national report answers.
+    pytest.param("1992年政府工作报告里支持北京申办哪一届奥运会", "2000年奥运会", id="national-report-names-北京"),
+    pytest.param("南山区2021年PM2.5降到了多少", "19.1", id="降到-written-降至"),
+    # 南山区's 2014 passage ranks first but is a district's; 广东's "天河二号" passage just below is the province's.
+    pytest.param("广东省超级计算机有什么新进展", "天河二号", id="asked-body-below-a-district"),
+    # 河南's five-year figure "城镇新增就业603.7万人" ranks first; the 2025 figure is in the same report just below.
+    pytest.param("河南2025年城镇新增就业多少人", "121.7万人", id="asked-year-below-a-period"),
+    # "一年来了多少游客": jieba's 一年来 matches "一年来，全省上下…", which names no 游客; the 游客 sentence answers.
+    pytest.param("河南2025年一年来了多少游客", "11亿人次", id="noun-counted-without-measure-word"),
+    # "到2020年底" asks the city's level then: the 2021 report's five-year review gives it, not 龙华区's 5500个.
+    pytest.param("深圳到2020年底一共建成多少个5G基站", "4.7万个", id="level-at-year-end"),
+    # "到2020年…累计" asks what the 2021 report's five-year review gives, not a figure of 2020 alone.
+    pytest.param("深圳到2020年污水日处理能力累计多少", "累计达760万吨", id="running-total"),
+    # jieba: AI / 加物 / 联网; the reports hold 物联网
+    pytest.param("罗湖区用AI加物联网监测了多少处边坡", "29处", id="word-cut-across-物联网"),
+    pytest.param("深圳宝安机场2020年旅客吞吐量是多少", "机场旅客吞吐量", id="place-in-airport-name"),  # the city's
+    pytest.param("阜外深圳医院用地征收用了几天签约", "5天", id="place-in-hospital-name"),  # 南山区's report
 ])
-def test_a_word_cut_across_a_known_one_or_a_place_in_a_name_is_no_doubt(shared_searcher, question: str,
-                                                                          words: str) -> None:
+def test_answered_by_the_passage_that_states_it(shared_searcher, question: str, words: str) -> None:
     result = shared_searcher.search(question)
     assert result.confident and words in result.hits[0].answer.text, result.doubt
 

@@ -166,14 +166,17 @@ def gives_only_added(sentence: str) -> bool:
 _GROWTH_ASKED = re.compile("增长了?多少|增速|增幅|涨幅|增长率|涨了多少")
 
 
-# "旅游收入占GDP比重多少": a share is asked, which "旅游收入97亿元，增长37.1%" (a growth rate) does not give.
-_SHARE_ASKED = re.compile(r"比重|占比|份额|几成|占[^，,。？?]{0,12}?(?:多少|百分之几)")
+# "服务业占本市生产总值比重", "研发投入占GDP百分之几", "工业在经济总量里占了多大份额": a share of a whole. Asked, a
+# growth rate does not give it ("旅游收入占GDP比重多少" is not "旅游收入97亿元，增长37.1%"); and the whole named in it
+# is not the indicator asked (text.question).
+SHARE_OF = re.compile(r"(?:在[^，,；;。]{0,10}?[里中内])?占[^，,；;。]{0,10}?(?:比重|比例|份额|百分之|百分比|几成|多大|的?多少)")
+_SHARE_NOUN = re.compile("比重|占比|份额|几成")
 _SHARE_GIVEN = re.compile("占|比重|比例|份额|的百分之")  # "达到全体农户的百分之六十"
 
 
 def asks_share(question: str) -> bool:
     """The question asks what share of a whole something is."""
-    return bool(_SHARE_ASKED.search(question))
+    return bool(SHARE_OF.search(question) or _SHARE_NOUN.search(question))
 
 
 def gives_share(sentence: str) -> bool:

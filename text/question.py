@@ -5,7 +5,7 @@ import re
 
 from text import HAN
 from text.lexicon import alternation, rows, words
-from text.numbers import ASKED_UNIT, MEASURES
+from text.numbers import ASKED_UNIT, MEASURES, SHARE_OF
 from text.years import YEAR
 
 QUANTITY = re.compile(alternation(words("quantity_words")))
@@ -64,13 +64,10 @@ def states_indicator(indicator: str, sentence: str) -> bool:
                for form in written)
 
 
-# "服务业占本市生产总值比重", "研发投入占GDP百分之几", "工业在经济总量里占了多大份额": a share of the indicator,
-# not the indicator.
-_SHARE_OF = re.compile(r"(?:在[^，,；;。]{0,10}?[里中内])?占[^，,；;。]{0,10}?(?:比重|比例|份额|百分之|百分比|几成|多大|的?多少)")
 
 
 def _aside(text: str, others: tuple[str, ...]) -> str:
-    text = _SHARE_OF.sub(" ", text)
+    text = SHARE_OF.sub(" ", text)  # a share of the indicator is not the indicator
     for other in sorted(others, key=len, reverse=True):
         text = text.replace(other, " ")
     return text
