@@ -67,7 +67,13 @@ def _may_count(noun: str, after: str) -> bool:
     """A figure followed by a noun counts that noun, unless the asked one follows within the clause ("十四个实力比较
     雄厚、布局比较合理的工业基地")."""
     after = _HEDGE_AFTER.sub("", after)
-    return not _HAN_AT.match(after) or noun in clauses(after)[0]
+    return not _HAN_AT.match(after) or _names(noun, clauses(after)[0])
+
+
+def _names(noun: str, text: str) -> bool:
+    """The text names the noun, perhaps with one character more inside a long one ("奥运金牌" as "奥运会金牌")."""
+    return noun in text or (len(noun) >= 4 and any(re.search(f"{re.escape(noun[:i])}{HAN}{re.escape(noun[i:])}", text)
+                                                   for i in range(2, len(noun) - 1)))
 
 
 def _only_subject(indicator: str, clause: str) -> bool:
@@ -88,7 +94,7 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
     if query.how_many and all(is_article(f) for f in figures):
         return FIGURE  # "PM2.5浓度具体是多少" by "PM2.5浓度明显下降"; "定日地震是几级" by "这一年，…"
     counted = [w for w in (query.counted, SYNONYMS.get(query.counted or "")) if w]
-    if counted and not any(w in sentence for w in counted):
+    if counted and not any(_names(w, sentence) for w in counted):
         return query.counted  # "多少张病床" by "新增幼儿园6所"
     for narrower in query.counted_by:
         if narrower not in sentence and narrower not in passage:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from text.normalize import normalize_text
 from text.places import outside_names
 from text.numbers import asked_unit, asks_how_many, asks_total, noun_measure
-from text.question import (FRAME, MEASURE, NAME_ASKED, asked_kind, compound_modifiers, counted_phrase, indicators_in, latin_terms, measure_phrases, ORIGINAL, PERSON_ROLE, QUANTITY, QUOTED, REPORT_YEAR, SYNONYMS,
+from text.question import (FRAME, MEASURE, NAME_ASKED, asked_kind, compound_modifiers, counted_phrase, indicators_in, latin_terms, measure_phrases, ORIGINAL, PERSON_ROLE, QUOTED, asks_figure, REPORT_YEAR, SYNONYMS,
                            WHY, WORDING)
 from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, TARGET_QUESTION, UNKNOWN, asks_period
 from text.tokens import bigrams
@@ -69,13 +69,14 @@ def parse_query(question: str) -> Query:
     unit = asked_unit(text)
     why = bool(WHY.search(text))  # a reason is wanted, not a figure
     counted = counted_phrase(text)  # tagging the question once for the thing counted and what narrows it
+    named = m.group(1) if (m := NAME_ASKED.search(text)) else ""
     return Query(
         text=text,
         quoted=tuple(q for q in quoted if not q.startswith(("http", "www"))),
         years=years,
         report_years=report_years,
         person_role=m.group(1) if (m := PERSON_ROLE.search(text)) else "",
-        named_thing=m.group(1) if (m := NAME_ASKED.search(text)) else "",
+        named_thing=named,
         measures=tuple(dict.fromkeys(MEASURE.findall(text))),
         figure_unit=unit,
         how_many=asks_how_many(text) and not why,
@@ -91,12 +92,12 @@ def parse_query(question: str) -> Query:
         modifiers=compound_modifiers(text),
         period=asks_period(text),
         cut_from=len(whole) if len(whole) > MAX_QUERY_CHARS else None,
-        wants_quantity=bool(QUANTITY.search(text)) and not why,
+        wants_quantity=asks_figure(text) and not why,
         wants_wording=bool(WORDING.search(text)),
         expanded=" ".join([text, *extra]),
         place_text=outside_names(text),
         synonyms=used,
-        tense=_tense(text),
+        tense=_tense(text.replace(named, " ") if named else text),
         insists_result=bool(RESULT_QUESTION.search(text)) and not PLAN_QUESTION.search(text),
         insists_target=bool(TARGET_QUESTION.search(text)),
     )
@@ -105,11 +106,12 @@ def parse_query(question: str) -> Query:
 def _tense(text: str) -> int:
     """Reports hold last year's results and this year's plans, often with the same words and numbers.
 
-    A quantity question without a plan word asks for a result ("新增了多少学位").
+    A quantity question without a plan word asks for a result ("新增了多少学位"). The name asked of a thing is
+    left out: in "珊瑚保育计划叫什么" 计划 is a noun, not a plan.
     """
     if PLAN_QUESTION.search(text):
         return PLAN
-    if DONE_QUESTION.search(text) or QUANTITY.search(text):
+    if DONE_QUESTION.search(text) or asks_figure(text):
         return DONE
     return UNKNOWN
 

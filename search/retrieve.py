@@ -13,6 +13,7 @@ from index.store import IndexReader
 from search.answer import Answer, make_answer, restates
 from search.candidates import RECIPES, fuse, merge
 from search.confidence import assess
+from search.measure import FIGURE, STOCK
 from search.query import Query, keyword_text, mode_for, parse_query, question_grams
 from search.calibration import calibration, signals
 from search.rank import Ranked, pick, place_scores, rerank, scope
@@ -124,7 +125,7 @@ class Searcher:
         else:
             check = partial(assess, view.index, view.places, place, query, mode, named, mentioned,
                             tokenizer=self.tokenizer, weights=weights)
-            picked, doubt = _first_sound(picked, check)
+            picked, doubt = _first_sound(picked, check, any_year=not query.years)
         hits = tuple(Hit(i + 1, round(r.score, 6), r.chunk, _answer(r, grams, query),
                          level_label(view.places[r.chunk.report.id])) for i, r in enumerate(picked))
         confidence, evidence_signals = 0.0, {}
@@ -153,9 +154,11 @@ class Searcher:
 
 
 # The top passage is on the topic but its sentence does not state what is asked: another passage of the same report
-# ranked just below may ("珊瑚保育计划叫什么": "实施“潜爱大鹏”珊瑚保育计划", not "深入实施珊瑚保育计划").
+# ranked just below may ("珊瑚保育计划叫什么": "实施“潜爱大鹏”珊瑚保育计划", not "深入实施珊瑚保育计划"; "今年…计划开行
+# 多少班": "开行4000班次", not "累计开行1.7万列").
 _SENTENCE_FAULTS = frozenset({DoubtKind.MISSING_MEASURE, DoubtKind.NO_NAME, DoubtKind.UNMENTIONED_TOPIC,
-                              DoubtKind.OTHER_YEAR, DoubtKind.OTHER_YEAR_SENTENCE})
+                              DoubtKind.OTHER_YEAR, DoubtKind.OTHER_YEAR_SENTENCE, DoubtKind.TARGET_NOT_RESULT,
+                              DoubtKind.RESULT_NOT_TARGET})
 # The top passage is a division's below the one asked: the asked body's own passage just below may answer ("深圳全市
 # …建成了多少个5G基站": the city's "建成5G基站4.7万个", not 龙华区's 5500个).
 _BODY_FAULTS = frozenset({DoubtKind.WRONG_BODY})
@@ -165,20 +168,28 @@ _YEAR_FAULTS = frozenset({DoubtKind.OTHER_YEAR, DoubtKind.OTHER_YEAR_SENTENCE})
 _RUNNERS_UP = 2
 
 
-def _first_sound(picked: list[Ranked], check: Callable[[Ranked], Doubt | None]) -> tuple[list[Ranked], Doubt | None]:
+def _first_sound(picked: list[Ranked], check: Callable[[Ranked], Doubt | None],
+                 any_year: bool = False) -> tuple[list[Ranked], Doubt | None]:
     """The passages with the first that passes the checks moved to the top, when the top fails only for its sentence
-    and that one is of the same report among the next few, or only for its body; else the passages as ranked and the
-    top's doubt."""
+    and that one is of the same report among the next few (of the same body, when no year is asked: "南山区一共有
+    多少个公园" by 2022's "公园总数达179个" below 2014's "建成…4个公园"), or only for its body; else the passages as
+    ranked and the top's doubt."""
     doubt = check(picked[0])
     if doubt is None or doubt.kind not in _SENTENCE_FAULTS | _BODY_FAULTS:
         return picked, doubt
     top = picked[0]
     for i, r in enumerate(picked[1:1 + _RUNNERS_UP], start=1):
-        same = r.chunk.report.id == top.chunk.report.id
-        as_much = _covers_as_much(r, top) or doubt.kind in _YEAR_FAULTS
-        if (same or doubt.kind in _BODY_FAULTS) and as_much and check(r) is None:
+        same = r.chunk.report.id == top.chunk.report.id or (any_year and r.chunk.report.body == top.chunk.report.body)
+        if (same or doubt.kind in _BODY_FAULTS) and _covers_enough(r, top, doubt) and check(r) is None:
             return [r, *picked[:i], *picked[i + 1:]], None
     return picked, doubt
+
+
+def _covers_enough(r: Ranked, top: Ranked, doubt: Doubt) -> bool:
+    """What the top's sentence covers counts when it could answer but for its year, or gives no figure at all
+    ("比例过高" for "要让多少比例的社员年年增收": "百分之九十的社员" below it answers), or only what was added where
+    a total is asked ("建成科苑公园等4个公园" for "一共有多少个公园")."""
+    return doubt.kind in _YEAR_FAULTS or doubt.missing in (FIGURE, STOCK) or _covers_as_much(r, top)
 
 
 def _covers_as_much(r: Ranked, top: Ranked) -> bool:

@@ -12,7 +12,7 @@ from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_uni
                           is_article, is_bound,
                           gives_rate, measure_of, noun_measure, quantities)
 from text.places import asks_national, is_division, outside_names, own_level, reports_level, level, short_forms, strip_body_suffix, units
-from text.question import (FRAME, MEASURE, PERSON_ROLE, QUANTITY, SYNONYMS, WORDING, asked_kind, compound_modifiers, latin_terms,
+from text.question import (FRAME, MEASURE, PERSON_ROLE, SYNONYMS, WORDING, asked_kind, asks_figure, compound_modifiers, latin_terms,
                            measure_phrases,
                            counted_modifiers, counted_noun, indicators_in, states_indicator)
 from text.sentences import clauses, has_word, list_end, sentences
@@ -94,6 +94,8 @@ def test_strip_years() -> None:
     ("原煤八千一百九十九万吨，等于一九四九年的二点六倍", ["八千一百九十九万吨", "二点六倍"]),  # a year is no quantity
     ("抓好重点三项工作", ["三项"]),
     ("粉碎“四人帮”以后，落实八项规定", []),
+    ("二、三产业比例为58.5:41.5，比重为0.1∶37.8∶62.1", ["58.5:41.5", "0.1∶37.8∶62.1"]),  # ratios of parts
+    ("斩获1枚奥运会金牌，开行4000班次", ["1枚", "4000班次"]),
     ("人均GDP28.85万元", ["28.85万元"]),     # an indicator may run into its figure  # names, not counts (text/data/numeral_names.txt)
 ])
 def test_quantities(sentence: str, phrases: list[str]) -> None:
@@ -197,9 +199,10 @@ def test_frame_words_leave_the_subject(question: str, left: str) -> None:
     ("北京疏解整治促提升是怎么提的", False, True), ("有没有讲帮企业破解融资难的句子？", False, True),
     ("想写一句那种排比，有现成的吗", False, True), ("其他报告咋写的？", False, True),
     ("怎么提高粮食产量", False, False), ("罗湖开启营商环境改革的第几个版本", True, False),
+    ("1992年新批准对外开放的沿边城市是哪几座", False, False), ("新增了几座公园", True, False),
 ])
 def test_what_a_question_asks_for(question: str, quantity: bool, wording: bool) -> None:
-    assert (bool(QUANTITY.search(question)), bool(WORDING.search(question))) == (quantity, wording)
+    assert (asks_figure(question), bool(WORDING.search(question))) == (quantity, wording)
 
 
 def test_office_holder_and_measures_asked_for() -> None:
@@ -397,7 +400,7 @@ def test_a_question_about_a_review_of_several_years(question: str, period: bool)
 
 @pytest.mark.parametrize("question, tense", [
     ("龙岗区新能源公交有什么新进展", DONE), ("科技创新取得了哪些成果", DONE), ("明年的工作安排是什么", PLAN),
-    ("乡里有什么特色的工作法", UNKNOWN),
+    ("乡里有什么特色的工作法", UNKNOWN), ("大鹏的珊瑚保育计划叫什么", UNKNOWN), ("研发投入比重要提高到多少", PLAN),
 ])
 def test_the_tense_a_question_asks(question: str, tense: int) -> None:
     assert parse_query(question).tense == tense

@@ -15,6 +15,8 @@ _MAGNITUDE = "[万亿千百]"
 _ABOUT = "[多余]"  # "200多万元", "1500余宗", "3万余人"
 # A share in words: "百分之六点五", "三分之一的企业", "千分之五", "万分之三", "百分之百".
 _FRACTION = f"(?<![{CHINESE_DIGITS}十百千万])[{CHINESE_DIGITS}十百千万]+分之[{CHINESE_DIGITS}十百点几]+"
+# A ratio of parts: "二、三产业比例为58.5:41.5", "一二三产业比重为0.1∶37.8∶62.1".
+_RATIO = r"(?<![\d.:：∶])\d+(?:\.\d+)?(?:[:：∶]\d+(?:\.\d+)?)+"
 
 UNITS = tuple(unit for unit, *_ in rows("units"))
 QUANTITY_UNITS = tuple(unit for unit, kind, *_ in rows("units") if kind != "date")
@@ -29,7 +31,7 @@ NUMBER = re.compile(
     rf"(?<!每)(?:(?:(?<![A-Za-z\d.])|(?<=GDP|gdp|CPI|cpi))\d+(?:\.\d+)?"
     rf"|(?<![{_QUANTITY_NUMERALS}{CHINESE_DIGITS}\d])[{_QUANTITY_NUMERALS}][{_QUANTITY_NUMERALS}〇零点]*)\s*"
     rf"(?:%|‰|{_ABOUT}?{_MAGNITUDE}{{0,2}}{_ABOUT}?{alternation(QUANTITY_UNITS)})"
-    rf"|{_FRACTION}"
+    rf"|{_FRACTION}|{_RATIO}"
 )
 
 
@@ -89,6 +91,8 @@ def measure_of(figure: str) -> str | None:
     say ("99.1万亿")."""
     if re.fullmatch(_FRACTION, figure) or figure.endswith(("%", "‰")):
         return "rate"
+    if re.fullmatch(_RATIO, figure):
+        return "ratio"
     unit = unit_of(figure)
     return MEASURES.get(unit) if unit else None
 

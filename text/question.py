@@ -9,6 +9,12 @@ from text.numbers import ASKED_UNIT, MEASURES, SHARE_OF
 from text.years import YEAR
 
 QUANTITY = re.compile(alternation(words("quantity_words")))
+_WHICH_FEW = re.compile("哪几")  # "批准了哪几座沿边城市" asks which, not how many
+
+
+def asks_figure(question: str) -> bool:
+    """The question asks for a figure ("多少", "几", "增长", "…率")."""
+    return bool(QUANTITY.search(_WHICH_FEW.sub("哪", question)))
 WHY = re.compile(alternation(words("why_words")))
 WORDING = re.compile(alternation(words("wording_words"), escape=False))
 # Question words, frame words and "the year before": what a question says without naming its subject.
