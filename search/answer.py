@@ -65,8 +65,9 @@ def best_sentence(text: str, grams: dict[str, float], years: tuple[int, ...], pr
         name = _item_name(s) if lead.endswith("：") else ""
         coverage = sum(w for g, w in grams.items() if g in s or g in lead or (name and name in g)) / total
         in_period = any(p0 <= a < p1 for p0, p1 in periods)
+        # an item of a list is of the years its lead-in names ("一九五四年预计产量…：…水泥四百七十三万吨，…")
         agrees = (1 if in_period else 0) if period_asked and not years else \
-            _year_agreement(s, years, in_period and not states_level_reached(s))
+            _year_agreement(lead + s if lead.endswith("：") else s, years, in_period and not states_level_reached(s))
         evidence = SentenceEvidence(a, b, coverage, bool(quantities(s)), agrees,
                                     sentence_tense(s, tense, lead), states_asked(s) if states_asked else None)
         rank = coverage + (weights.sentence_number if prefer_numbers and evidence.has_number else 0.0)

@@ -48,12 +48,14 @@ def _asks_its_value(query: Query) -> bool:
     return (query.how_many or bool(query.figure_unit)) and MEASURES.get(query.figure_unit or "") != "time"
 
 
-def _gives_figure_of(indicator: str, unit: str | None, sentence: str) -> bool:
+def _gives_figure_of(indicator: str, unit: str | None, sentence: str, total: bool = False) -> bool:
     """Some clause names the indicator and gives a figure in the unit asked: "地区生产总值…多少亿元" is not answered
-    by "地区生产总值同比增长5.3%左右，一般公共预算收入36.77亿元" (the 亿元 are another indicator's)."""
+    by "地区生产总值同比增长5.3%左右，一般公共预算收入36.77亿元" (the 亿元 are another indicator's); a total asked,
+    not by a rate ("固定资产投资总额多少亿" by "固定资产投资增长8.3%")."""
     parts = clauses(sentence)
-    return any(states_indicator(indicator, clause) and any(answers_unit(unit, m.group()) for m in quantities(
-        clause + (parts[i + 1] if _only_subject(indicator, clause) and i + 1 < len(parts) else "")))
+    return any(states_indicator(indicator, clause) and any(
+        answers_unit(unit, m.group()) and not (total and measure_of(m.group()) == "rate") for m in quantities(
+            clause + (parts[i + 1] if _only_subject(indicator, clause) and i + 1 < len(parts) else "")))
                for i, clause in enumerate(parts))
 
 
@@ -109,7 +111,7 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
         return MEASURE_NAMES[query.noun_measure]  # "费用" by "20余次"
     for indicator in query.indicators:
         if not states_indicator(indicator, sentence) or (_asks_its_value(query) and not _gives_figure_of(
-                indicator, query.figure_unit, sentence)):
+                indicator, query.figure_unit, sentence, query.total)):
             return _LATIN.sub(lambda m: m.group().upper(), indicator)  # "gdp" is read lower-cased; say "GDP"
         if _only_over_years(query, indicator, sentence):
             return "当年的" + _LATIN.sub(lambda m: m.group().upper(), indicator)

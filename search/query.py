@@ -11,7 +11,7 @@ from text.question import (FRAME, MEASURE, NAME_ASKED, asked_kind, compound_modi
                            WHY, WORDING)
 from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, TARGET_QUESTION, UNKNOWN, asks_period
 from text.tokens import bigrams
-from text.years import PREVIOUS_YEAR, YEAR_WORD, spell_years, years_in
+from text.years import PREVIOUS_YEAR, YEAR_WORD, asked_years, names_span, spell_years
 
 MAX_QUERY_CHARS = 500
 
@@ -59,7 +59,7 @@ def parse_query(question: str) -> Query:
     whole = " ".join(normalize_text(question).split())
     text = spell_years(whole[:MAX_QUERY_CHARS])
     quoted = tuple(dict.fromkeys(q.strip() for q in QUOTED.findall(text) if q.strip()))
-    years = years_in(text)
+    years = asked_years(text)
     report_years = tuple(y for y in dict.fromkeys(int(y) for y in REPORT_YEAR.findall(text)) if y in years)
     if report_years and PREVIOUS_YEAR.search(text):
         # "2014年那份报告里讲的上一年GDP": the year the report reviews.
@@ -90,7 +90,7 @@ def parse_query(question: str) -> Query:
         asks_original=bool(ORIGINAL.search(text)),
         kind=asked_kind(text),
         modifiers=compound_modifiers(text),
-        period=asks_period(text),
+        period=asks_period(text) or names_span(text),
         cut_from=len(whole) if len(whole) > MAX_QUERY_CHARS else None,
         wants_quantity=asks_figure(text) and not why,
         wants_wording=bool(WORDING.search(text)),

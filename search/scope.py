@@ -10,9 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.chunk import SEPARATOR
+from index.read import WORK_REPORT
 from index.store import StoredChunk, StoredReport
 from text.gazetteer import Division, gazetteer
 from text.places import LEVEL_NAMES, NATIONAL_BODIES, NATIONAL_LEVEL, asks_national, is_division, level, short_forms, strip_body_suffix, units
+from text.tense import years_reviewed
 from text.years import YEAR_WORD, spanned_years
 
 COUNTRY = "全国"  # the place a question about the whole country names
@@ -185,6 +187,8 @@ def heading_years(chunk: StoredChunk) -> tuple[int, ...]:
     not what the section is about."""
     headings = chunk.section.split(SEPARATOR)[1:]  # [0] is the report's title
     named = spanned_years(" ".join(h for h in headings if not h.strip().endswith("报告")))
+    if not named and chunk.report.genre == WORK_REPORT and chunk.report.years:  # "一、过去五年工作回顾"
+        named = next((y for h in headings if (y := years_reviewed(h, max(chunk.report.years)))), ())
     # "一、2019年和今年以来工作回顾" in the 2020 report reviews 2020 so far too
     this_year = chunk.report.years if named and any(THIS_YEAR in h for h in headings) else ()
     return tuple(dict.fromkeys([*named, *this_year]))

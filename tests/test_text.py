@@ -17,7 +17,7 @@ from text.question import (FRAME, MEASURE, PERSON_ROLE, SYNONYMS, WORDING, asked
                            counted_modifiers, counted_noun, indicators_in, states_indicator)
 from text.sentences import clauses, has_word, list_end, sentences
 from text.tense import (asks_level_at_year_end, DONE, PLAN, PLANNED_YEAR, RESULT_QUESTION, REVIEWED_YEAR, UNKNOWN, heading_tense,
-                        period_reviews, sentence_tense, states_level_reached, states_plan)
+                        period_reviews, sentence_tense, states_level_reached, states_plan, years_reviewed)
 from text.tokens import STOPWORDS, KeywordTokenizer, bigrams
 from text.years import (named_years, names_year, spanned_years, spell_years, strip_years, subject_years, years_from,
                         years_in)
@@ -96,6 +96,7 @@ def test_strip_years() -> None:
     ("粉碎“四人帮”以后，落实八项规定", []),
     ("二、三产业比例为58.5:41.5，比重为0.1∶37.8∶62.1", ["58.5:41.5", "0.1∶37.8∶62.1"]),  # ratios of parts
     ("斩获1枚奥运会金牌，开行4000班次", ["1枚", "4000班次"]),
+    ("新能源汽车产业百亿级基金注册落地", []),  # a tier, not a figure
     ("人均GDP28.85万元", ["28.85万元"]),     # an indicator may run into its figure  # names, not counts (text/data/numeral_names.txt)
 ])
 def test_quantities(sentence: str, phrases: list[str]) -> None:
@@ -236,6 +237,8 @@ def test_place_names_join_what_jieba_splits() -> None:
     ("龙岗区国高企业总量多少家", "企业"),             # a word asking for a figure (总量) is passed over
     ("多少张病床", "病床"),
     ("吉林连续多少年没发生重大森林火灾了", None),     # a time, not a count of fires
+    ("福田区开了几个元宇宙政务大厅", "大厅"),         # jieba takes 元 for a numeral
+    ("新增5G基站的年度目标是多少个", "基站"),         # the target asked of the noun is passed over
 ])
 def test_the_noun_counted(question: str, counted: str | None) -> None:
     assert parse_query(question).counted == counted
@@ -356,6 +359,7 @@ def test_a_body_the_gazetteer_cannot_resolve_is_placed_by_its_reports_text(units
     ("上海市浦东新区GDP", ["上海市", "浦东新区"]),
     ("北京2025年城镇新增就业多少人", ["北京"]),
     ("南山区哪家企业拿了深圳市长质量奖", ["南山区", "深圳"]),   # 深圳 市长, not 深圳市
+    ("光明区玉塘街道受理了多少宗行政复议", ["玉塘街道"]),       # jieba: 光明 / 区玉塘 / 街道
     ("新城镇化建设", []),                                      # 新城镇 is a township, not here
     ("经济开发区建设", []),                                     # zones are no divisions
     ("罗湖家庭医生签约人数", []),                               # a county's short name is an everyday word too
@@ -667,7 +671,9 @@ def test_a_place_inside_an_institutions_name_is_no_scope(question: str, left: st
 
 @pytest.mark.parametrize("question, target", [
     ("河南今年中欧班列计划开行多少列", True), ("内蒙古今年煤炭产量要稳在多少", True),
-    ("人均预期寿命是多少岁", False), ("坪山提前两年完成的十四五GDP目标是多少亿", False),  # plan words, no target
+    ("人均预期寿命是多少岁", False), ("珠峰英才计划入选了多少人", False),  # plan words, no target
+    # a figure asked of the target itself: a result does not answer it, unless it names the target it met
+    ("坪山提前两年完成的十四五GDP目标是多少亿", True), ("普法宣传的年度计划是搞多少次", True),
 ])
 def test_a_target_of_the_year_ahead_is_asked(question: str, target: bool) -> None:
     assert parse_query(question).insists_target is target
@@ -724,3 +730,17 @@ def test_a_share_asked_needs_a_share_not_a_growth_rate() -> None:
 ])
 def test_a_noun_counted_without_a_measure_word(question: str, noun: str | None) -> None:
     assert parse_query(question).counted == noun
+
+
+def test_a_span_of_years_asked_is_every_year_in_it() -> None:
+    query = parse_query("2003到2007年中央对地方转移支付一共多少")
+    assert (query.years, query.period) == ((2003, 2007, 2004, 2005, 2006), True)
+
+
+def test_a_five_year_review_heading_covers_the_years_before_the_report() -> None:
+    assert years_reviewed("一、 过去五年工作回顾", 2008) == (2003, 2004, 2005, 2006, 2007)
+    assert years_reviewed("二、 2008年主要任务", 2008) == ()
+
+
+def test_a_time_word_does_not_name_a_figure() -> None:
+    assert measure_phrases("1954年水泥预计产量多少") == (("水泥", "产量"),)

@@ -24,6 +24,7 @@ _DATA = ("dictionary", "china_location.zip")
 # a place it names a few times is one it speaks of.
 MIN_NAMED = 5
 _MAX_NAME = 12          # longest division name looked for in a question, in characters
+_ONE_CHAR_SUFFIXES = frozenset(s for s in LEVELS if len(s) == 1)
 _ZONE = re.compile("(?:" + "|".join(words("zone_suffixes")) + ")$")
 
 
@@ -105,12 +106,15 @@ class Gazetteer:
         "深圳市" in "深圳市长质量奖". A word made of names only ("上海市浦东新区") is split into them.
         """
         text = "".join(words)
-        bounds, pos = {0}, 0
+        bounds, starts, pos = {0}, set(), 0
         for word in words:
             bounds.update(pos + cut for cut in self._cuts(word))
+            if len(word) > 1 and word[0] in _ONE_CHAR_SUFFIXES:
+                starts.add(pos + 1)  # "光明区玉塘街道" cut 光明 / 区玉塘 / 街道: a name may start after the 区
             pos += len(word)
+        starts |= bounds
         spans = [(start, end) for end in sorted(bounds) for start in range(max(0, end - _MAX_NAME), end - 1)
-                 if start in bounds and text[start:end] in self._findable]
+                 if start in starts and text[start:end] in self._findable]
         taken: list[tuple[int, int]] = []
         for start, end in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
             if all(end <= a or start >= b for a, b in taken):

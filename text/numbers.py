@@ -63,9 +63,10 @@ def gives_rate(sentence: str) -> bool:
 
 def quantities(sentence: str) -> list[re.Match[str]]:
     """The number phrases of a sentence that give a quantity (a year such as "2023年" or "一九四九年" is a date, not a
-    quantity; "二万五千五百公里" is one), nor is the start of a name ("四人帮", "八项规定")."""
+    quantity; "二万五千五百公里" is one), nor is the start of a name ("四人帮", "八项规定") or a tier ("百亿级基金")."""
     return [m for m in NUMBER.finditer(sentence)
-            if not is_year(m.group().replace(" ", "")) and not _NUMERAL_NAME.match(sentence, m.start())]
+            if not is_year(m.group().replace(" ", "")) and not _NUMERAL_NAME.match(sentence, m.start())
+            and not sentence.startswith("级", m.end())]
 
 
 _BOUND_BEFORE = re.compile(alternation(w for w, where in rows("bound_words") if where == "before") + "$")
@@ -89,10 +90,8 @@ def has_quantity(sentence: str) -> bool:
 def measure_of(figure: str) -> str | None:
     """What a number phrase measures ("23.7亿元" money, "99%" rate, "8人" people); None when its unit does not
     say ("99.1万亿")."""
-    if re.fullmatch(_FRACTION, figure) or figure.endswith(("%", "‰")):
-        return "rate"
-    if re.fullmatch(_RATIO, figure):
-        return "ratio"
+    if re.fullmatch(_FRACTION, figure) or re.fullmatch(_RATIO, figure) or figure.endswith(("%", "‰")):
+        return "rate"  # a ratio of parts ("58.5:41.5") is a share too
     unit = unit_of(figure)
     return MEASURES.get(unit) if unit else None
 

@@ -112,7 +112,7 @@ def counted_phrase(question: str) -> tuple[str, ...]:
     for token in jieba_tagger().cut(phrase.group()):
         if token.flag.startswith("n") or token.flag == "vn":
             noun_seen = True
-        elif noun_seen or token.flag not in _LEADING_MODIFIERS:  # "多少家企业获得融资": the count is of 企业
+        elif noun_seen or not _leads(token):  # "多少家企业获得融资": the count is of 企业
             break
         run.append(token.word)
     return tuple(w for w in run if len(w) >= 2) if noun_seen else ()  # "从几家涨到了几家": no noun follows
@@ -136,17 +136,20 @@ def _noun_right_after_how_many(question: str) -> tuple[str, ...]:
 
 def _noun_before(head: str) -> tuple[str, ...]:
     """The noun right before "多少个" when none follows: "新增学位多少个" counts 学位, "国高企业总量多少家" 企业 (a
-    word asking for a figure, data/quantity_words.txt, is passed over)."""
+    word asking for a figure, data/quantity_words.txt, is passed over, and so is the target asked of the noun:
+    "新增5G基站的年度目标是多少个" counts 基站)."""
     from text.tokens import jieba_tagger
 
     for token in reversed(list(jieba_tagger().cut(head))):
-        if QUANTITY.fullmatch(token.word):
+        if QUANTITY.fullmatch(token.word) or token.word in _TARGET_OF:
             continue
         noun = (token.flag.startswith("n") and not token.flag.startswith(("ns", "nr"))) or token.flag == "vn"
         return (token.word,) if noun and len(token.word) >= 2 else ()
     return ()
 
 
+_TARGET_OF = frozenset({"的", "是", "为", "年度", "全年", "目标", "计划", "任务", "指标"})
+_WHEN_WORDS = frozenset({"预计", "计划", "实际", "全年", "当年", "今年", "去年", "最终"})
 _MEASURE_HEADS = tuple(words("measure_heads"))
 _MODIFIER_TAGS = frozenset({"n", "nz", "vn", "j"})
 
@@ -173,6 +176,8 @@ def _word_before(tokens: list) -> str:
     verb right before it ("污水日处理能力": 处理)."""
     word = ""
     for token in reversed(tokens):
+        if not word and token.word in _WHEN_WORDS:  # "水泥预计产量": the output of 水泥, not of 预计
+            continue
         if token.flag not in _MODIFIER_TAGS and not (word and len(word) < 2 and token.flag in ("a", "b")) \
                 and not (not word and token.flag == "v"):
             break
@@ -184,6 +189,12 @@ def _word_before(tokens: list) -> str:
 
 # Parts of speech that may lead the counted noun ("几座空中漂浮公园": 空中 s, 漂浮 v; "多少个大型项目": 大型 b).
 _LEADING_MODIFIERS = frozenset({"s", "a", "b", "v"})
+
+
+def _leads(token) -> bool:  # noqa: ANN001 - a jieba pair
+    """A word that may stand before the counted noun: a modifier, or a character jieba took for a numeral ("元宇宙":
+    元 / 宇宙)."""
+    return token.flag in _LEADING_MODIFIERS or (token.flag == "m" and not token.word[0].isdigit())
 
 
 _KIND_OPENS = re.compile(alternation(w for w, role in rows("kind_words") if role == "opens") + r"(\w+)")

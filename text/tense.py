@@ -20,7 +20,9 @@ DONE_QUESTION = re.compile(alternation(_words("question", "done")))
 RESULT_QUESTION = re.compile(alternation(_words("question", "result")))
 # "今年煤炭产量要稳在多少", "今年中欧班列计划开行多少班": the year ahead's target, which a result does not answer.
 # Plan words alone are too loose for that ("预期寿命", "珠峰英才计划", "安排的民生实事": 5 right answers flagged).
-TARGET_QUESTION = re.compile(r"(?:今年|明年)[^，,。？?]{0,12}?(?:计划|要|力争|打算|目标)")
+# So does a figure asked of a plan or target itself ("年度目标是多少个", "年度计划是搞多少次").
+TARGET_QUESTION = re.compile(r"(?:今年|明年)[^，,。？?]{0,12}?(?:计划|要|力争|打算|目标)"
+                             r"|(?:计划|目标|指标)(?:是|为|定为|定的是|定了)?[^，,。？?\d]{0,2}?(?:多少|几)")
 _PLAN_SECTION = re.compile(alternation(_words("section", "plan")))
 _DONE_SECTION = re.compile(alternation(_words("section", "done")))
 _PLAN_SENTENCE = re.compile(alternation(_words("sentence", "plan")))
@@ -51,6 +53,11 @@ def sentence_tense(sentence: str, section: int, lead: str = "") -> int:
     return PLAN if states_plan(sentence) else DONE if _REVIEW_SENTENCE.search(sentence) else UNKNOWN
 
 
+def names_target(text: str) -> bool:
+    """The text speaks of a target, met or set ("完成…1250亿元的目标")."""
+    return "目标" in text
+
+
 def states_target(text: str) -> bool:
     """The text states a target outright ("主要预期目标是", "力争")."""
     return bool(_TARGET_SENTENCE.search(text))
@@ -68,6 +75,20 @@ _YEAR_OPENER = re.compile(rf"{alternation(_words('opener', 'year'))}|{YEAR}年(?
 _TOP_HEADING = re.compile(r"[一二三四五六七八九十]+、")
 _LEVEL_REACHED = re.compile(alternation(_words("figure", "level")))
 _PERIOD_TOTAL = re.compile(alternation(_words("figure", "total")))
+
+
+# "一、过去五年工作回顾": the years a work report reviews before its own.
+_YEARS_BACK = re.compile(r"(?:过去的?|这)([五十])年|([五十])年来")
+
+
+def years_reviewed(heading: str, report_year: int) -> tuple[int, ...]:
+    """The years a heading opening a review of several years covers ("过去五年工作回顾" in the 2008 report: 2003 to
+    2007); none where it opens no such review."""
+    m = _YEARS_BACK.search(heading)
+    if not m:
+        return ()
+    span = 5 if "五" in m.group() else 10
+    return tuple(range(report_year - span, report_year))
 
 
 def asks_period(question: str) -> bool:

@@ -57,6 +57,19 @@ def years_in(text: str) -> tuple[int, ...]:
 _YEAR_RANGE = re.compile(rf"(?<!\d)({YEAR})\s*年?\s*[—\-－~～至到]\s*({YEAR})(?=\s*年)")
 
 
+def asked_years(text: str) -> tuple[int, ...]:
+    """The years a question names, a span spelt out ("2003到2007年…一共": 2003 to 2007), in order."""
+    years = list(years_in(text))
+    for a, b in _YEAR_RANGE.findall(text):
+        years.extend(range(int(a), int(b) + 1))
+    return tuple(dict.fromkeys(years))
+
+
+def names_span(text: str) -> bool:
+    """The text names a span of years ("1998到2002年")."""
+    return bool(_YEAR_RANGE.search(text))
+
+
 def spanned_years(text: str) -> tuple[int, ...]:
     """The years the text names, ranges spelt out: "过去五年（2018—2022年）" is 2018 to 2022. ("2021年以来工作回顾"
     stays 2021: it reviews that year, though it was written early in the next.)"""
