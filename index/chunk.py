@@ -16,7 +16,7 @@ from index.model import MAX_TOKENS
 from index.read import TITLE_MAX, Report
 from text.lexicon import alternation, words
 from text.numbers import ORDINAL_NUMERALS
-from text.sentences import LABEL_ENDS, PUNCTUATION, SPLIT_POINTS
+from text.sentences import LABEL_ENDS, PUNCTUATION, QUOTE_MARKS, SPLIT_POINTS
 from text.years import DATE_LINE
 
 SEPARATOR = " › "
@@ -35,14 +35,15 @@ _HEADING_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("num_paren", re.compile(r"^[（(]\d{1,2}[）)]")),
 )
 _SENTENCE_END = re.compile(f"[{re.escape(LABEL_ENDS)}]")
-_PUNCTUATED = re.compile(f"[{re.escape(PUNCTUATION)}]")
+# A title line may quote a name ("“十三五”发展思路和2016年主要工作任务"), but holds no clause punctuation.
+_CLAUSE_PUNCTUATED = re.compile(f"[{re.escape(''.join(c for c in PUNCTUATION if c not in QUOTE_MARKS))}]")
 _MAX_LABEL_CHARS = 40
 _MAX_TITLE_LINE_CHARS = 25
 # "《政府工作报告》有关名词解释", "附件：名词解释": the glossary at a report's end, a section of its own.
 GLOSSARY = alternation(words("glossary_words"))
 _GLOSSARY_LINE = re.compile(f"^(?:附件\\d*[:：]?)?(?:《[^》]{{1,20}}》)?(?:有关)?{GLOSSARY}[:：]?$")
 # Bump when the outline or chunk rules change: every report is then re-chunked (vectors reused by hash).
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def _is_title_line(line: str, next_line: str) -> bool:
     s = line.strip()
     return (
         2 <= len(s) <= _MAX_TITLE_LINE_CHARS
-        and not _PUNCTUATED.search(s)
+        and not _CLAUSE_PUNCTUATED.search(s)
         and not re.search(r"\s", s)  # "北京市市长 殷勇": a speaker line, not a heading
         and not DATE_LINE.fullmatch(s)
         and not s.startswith("[")

@@ -238,6 +238,15 @@ def test_title_lines_and_unpunctuated_short_lines() -> None:
     assert [c.label for c in notes.children] == ["1.数字政府"]
 
 
+def test_a_title_line_may_quote_a_name() -> None:
+    # "“十三五”发展思路和2016年主要工作任务" closes the review of 2015: its plans are not of the year reviewed
+    text = ("光明新区2016年政府工作报告\n2015年工作回顾\n" + "2015年，新区坚持创新驱动，经济运行稳中有进。" * 2
+            + "\n“十三五”发展思路和2016年主要工作任务\n" + "今年集中推进60项民生实事，全力突破民生难点，打通一批断头路。" * 2
+            + "\n做好“十三五”开局工作，我们将坚持创新驱动。\n")
+    top = [s.label for s in build_outline(make_report(text)).children]
+    assert top == ["2015年工作回顾", "“十三五”发展思路和2016年主要工作任务"]  # the last line is a sentence
+
+
 def test_numbering_kinds_nest_in_author_order() -> None:
     """The level of a numbering style is decided by the order it opens in, not by a fixed table."""
     text = ("某县政府工作报告\n第一部分 过去一年的工作\n1.经济运行\n（一）工业\n工业增加值增长百分之五，规模以上企业达到一百家。\n"

@@ -348,6 +348,8 @@ def test_a_name_asked_is_not_answered_by_the_questions_own_words(shared_searcher
     ("2003年至2007年中央财政对地方转移支付累计多少", "gzbg_guowuyuan_2008.txt", "4.25万亿元"),
     ("坪山提前两年完成的十四五GDP目标是多少亿", "gzbg_shenzhen_pingshan_2024.txt", "1250亿元的目标"),
     ("龙岗区2021年规模以上工业增加值多少亿元", "gzbg_shenzhen_longgang_2022.txt", "2198.28亿元"),  # 规上工业企业增加值
+    # the plan of 2016 stands under "“十三五”发展思路和2016年主要工作任务", a heading that quotes a name
+    ("光明新区2016年打算推进多少项民生实事", "gzbg_shenzhen_guangming_2016.txt", "60项民生实事"),
 ])
 def test_right_answers_once_withheld(shared_searcher, question: str, report: str, answer: str) -> None:
     result = shared_searcher.search(question)

@@ -11,6 +11,7 @@ LABEL_ENDS = SENTENCE_ENDS + "：:"
 # Where a long passage may be cut, best first: paragraphs, lines, sentence ends, then commas.
 SPLIT_POINTS = ("\n\n", "\n", "。", "！", "？", "；", "，")
 PUNCTUATION = "。，、；：！？,;:!?“”\"《》（）()"
+QUOTE_MARKS = "“”\""
 CLAUSE_BREAK = re.compile(r"[，,、：:（）()“”\s]")
 _SENTENCE = re.compile(f"[^{SENTENCE_ENDS}\\n]+[{SENTENCE_ENDS}]*")
 _WORD = re.compile(f"[\\w{HAN_RANGE}]")
