@@ -61,8 +61,9 @@ def _gives_figure_of(indicator: str, unit: str | None, sentence: str, total: boo
 
 def _counts(noun: str, unit: str | None, sentence: str) -> bool:
     """Some figure that may answer the unit is not written onto another noun: "3个社区获评…" counts 社区, not the 公园
-    asked; "再清理淘汰了36家，" may count the 企业 named before it."""
-    return any(answers_unit(unit, m.group()) and _may_count(noun, sentence[m.end():]) for m in quantities(sentence))
+    asked; "再清理淘汰了36家，" may count the 企业 named before it, and "裁减军队员额20万任务" counts the 员额 it follows."""
+    return any(answers_unit(unit, m.group()) and (sentence[:m.start()].endswith(noun)
+                                                  or _may_count(noun, sentence[m.end():])) for m in quantities(sentence))
 
 
 def _may_count(noun: str, after: str) -> bool:

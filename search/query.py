@@ -11,7 +11,7 @@ from text.question import (FRAME, MEASURE, NAME_ASKED, asked_kind, compound_modi
                            WHY, WORDING)
 from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, TARGET_QUESTION, UNKNOWN, asks_period
 from text.tokens import bigrams
-from text.years import PREVIOUS_YEAR, YEAR_WORD, asked_years, names_span, spell_years
+from text.years import PLAN_PERIOD, PREVIOUS_YEAR, YEAR_WORD, asked_years, names_span, spell_years
 
 MAX_QUERY_CHARS = 500
 
@@ -72,7 +72,7 @@ def parse_query(question: str) -> Query:
     named = m.group(1) if (m := NAME_ASKED.search(text)) else ""
     return Query(
         text=text,
-        quoted=tuple(q for q in quoted if not q.startswith(("http", "www"))),
+        quoted=tuple(q for q in quoted if not q.startswith(("http", "www")) and not PLAN_PERIOD.fullmatch(q)),
         years=years,
         report_years=report_years,
         person_role=m.group(1) if (m := PERSON_ROLE.search(text)) else "",

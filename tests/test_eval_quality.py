@@ -350,6 +350,9 @@ def test_a_name_asked_is_not_answered_by_the_questions_own_words(shared_searcher
     ("龙岗区2021年规模以上工业增加值多少亿元", "gzbg_shenzhen_longgang_2022.txt", "2198.28亿元"),  # 规上工业企业增加值
     # the plan of 2016 stands under "“十三五”发展思路和2016年主要工作任务", a heading that quotes a name
     ("光明新区2016年打算推进多少项民生实事", "gzbg_shenzhen_guangming_2016.txt", "60项民生实事"),
+    ("2003到2007年裁减军队员额多少", "gzbg_guowuyuan_2008.txt", "员额20万"),  # 20万 follows the noun it counts
+    # “十四五” is quoted by convention: a time, not words the passage must hold
+    ("河南“十四五”末生产总值是多少", "gzbg_2026_henan.txt", "6.66万亿元"),
 ])
 def test_right_answers_once_withheld(shared_searcher, question: str, report: str, answer: str) -> None:
     result = shared_searcher.search(question)

@@ -97,6 +97,7 @@ def test_strip_years() -> None:
     ("二、三产业比例为58.5:41.5，比重为0.1∶37.8∶62.1", ["58.5:41.5", "0.1∶37.8∶62.1"]),  # ratios of parts
     ("斩获1枚奥运会金牌，开行4000班次", ["1枚", "4000班次"]),
     ("新能源汽车产业百亿级基金注册落地", []),  # a tier, not a figure
+    ("垃圾焚烧发电量4.5亿度", ["4.5亿度"]),
     ("人均GDP28.85万元", ["28.85万元"]),     # an indicator may run into its figure  # names, not counts (text/data/numeral_names.txt)
 ])
 def test_quantities(sentence: str, phrases: list[str]) -> None:
@@ -744,3 +745,8 @@ def test_a_five_year_review_heading_covers_the_years_before_the_report() -> None
 
 def test_a_time_word_does_not_name_a_figure() -> None:
     assert measure_phrases("1954年水泥预计产量多少") == (("水泥", "产量"),)
+
+
+def test_a_plan_period_in_quotes_is_no_verbatim_demand() -> None:
+    assert parse_query("河南“十四五”收官时生产总值有多少").quoted == ()
+    assert parse_query("光明区“秒批”事项累计实现多少项").quoted == ("秒批",)

@@ -21,7 +21,7 @@ from text.places import NOT_PLACES, strip_suffix
 from text.sentences import has_word
 
 # Bump when tokens change: stored tokens are then recomputed (vectors are kept).
-TOKENIZER_VERSION = 6
+TOKENIZER_VERSION = 7
 STOPWORDS = frozenset(words("function_words") + words("question_words"))
 _RUN = re.compile(r"[^\W_]+")
 

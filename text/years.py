@@ -57,6 +57,10 @@ def years_in(text: str) -> tuple[int, ...]:
 _YEAR_RANGE = re.compile(rf"(?<!\d)({YEAR})\s*年?\s*[—\-－~～至到]\s*({YEAR})(?=\s*年)")
 
 
+# A five-year plan's period, "“十四五”": quoted by convention, it says when, not which words a passage must hold.
+PLAN_PERIOD = re.compile("(?:十[一二三四五]|[六七八九])五")
+
+
 def asked_years(text: str) -> tuple[int, ...]:
     """The years a question names, a span spelt out ("2003到2007年…一共": 2003 to 2007), in order."""
     years = list(years_in(text))
