@@ -1,6 +1,7 @@
 """Understand a question: quoted wording, years, whether it asks for a quantity or for precedent wording."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -103,6 +104,10 @@ def parse_query(question: str) -> Query:
     )
 
 
+# "标准提到多少了", "基础养老金涨到每月多少": a level set, which a plan states as well as a result.
+_RAISED_TO = re.compile(r"(?:提|涨|提高|提升|上调)(?:到|至)了?(?:每\w{1,2})?(?:多少|几)\w?了?")
+
+
 def _tense(text: str) -> int:
     """Reports hold last year's results and this year's plans, often with the same words and numbers.
 
@@ -111,6 +116,9 @@ def _tense(text: str) -> int:
     """
     if PLAN_QUESTION.search(text):
         return PLAN
+    if _RAISED_TO.search(text):
+        text = _RAISED_TO.sub(" ", text)
+        return DONE if DONE_QUESTION.search(text) else UNKNOWN
     if DONE_QUESTION.search(text) or asks_figure(text):
         return DONE
     return UNKNOWN

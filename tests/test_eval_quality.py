@@ -255,6 +255,7 @@ def test_a_year_that_names_the_report_is_not_asked_of_the_sentence(shared_search
     "坪山区2023年无人机快递送了多少架次",       # "百亿级基金" is a tier, no figure of anything
     "张店乡2023年普法宣传的年度目标是多少次",    # the report gives the year's result (15次), no target
     "宝安区2014年进出口总额是多少亿美元",        # the report gives only exports (外贸出口总额399亿美元)
+    "内蒙古学平险保费涨到每人多少",              # the report never says 学平险; "每人1万元救助" is no 保费
 ])
 def test_no_answer_from_a_comparison_year_or_another_bodys_figure(shared_searcher, question: str) -> None:
     assert not shared_searcher.search(question).confident
@@ -353,6 +354,9 @@ def test_a_name_asked_is_not_answered_by_the_questions_own_words(shared_searcher
     ("2003到2007年裁减军队员额多少", "gzbg_guowuyuan_2008.txt", "员额20万"),  # 20万 follows the noun it counts
     # “十四五” is quoted by convention: a time, not words the passage must hold
     ("河南“十四五”末生产总值是多少", "gzbg_2026_henan.txt", "6.66万亿元"),
+    # a level raised to is set by a plan as well as reached: the plan's "从今年7月起…提高到80元/月" answers
+    ("广东2014年城乡居保基础养老金涨到每月多少", "gzbg_guangdong_2014.txt", "80元/月"),
+    ("内蒙古学生意外伤害保险保费提到多少", "gzbg_2026_neimenggu.txt", "5元提高至10元"),
 ])
 def test_right_answers_once_withheld(shared_searcher, question: str, report: str, answer: str) -> None:
     result = shared_searcher.search(question)

@@ -406,6 +406,7 @@ def test_a_question_about_a_review_of_several_years(question: str, period: bool)
 @pytest.mark.parametrize("question, tense", [
     ("龙岗区新能源公交有什么新进展", DONE), ("科技创新取得了哪些成果", DONE), ("明年的工作安排是什么", PLAN),
     ("乡里有什么特色的工作法", UNKNOWN), ("大鹏的珊瑚保育计划叫什么", UNKNOWN), ("研发投入比重要提高到多少", PLAN),
+    ("每个学生的标准提到多少了", UNKNOWN), ("基础养老金涨到每月多少", UNKNOWN), ("养老金实际提高了多少", DONE),
 ])
 def test_the_tense_a_question_asks(question: str, tense: int) -> None:
     assert parse_query(question).tense == tense
