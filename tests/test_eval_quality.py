@@ -159,9 +159,13 @@ def test_wording_requests_written_without_seeing_the_code_keep_their_figures(sha
     ("2023年全国城镇新增就业多少人", "gzbg_guowuyuan_2024.txt", "城镇新增就业1244万人"),
 ])
 def test_the_year_asked_about_picks_the_passage(shared_searcher, question: str, report: str, answer: str) -> None:
-    result = shared_searcher.search(question)
+    _answered_confidently_by(shared_searcher.search(question), report, answer)
+
+
+def _answered_confidently_by(result, report: str, answer: str) -> None:  # noqa: ANN001 - a SearchResult
     top = result.hits[0]
-    assert (Path(top.chunk.report.path).name, answer in top.answer.text, result.confident) == (report, True, True)
+    assert (Path(top.chunk.report.path).name, answer in top.answer.text, result.confident) == (report, True, True), \
+        result.doubt
 
 
 def test_wording_requests_get_the_report_text_before_its_glossary(shared_searcher) -> None:
@@ -356,9 +360,7 @@ def test_a_name_asked_is_not_answered_by_the_questions_own_words(shared_searcher
     ("内蒙古学生意外伤害保险保费提到多少", "gzbg_2026_neimenggu.txt", "5元提高至10元"),
 ])
 def test_right_answers_once_withheld(shared_searcher, question: str, report: str, answer: str) -> None:
-    result = shared_searcher.search(question)
-    top = result.hits[0]
-    assert (Path(top.chunk.report.path).name, answer in top.answer.text, result.confident) == (report, True, True)
+    _answered_confidently_by(shared_searcher.search(question), report, answer)
 
 
 @pytest.mark.parametrize("question", ["河南今年中欧班列打算开行多少班", "河南今年中欧班列计划开行多少列"])
