@@ -129,21 +129,21 @@ def test_a_wording_request_naming_a_first_year_searches_only_reports_from_then(s
     assert any(max(h.chunk.report.years) < 2024 for h in shared_searcher.search("基层治理是怎么写的", k=8).hits)
 
 
-def test_wording_requests_written_without_seeing_the_code_keep_their_figures(shared_searcher) -> None:
-    # tests/eval/wording_blind.jsonl, every report expressing the idea an answer. Measured (AMD EPYC) hit@1 0.49,
-    # hit@5 0.74 with sentence vectors (0.35 / 0.65 before), 3 expressing reports in the top 5 for 0.31 of the
-    # requests that 3+ reports answer: a guard against regressions, below issue 13's targets (0.85 / 0.95).
-    card = evaluate(shared_searcher, load_questions(QUESTIONS.with_name("wording_blind.jsonl")), "hybrid")
+# Wording requests written by helpers who never saw the code, every report expressing the idea an answer: a guard
+# against regressions, below issue 13's targets (0.85 / 0.95). Measured (AMD EPYC) hit@1 / hit@5 / variety (3
+# expressing reports in the top 5, of the requests 3+ reports answer): wording_blind 0.49 / 0.74 / 0.31 with
+# sentence vectors (0.35 / 0.65 before); wording_blind2 0.37 / 0.70 / 0.25 and wording_blind3 0.41 / 0.65 / 0.30,
+# nothing tuned on either.
+@pytest.mark.parametrize("name, hit1, hit5, variety", [
+    ("wording_blind", 0.42, 0.66, 0.22), ("wording_blind2", 0.30, 0.62, 0.18), ("wording_blind3", 0.33, 0.56, 0.20),
+])
+def test_wording_requests_written_without_seeing_the_code_keep_their_figures(shared_searcher, name: str, hit1: float,
+                                                                              hit5: float, variety: float) -> None:
+    card = evaluate(shared_searcher, load_questions(QUESTIONS.with_name(f"{name}.jsonl")), "hybrid")
     m = card.metrics()
-    assert m["n"] >= 60 and m["hit@1"] >= 0.42 and m["hit@5"] >= 0.66, m
-    assert card.variety()["3_reports@5"] >= 0.22, card.variety()
+    assert m["n"] >= 50 and m["hit@1"] >= hit1 and m["hit@5"] >= hit5, m
+    assert card.variety()["3_reports@5"] >= variety, card.variety()
     assert all(o.question.type == "wording" for o in card.outcomes)
-    # wording_blind2.jsonl, written later by another helper (54 of 60 paraphrases): measured hit@1 0.37, hit@5 0.70,
-    # variety 0.25, nothing tuned on it.
-    card = evaluate(shared_searcher, load_questions(QUESTIONS.with_name("wording_blind2.jsonl")), "hybrid")
-    m = card.metrics()
-    assert m["n"] >= 60 and m["hit@1"] >= 0.30 and m["hit@5"] >= 0.62, m
-    assert card.variety()["3_reports@5"] >= 0.18, card.variety()
 
 
 @pytest.mark.parametrize("question, report, answer", [

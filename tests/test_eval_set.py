@@ -195,9 +195,10 @@ def test_blind_set_is_well_formed_and_its_answers_occur_in_their_reports(blind_f
     assert checked >= 1  # zhangdian_2023.txt is always available
 
 
-def test_wording_blind_set_is_well_formed_and_its_answers_occur_in_their_reports():
-    """tests/eval/wording_blind.jsonl (issue 13): every report expressing an idea is an acceptable answer."""
-    path = PROJECT / "tests" / "eval" / "wording_blind.jsonl"
+@pytest.mark.parametrize("name", ["wording_blind", "wording_blind2", "wording_blind3"])
+def test_wording_blind_set_is_well_formed_and_its_answers_occur_in_their_reports(name: str):
+    """tests/eval/wording_blind*.jsonl (issue 13): every report expressing an idea is an acceptable answer."""
+    path = PROJECT / "tests" / "eval" / f"{name}.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(rows) >= 60 and len({r["id"] for r in rows}) == len(rows)
     assert all(set(r) == {"id", "question", "answers", "type", "paraphrase"} and r["type"] == "wording" for r in rows)
