@@ -1,7 +1,6 @@
 """Understand a question: quoted wording, years, whether it asks for a quantity or for precedent wording."""
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -10,7 +9,8 @@ from text.places import outside_names
 from text.numbers import asked_unit, asks_how_many, asks_total, noun_measure
 from text.question import (FRAME, MEASURE, NAME_ASKED, asked_kind, compound_modifiers, counted_phrase, indicators_in, latin_terms, measure_phrases, ORIGINAL, PERSON_ROLE, QUOTED, asks_figure, REPORT_YEAR, SYNONYMS,
                            WHY, WORDING)
-from text.tense import DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, TARGET_QUESTION, UNKNOWN, asks_period
+from text.tense import (DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, TARGET_QUESTION, UNKNOWN, asks_period,
+                        without_level_raised)
 from text.tokens import bigrams
 from text.years import PLAN_PERIOD, PREVIOUS_YEAR, YEAR_WORD, asked_years, names_span, spell_years
 
@@ -104,10 +104,6 @@ def parse_query(question: str) -> Query:
     )
 
 
-# "标准提到多少了", "基础养老金涨到每月多少": a level set, which a plan states as well as a result.
-_RAISED_TO = re.compile(r"(?:提|涨|提高|提升|上调)(?:到|至)了?(?:每\w{1,2})?(?:多少|几)\w?了?")
-
-
 def _tense(text: str) -> int:
     """Reports hold last year's results and this year's plans, often with the same words and numbers.
 
@@ -116,8 +112,8 @@ def _tense(text: str) -> int:
     """
     if PLAN_QUESTION.search(text):
         return PLAN
-    if _RAISED_TO.search(text):
-        text = _RAISED_TO.sub(" ", text)
+    text, raised = without_level_raised(text)
+    if raised:
         return DONE if DONE_QUESTION.search(text) else UNKNOWN
     if DONE_QUESTION.search(text) or asks_figure(text):
         return DONE

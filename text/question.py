@@ -6,15 +6,11 @@ import re
 from text import HAN
 from text.lexicon import alternation, rows, words
 from text.numbers import ASKED_UNIT, MEASURES, SHARE_OF
+from text.tense import TARGET_NOUNS
 from text.years import YEAR
 
 QUANTITY = re.compile(alternation(words("quantity_words")))
 _WHICH_FEW = re.compile("哪几")  # "批准了哪几座沿边城市" asks which, not how many
-
-
-def asks_figure(question: str) -> bool:
-    """The question asks for a figure ("多少", "几", "增长", "…率")."""
-    return bool(QUANTITY.search(_WHICH_FEW.sub("哪", question)))
 WHY = re.compile(alternation(words("why_words")))
 WORDING = re.compile(alternation(words("wording_words"), escape=False))
 # Question words, frame words and "the year before": what a question says without naming its subject.
@@ -61,6 +57,11 @@ def indicators_in(question: str) -> tuple[str, ...]:
     text = question.lower()
     named = ([form for form in asked if form in _aside(text, others)] for asked, _, others in INDICATORS)
     return tuple(max(forms, key=len) for forms in named if forms)
+
+
+def asks_figure(question: str) -> bool:
+    """The question asks for a figure ("多少", "几", "增长", "…率")."""
+    return bool(QUANTITY.search(_WHICH_FEW.sub("哪", question)))
 
 
 def states_indicator(indicator: str, sentence: str) -> bool:
@@ -148,7 +149,7 @@ def _noun_before(head: str) -> tuple[str, ...]:
     return ()
 
 
-_TARGET_OF = frozenset({"的", "是", "为", "年度", "全年", "目标", "计划", "任务", "指标"})
+_TARGET_OF = frozenset({"的", "是", "为", "年度", "全年", "任务", *TARGET_NOUNS})
 _WHEN_WORDS = frozenset({"预计", "计划", "实际", "全年", "当年", "今年", "去年", "最终"})
 _MEASURE_HEADS = tuple(words("measure_heads"))
 _MODIFIER_TAGS = frozenset({"n", "nz", "vn", "j"})

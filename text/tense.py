@@ -21,8 +21,11 @@ RESULT_QUESTION = re.compile(alternation(_words("question", "result")))
 # "今年煤炭产量要稳在多少", "今年中欧班列计划开行多少班": the year ahead's target, which a result does not answer.
 # Plan words alone are too loose for that ("预期寿命", "珠峰英才计划", "安排的民生实事": 5 right answers flagged).
 # So does a figure asked of a plan or target itself ("年度目标是多少个", "年度计划是搞多少次").
+TARGET_NOUNS = ("计划", "目标", "指标")
 TARGET_QUESTION = re.compile(r"(?:今年|明年)[^，,。？?]{0,12}?(?:计划|要|力争|打算|目标)"
-                             r"|(?:计划|目标|指标)(?:是|为|定为|定的是|定了)?[^，,。？?\d]{0,2}?(?:多少|几)")
+                             rf"|{alternation(TARGET_NOUNS)}(?:是|为|定为|定的是|定了)?[^，,。？?\d]{{0,2}}?(?:多少|几)")
+# "标准提到多少了", "基础养老金涨到每月多少": a level set, which a plan states as well as a result.
+_RAISED_TO = re.compile(r"(?:提|涨|提高|提升|上调)(?:到|至)了?(?:每\w{1,2})?(?:多少|几)\w?了?")
 _PLAN_SECTION = re.compile(alternation(_words("section", "plan")))
 _DONE_SECTION = re.compile(alternation(_words("section", "done")))
 _PLAN_SENTENCE = re.compile(alternation(_words("sentence", "plan")))
@@ -53,6 +56,13 @@ def sentence_tense(sentence: str, section: int, lead: str = "") -> int:
     return PLAN if states_plan(sentence) else DONE if _REVIEW_SENTENCE.search(sentence) else UNKNOWN
 
 
+def without_level_raised(question: str) -> tuple[str, bool]:
+    """The question without the words asking a level raised to, and whether it had any: such a level is set by a
+    plan as much as reached by a result, so those words say no tense."""
+    left = _RAISED_TO.sub(" ", question)
+    return left, left != question
+
+
 def names_target(text: str) -> bool:
     """The text speaks of a target, met or set ("完成…1250亿元的目标")."""
     return "目标" in text
@@ -77,17 +87,13 @@ _LEVEL_REACHED = re.compile(alternation(_words("figure", "level")))
 _PERIOD_TOTAL = re.compile(alternation(_words("figure", "total")))
 
 
-# "一、过去五年工作回顾": the years a work report reviews before its own.
-_YEARS_BACK = re.compile(r"(?:过去的?|这)([五十])年|([五十])年来")
-
-
 def years_reviewed(heading: str, report_year: int) -> tuple[int, ...]:
     """The years a heading opening a review of several years covers ("过去五年工作回顾" in the 2008 report: 2003 to
-    2007); none where it opens no such review."""
-    m = _YEARS_BACK.search(heading)
-    if not m:
+    2007); none where it opens no such review (a plan period such as "“十四五”时期" names no years back)."""
+    m = _PERIOD_OPENER.search(heading)
+    if not m or "年" not in m.group():
         return ()
-    span = 5 if "五" in m.group() else 10
+    span = 10 if "十" in m.group() else 5
     return tuple(range(report_year - span, report_year))
 
 

@@ -63,10 +63,11 @@ PLAN_PERIOD = re.compile("(?:十[一二三四五]|[六七八九])五")
 
 def asked_years(text: str) -> tuple[int, ...]:
     """The years a question names, a span spelt out ("2003到2007年…一共": 2003 to 2007), in order."""
-    years = list(years_in(text))
-    for a, b in _YEAR_RANGE.findall(text):
-        years.extend(range(int(a), int(b) + 1))
-    return tuple(dict.fromkeys(years))
+    return tuple(dict.fromkeys([*years_in(text), *_in_spans(text)]))
+
+
+def _in_spans(text: str) -> list[int]:
+    return [y for a, b in _YEAR_RANGE.findall(text) for y in range(int(a), int(b) + 1)]
 
 
 def names_span(text: str) -> bool:
@@ -77,10 +78,7 @@ def names_span(text: str) -> bool:
 def spanned_years(text: str) -> tuple[int, ...]:
     """The years the text names, ranges spelt out: "过去五年（2018—2022年）" is 2018 to 2022. ("2021年以来工作回顾"
     stays 2021: it reviews that year, though it was written early in the next.)"""
-    years = set(named_years(text))
-    for a, b in _YEAR_RANGE.findall(text):
-        years.update(range(int(a), int(b) + 1))
-    return tuple(sorted(years))
+    return tuple(sorted({*named_years(text), *_in_spans(text)}))
 
 
 def named_years(text: str) -> tuple[int, ...]:
