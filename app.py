@@ -26,7 +26,7 @@ from page.wiring import log
 def prepare(args: argparse.Namespace) -> Library:
     """Load the model once, bring the index up to date with corpus + uploads, open the searcher."""
     print("正在加载嵌入模型… / Loading the embedding model…", file=sys.stderr, flush=True)
-    library = Library(args.corpus, args.data / "uploads", args.index, Embedder())
+    library = Library(args.corpus, args.data / "uploads", args.index, Embedder(), store=args.store)
     if not args.corpus.exists():
         print(f"提示：找不到报告文件夹 {args.corpus}，只使用上传的报告。 / Corpus folder not found.", file=sys.stderr)
     print("正在检查报告并更新索引… / Updating the index…", file=sys.stderr, flush=True)
@@ -95,6 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=7860, help="端口 / port (default 7860)")
     parser.add_argument("--index", type=Path, default=Path("data/index"), help="索引目录 / index directory")
     parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="报告文件夹 / corpus folder")
+    parser.add_argument("--store", metavar="URI", default=None,
+                        help="把索引移到 Milvus：milvus:///文件.db 或 http://主机:19530（记入索引，之后无需再给）/ move the "
+                             "index to Milvus: milvus:///file.db or http://host:19530 (recorded; not needed again)")
     parser.add_argument("--data", type=Path, default=Path("data"), help="数据目录（上传文件在 uploads/）/ data directory")
     return parser
 

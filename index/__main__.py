@@ -37,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--chunk-chars", type=int, default=DEFAULT_TARGET_CHARS,
                        help=f"段落目标长度（字） / target passage length in characters (default {DEFAULT_TARGET_CHARS})")
     build.add_argument("--rebuild", action="store_true", help="从头重建（换模型时需要）/ rebuild from scratch")
+    build.add_argument("--store", metavar="URI",
+                       help="向量与关键词存在哪里：local（默认）、milvus:///文件.db（Milvus Lite）或 http://主机:19530（Milvus "
+                            "服务器/集群），记入索引，之后检索自动跟随 / where vectors and keywords live: local (default), "
+                            "milvus:///file.db or http://host:19530; recorded in the index, searches follow it")
     build.set_defaults(run=_build)
     info = sub.add_parser("info", help="显示索引概况 / show what the index holds")
     info.add_argument("--index", type=Path, default=DEFAULT_INDEX)
@@ -54,7 +58,7 @@ def _build(args: argparse.Namespace) -> int:
     if missing:
         raise StoreError(f"找不到报告目录：{missing[0]} / Corpus not found: {missing[0]}")
     progress, done = terminal_progress()
-    options = BuildOptions(model=args.model, target_chars=args.chunk_chars, rebuild=args.rebuild)
+    options = BuildOptions(model=args.model, target_chars=args.chunk_chars, rebuild=args.rebuild, store=args.store)
     try:
         summary = build_index(sources, args.index, options, progress=progress)
     finally:

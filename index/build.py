@@ -5,7 +5,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,7 +18,8 @@ from index.model import DEFAULT_MODEL
 from index.ocr import STAGE as OCR_STAGE
 from index.read import READER_VERSION, ReadError, Report, discover_reports, read_report
 from index.integrity import Damage
-from index.store import (DB, FORMAT_VERSION, ChunkRow, ChunkTable, build_lock, new_generation, newest_intact,
+from index import milvus
+from index.store import (DB, FORMAT_VERSION, LOCAL, ChunkRow, ChunkTable, build_lock, new_generation, newest_intact,
                          publish, write_search_structures)
 from text.sentences import idea_sentences
 from text.tokens import TOKENIZER_VERSION, KeywordTokenizer
@@ -59,6 +60,7 @@ class BuildOptions:
     target_chars: int = DEFAULT_TARGET_CHARS
     overlap_chars: int = DEFAULT_OVERLAP_CHARS
     rebuild: bool = False                 # start from scratch (needed to switch models)
+    store: str | None = None              # "local", or Milvus (index/milvus.py); None: where the index already is
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total): "embed", "sentences", or "ocr:<file name>"
@@ -159,16 +161,17 @@ def build_index(sources: Sequence[Path], index_dir: Path, options: BuildOptions 
     """Bring the index in line with the files: embed only new or changed chunks, drop deleted reports."""
     started = time.perf_counter()
     with build_lock(index_dir):
+        live, manifest, summary_damage = _base(index_dir, options)
+        store = _choose_store(manifest, options)  # a store that cannot be reached is said before minutes of reading
         reports, skipped = read_corpus(sources, progress)
         if not reports:
             reasons = "".join(f"\n  - {s.path}: {s.reason}" for s in skipped)
             raise StoreError(f"没有找到可索引的报告：{', '.join(map(str, sources))} / No readable reports found{reasons}")
-        live, manifest, summary_damage = _base(index_dir, options)
         model_name = _choose_model(manifest, options)
         plan = _plan(live, manifest, reports, options)
         summary = BuildSummary(added=plan.added, updated=plan.updated, removed=plan.removed,
                                unchanged=plan.unchanged, skipped=skipped, repaired=summary_damage)
-        if plan.is_empty and live and not summary_damage:
+        if plan.is_empty and live and not summary_damage and store == manifest.get("store", LOCAL):
             summary.reports, summary.chunks = manifest["reports"], manifest["chunks"]
             summary.generation = live.name
         else:
@@ -176,7 +179,7 @@ def build_index(sources: Sequence[Path], index_dir: Path, options: BuildOptions 
             embedder = embedder or Embedder(model_name, backend=backend)
             check_model(embedder.info, manifest["model"] if manifest else {"name": model_name,
                                                                            "backend": embedder.info.backend})
-            _write_generation(index_dir, plan, options, embedder, summary, progress, base=live)
+            _write_generation(index_dir, plan, replace(options, store=store), embedder, summary, progress, base=live)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -208,10 +211,17 @@ def _plan(live: Path | None, manifest: dict | None, reports: list[Report], optio
 def _write_generation(index_dir: Path, plan: Plan, options: BuildOptions, embedder: Embedder,
                       summary: BuildSummary, progress: Progress | None, base: Path | None) -> None:
     scratch, name = new_generation(index_dir, base)
+    location = milvus.MilvusLocation.parse(options.store) if milvus.is_milvus(options.store) else None
     with ChunkTable(scratch / DB) as table:
         _apply_plan(table, plan, options, embedder, summary, progress)
-        counts = write_search_structures(scratch, table, embedder.info.dim)
+        if location is None:
+            counts = write_search_structures(scratch, table, embedder.info.dim)
+        else:  # the local table stays the build's working copy; searches read Milvus once its alias moves
+            counts = milvus.write_generation(location, name, table, embedder.info.dim,
+                                             _manifest(embedder, options, {}))
     summary.reports, summary.chunks, summary.generation = counts["reports"], counts["chunks"], name
+    if location is not None:
+        milvus.publish(location, str(counts["collection"]))
     publish(index_dir, scratch, name, _manifest(embedder, options, counts))
 
 
@@ -224,6 +234,17 @@ def _choose_model(manifest: dict | None, options: BuildOptions) -> str:
             f"索引由模型 {stored} 建立，不能用 {options.model} 更新；请加 --rebuild 或换一个索引目录 / "
             f"Index was built with {stored}, not {options.model}; use --rebuild or another index directory")
     return stored
+
+
+def _choose_store(manifest: dict | None, options: BuildOptions) -> str:
+    """The store asked for, in one spelling; else the one the index is in (local for a new index)."""
+    if options.store is None:
+        return (manifest or {}).get("store", LOCAL)
+    if options.store == LOCAL:
+        return LOCAL
+    location = milvus.MilvusLocation.parse(options.store)
+    with milvus.connection(location):
+        return location.as_text()
 
 
 def _apply_plan(table: ChunkTable, plan: Plan, options: BuildOptions, embedder: Embedder,
@@ -307,13 +328,12 @@ def _chunking(options: BuildOptions) -> dict[str, int]:
             "sentences": SENTENCES_VERSION}
 
 
-def _manifest(embedder: Embedder, options: BuildOptions, counts: dict[str, int]) -> dict:
+def _manifest(embedder: Embedder, options: BuildOptions, counts: dict[str, object]) -> dict:
     return {
         "format": FORMAT_VERSION,
         "model": embedder.info.as_dict(),
         "chunking": _chunking(options),
-        "vector_index": counts["vector_index"],
-        "reports": counts["reports"],
-        "chunks": counts["chunks"],
+        "store": options.store or LOCAL,
+        **counts,
         "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }

@@ -43,6 +43,7 @@ __all__ = ["ChunkRow", "ChunkTable", "IndexLocked", "IndexReader", "ModelMismatc
            "StoredReport"]
 
 FORMAT_VERSION = 1
+LOCAL = "local"  # the manifest's "store" for this module's files; Milvus is index/milvus.py
 CURRENT = "CURRENT"
 DB = "chunks.sqlite"
 VECTORS = "vectors.faiss"
@@ -496,6 +497,11 @@ class IndexReader:
             raise
 
     @property
+    def generation_name(self) -> str:
+        """Names the generation served, across index folders (a cache key, and what open pages compare)."""
+        return str(self.generation)
+
+    @property
     def notice(self) -> str | None:
         """Said wherever results are shown while the current generation is damaged and an older one is served."""
         return fallback_notice(self.damage, self.generation.name, self.index_dir) if self.damage else None
@@ -522,6 +528,10 @@ class IndexReader:
 
     def report_text(self, report_id: int) -> str:
         return self.table.report_text(report_id)
+
+    def passages(self) -> list[tuple[int, int, str, str]]:
+        """(id, report id, section, text) of every passage, in id order."""
+        return self.table.passages()
 
     # ------------------------------------------------------------------ candidates
 

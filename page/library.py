@@ -89,8 +89,10 @@ def free_path(folder: Path, name: str) -> Path:
 class Library:
     """Owns the uploads folder, the index built from corpus + uploads, and the searcher over it."""
 
-    def __init__(self, corpus: Path, uploads: Path, index_dir: Path, embedder: Embedder) -> None:
+    def __init__(self, corpus: Path, uploads: Path, index_dir: Path, embedder: Embedder,
+                 store: str | None = None) -> None:
         self.corpus = corpus
+        self.store = store  # None: wherever the index already is (its manifest says), local for a new one
         self.uploads = uploads
         self.index_dir = index_dir
         self.embedder = embedder
@@ -108,8 +110,9 @@ class Library:
 
     def build(self, progress: Progress | None = None) -> BuildSummary:
         """Bring the index in line with the folders and point the searcher at it."""
-        summary = build_index(self.sources(), self.index_dir, BuildOptions(), progress=progress,
+        summary = build_index(self.sources(), self.index_dir, BuildOptions(store=self.store), progress=progress,
                               embedder=self.embedder)
+        self.store = None  # moved there once; later builds follow the manifest
         if summary.repaired:
             self.repaired = repaired_notice(summary.repaired)
         self._refresh()
@@ -157,7 +160,7 @@ class Library:
 
     def version(self) -> str:
         """Which index generation is served: open pages compare it to see a change made in another tab."""
-        return self.searcher.index.generation.name if self.searcher else ""
+        return self.searcher.index.generation_name if self.searcher else ""
 
     def reports(self) -> list[StoredReport]:
         if self.searcher is None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from index.chunk import SEPARATOR
 from index.errors import StoreError
-from index.store import IndexReader, StoredChunk
+from index.backends import Reader
+from index.store import StoredChunk
 from page.library import Library, added_label
 from search.present import (CONFLICT, MAYBE_RELATED, NO_ANSWER, OCR_LABEL, Marked, answer_page, citation, cut_note, date_label, marked,
                             page_label, reason, section_path,
@@ -59,7 +60,7 @@ def passage_html(hit: Hit, answered: bool = True) -> str:
     return f'{esc(m.before)}<mark class="ps-hl">{_sentence_html(m, answered)}</mark>{esc(m.after)}'
 
 
-def context_html(index: IndexReader, chunk: StoredChunk) -> str:
+def context_html(index: Reader, chunk: StoredChunk) -> str:
     """The whole section around the passage, the passage itself marked."""
     try:
         report_text = index.report_text(chunk.report.id)
@@ -115,7 +116,7 @@ def conflict_html(conflicts: tuple[Hit, ...]) -> str:
             f"<ul>{items}</ul></div>")
 
 
-def result_card(hit: Hit, index: IndexReader, answered: bool = True) -> str:
+def result_card(hit: Hit, index: Reader, answered: bool = True) -> str:
     chunk, report = hit.chunk, hit.chunk.report
     cite = citation(chunk)
     return (
@@ -148,7 +149,7 @@ def _sentence(hit: Hit) -> str:
     return (hit.answer.text if hit.answer else hit.chunk.text).strip()
 
 
-def scope_label(filters: Filters, index: IndexReader | None = None) -> str:
+def scope_label(filters: Filters, index: Reader | None = None) -> str:
     """What the filters limit the search to, so an empty result is not mistaken for a missing fact. A chosen report
     is named by its title, as the 指定报告 list shows it (its file name when the index does not know it)."""
     years = ""
@@ -161,7 +162,7 @@ def scope_label(filters: Filters, index: IndexReader | None = None) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def result_html(result: SearchResult, index: IndexReader, filters: Filters) -> str:
+def result_html(result: SearchResult, index: Reader, filters: Filters) -> str:
     scope = scope_label(filters, index)
     scope_html = f'<span class="ps-scope">筛选：{esc(scope)}</span>' if scope else ""
     parts = [f'<div class="ps-question">问题：{esc(result.query.text)}{scope_html}</div>']

@@ -15,7 +15,7 @@ import gradio as gr
 from index.build import stage_label, stage_unit
 from index.errors import UserError
 from index.read import SUPPORTED_SUFFIXES
-from index.store import IndexReader
+from index.backends import Reader
 from page.library import MAX_UPLOAD_BYTES, Library, LibraryError, Version
 from page.render import (ALL, LIBRARY_HEADERS, esc, filter_choices, keep, library_rows, notice, report_choices,
                          result_html, status_html)
@@ -67,7 +67,7 @@ def _api_error(message: str) -> dict:
 
 
 def run_search(library: Library, question: str, k: int, mode: str | None,
-               filters: Filters) -> tuple[SearchResult, IndexReader]:
+               filters: Filters) -> tuple[SearchResult, Reader]:
     """One search, timed on the server; also returns the index generation it was answered from."""
     searcher = library.searcher
     if searcher is None:
@@ -258,7 +258,7 @@ def _ask(library: Library, question: str, mode: str, year: str, body: str, genre
     return result_html(result, index, filters)
 
 
-def _page_search(library: Library, question: str, mode: str, filters: Filters) -> tuple[SearchResult, IndexReader]:
+def _page_search(library: Library, question: str, mode: str, filters: Filters) -> tuple[SearchResult, Reader]:
     """The page's search: the mode chosen (or the question's own) and as many results as that mode shows."""
     asked = parse_mode(mode)
     k = K_WORDING if mode_for(parse_query(question), asked) == WORDING else K_ANSWER

@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from index.store import IndexReader
+from index.backends import Reader
 from search.weights import Weights
 
 RECIPES = ("hybrid", "keyword", "vector")  # the plain recipes exist to measure the hybrid against
@@ -19,7 +19,7 @@ class Candidate:
     score: float = 0.0        # fused
 
 
-def merge(index: IndexReader, vector: np.ndarray, dense: list[tuple[int, float]],
+def merge(index: Reader, vector: np.ndarray, dense: list[tuple[int, float]],
           keyword: list[tuple[int, float]]) -> list[Candidate]:
     """The union of the best dense and keyword matches, each with both scores (dense ones first)."""
     found: dict[int, Candidate] = {cid: Candidate(cid, dense=cosine) for cid, cosine in dense}

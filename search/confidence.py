@@ -6,7 +6,8 @@ question, is worse than "未找到可靠答案" with the closest passages listed
 from __future__ import annotations
 
 from index.read import WORK_REPORT
-from index.store import IndexReader, StoredReport
+from index.backends import Reader
+from index.store import StoredReport
 from search.query import Query
 from search.rank import Ranked, year_match
 from search.results import Doubt, DoubtKind
@@ -22,7 +23,7 @@ from text.tense import DONE, PLAN, names_target
 from text.years import names_year
 
 
-def assess(index: IndexReader, places: dict[int, Places], place: dict[int, float], query: Query, mode: str,
+def assess(index: Reader, places: dict[int, Places], place: dict[int, float], query: Query, mode: str,
            named: list[str], mentioned: set[str], top: Ranked, tokenizer: KeywordTokenizer,
            weights: Weights) -> Doubt | None:
     """None when the top passage answers; else why not: a place or year the index does not cover, a passage
@@ -44,12 +45,12 @@ def assess(index: IndexReader, places: dict[int, Places], place: dict[int, float
             or _plan_doubt(query, top))
 
 
-def _unseen(index: IndexReader, word: str) -> bool:
+def _unseen(index: Reader, word: str) -> bool:
     """No passage names the word, nor the report form of it ("公卫": 公共卫生)."""
     return index.never_mentions(word) and not (word in SYNONYMS and not index.never_mentions(SYNONYMS[word]))
 
 
-def _cut_across_a_word(index: IndexReader, word: str, question: str) -> bool:
+def _cut_across_a_word(index: Reader, word: str, question: str) -> bool:
     """jieba cut the word across one the reports use ("AI加物联网": 加物 / 联网, where 物联网 is in the reports): at
     most one of its characters is left outside runs of three the reports hold reaching beyond it."""
     at = question.find(word)
@@ -100,7 +101,7 @@ def _named_beside(name: str, place: dict[int, float], top: Ranked) -> bool:
     return place.get(top.chunk.report.id, 0.0) > 0 and name in _sentence(top)
 
 
-def _scope_doubt(index: IndexReader, places: dict[int, Places], place: dict[int, float], query: Query,
+def _scope_doubt(index: Reader, places: dict[int, Places], place: dict[int, float], query: Query,
                  mentioned: set[str], top: Ranked, weights: Weights) -> Doubt | None:
     in_scope = _in_scope(index, place, mentioned)
     # "1992年…支持北京申办哪一届奥运会": the State Council's "中国政府支持北京市申办2000年奥运会" speaks of 北京
@@ -132,7 +133,7 @@ def _headed_far(query: Query, top: Ranked) -> bool:
     return bool(headed and query.fact_years) and not set(query.fact_years) & set(headed)
 
 
-def _in_scope(index: IndexReader, place: dict[int, float], mentioned: set[str]) -> list:
+def _in_scope(index: Reader, place: dict[int, float], mentioned: set[str]) -> list:
     """The reports of the places named (all where none is named); failing those, the reports above or below."""
     if not mentioned:
         return list(index.reports.values())

@@ -160,7 +160,7 @@ def evaluate_plain_bm25(searcher: Searcher, questions: Iterable[Question]) -> Sc
     import jieba
 
     cutter = jieba.Tokenizer()
-    rows = searcher.index.table.passages()  # (id, report id, section, text)
+    rows = searcher.index.passages()  # (id, report id, section, text)
     words = lambda t: [w for w in cutter.cut_for_search(t.lower()) if w.strip()]  # noqa: E731
     bm25 = bm25s.BM25()
     bm25.index([words(f"{section}\n{text}") for _, _, section, text in rows], show_progress=False)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.chunk import GLOSSARY
-from index.store import IndexReader, StoredChunk
+from index.backends import Reader
+from index.store import StoredChunk
 from search.answer import SentenceEvidence, best_sentence, section_tense
 from search.candidates import Candidate
 from search.measure import asks_measure, states_exactly
@@ -33,7 +34,7 @@ class Ranked:
     evidence: SentenceEvidence | None
 
 
-def rerank(index: IndexReader, place: dict[int, float], fused: list[Candidate], query: Query,
+def rerank(index: Reader, place: dict[int, float], fused: list[Candidate], query: Query,
            grams: dict[str, float], recipe: str, weights: Weights, idea: np.ndarray | None = None) -> list[Ranked]:
     """The best `rerank_depth` fused candidates with their sentence evidence; the hybrid adds its bonuses
     (`place`: each report's match with the places named, from place_scores; `idea`: a wording request's vector,
@@ -60,7 +61,7 @@ def rerank(index: IndexReader, place: dict[int, float], fused: list[Candidate], 
     return sorted(ranked, key=lambda r: -r.score)
 
 
-def _closest_sentences(index: IndexReader, ids: list[int], idea: np.ndarray) -> dict[int, float]:
+def _closest_sentences(index: Reader, ids: list[int], idea: np.ndarray) -> dict[int, float]:
     """Per passage, its closest sentence's cosine with the request: a paraphrase of an idea ("港口强、航运弱")
     matches the one sentence that states it ("港强航弱") better than the passage around it."""
     return {i: float(np.max(m @ idea)) for i, m in index.sentence_vectors(ids).items() if len(m)}
@@ -80,10 +81,10 @@ def _states_asked(query: Query, passage: str) -> Callable[[str], bool] | None:
 _PERIODS: dict[tuple[str, int], tuple[tuple[int, int], ...]] = {}
 
 
-def _review_periods(index: IndexReader, chunk: StoredChunk) -> tuple[tuple[int, int], ...]:
+def _review_periods(index: Reader, chunk: StoredChunk) -> tuple[tuple[int, int], ...]:
     """The passage's stretches (passage offsets) under a review of several years; a report's spans are found
     once per index generation."""
-    key = (str(index.generation), chunk.report.id)
+    key = (index.generation_name, chunk.report.id)
     if key not in _PERIODS:
         if len(_PERIODS) > 4096:
             _PERIODS.clear()
@@ -102,7 +103,7 @@ def _evidence_bonus(evidence: SentenceEvidence | None, query: Query, scope_match
     return bonus
 
 
-def place_scores(index: IndexReader, places: dict[int, Places], mentioned: set[str],
+def place_scores(index: Reader, places: dict[int, Places], mentioned: set[str],
                  weights: Weights, own_level: int | None = None) -> dict[int, float]:
     """Per report: how well it matches the places the question names (0..1), or failing those the level of the
     asker's own division ("乡里…"); empty when it names neither."""

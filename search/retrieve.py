@@ -9,7 +9,7 @@ from pathlib import Path
 
 from index.embed import Embedder, check_model, stored_backend
 from index.errors import ModelMismatch
-from index.store import IndexReader
+from index.backends import Reader, open_reader
 from search.answer import Answer, make_answer, restates
 from search.candidates import RECIPES, fuse, merge
 from search.confidence import assess
@@ -34,12 +34,12 @@ Timer = Callable[[str], None]  # called with a stage's name as each stage of a s
 @dataclass(frozen=True)
 class _View:
     """One generation of the index with what is derived from it; a query uses exactly one."""
-    index: IndexReader
+    index: Reader
     places: dict[int, Places]
 
     @classmethod
     def open(cls, index_dir: Path) -> "_View":
-        index = IndexReader(index_dir)
+        index = open_reader(index_dir)
         return cls(index, {rid: report_places(r, partial(index.report_text, rid)) for rid, r in index.reports.items()})
 
 
@@ -61,7 +61,7 @@ class Searcher:
         self._retired: _View | None = None
 
     @property
-    def index(self) -> IndexReader:
+    def index(self) -> Reader:
         return self.view.index
 
     def refresh(self) -> bool:
@@ -254,7 +254,7 @@ def _of_places(reports: set[int] | None, place: dict[int, float]) -> set[int] | 
     return named or reports
 
 
-def _since(index: IndexReader, reports: set[int] | None, text: str) -> set[int] | None:
+def _since(index: Reader, reports: set[int] | None, text: str) -> set[int] | None:
     """The reports allowed, narrowed to those from the year a request names on ("2020年以来", "近三年"); not narrowed
     where none is that recent."""
     newest = max((y for r in index.reports.values() for y in r.years), default=0)
@@ -266,7 +266,7 @@ def _since(index: IndexReader, reports: set[int] | None, text: str) -> set[int] 
     return recent or reports
 
 
-def _allowed_reports(index: IndexReader, filters: Filters) -> set[int] | None:
+def _allowed_reports(index: Reader, filters: Filters) -> set[int] | None:
     if not filters.active:
         return None
     return {rid for rid, r in index.reports.items() if filters.allows(r)}

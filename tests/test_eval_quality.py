@@ -6,12 +6,13 @@ incrementally (unchanged passages keep their vectors); the first run on a machin
 from __future__ import annotations
 
 import os
+import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from index.build import build_index
+from index.build import BuildOptions, build_index
 from search.eval import evaluate, evaluate_plain_bm25, load_questions
 from search.retrieve import Searcher
 from search.results import DoubtKind
@@ -30,10 +31,20 @@ def _cached_index_dir(backend: str) -> Path:
     return Path(root) / "test-indexes" / f"shared-corpus-{backend}"
 
 
+# POLICY_SEARCH_TEST_STORE=milvus runs every floor here against the Milvus store (milvus-lite), as CI does.
+STORE = os.environ.get("POLICY_SEARCH_TEST_STORE", "local")
+
+
 @pytest.fixture(scope="module")
 def shared_searcher(shared_corpus, embedder):
     index_dir = _cached_index_dir(embedder.info.backend)
-    summary = build_index([shared_corpus], index_dir, embedder=embedder)
+    options = BuildOptions()
+    if STORE == "milvus":
+        local, index_dir = index_dir, index_dir.with_name(index_dir.name + "-milvus")
+        if not index_dir.exists() and local.exists():  # start from the local cache: its vectors are reused
+            shutil.copytree(local, index_dir)
+        options = BuildOptions(store=f"milvus://{index_dir}/milvus.db")
+    summary = build_index([shared_corpus], index_dir, options, embedder=embedder)
     assert summary.reports == 36
     searcher = Searcher(index_dir, embedder=embedder)
     yield searcher

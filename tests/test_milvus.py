@@ -1,0 +1,169 @@
+"""The Milvus store on milvus-lite (the real engine's Python edition, same pymilvus client as a server): builds,
+searches, updates, deletions, filters, kills mid-build and bad addresses, against the local store's answers."""
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+import json
+from pathlib import Path
+
+import pytest
+
+from index.backends import open_reader
+from index.build import BuildOptions, build_index
+from index.milvus import MilvusLocation, MilvusReader, connection
+from index.store import IndexReader, StoreError
+from search.retrieve import Filters, Searcher
+
+from helpers import PROJECT, SEED_REPORT, one_error_line, run_cli, serve_app, write
+
+pytest.importorskip("milvus_lite")
+
+QINGSHAN_2019 = """江口市青山区人民政府关于2019年法治政府建设情况的报告
+
+2019年，青山区深入推进依法行政，加快建设法治政府，现将有关情况报告如下。
+一、主要工作和成效
+（一）深化法治宣传教育
+全年组织法治宣传教育活动四十五场，开展“宪法进社区”主题活动，发放普法资料一万二千份，群众法治意识明显增强。
+（二）规范行政执法
+推行行政执法公示制度，全区行政执法人员全部持证上岗，全年办理行政处罚案件三百一十件。
+"""
+QUESTIONS = ["2023年化解了多少起矛盾纠纷", "青山区2019年办理了多少件行政处罚案件", "怎么写农村普法宣传这部分",
+             "张店乡的法律顾问覆盖了多少个村", "火星基地建设进展如何"]
+
+
+def _corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_REPORT, corpus / SEED_REPORT.name)
+    write(corpus / "qingshan_2019.txt", QINGSHAN_2019)
+    return corpus
+
+
+def _answers(searcher: Searcher, filters: Filters = Filters()) -> list[tuple]:
+    out = []
+    for question in QUESTIONS:
+        result = searcher.search(question, k=5, filters=filters)
+        out.append((result.mode, result.confident, result.doubt and result.doubt.kind,
+                    [(h.chunk.report.path, h.chunk.start, round(h.score, 4)) for h in result.hits]))
+    return out
+
+
+@pytest.fixture()
+def both(tmp_path: Path, embedder):
+    """The same corpus built into the local store and into a milvus-lite file."""
+    corpus = _corpus(tmp_path)
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    build_index([corpus], local, embedder=embedder)
+    summary = build_index([corpus], remote, BuildOptions(store=f"milvus://{tmp_path}/m.db"), embedder=embedder)
+    assert summary.reports == 2
+    return corpus, local, remote, MilvusLocation.parse(f"milvus://{tmp_path}/m.db")
+
+
+def test_milvus_answers_exactly_as_the_local_store(both, embedder) -> None:
+    _, local, remote, _ = both
+    with Searcher(local, embedder=embedder) as here, Searcher(remote, embedder=embedder) as there:
+        assert isinstance(here.index, IndexReader) and isinstance(there.index, MilvusReader)
+        assert _answers(there) == _answers(here)
+        assert any("化解矛盾26起" in h.chunk.text for h in there.search("2023年化解了多少起矛盾纠纷").hits[:1])
+        for filters in (Filters(year_from=2019, year_to=2019), Filters(body="张店乡")):
+            assert _answers(there, filters) == _answers(here, filters)
+        only_2019 = there.search("行政执法", filters=Filters(year_from=2019, year_to=2019))
+        assert only_2019.hits and {h.chunk.report.path for h in only_2019.hits} == {"corpus/qingshan_2019.txt"}
+        for word in ("火星", "矛盾"):
+            assert there.index.never_mentions(word) == here.index.never_mentions(word)
+            assert there.index.idf(word) == pytest.approx(here.index.idf(word), rel=1e-6)
+        rid = next(iter(there.index.reports))
+        assert there.index.report_text(rid) == here.index.report_text(rid)
+        assert sorted(there.index.passages()) == sorted(here.index.passages())
+
+
+def test_update_and_delete_follow_the_files_and_reuse_vectors(both, embedder) -> None:
+    corpus, _, remote, location = both
+    with Searcher(remote, embedder=embedder) as searcher:
+        first = searcher.index.generation_name
+        write(corpus / "qingshan_2019.txt", QINGSHAN_2019.replace("三百一十件", "四百二十件"))
+        summary = build_index([corpus], remote, embedder=embedder)  # the store is the one the index records
+        assert summary.updated == ["corpus/qingshan_2019.txt"] and 0 < summary.embedded <= 3
+        assert searcher.refresh() and searcher.index.generation_name != first
+        hits = searcher.search("青山区2019年办理了多少件行政处罚案件").hits
+        assert "四百二十件" in hits[0].chunk.text
+        (corpus / "qingshan_2019.txt").unlink()
+        build_index([corpus], remote, embedder=embedder)
+        assert searcher.refresh()
+        assert {r.path for r in searcher.index.reports.values()} == {"corpus/zhangdian_2023.txt"}
+        assert all(h.chunk.report.path != "corpus/qingshan_2019.txt" for h in searcher.search("行政处罚案件").hits)
+    with connection(location) as client:  # the live generation and the one before it; older ones are dropped
+        assert len([c for c in client.list_collections() if c.endswith("_chunks")]) == 2
+
+
+@pytest.mark.slow
+def test_a_build_killed_at_any_moment_leaves_the_old_generation_answering(tmp_path: Path, embedder) -> None:
+    corpus = _corpus(tmp_path)
+    index_dir, store = tmp_path / "index", f"milvus://{tmp_path}/m.db"
+    command = [sys.executable, "-m", "index", "build", "--corpus", str(corpus), "--index", str(index_dir)]
+    subprocess.run([*command, "--store", store], cwd=PROJECT, check=True, capture_output=True, timeout=600)
+    killed = 0
+    for n, delay in enumerate((1.0, 3.0, 5.0, 7.0, 9.0)):
+        write(corpus / f"extra_{n}.txt", QINGSHAN_2019.replace("青山区", f"青{n}区").replace("四十五", f"{n + 50}"))
+        build = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            build.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            build.send_signal(signal.SIGKILL)
+            build.wait()
+            killed += 1
+        with open_reader(index_dir) as reader:
+            assert isinstance(reader, MilvusReader)
+            paths = {r.path for r in reader.reports.values()}
+            assert "corpus/zhangdian_2023.txt" in paths and len(paths) == reader.manifest["reports"]
+            assert len(reader.passages()) == reader.manifest["chunks"]
+            assert reader.keyword_matches(["矛盾", "26起"], 5)
+    assert killed >= 2  # a build takes several seconds, so the early kills land inside one
+    subprocess.run(command, cwd=PROJECT, check=True, capture_output=True, timeout=600)
+    with open_reader(index_dir) as reader:
+        assert len(reader.reports) == 2 + 5
+
+
+@pytest.mark.parametrize("store, said", [
+    ("http://127.0.0.1:9", "无法连接 Milvus 服务器"),
+    ("ftp://example.org/x", "无法识别的存储地址"),
+    ("milvus://", "缺少文件路径"),
+])
+def test_a_bad_store_address_is_one_clear_line(tmp_path: Path, store: str, said: str) -> None:
+    line = one_error_line(run_cli("index", "build", "--corpus", str(SEED_REPORT), "--index", str(tmp_path / "i"),
+                                  "--store", store, timeout=120))
+    assert said in line and " / " in line
+
+
+def test_a_lite_file_held_by_another_program_is_one_clear_line(both) -> None:
+    _, _, remote, location = both
+    with connection(location):
+        line = one_error_line(run_cli("search", "--index", str(remote), "矛盾纠纷"))
+    assert "同一时间只能由一个程序打开" in line
+    started = time.monotonic()
+    assert run_cli("search", "--index", str(remote), "矛盾纠纷").returncode == 0  # released: it opens again
+    assert time.monotonic() - started < 300
+
+
+def test_no_published_index_in_milvus_is_said(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="没有已发布的索引"):
+        MilvusReader(MilvusLocation.parse(f"milvus://{tmp_path}/empty.db"))
+
+
+@pytest.mark.slow
+def test_the_page_moves_to_milvus_with_one_option_and_stays_there(tmp_path: Path) -> None:
+    store = f"milvus://{tmp_path}/page.db"
+    question = urllib.parse.urlencode({"q": "2023年化解了多少起矛盾纠纷"})
+    for extra in (("--store", store), ()):  # the second start gives no option: the index says where it is
+        with serve_app(tmp_path, *extra) as url:
+            with urllib.request.urlopen(f"{url}api/v1/search?{question}", timeout=120) as response:
+                got = json.loads(response.read())
+        assert got["confident"] and "化解矛盾26起" in got["results"][0]["text"]
+        with open_reader(tmp_path / "index") as reader:
+            assert isinstance(reader, MilvusReader) and reader.location.as_text() == store
