@@ -13,6 +13,7 @@ import socket
 import sys
 from pathlib import Path
 
+from index.backends import index_location
 from index.cli import exit_code, format_summary, terminal_progress
 from index.embed import Embedder
 from index.errors import StoreError, UserError
@@ -27,6 +28,10 @@ def prepare(args: argparse.Namespace) -> Library:
     """Load the model once, bring the index up to date with corpus + uploads, open the searcher."""
     print("正在加载嵌入模型… / Loading the embedding model…", file=sys.stderr, flush=True)
     library = Library(args.corpus, args.data / "uploads", args.index, Embedder(), store=args.store)
+    if library.read_only:  # another machine builds; this one only answers
+        print(f"只读服务 Milvus 中的索引 / Serving the index in Milvus read-only: {args.index}", file=sys.stderr)
+        library.open_existing()
+        return library
     if not args.corpus.exists():
         print(f"提示：找不到报告文件夹 {args.corpus}，只使用上传的报告。 / Corpus folder not found.", file=sys.stderr)
     print("正在检查报告并更新索引… / Updating the index…", file=sys.stderr, flush=True)
@@ -93,7 +98,9 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"登录文件：每行一个“用户名:密码”，# 开头为注释；也可用环境变量 {AUTH_ENV}=用户名:密码,… / "
                              "login file, one user:password a line (plain HTTP: use on a trusted network)")
     parser.add_argument("--port", type=int, default=7860, help="端口 / port (default 7860)")
-    parser.add_argument("--index", type=Path, default=Path("data/index"), help="索引目录 / index directory")
+    parser.add_argument("--index", type=index_location, default=Path("data/index"),
+                        help="索引目录；或 Milvus 地址，只读服务（由另一台机器建库）/ index directory; or a Milvus address, "
+                             "served read-only (another machine builds)")
     parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="报告文件夹 / corpus folder")
     parser.add_argument("--store", metavar="URI", default=None,
                         help="把索引移到 Milvus：milvus:///文件.db 或 http://主机:19530（记入索引，之后无需再给）/ move the "

@@ -1,6 +1,7 @@
 """Query latency by stage, resident memory and cold start, at several index sizes (run by hand).
 
     .venv/bin/python benchmarks/bench_query.py [--sizes 1000 10000 100000 1000000] [--real /tmp/idx36]
+                                               [--store local milvus]   # both: one table, local and milvus-lite
 
 Each size runs in its own process (clean RSS).  Sizes other than the real index are synthetic
 (benchmarks/synth_index.py: recombined real passages, real-ish vectors), cached in /tmp/bench-synth-N.
@@ -62,22 +63,24 @@ def measure(index_dir: Path, repeats: int) -> dict:
             end_to_end.append(time.perf_counter() - clock.started)
     stages = dict(clock.stages, end_to_end=end_to_end)
     index = searcher.index
+    local = index.manifest.get("store", "local") == "local"
     # Two FAISS threads in a pass of their own: their OpenMP workers spin after each search and
     # slowed whichever stage ran next by milliseconds when this was measured inside the loop above.
     vectors_module.QUERY_THREADS = 2
     stages["vector_2t"] = []
-    for q in questions * repeats:
+    for q in questions * repeats if local else []:  # Milvus has its own threads
         vector = searcher.embedder.query(parse_query(q).text)
         t = time.perf_counter()
         index.nearest(vector, searcher.weights.candidates)
         stages["vector_2t"].append(time.perf_counter() - t)
     vectors_module.QUERY_THREADS = 1
     return {
-        "n": index.vectors.ntotal, "kind": index.manifest.get("vector_index"),
+        "n": index.manifest["chunks"], "kind": index.manifest.get("vector_index"),
         "import_s": imported - started, "searcher_s": loaded - imported,
         "rss_loaded": rss_loaded, "rss_after": resident_mb(),
-        "keyword_files_mb": sum(f.stat().st_size for f in (index.generation / "keywords").iterdir()) / 2**20,
-        "stages": {k: {"p50": 1000 * pct(v, 50), "p95": 1000 * pct(v, 95)} for k, v in stages.items()},
+        "keyword_files_mb": sum(f.stat().st_size for f in (index.generation / "keywords").iterdir()) / 2**20
+        if local else 0.0,
+        "stages": {k: {"p50": 1000 * pct(v, 50), "p95": 1000 * pct(v, 95)} for k, v in stages.items() if v},
     }
 
 
@@ -95,26 +98,31 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000, 1_000_000])
     parser.add_argument("--real", type=Path, default=Path("/tmp/idx36"))
     parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--store", nargs="+", choices=["local", "milvus"], default=["local"],
+                        help="milvus: the same synthetic passages in a milvus-lite file (a test engine, not a server)")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(measure(args.one, args.repeats)))
         return
     rows, mem_rows = [], []
-    for size in args.sizes:
-        index_dir = Path(f"/tmp/bench-synth-{size}")
+    for size, store in [(size, store) for size in args.sizes for store in args.store]:
+        index_dir = Path(f"/tmp/bench-synth-{size}" if store == "local" else f"/tmp/bench-synth-milvus-{size}")
+        started = time.perf_counter()
         subprocess.run([sys.executable, str(Path(__file__).with_name("synth_index.py")), "--size", str(size),
-                        "--out", str(index_dir), "--real", str(args.real)], check=True)
+                        "--out", str(index_dir), "--real", str(args.real),
+                        "--store", "local" if store == "local" else f"milvus://{index_dir}/m.db"], check=True)
+        print(f"{store} {size}: built (or found) in {time.perf_counter() - started:.0f} s", flush=True)
         out = subprocess.run([sys.executable, __file__, "--one", str(index_dir), "--repeats", str(args.repeats)],
                              capture_output=True, text=True, check=True)
         res = json.loads(out.stdout.strip().splitlines()[-1])
         s = res["stages"]
-        fmt = lambda k: f"{s[k]['p50']:.1f} / {s[k]['p95']:.1f}"  # noqa: E731
-        rows.append([f"{size:,}", res["kind"], fmt("embed"), fmt("vector"), fmt("vector_2t"), fmt("keyword"),
+        fmt = lambda k: f"{s[k]['p50']:.1f} / {s[k]['p95']:.1f}" if k in s else "–"  # noqa: E731
+        rows.append([f"{size:,} {store}", res["kind"], fmt("embed"), fmt("vector"), fmt("vector_2t"), fmt("keyword"),
                      fmt("rerank"), fmt("answer"), fmt("end_to_end")])
         cold = sorted(cold_start(index_dir) for _ in range(3))[1]
         after = res["rss_after"]
-        mem_rows.append([f"{size:,}", f"{res['rss_loaded']['rss']:.0f}",
+        mem_rows.append([f"{size:,} {store}", f"{res['rss_loaded']['rss']:.0f}",
                          f"{after['rss']:.0f} ({after['anon']:.0f} + {after['file']:.0f})",
                          f"{res['keyword_files_mb']:.0f}", f"{res['searcher_s']:.2f}", f"{cold:.2f}"])
         print(f"size {size}: {rows[-1]} {mem_rows[-1]}", flush=True)

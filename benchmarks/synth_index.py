@@ -1,6 +1,7 @@
 """Build a big synthetic index quickly, without running the model (run by hand / from bench_query).
 
     .venv/bin/python benchmarks/synth_index.py --size 1000000 --out /tmp/bench-synth-1000000 [--real /tmp/idx36]
+                                               [--store milvus:///tmp/bench-synth-milvus.db]
 
 Passages recombine two real chunks of an existing index (first half of one + second half of
 another, keyword tokens likewise), so BM25 sees realistic Chinese vocabulary and lengths.  Vectors
@@ -22,11 +23,12 @@ import numpy as np
 
 import _common  # noqa: F401  (puts the project on sys.path)
 from index.embed import BACKEND_ONNX_INT8, ModelInfo
-from index.store import (DB, FORMAT_VERSION, ChunkRow, ChunkTable, live_generation, new_generation, publish,
+from index import milvus
+from index.store import (DB, FORMAT_VERSION, LOCAL, ChunkRow, ChunkTable, live_generation, new_generation, publish,
                          write_search_structures)
 
 
-def build(size: int, out: Path, real: Path, seed: int = 0) -> Path:
+def build(size: int, out: Path, real: Path, seed: int = 0, store: str = LOCAL) -> Path:
     if live_generation(out) is not None:
         return out
     source = live_generation(real)
@@ -44,12 +46,16 @@ def build(size: int, out: Path, real: Path, seed: int = 0) -> Path:
             table.copy_reports(reports)
             table.add_chunks(_synthetic(chunks, vectors, size, rng))
         written = time.perf_counter() - started
-        counts = write_search_structures(scratch, table, vectors.shape[1])  # 1M passages: ~3 min, ~9 GB peak
-    info = ModelInfo("multilingual-e5-small", vectors.shape[1], "query: ", "passage: ", BACKEND_ONNX_INT8)
-    manifest = {"format": FORMAT_VERSION, "model": info.as_dict(), "chunking": {"synthetic": True},
-                "vector_index": counts["vector_index"], "reports": counts["reports"], "chunks": counts["chunks"],
-                "built": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    publish(out, scratch, name, manifest)
+        info = ModelInfo("multilingual-e5-small", vectors.shape[1], "query: ", "passage: ", BACKEND_ONNX_INT8)
+        manifest = {"format": FORMAT_VERSION, "model": info.as_dict(), "chunking": {"synthetic": True}, "store": store,
+                    "built": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        if milvus.is_milvus(store):
+            location = milvus.MilvusLocation.parse(store)
+            counts = milvus.write_generation(location, name, table, vectors.shape[1], manifest)
+            milvus.publish(location, str(counts["collection"]))
+        else:
+            counts = write_search_structures(scratch, table, vectors.shape[1])  # 1M passages: ~3 min, ~9 GB peak
+    publish(out, scratch, name, {**manifest, **counts})
     print(f"synthetic index {out}: {size} chunks, rows {written:.0f} s, search structures "
           f"{time.perf_counter() - started - written:.0f} s, kind {counts['vector_index']}", flush=True)
     return out
@@ -78,5 +84,6 @@ if __name__ == "__main__":
     parser.add_argument("--size", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--real", type=Path, default=Path("/tmp/idx36"))
+    parser.add_argument("--store", default=LOCAL)
     args = parser.parse_args()
-    build(args.size, args.out, args.real)
+    build(args.size, args.out, args.real, store=args.store)

@@ -1,7 +1,8 @@
 """Which store an index is in, and the one interface the searcher reads either through.
 
 The local store (index/store.py: FAISS + SQLite + BM25 files) is the default; Milvus (index/milvus.py) is chosen at
-build time with `--store` and recorded in the manifest, so opening the index folder follows it with no option.
+build time with `--store` and recorded in the manifest, so opening the index folder follows it with no option. A
+Milvus address in place of the folder (`--index http://host:19530`) serves that Milvus read-only, from any machine.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class Reader(Protocol):
     """What a search needs of an index: candidates by vector and by keywords (optionally within some reports), term
     rarity, the passages and reports themselves, and whether a newer generation was published."""
     index_dir: Path | None
+    where: Path | str     # what open_reader was given: the folder, or the Milvus address
     manifest: dict
     reports: dict[int, StoredReport]
 
@@ -40,8 +42,17 @@ class Reader(Protocol):
     def close(self) -> None: ...
 
 
-def open_reader(index_dir: Path) -> Reader:
-    """The index in this folder, read from the store its newest intact manifest names."""
+def index_location(text: str) -> Path | str:
+    """An --index argument: a Milvus address stays text (a Path would fold its "//"), anything else is a folder."""
+    return text if is_milvus(text) else Path(text)
+
+
+def open_reader(where: Path | str) -> Reader:
+    """The index in this folder, read from the store its newest intact manifest names; or the live index at a Milvus
+    address."""
+    if isinstance(where, str) and is_milvus(where):
+        return MilvusReader(MilvusLocation.parse(where))
+    index_dir = Path(where)
     found, _ = newest_intact(index_dir)
     store = found[1].get("store") if found else None
     if is_milvus(store):

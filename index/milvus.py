@@ -112,8 +112,8 @@ def connect(location: MilvusLocation):
         from pymilvus import MilvusClient
         from pymilvus.exceptions import MilvusException
     except ImportError:
-        raise StoreError("使用 Milvus 需要安装 pymilvus：.venv/bin/pip install -e '.[milvus]' / "
-                         "Milvus needs pymilvus: .venv/bin/pip install -e '.[milvus]'") from None
+        raise StoreError("使用 Milvus 需要安装 pymilvus：sh scripts/setup.sh milvus / "
+                         "Milvus needs pymilvus: sh scripts/setup.sh milvus") from None
     if location.is_lite:
         Path(location.uri).parent.mkdir(parents=True, exist_ok=True)
     # pymilvus (and milvus-lite's in-process server) log each failure with its traceback before raising; we say what
@@ -333,6 +333,10 @@ class MilvusReader:
             self.manifest = json.loads(self._doc_values(["manifest"])["manifest"][0])
             self.reports = {int(r["id"]): _report(r) for r in
                             (json.loads(v) for v, _ in self._rows_with_prefix("report:"))}
+
+    @property
+    def where(self) -> Path | str:
+        return self.index_dir if self.index_dir is not None else self.location.as_text()
 
     @property
     def generation_name(self) -> str:

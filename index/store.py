@@ -497,6 +497,10 @@ class IndexReader:
             raise
 
     @property
+    def where(self) -> Path:
+        return self.index_dir
+
+    @property
     def generation_name(self) -> str:
         """Names the generation served, across index folders (a cache key, and what open pages compare)."""
         return str(self.generation)

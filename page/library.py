@@ -20,7 +20,7 @@ from pathlib import Path
 
 from index.build import BuildOptions, BuildSummary, Progress, build_index
 from index.embed import Embedder
-from index.errors import UserError
+from index.errors import StoreError, UserError
 from index.read import FOLDER_DOCS, SUPPORTED_SUFFIXES, ReadError, Report, read_report
 from index.integrity import repaired_notice
 from index.store import StoredReport, current_generation
@@ -89,9 +89,10 @@ def free_path(folder: Path, name: str) -> Path:
 class Library:
     """Owns the uploads folder, the index built from corpus + uploads, and the searcher over it."""
 
-    def __init__(self, corpus: Path, uploads: Path, index_dir: Path, embedder: Embedder,
+    def __init__(self, corpus: Path, uploads: Path, index_dir: Path | str, embedder: Embedder,
                  store: str | None = None) -> None:
         self.corpus = corpus
+        self.read_only = isinstance(index_dir, str)  # a Milvus address: another machine builds, this page answers
         self.store = store  # None: wherever the index already is (its manifest says), local for a new one
         self.uploads = uploads
         self.index_dir = index_dir
@@ -147,8 +148,13 @@ class Library:
 
     def open_existing(self) -> None:
         """Serve whatever index is already there (used when the folders hold no reports yet)."""
-        if current_generation(self.index_dir) is not None:
+        if self.read_only or current_generation(self.index_dir) is not None:
             self._refresh()
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"此网页只读服务共享的 Milvus 索引，报告请在建库的机器上增删 / This page serves a shared "
+                             f"Milvus index read-only; add or remove reports on the building machine ({self.index_dir})")
 
     def _refresh(self) -> None:
         if self.searcher is None:
@@ -180,6 +186,7 @@ class Library:
     def add(self, files: Sequence[Path], progress: Progress | None = None,
             checking: Callable[[str], None] | None = None) -> AddOutcome:
         """Check each file, keep the good ones under uploads/, and index them together."""
+        self._writable()
         outcome = AddOutcome()
         with self._changing:
             known = {r.sha256 for r in self.reports()}
@@ -231,6 +238,7 @@ class Library:
     def retire(self, report_path: str, progress: Progress | None = None) -> Path:
         """Set an uploaded report aside as an earlier version (kept under uploads/.earlier/, no longer searched),
         once its corrected version is in the library; returns where the old file now is."""
+        self._writable()
         with self._changing:
             report = next((r for r in self.reports() if r.path == report_path), None)
             if report is None:
@@ -281,6 +289,7 @@ class Library:
 
     def remove(self, report_path: str, progress: Progress | None = None) -> StoredReport:
         """Delete an uploaded report; corpus reports belong to the user's folder and are refused."""
+        self._writable()
         with self._changing:
             report = next((r for r in self.reports() if r.path == report_path), None)
             if report is None:

@@ -1,6 +1,7 @@
 #!/usr/bin/env sh
 # Set up (or bring up to date) the project's virtual environment in .venv.
 #   sh scripts/setup.sh         what the page and the command line need
+#   sh scripts/setup.sh milvus  plus pymilvus and milvus-lite, for --store (README: Milvus)
 #   sh scripts/setup.sh test    plus what the tests need (pytest, Playwright, Debian's Chromium, CJK fonts, LibreOffice)
 # Safe to run again: it only installs what is missing or changed.
 set -eu
@@ -15,6 +16,7 @@ fi
 
 extras=""
 [ "$want" = test ] && extras="[test]"
+[ "$want" = milvus ] && extras="[milvus]"  # the page and command line with Milvus (README: Milvus)
 stamp=".venv/.installed-$want"
 fingerprint=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$fingerprint" ]; then

@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from index.backends import index_location
 from index.cli import exit_code
 from index.errors import UserError
 from search.export import export
@@ -49,7 +50,8 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m search", description="检索报告 / Search the reports")
     parser.add_argument("question", nargs="*", help="问题；省略时从标准输入逐行读取 / question; omit to read lines from stdin")
-    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="索引目录 / index directory (default: data/index)")
+    parser.add_argument("--index", type=index_location, default=DEFAULT_INDEX,
+                        help="索引目录或 Milvus 地址 / index directory or Milvus address (default: data/index)")
     parser.add_argument("-k", type=int, default=5, help="返回段落数 / passages to return (default 5)")
     parser.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
     parser.add_argument("--model", help="查询用模型，须与建索引时一致 / model; must match the index")

@@ -38,15 +38,15 @@ class _View:
     places: dict[int, Places]
 
     @classmethod
-    def open(cls, index_dir: Path) -> "_View":
-        index = open_reader(index_dir)
+    def open(cls, where: Path | str) -> "_View":
+        index = open_reader(where)
         return cls(index, {rid: report_places(r, partial(index.report_text, rid)) for rid, r in index.reports.items()})
 
 
 class Searcher:
     """Loads an index and its model once; answers many questions."""
 
-    def __init__(self, index_dir: Path, model: str | None = None, embedder: Embedder | None = None,
+    def __init__(self, index_dir: Path | str, model: str | None = None, embedder: Embedder | None = None,
                  weights: Weights = Weights()) -> None:
         self.view = _View.open(index_dir)
         stored = self.view.index.manifest["model"]
@@ -71,12 +71,12 @@ class Searcher:
         """
         if not self.view.index.is_stale():
             return False
-        index_dir = self.view.index.index_dir
+        where = self.view.index.where
         try:
-            fresh = _View.open(index_dir)
+            fresh = _View.open(where)
         except FileNotFoundError:
             # Two builds published between reading CURRENT and opening its files: read it again.
-            fresh = _View.open(index_dir)
+            fresh = _View.open(where)
         retired, self.view = self.view, fresh
         # The reader retired last time has had a whole generation's lifetime to finish its queries.
         if self._retired is not None:

@@ -20,7 +20,7 @@ from index.milvus import MilvusLocation, MilvusReader, connection
 from index.store import IndexReader, StoreError
 from search.retrieve import Filters, Searcher
 
-from helpers import PROJECT, SEED_REPORT, one_error_line, run_cli, serve_app, write
+from helpers import PROJECT, SEED_REPORT, free_port, one_error_line, run_cli, serve_app, write
 
 pytest.importorskip("milvus_lite")
 
@@ -167,3 +167,46 @@ def test_the_page_moves_to_milvus_with_one_option_and_stays_there(tmp_path: Path
         assert got["confident"] and "化解矛盾26起" in got["results"][0]["text"]
         with open_reader(tmp_path / "index") as reader:
             assert isinstance(reader, MilvusReader) and reader.location.as_text() == store
+
+
+@pytest.fixture()
+def milvus_server(tmp_path: Path):
+    """milvus-lite's own gRPC server: a separate process speaking the Milvus protocol, as a Milvus server does."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(tmp_path / "milvus"),
+                               "--host", "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    uri = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with connection(MilvusLocation.parse(uri)):
+                break
+        except StoreError:
+            assert time.monotonic() < deadline and server.poll() is None, "milvus-lite server did not start"
+            time.sleep(0.5)
+    yield uri
+    server.terminate()
+    server.wait(30)
+
+
+@pytest.mark.slow
+def test_one_machine_builds_into_a_server_and_others_serve_it_read_only(tmp_path: Path, milvus_server: str) -> None:
+    corpus = _corpus(tmp_path)
+    built = run_cli("index", "build", "--corpus", str(corpus), "--index", str(tmp_path / "builder"),
+                    "--store", f"{milvus_server}?collection=office_a", timeout=600)
+    assert built.returncode == 0, built.stderr
+    address = f"{milvus_server}?collection=office_a"
+    asked = run_cli("search", "--index", address, "--json", "青山区2019年办理了多少件行政处罚案件")
+    assert asked.returncode == 0, asked.stderr
+    assert "三百一十件" in json.loads(asked.stdout)["results"][0]["text"]
+    question = urllib.parse.urlencode({"q": "2023年化解了多少起矛盾纠纷"})
+    (tmp_path / "reader").mkdir()
+    with serve_app(tmp_path / "reader", "--index", address) as url:  # no corpus of its own is built into it
+        with urllib.request.urlopen(f"{url}api/v1/search?{question}", timeout=120) as response:
+            got = json.loads(response.read())
+        assert got["confident"] and "化解矛盾26起" in got["results"][0]["text"]
+        with urllib.request.urlopen(f"{url}api/v1/reports", timeout=60) as response:
+            assert len(json.loads(response.read())) == 2
+    other = run_cli("search", "--index", f"{milvus_server}?collection=office_b", "矛盾纠纷")
+    assert "没有已发布的索引" in one_error_line(other)
