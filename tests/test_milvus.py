@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import json
@@ -185,13 +186,14 @@ def milvus_server(tmp_path: Path):
         except StoreError:
             assert time.monotonic() < deadline and server.poll() is None, "milvus-lite server did not start"
             time.sleep(0.5)
-    yield uri
+    yield uri, server
     server.terminate()
     server.wait(30)
 
 
 @pytest.mark.slow
-def test_one_machine_builds_into_a_server_and_others_serve_it_read_only(tmp_path: Path, milvus_server: str) -> None:
+def test_one_machine_builds_into_a_server_and_others_serve_it_read_only(tmp_path: Path, milvus_server) -> None:
+    milvus_server, server = milvus_server
     corpus = _corpus(tmp_path)
     built = run_cli("index", "build", "--corpus", str(corpus), "--index", str(tmp_path / "builder"),
                     "--store", f"{milvus_server}?collection=office_a", timeout=600)
@@ -200,6 +202,8 @@ def test_one_machine_builds_into_a_server_and_others_serve_it_read_only(tmp_path
     asked = run_cli("search", "--index", address, "--json", "青山区2019年办理了多少件行政处罚案件")
     assert asked.returncode == 0, asked.stderr
     assert "三百一十件" in json.loads(asked.stdout)["results"][0]["text"]
+    other = run_cli("search", "--index", f"{milvus_server}?collection=office_b", "矛盾纠纷")
+    assert "没有已发布的索引" in one_error_line(other)
     question = urllib.parse.urlencode({"q": "2023年化解了多少起矛盾纠纷"})
     (tmp_path / "reader").mkdir()
     with serve_app(tmp_path / "reader", "--index", address) as url:  # no corpus of its own is built into it
@@ -208,5 +212,8 @@ def test_one_machine_builds_into_a_server_and_others_serve_it_read_only(tmp_path
         assert got["confident"] and "化解矛盾26起" in got["results"][0]["text"]
         with urllib.request.urlopen(f"{url}api/v1/reports", timeout=60) as response:
             assert len(json.loads(response.read())) == 2
-    other = run_cli("search", "--index", f"{milvus_server}?collection=office_b", "矛盾纠纷")
-    assert "没有已发布的索引" in one_error_line(other)
+        server.terminate()  # the server goes away under a serving page: each question says so in one line
+        server.wait(30)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{url}api/v1/search?{question}", timeout=120)
+        assert "Milvus 操作失败" in json.loads(refused.value.read())["error"]
