@@ -61,6 +61,7 @@ class BuildOptions:
     overlap_chars: int = DEFAULT_OVERLAP_CHARS
     rebuild: bool = False                 # start from scratch (needed to switch models)
     store: str | None = None              # "local", or Milvus (index/milvus.py); None: where the index already is
+    workers: int = 1                      # processes embedding at once, each on its share of the CPUs
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total): "embed", "sentences", or "ocr:<file name>"
@@ -253,8 +254,8 @@ def _apply_plan(table: ChunkTable, plan: Plan, options: BuildOptions, embedder: 
     chunked = [(r, chunk_report(r, options.target_chars, options.overlap_chars, embedder.count_tokens))
                for r in plan.todo]
     chunks = [c for _, cs in chunked for c in cs]
-    vectors = _vectors_for(table, chunks, embedder, summary, progress)
-    sentences = _sentences_for(table, chunks, embedder, summary, progress)
+    vectors = _vectors_for(table, chunks, embedder, summary, progress, options.workers)
+    sentences = _sentences_for(table, chunks, embedder, summary, progress, options.workers)
     with table.transaction():  # the scratch table is all-or-nothing too
         for path in plan.removed + plan.updated:
             table.remove_report(path)
@@ -263,7 +264,8 @@ def _apply_plan(table: ChunkTable, plan: Plan, options: BuildOptions, embedder: 
             table.add_report(report, added, [_row(c, vectors, sentences, tokenizer) for c in chunks])
 
 
-def _embed(embedder: Embedder, texts: list[str], stage: str, progress: Progress | None) -> tuple[np.ndarray, float]:
+def _embed(embedder: Embedder, texts: list[str], stage: str, progress: Progress | None,
+           workers: int = 1) -> tuple[np.ndarray, float]:
     """The texts' vectors, with the stage's progress shown, and the seconds the model took."""
     done = 0
 
@@ -276,12 +278,12 @@ def _embed(embedder: Embedder, texts: list[str], stage: str, progress: Progress 
     if progress:
         progress(stage, 0, len(texts))
     started = time.perf_counter()
-    vectors = embedder.passages(texts, on_progress=advance)
+    vectors = embedder.passages(texts, on_progress=advance, workers=workers)
     return vectors, time.perf_counter() - started
 
 
 def _vectors_for(table: ChunkTable, chunks: list[Chunk], embedder: Embedder, summary: BuildSummary,
-                 progress: Progress | None) -> dict[str, bytes]:
+                 progress: Progress | None, workers: int = 1) -> dict[str, bytes]:
     """Vectors by chunk hash: reused from the table when the same text was embedded before."""
     hashes = {text_hash(c.embed_text): c.embed_text for c in chunks}
     known: dict[str, bytes] = {}
@@ -289,14 +291,14 @@ def _vectors_for(table: ChunkTable, chunks: list[Chunk], embedder: Embedder, sum
         if (vector := table.vector_of(h)) is not None:
             known[h] = vector
     missing = [h for h in hashes if h not in known]
-    vectors, summary.embed_seconds = _embed(embedder, [hashes[h] for h in missing], EMBED_STAGE, progress)
+    vectors, summary.embed_seconds = _embed(embedder, [hashes[h] for h in missing], EMBED_STAGE, progress, workers)
     known.update({h: v.tobytes() for h, v in zip(missing, vectors)})
     summary.embedded = len(missing)
     return known
 
 
 def _sentences_for(table: ChunkTable, chunks: list[Chunk], embedder: Embedder, summary: BuildSummary,
-                   progress: Progress | None) -> dict[str, bytes]:
+                   progress: Progress | None, workers: int = 1) -> dict[str, bytes]:
     """Each passage's sentence vectors (float16 rows) by chunk hash, reused where the same passage had them. About
     as many characters to encode as the passages themselves: 14,000 sentences for 2,427 passages."""
     texts = {text_hash(c.embed_text): c.text for c in chunks}
@@ -304,7 +306,7 @@ def _sentences_for(table: ChunkTable, chunks: list[Chunk], embedder: Embedder, s
     missing = [h for h in texts if h not in known]
     split = {h: idea_sentences(texts[h]) for h in missing}
     flat = [s for h in missing for s in split[h]]
-    vectors, summary.sentence_seconds = _embed(embedder, flat, SENTENCE_STAGE, progress)
+    vectors, summary.sentence_seconds = _embed(embedder, flat, SENTENCE_STAGE, progress, workers)
     vectors = vectors.astype(np.float16)
     summary.sentences_embedded = len(flat)
     at = 0

@@ -16,9 +16,11 @@ be embedded by the same encoder as the passages they are compared with.
 from __future__ import annotations
 
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -126,17 +128,38 @@ class Embedder:
         """Tokens the model sees for a passage, prompt and special tokens included."""
         return self._encoder.count_tokens(self.info.passage_prompt + text)
 
-    def passages(self, texts: Sequence[str], on_progress: Callable[[int], None] | None = None) -> np.ndarray:
+    def passages(self, texts: Sequence[str], on_progress: Callable[[int], None] | None = None,
+                 workers: int = 1) -> np.ndarray:
+        """Passage vectors in the caller's order; `workers` processes share the slices (each its own model, on its
+        own CPUs), and a slice is encoded the same wherever it runs, so the vectors do not depend on `workers`."""
         out = np.empty((len(texts), self.info.dim), dtype=np.float32)
         # Longest first over the WHOLE list (not per slice), so every batch holds similar lengths
         # and little padding is computed; results are written back in the caller's order.
         order = np.argsort([-len(t) for t in texts], kind="stable")
-        for lo in range(0, len(texts), PROGRESS_SLICE):
-            rows = order[lo:lo + PROGRESS_SLICE]
-            out[rows] = self._encode([texts[i] for i in rows], self.info.passage_prompt)
+        slices = [order[lo:lo + PROGRESS_SLICE] for lo in range(0, len(texts), PROGRESS_SLICE)]
+        work = [[texts[i] for i in rows] for rows in slices]
+        for rows, vectors in zip(slices, self._encode_all(work, workers)):
+            out[rows] = vectors
             if on_progress:
                 on_progress(len(rows))
         return out
+
+    def _encode_all(self, work: list[list[str]], workers: int) -> Iterator[np.ndarray]:
+        if workers <= 1 or len(work) <= 1:
+            yield from (self._encode(texts, self.info.passage_prompt) for texts in work)
+            return
+        workers = min(workers, len(work))
+        cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+        shares = [cpus[n::workers] for n in range(workers)] if len(cpus) >= workers else [[] for _ in range(workers)]
+        context = multiprocessing.get_context("spawn")  # a forked copy of a loaded ONNX/torch session is unsafe
+        slots = context.Queue()
+        for share in shares:
+            slots.put(share)
+        # An executor, not a Pool: a worker that dies (out of memory, a model it cannot load) fails the build with
+        # BrokenProcessPool instead of being restarted for ever.
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                 initargs=(self.info.name, self.info.backend, slots)) as pool:
+            yield from pool.map(_worker_passages, work)
 
     def query(self, text: str) -> np.ndarray:
         return self._encode([text], self.info.query_prompt)[0]
@@ -145,6 +168,22 @@ class Embedder:
         if not texts:
             return np.empty((0, self.info.dim), dtype=np.float32)
         return self._encoder.encode([prompt + t for t in texts])
+
+
+_worker: Embedder | None = None
+
+
+def _start_worker(name: str, backend: str, slots) -> None:
+    """A build worker: pinned to its share of the CPUs (so its encoder's threads do not fight the others')."""
+    global _worker
+    share = slots.get()
+    if share and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, share)
+    _worker = Embedder(name, backend=backend)
+
+
+def _worker_passages(texts: list[str]) -> np.ndarray:
+    return _worker._encode(texts, _worker.info.passage_prompt)
 
 
 class _TorchEncoder:

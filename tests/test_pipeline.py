@@ -593,3 +593,19 @@ def test_corpus_of_only_unreadable_files_is_handled(tmp_path: Path, embedder) ->
 def test_a_measure_asked_by_its_noun_needs_a_figure_of_that_measure(seed_searcher, question: str, missing: str) -> None:
     doubt = seed_searcher.search(question).doubt
     assert (doubt.kind, doubt.missing) == (DoubtKind.MISSING_MEASURE, missing)
+
+
+@pytest.mark.slow
+def test_workers_embed_the_same_vectors_as_one_process(tmp_path: Path, embedder) -> None:
+    corpus = tmp_path / "corpus"
+    seed = SEED_REPORT.read_text(encoding="utf-8")
+    for n in range(18):  # past one slice of 256 passages, so the work is shared out
+        write(corpus / f"town_{n}.txt", seed.replace("张店乡", f"第{n}乡").replace("2023年", f"{2000 + n}年"))
+    one = build_index([corpus], tmp_path / "one", embedder=embedder)
+    two = build_index([corpus], tmp_path / "two", BuildOptions(workers=2), embedder=embedder)
+    assert one.embedded == two.embedded > 256 and one.sentences_embedded == two.sentences_embedded > 256
+    tables = []
+    for name in ("one", "two"):
+        with IndexReader(tmp_path / name) as index:
+            tables.append([(row.hash, row.embedding, row.sentences) for row in index.table.chunk_rows()])
+    assert tables[0] == tables[1]
