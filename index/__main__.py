@@ -11,7 +11,7 @@ from index.chunk import DEFAULT_TARGET_CHARS
 from index.cli import exit_code, format_summary, terminal_progress
 from index.errors import StoreError, UserError
 from index.integrity import GenerationDamaged, check, read_manifest
-from index.store import current_generation, generations, newest_intact
+from index.store import LOCAL, current_generation, generations, newest_intact
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_INDEX = Path("data/index")
@@ -97,6 +97,9 @@ def _info(args: argparse.Namespace) -> int:
     print(f"模型 / model: {model['name']} (dim {model['dim']}, query prompt {model['query_prompt']!r}, "
           f"passage prompt {model['passage_prompt']!r})")
     print(f"向量索引 / vector index: {manifest['vector_index']}  分段 / chunking: {manifest['chunking']}")
+    if manifest.get("store", LOCAL) != LOCAL:
+        print(f"存储 / store: {manifest['store']}（集合 / collections {manifest.get('collection')}_*；检索以别名指向的版本为准 / "
+              f"searches follow the alias)")
     return 0
 
 

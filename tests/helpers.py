@@ -25,6 +25,18 @@ SHARED_CORPUS = PROJECT.parent / "shared" / "corpus"
 SEED_REPORT = SEED_CORPUS / "zhangdian_2023.txt"
 SEED_TITLE = "鲁山县张店乡人民政府关于2023年法治政府建设情况的报告"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# A short self-written report with another body and year than the seed report.
+QINGSHAN_2019 = """江口市青山区人民政府关于2019年法治政府建设情况的报告
+
+2019年，青山区深入推进依法行政，加快建设法治政府，现将有关情况报告如下。
+一、主要工作和成效
+（一）深化法治宣传教育
+全年组织法治宣传教育活动四十五场，开展“宪法进社区”主题活动，发放普法资料一万二千份，群众法治意识明显增强。
+（二）规范行政执法
+推行行政执法公示制度，全区行政执法人员全部持证上岗，全年办理行政处罚案件三百一十件。
+二、存在的不足
+基层法治力量仍然薄弱，部分执法人员业务能力有待提高。
+"""
 STARTUP_LIMIT = 600  # seconds; only bounds a hung start (first run restores the model and embeds the corpus)
 
 

@@ -21,19 +21,10 @@ from index.milvus import MilvusLocation, MilvusReader, connection
 from index.store import IndexReader, StoreError
 from search.retrieve import Filters, Searcher
 
-from helpers import PROJECT, SEED_REPORT, free_port, one_error_line, run_cli, serve_app, write
+from helpers import PROJECT, QINGSHAN_2019, SEED_REPORT, free_port, one_error_line, run_cli, serve_app, write
 
 pytest.importorskip("milvus_lite")
 
-QINGSHAN_2019 = """江口市青山区人民政府关于2019年法治政府建设情况的报告
-
-2019年，青山区深入推进依法行政，加快建设法治政府，现将有关情况报告如下。
-一、主要工作和成效
-（一）深化法治宣传教育
-全年组织法治宣传教育活动四十五场，开展“宪法进社区”主题活动，发放普法资料一万二千份，群众法治意识明显增强。
-（二）规范行政执法
-推行行政执法公示制度，全区行政执法人员全部持证上岗，全年办理行政处罚案件三百一十件。
-"""
 QUESTIONS = ["2023年化解了多少起矛盾纠纷", "青山区2019年办理了多少件行政处罚案件", "怎么写农村普法宣传这部分",
              "张店乡的法律顾问覆盖了多少个村", "火星基地建设进展如何"]
 
