@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from index.build import BuildOptions, build_index
+from index.build import BuildOptions, assemble_parts, build_index, build_part
+from index.milvus import is_milvus
 from index.chunk import DEFAULT_TARGET_CHARS
 from index.cli import exit_code, format_summary, terminal_progress
 from index.errors import StoreError, UserError
@@ -44,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--workers", type=_positive, default=1, metavar="N",
                        help="同时向量化的进程数，各用一部分 CPU（多核机器上更快；结果不变）/ processes embedding at once, "
                             "each on its share of the CPUs (faster on many cores; same vectors)")
+    build.add_argument("--part", type=_part, metavar="K/N",
+                       help="多台机器分担建库：本机处理第 K 部分（共 N 部分），写入 Milvus 暂存 / building on several "
+                            "machines: embed part K of N into Milvus's staging collection (needs --store)")
+    build.add_argument("--assemble", type=_positive, metavar="N",
+                       help="N 部分都完成后，合并为一个版本并发布 / once all N parts are done, make one generation of "
+                            "them and publish it (needs --store)")
     build.set_defaults(run=_build)
     info = sub.add_parser("info", help="显示索引概况 / show what the index holds")
     info.add_argument("--index", type=Path, default=DEFAULT_INDEX)
@@ -61,7 +68,22 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _part(text: str) -> tuple[int, int]:
+    part, _, parts = text.partition("/")
+    if not (part.isdigit() and parts.isdigit() and 1 <= int(part) <= int(parts)):
+        raise argparse.ArgumentTypeError(f"应为 K/N，如 1/3 / must be K/N, e.g. 1/3: {text}")
+    return int(part), int(parts)
+
+
 def _build(args: argparse.Namespace) -> int:
+    if (args.part or args.assemble) and not is_milvus(args.store):
+        raise StoreError("--part 与 --assemble 需要 --store 指向 Milvus / --part and --assemble need --store with a "
+                         "Milvus address")
+    if args.assemble:  # reads no files: the parts did
+        summary = assemble_parts(args.index, args.store, args.assemble, BuildOptions(model=args.model,
+                                 target_chars=args.chunk_chars))
+        print(format_summary(summary, args.index))
+        return 0
     sources = args.corpus or [DEFAULT_CORPUS]
     missing = [s for s in sources if not s.exists()]
     if missing:
@@ -70,7 +92,8 @@ def _build(args: argparse.Namespace) -> int:
     options = BuildOptions(model=args.model, target_chars=args.chunk_chars, rebuild=args.rebuild, store=args.store,
                            workers=args.workers)
     try:
-        summary = build_index(sources, args.index, options, progress=progress)
+        summary = (build_part(sources, args.store, *args.part, options, progress=progress) if args.part
+                   else build_index(sources, args.index, options, progress=progress))
     finally:
         done()
     print(format_summary(summary, args.index))

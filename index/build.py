@@ -237,6 +237,59 @@ def _choose_model(manifest: dict | None, options: BuildOptions) -> str:
     return stored
 
 
+def part_of(path: str, parts: int) -> int:
+    """Which of `parts` parts (1-based) a report belongs to: by its stored path, the same on every machine."""
+    return int(hashlib.sha256(path.encode("utf-8")).hexdigest()[:8], 16) % parts + 1
+
+
+def build_part(sources: Sequence[Path], store: str, part: int, parts: int, options: BuildOptions = BuildOptions(),
+               progress: Progress | None = None, embedder: Embedder | None = None) -> BuildSummary:
+    """One machine's share of a build in parts: the reports that fall to `part`, read, chunked and embedded (vectors
+    of passages an earlier build embedded are taken from the live generation) into Milvus's staging collection.
+    `assemble_parts` then makes one generation of all parts."""
+    started = time.perf_counter()
+    location = milvus.MilvusLocation.parse(_choose_store(None, replace(options, store=store)))
+    reports, skipped = read_corpus(sources, progress)
+    mine = [r for r in reports if part_of(r.path, parts) == part]
+    embedder = embedder or Embedder(options.model or DEFAULT_MODEL)
+    chunked = [(r, chunk_report(r, options.target_chars, options.overlap_chars, embedder.count_tokens)) for r in mine]
+    chunks = [c for _, cs in chunked for c in cs]
+    summary = BuildSummary(added=[r.path for r in mine], skipped=skipped, generation=f"part {part}/{parts}")
+    live = milvus.LiveVectors(location, sorted({text_hash(c.embed_text) for c in chunks}))
+    vectors = _vectors_for(live, chunks, embedder, summary, progress, options.workers)
+    sentences = _sentences_for(live, chunks, embedder, summary, progress, options.workers)
+    tokenizer = KeywordTokenizer()
+    milvus.stage_part(location, part, parts, embedder.info.as_dict(),
+                      [(r, [_row(c, vectors, sentences, tokenizer) for c in cs]) for r, cs in chunked])
+    summary.reports, summary.chunks = len(mine), len(chunks)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def assemble_parts(index_dir: Path, store: str, parts: int, options: BuildOptions = BuildOptions(),
+                   embedder: Embedder | None = None) -> BuildSummary:
+    """One generation of every staged part, published in one step; the staging collection is dropped after."""
+    started = time.perf_counter()
+    location = milvus.MilvusLocation.parse(_choose_store(None, replace(options, store=store)))
+    with build_lock(index_dir):
+        model, staged = milvus.staged_reports(location, parts)
+        embedder = embedder or Embedder(model["name"], backend=stored_backend(model))
+        check_model(embedder.info, model)
+        options = replace(options, store=location.as_text())
+        scratch, name = new_generation(index_dir, None)
+        with ChunkTable(scratch / DB) as table:
+            added = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            with table.transaction():
+                for report, rows in staged:
+                    table.add_report(report, added, rows)
+            counts = milvus.write_generation(location, name, table, embedder.info.dim, _manifest(embedder, options, {}))
+        milvus.publish(location, str(counts["collection"]))
+        publish(index_dir, scratch, name, _manifest(embedder, options, counts))
+    milvus.drop_stage(location, parts)
+    return BuildSummary(reports=int(counts["reports"]), chunks=int(counts["chunks"]), generation=name,
+                        added=[r.path for r, _ in staged], seconds=time.perf_counter() - started)
+
+
 def _choose_store(manifest: dict | None, options: BuildOptions) -> str:
     """The store asked for, in one spelling; else the one the index is in (local for a new index)."""
     if options.store is None:
@@ -282,7 +335,7 @@ def _embed(embedder: Embedder, texts: list[str], stage: str, progress: Progress 
     return vectors, time.perf_counter() - started
 
 
-def _vectors_for(table: ChunkTable, chunks: list[Chunk], embedder: Embedder, summary: BuildSummary,
+def _vectors_for(table: ChunkTable | milvus.LiveVectors, chunks: list[Chunk], embedder: Embedder, summary: BuildSummary,
                  progress: Progress | None, workers: int = 1) -> dict[str, bytes]:
     """Vectors by chunk hash: reused from the table when the same text was embedded before."""
     hashes = {text_hash(c.embed_text): c.embed_text for c in chunks}
@@ -297,7 +350,7 @@ def _vectors_for(table: ChunkTable, chunks: list[Chunk], embedder: Embedder, sum
     return known
 
 
-def _sentences_for(table: ChunkTable, chunks: list[Chunk], embedder: Embedder, summary: BuildSummary,
+def _sentences_for(table: ChunkTable | milvus.LiveVectors, chunks: list[Chunk], embedder: Embedder, summary: BuildSummary,
                    progress: Progress | None, workers: int = 1) -> dict[str, bytes]:
     """Each passage's sentence vectors (float16 rows) by chunk hash, reused where the same passage had them. About
     as many characters to encode as the passages themselves: 14,000 sentences for 2,427 passages."""

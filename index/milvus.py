@@ -34,7 +34,8 @@ import numpy as np
 
 from index.errors import StoreError
 from index.keywords import KeywordMatrix, bm25_idf, build_keyword_index
-from index.store import ChunkTable, StoredChunk, StoredReport
+from index.read import Report
+from index.store import ChunkRow, ChunkTable, StoredChunk, StoredReport
 from text.tokens import bigrams
 
 SCHEMES = ("milvus://", "http://", "https://", "tcp://")
@@ -354,12 +355,7 @@ class MilvusReader:
 
     def _rows_with_prefix(self, prefix: str) -> list[tuple[str, int]]:
         """Every docs row whose key starts so, in key order (a report's text parts are numbered to sort)."""
-        iterator = self.client.query_iterator(self.docs, batch_size=1000, filter=f"key like {json.dumps(prefix + '%')}",
-                                              output_fields=["key", "value", "number"])
-        rows = []
-        while batch := iterator.next():
-            rows += batch
-        iterator.close()
+        rows = _all_rows(self.client, self.docs, f"key like {json.dumps(prefix + '%')}", ["key", "value", "number"])
         return [(r["value"], int(r["number"])) for r in sorted(rows, key=lambda r: r["key"])]
 
     def report_text(self, report_id: int) -> str:
@@ -388,13 +384,8 @@ class MilvusReader:
     def passages(self) -> list[tuple[int, int, str, str]]:
         """(id, report id, section, text) of every passage, in id order."""
         with _said_plainly(self.location):
-            iterator = self.client.query_iterator(self.collection, batch_size=1000, filter="id >= 0",
-                                                  output_fields=["report_id", "section", "text"])
-            rows = []
-            while batch := iterator.next():
-                rows += [(int(r["id"]), int(r["report_id"]), r["section"], r["text"]) for r in batch]
-            iterator.close()
-        return sorted(rows)
+            rows = _all_rows(self.client, self.collection, "id >= 0", ["report_id", "section", "text"])
+        return sorted((int(r["id"]), int(r["report_id"]), r["section"], r["text"]) for r in rows)
 
     # -- candidates
 
@@ -463,3 +454,139 @@ class MilvusReader:
 def _report(fields: dict) -> StoredReport:
     return StoredReport(**{**fields, "years": tuple(fields["years"]), "pages": tuple(fields["pages"]),
                            "ocr_pages": tuple(fields["ocr_pages"])})
+
+
+# ---------------------------------------------------------------------------------------------------- parts
+
+# Several machines each embed a part of the files into one staging collection; one of them then assembles the parts
+# into a generation and publishes it (index/build.py: build_part, assemble_parts).
+
+def _stage_name(location: MilvusLocation, parts: int) -> str:
+    return f"{location.alias}_stage_of_{parts}"
+
+
+def _stage_schema(client, dim: int):
+    from pymilvus import DataType
+
+    schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    schema.add_field("key", DataType.VARCHAR, is_primary=True, max_length=1024)
+    schema.add_field("part", DataType.INT64)
+    schema.add_field("value", DataType.VARCHAR, max_length=VARCHAR_MAX)
+    schema.add_field("sentences", DataType.VARCHAR, max_length=VARCHAR_MAX)
+    schema.add_field("embedding", DataType.FLOAT_VECTOR, dim=dim)
+    indexes = client.prepare_index_params()
+    indexes.add_index("embedding", index_type="FLAT", metric_type="IP")
+    return schema, indexes
+
+
+def stage_part(location: MilvusLocation, part: int, parts: int, model: dict,
+               reports: Sequence[tuple[Report, Sequence[ChunkRow]]]) -> None:
+    """Replace this part's rows in the staging collection, then mark the part done (a part killed midway is not)."""
+    name = _stage_name(location, parts)
+    with connection(location) as client, _said_plainly(location):
+        dim = int(model["dim"])
+        if not client.has_collection(name):
+            schema, indexes = _stage_schema(client, dim)
+            client.create_collection(name, schema=schema, index_params=indexes)
+        client.load_collection(name)
+        client.delete(name, filter=f"part == {int(part)}")
+        _insert(client, name, _staged_rows(part, dim, reports))
+        _insert(client, name, iter([_stage_row(f"done:{part}", part, json.dumps(model), dim)]))
+        client.flush(name)
+
+
+def _stage_row(key: str, part: int, value: str, dim: int, embedding: list[float] | None = None,
+               sentences: str = "") -> dict:
+    return {"key": key, "part": part, "value": value, "sentences": sentences, "embedding": embedding or [0.0] * dim}
+
+
+def _staged_rows(part: int, dim: int, reports: Sequence[tuple[Report, Sequence[ChunkRow]]]) -> Iterator[dict]:
+    for report, rows in reports:
+        fields = {k: v for k, v in asdict(report).items() if k not in ("text", "heading_hints")}
+        yield _stage_row(f"report:{report.path}", part, json.dumps(fields, ensure_ascii=False), dim)
+        for at in range(0, max(len(report.text), 1), TEXT_PART):
+            yield _stage_row(f"text:{report.path}:{at // TEXT_PART:05d}", part, report.text[at:at + TEXT_PART], dim)
+        for n, row in enumerate(rows):
+            fields = {k: v for k, v in asdict(row).items() if k not in ("embedding", "sentences", "report_id")}
+            yield _stage_row(f"chunk:{report.path}:{n:06d}", part, json.dumps(fields, ensure_ascii=False), dim,
+                             np.frombuffer(row.embedding, dtype=np.float32).tolist(),
+                             base64.b64encode(row.sentences or b"").decode("ascii"))
+
+
+def staged_reports(location: MilvusLocation, parts: int) -> tuple[dict, list[tuple[Report, list[ChunkRow]]]]:
+    """The model the parts were embedded with, and every part's reports with their passages, once every part is done
+    with the same model; else one line naming the missing parts or the models."""
+    name = _stage_name(location, parts)
+    with connection(location) as client, _said_plainly(location):
+        if not client.has_collection(name):
+            raise StoreError(f"没有分部分建库的结果（共 {parts} 部分）/ No parts staged for a build in {parts} parts")
+        client.load_collection(name)
+        rows = _all_rows(client, name, "part >= 0", ["key", "value", "sentences", "embedding"])
+    done = {int(r["key"].split(":")[1]): r["value"] for r in rows if r["key"].startswith("done:")}
+    if missing := sorted(set(range(1, parts + 1)) - set(done)):
+        raise StoreError(f"第 {'、'.join(map(str, missing))} 部分尚未完成，不能合并 / Part(s) {missing} not finished; "
+                         f"cannot assemble")
+    if len(set(done.values())) > 1:
+        raise StoreError("各部分用了不同的模型，请用同一个模型重建各部分 / The parts were embedded with different models; "
+                         "rebuild them with one")
+    by_key = sorted(rows, key=lambda r: r["key"])
+    texts: dict[str, list[str]] = {}
+    chunks: dict[str, list[ChunkRow]] = {}
+    for row in by_key:
+        kind, _, rest = row["key"].partition(":")
+        path = rest.rsplit(":", 1)[0]
+        if kind == "text":
+            texts.setdefault(path, []).append(row["value"])
+        elif kind == "chunk":
+            chunks.setdefault(path, []).append(ChunkRow(
+                **json.loads(row["value"]), embedding=np.asarray(row["embedding"], dtype=np.float32).tobytes(),
+                sentences=base64.b64decode(row["sentences"])))
+    out = []
+    for row in by_key:
+        if row["key"].startswith("report:"):
+            fields = json.loads(row["value"])
+            path = fields["path"]
+            report = Report(**{**fields, "years": tuple(fields["years"]), "pages": tuple(fields["pages"]),
+                               "ocr_pages": tuple(fields["ocr_pages"]), "text": "".join(texts.get(path, []))})
+            out.append((report, chunks.get(path, [])))
+    return json.loads(next(iter(done.values()))), out
+
+
+def drop_stage(location: MilvusLocation, parts: int) -> None:
+    with connection(location) as client, _said_plainly(location):
+        client.drop_collection(_stage_name(location, parts))
+
+
+def _all_rows(client, collection: str, filter: str, fields: list[str]) -> list[dict]:
+    iterator = client.query_iterator(collection, batch_size=1000, filter=filter, output_fields=fields)
+    rows: list[dict] = []
+    while batch := iterator.next():
+        rows += batch
+    iterator.close()
+    return rows
+
+
+class LiveVectors:
+    """The live generation's passage and sentence vectors by text hash, fetched in one pass, so a part build on any
+    machine embeds only what no earlier build did (as ChunkTable.vector_of / sentences_of do on one machine)."""
+
+    def __init__(self, location: MilvusLocation, hashes: Sequence[str]) -> None:
+        self.vectors: dict[str, bytes] = {}
+        self.sentences: dict[str, bytes] = {}
+        with connection(location) as client, _said_plainly(location):
+            live = _live_collection(client, location)
+            if live is None:
+                return
+            client.load_collection(live)
+            for at in range(0, len(hashes), 500):
+                for row in client.query(live, filter=f"hash in {_quoted(hashes[at:at + 500])}",
+                                        output_fields=["hash", "embedding", "sentences"]):
+                    self.vectors[row["hash"]] = np.asarray(row["embedding"], dtype=np.float32).tobytes()
+                    if row["sentences"]:
+                        self.sentences[row["hash"]] = base64.b64decode(row["sentences"])
+
+    def vector_of(self, text_hash: str) -> bytes | None:
+        return self.vectors.get(text_hash)
+
+    def sentences_of(self, text_hash: str) -> bytes | None:
+        return self.sentences.get(text_hash)
