@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -144,7 +145,9 @@ class KeywordIndex:
 class _NpyColumn:
     """A one-dimensional .npy file read by element ranges, thread-safely (pread carries its own offset)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, positioned: bool = hasattr(os, "pread")) -> None:
+        self.positioned = positioned
+        self._seeking = threading.Lock()
         with open(path, "rb") as handle:
             version = np.lib.format.read_magic(handle)
             read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) \
@@ -157,8 +160,14 @@ class _NpyColumn:
 
     def read(self, start: int, end: int) -> np.ndarray:
         size = self.dtype.itemsize
-        raw = os.pread(self.file.fileno(), (end - start) * size, self.offset + start * size)
-        return np.frombuffer(raw, dtype=self.dtype)
+        return np.frombuffer(self._read_at(self.offset + start * size, (end - start) * size), dtype=self.dtype)
+
+    def _read_at(self, offset: int, length: int) -> bytes:
+        if self.positioned:
+            return os.pread(self.file.fileno(), length, offset)
+        with self._seeking:  # where there is no pread (Windows): one seek-and-read at a time
+            self.file.seek(offset)
+            return self.file.read(length)
 
     def close(self) -> None:
         self.file.close()

@@ -17,7 +17,6 @@ later (index/integrity.py) is not served: the reader opens the newest intact one
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -30,6 +29,7 @@ from urllib.parse import quote
 
 import faiss
 import numpy as np
+from filelock import FileLock, Timeout
 
 from index.errors import ModelMismatch, StoreError
 from index.integrity import (MANIFEST, Damage, GenerationDamaged, IndexDamaged, check, fallback_notice, file_records,
@@ -358,15 +358,15 @@ def intact_generations(index_dir: Path) -> Iterator[tuple[Path, dict] | Damage]:
 def build_lock(index_dir: Path) -> Iterator[None]:
     """One writer per index; a second build gets a clear message instead of a corrupt index."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise IndexLocked(f"另一个建库任务正在写这个索引：{index_dir} / Another build is writing this index") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    lock = FileLock(index_dir / ".lock", timeout=0)  # flock on POSIX, msvcrt on Windows; freed when the process dies
+    try:
+        lock.acquire()
+    except Timeout:
+        raise IndexLocked(f"另一个建库任务正在写这个索引：{index_dir} / Another build is writing this index") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def new_generation(index_dir: Path, base: Path | None) -> tuple[Path, str]:
@@ -438,6 +438,8 @@ def _fsync_tree(root: Path) -> None:
 
 
 def _fsync_dir(path: Path) -> None:
+    if os.name == "nt":  # Windows cannot open a folder as a file; NTFS journals the rename itself
+        return
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

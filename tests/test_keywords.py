@@ -78,3 +78,17 @@ def test_searching_reads_postings_without_mapping_the_keyword_matrix(seed_search
     with open("/proc/self/maps", encoding="utf-8") as maps:
         mapped = [line for line in maps if keyword_dir in line]
     assert mapped == []
+
+
+@pytest.mark.parametrize("positioned", [True, False])  # pread (POSIX), and seek + read where there is none (Windows)
+def test_postings_read_the_same_with_or_without_pread(tmp_path, positioned: bool) -> None:
+    from index.keywords import _NpyColumn
+
+    values = np.arange(10_000, dtype=np.float32) * 0.5
+    np.save(tmp_path / "column.npy", values)
+    column = _NpyColumn(tmp_path / "column.npy", positioned=positioned)
+    try:
+        for start, end in ((0, 1), (17, 4_000), (9_990, 10_000), (5, 5)):
+            assert np.array_equal(column.read(start, end), values[start:end])
+    finally:
+        column.close()
