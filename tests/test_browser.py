@@ -471,3 +471,36 @@ def test_the_report_list_can_be_searched_and_sorted(page, tmp_path: Path) -> Non
         page.once("dialog", lambda dialog: dialog.accept())
         page.locator("#delete").click()
         expect(page.locator("#library-status")).to_contain_text(f"已删除：《{title}》")
+
+
+def test_the_page_on_a_milvus_store_answers_uploads_and_deletes(browser, tmp_path: Path) -> None:
+    pytest.importorskip("milvus_lite")
+    with serve_app(tmp_path, "--store", f"milvus://{tmp_path}/page.db") as url:
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        page.goto(url)
+        ask(page, QUESTION)
+        card = page.locator("#results .ps-answer-card")
+        expect(card.locator("strong.ps-num")).to_have_text("化解矛盾26起")
+        first = page.locator("#results .ps-card").first
+        first.locator("details.ps-context summary").click()  # the section's text comes from Milvus too
+        expect(first.locator(".ps-context-body mark.ps-ctx-hl")).to_be_visible()
+        page.screenshot(path=str(tmp_path / "milvus-answer.png"), full_page=True)
+        print(f"screenshot: {tmp_path / 'milvus-answer.png'}")
+
+        upload = tmp_path / "青石镇道路报告.txt"
+        upload.write_text(UPLOAD_TEXT, encoding="utf-8")
+        page.get_by_role("tab", name="报告库").click()
+        page.locator("#upload input[type=file]").set_input_files([str(upload)])
+        expect(page.locator("#library-table")).to_contain_text(UPLOAD_TITLE)
+        page.get_by_role("tab", name="查询").click()
+        ask(page, "青石镇新修了多少公里通村公路")
+        expect(page.locator("#results .ps-card").first).to_contain_text(UPLOAD_SENTENCE)
+        page.get_by_role("tab", name="报告库").click()
+        choose(page, "delete-choice", UPLOAD_TITLE)
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator("#delete").click()
+        expect(page.locator("#library-status")).to_contain_text(f"已删除：《{UPLOAD_TITLE}》")
+        expect(page.locator("#library-table")).not_to_contain_text(UPLOAD_TITLE)
+        context.close()
