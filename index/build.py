@@ -255,7 +255,8 @@ def build_part(sources: Sequence[Path], store: str, part: int, parts: int, optio
     chunked = [(r, chunk_report(r, options.target_chars, options.overlap_chars, embedder.count_tokens)) for r in mine]
     chunks = [c for _, cs in chunked for c in cs]
     summary = BuildSummary(added=[r.path for r in mine], skipped=skipped, generation=f"part {part}/{parts}")
-    live = milvus.LiveVectors(location, sorted({text_hash(c.embed_text) for c in chunks}))
+    live = milvus.LiveVectors(location, sorted({text_hash(c.embed_text) for c in chunks}),
+                              {} if options.rebuild else embedder.info.as_dict())
     vectors = _vectors_for(live, chunks, embedder, summary, progress, options.workers)
     sentences = _sentences_for(live, chunks, embedder, summary, progress, options.workers)
     tokenizer = KeywordTokenizer()

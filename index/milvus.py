@@ -22,6 +22,7 @@ import base64
 import json
 import logging
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -46,6 +47,7 @@ VARCHAR_MAX = 65_535
 NO_TERMS = 2**31 - 1      # a passage with no keyword tokens still needs one non-zero weight; no question asks it
 BATCH = 500
 CONNECT_TIMEOUT = 10.0
+CONSISTENCY = "Strong"    # a reader opened right after a publish must see every row the build wrote
 
 
 @dataclass(frozen=True)
@@ -203,8 +205,9 @@ def write_generation(location: MilvusLocation, generation: str, table: ChunkTabl
     keywords = build_keyword_index(table.token_rows())
     with connection(location) as client, _said_plainly(location):
         (chunks_schema, chunk_indexes), (docs_schema, doc_indexes) = _schemas(client, dim)
-        client.create_collection(f"{name}_chunks", schema=chunks_schema, index_params=chunk_indexes)
-        client.create_collection(f"{name}_docs", schema=docs_schema, index_params=doc_indexes)
+        for suffix, schema, indexes in (("chunks", chunks_schema, chunk_indexes), ("docs", docs_schema, doc_indexes)):
+            client.create_collection(f"{name}_{suffix}", schema=schema, index_params=indexes,
+                                     consistency_level=CONSISTENCY)
         chunk_count = _insert(client, f"{name}_chunks", _chunk_rows(table, keywords))
         reports = table.reports()
         counts = {"reports": len(reports), "chunks": chunk_count,
@@ -275,12 +278,20 @@ def publish(location: MilvusLocation, collection: str) -> None:
             client.create_alias(chunks, location.alias)
         else:
             client.alter_alias(chunks, location.alias)
-        keep = {chunks, f"{collection}_docs"}
-        if previous:
-            keep |= {previous, _docs_of(previous)}
+        # Only this alias's generations stamped before the one just replaced: never the live or previous one, nor a
+        # build still writing (stamped later), nor another alias that merely starts with this one's name.
+        live = _live_collection(client, location)
+        floor = min(_stamp(location, c) or 0 for c in (previous or chunks, live or chunks))
         for name in client.list_collections():
-            if name.startswith(f"{location.alias}_gen_") and name not in keep:
+            stamp = _stamp(location, name)
+            if stamp is not None and stamp < floor:
                 client.drop_collection(name)
+
+
+def _stamp(location: MilvusLocation, name: str) -> int | None:
+    """When a generation's collection was made (milliseconds), if the name is one of this alias's generations."""
+    found = re.fullmatch(rf"{re.escape(location.alias)}_gen_\d+_([0-9a-f]+)_(?:chunks|docs)", name)
+    return int(found.group(1), 16) if found else None
 
 
 def _live_collection(client, location: MilvusLocation) -> str | None:
@@ -331,7 +342,11 @@ class MilvusReader:
             self.docs = _docs_of(self.collection)
             for name in (self.collection, self.docs):
                 self.client.load_collection(name)  # a no-op where loaded; a server releases nothing by itself
-            self.manifest = json.loads(self._doc_values(["manifest"])["manifest"][0])
+            found = self._doc_values(["manifest"]).get("manifest")
+            if found is None:
+                raise StoreError(f"Milvus 中的索引不完整（缺少清单）：{self.collection}，请重新建库 / The index in Milvus "
+                                 f"has no manifest ({self.collection}); build it again")
+            self.manifest = json.loads(found[0])
             self.reports = {int(r["id"]): _report(r) for r in
                             (json.loads(v) for v, _ in self._rows_with_prefix("report:"))}
 
@@ -487,7 +502,7 @@ def stage_part(location: MilvusLocation, part: int, parts: int, model: dict,
         dim = int(model["dim"])
         if not client.has_collection(name):
             schema, indexes = _stage_schema(client, dim)
-            client.create_collection(name, schema=schema, index_params=indexes)
+            client.create_collection(name, schema=schema, index_params=indexes, consistency_level=CONSISTENCY)
         client.load_collection(name)
         client.delete(name, filter=f"part == {int(part)}")
         _insert(client, name, _staged_rows(part, dim, reports))
@@ -501,16 +516,19 @@ def _stage_row(key: str, part: int, value: str, dim: int, embedding: list[float]
 
 
 def _staged_rows(part: int, dim: int, reports: Sequence[tuple[Report, Sequence[ChunkRow]]]) -> Iterator[dict]:
-    for report, rows in reports:
+    """Keyed by part and position ("chunk:2:000013:000004"), so any path fits; the path is in the report's value."""
+    for r, (report, rows) in enumerate(reports):
+        at = f"{part}:{r:06d}"
         fields = {k: v for k, v in asdict(report).items() if k not in ("text", "heading_hints")}
-        yield _stage_row(f"report:{report.path}", part, json.dumps(fields, ensure_ascii=False), dim)
-        for at in range(0, max(len(report.text), 1), TEXT_PART):
-            yield _stage_row(f"text:{report.path}:{at // TEXT_PART:05d}", part, report.text[at:at + TEXT_PART], dim)
+        yield _stage_row(f"report:{at}", part, json.dumps(fields, ensure_ascii=False), dim)
+        for start in range(0, max(len(report.text), 1), TEXT_PART):
+            yield _stage_row(f"text:{at}:{start // TEXT_PART:06d}", part, report.text[start:start + TEXT_PART], dim)
         for n, row in enumerate(rows):
             fields = {k: v for k, v in asdict(row).items() if k not in ("embedding", "sentences", "report_id")}
-            yield _stage_row(f"chunk:{report.path}:{n:06d}", part, json.dumps(fields, ensure_ascii=False), dim,
+            sentences = base64.b64encode(row.sentences or b"").decode("ascii")
+            yield _stage_row(f"chunk:{at}:{n:06d}", part, json.dumps(fields, ensure_ascii=False), dim,
                              np.frombuffer(row.embedding, dtype=np.float32).tolist(),
-                             base64.b64encode(row.sentences or b"").decode("ascii"))
+                             sentences if len(sentences) <= VARCHAR_MAX else "")
 
 
 def staged_reports(location: MilvusLocation, parts: int) -> tuple[dict, list[tuple[Report, list[ChunkRow]]]]:
@@ -529,26 +547,27 @@ def staged_reports(location: MilvusLocation, parts: int) -> tuple[dict, list[tup
     if len(set(done.values())) > 1:
         raise StoreError("各部分用了不同的模型，请用同一个模型重建各部分 / The parts were embedded with different models; "
                          "rebuild them with one")
-    by_key = sorted(rows, key=lambda r: r["key"])
+    by_key = sorted(rows, key=lambda r: [int(x) if x.isdigit() else x for x in r["key"].split(":")])
     texts: dict[str, list[str]] = {}
     chunks: dict[str, list[ChunkRow]] = {}
     for row in by_key:
-        kind, _, rest = row["key"].partition(":")
-        path = rest.rsplit(":", 1)[0]
+        kind, part, report_at, *_ = row["key"].split(":") + [""]
+        at = f"{part}:{report_at}"
         if kind == "text":
-            texts.setdefault(path, []).append(row["value"])
+            texts.setdefault(at, []).append(row["value"])
         elif kind == "chunk":
-            chunks.setdefault(path, []).append(ChunkRow(
+            chunks.setdefault(at, []).append(ChunkRow(
                 **json.loads(row["value"]), embedding=np.asarray(row["embedding"], dtype=np.float32).tobytes(),
-                sentences=base64.b64decode(row["sentences"])))
+                sentences=base64.b64decode(row["sentences"]) or None))
     out = []
     for row in by_key:
-        if row["key"].startswith("report:"):
+        kind, part, report_at, *_ = row["key"].split(":") + [""]
+        if kind == "report":
+            at = f"{part}:{report_at}"
             fields = json.loads(row["value"])
-            path = fields["path"]
             report = Report(**{**fields, "years": tuple(fields["years"]), "pages": tuple(fields["pages"]),
-                               "ocr_pages": tuple(fields["ocr_pages"]), "text": "".join(texts.get(path, []))})
-            out.append((report, chunks.get(path, [])))
+                               "ocr_pages": tuple(fields["ocr_pages"]), "text": "".join(texts.get(at, []))})
+            out.append((report, chunks.get(at, [])))
     return json.loads(next(iter(done.values()))), out
 
 
@@ -570,7 +589,7 @@ class LiveVectors:
     """The live generation's passage and sentence vectors by text hash, fetched in one pass, so a part build on any
     machine embeds only what no earlier build did (as ChunkTable.vector_of / sentences_of do on one machine)."""
 
-    def __init__(self, location: MilvusLocation, hashes: Sequence[str]) -> None:
+    def __init__(self, location: MilvusLocation, hashes: Sequence[str], model: dict) -> None:
         self.vectors: dict[str, bytes] = {}
         self.sentences: dict[str, bytes] = {}
         with connection(location) as client, _said_plainly(location):
@@ -578,6 +597,10 @@ class LiveVectors:
             if live is None:
                 return
             client.load_collection(live)
+            client.load_collection(_docs_of(live))
+            found = client.query(_docs_of(live), filter='key in ["manifest"]', output_fields=["value"])
+            if not found or json.loads(found[0]["value"]).get("model") != model:
+                return  # another model's vectors are no use: everything is embedded afresh
             for at in range(0, len(hashes), 500):
                 for row in client.query(live, filter=f"hash in {_quoted(hashes[at:at + 500])}",
                                         output_fields=["hash", "embedding", "sentences"]):

@@ -166,7 +166,16 @@ class Library:
 
     def version(self) -> str:
         """Which index generation is served: open pages compare it to see a change made in another tab."""
+        try:
+            self.follow()
+        except StoreError:  # the server is away: the next question says so
+            pass
         return self.searcher.index.generation_name if self.searcher else ""
+
+    def follow(self) -> None:
+        """A read-only page switches to what the building machine published (it never builds to learn of it)."""
+        if self.read_only and self.searcher is not None:
+            self.searcher.refresh()
 
     def reports(self) -> list[StoredReport]:
         if self.searcher is None:

@@ -69,6 +69,7 @@ def _api_error(message: str) -> dict:
 def run_search(library: Library, question: str, k: int, mode: str | None,
                filters: Filters) -> tuple[SearchResult, Reader]:
     """One search, timed on the server; also returns the index generation it was answered from."""
+    library.follow()
     searcher = library.searcher
     if searcher is None:
         raise LibraryError(EMPTY_LIBRARY)

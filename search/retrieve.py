@@ -40,7 +40,12 @@ class _View:
     @classmethod
     def open(cls, where: Path | str) -> "_View":
         index = open_reader(where)
-        return cls(index, {rid: report_places(r, partial(index.report_text, rid)) for rid, r in index.reports.items()})
+        try:
+            return cls(index, {rid: report_places(r, partial(index.report_text, rid))
+                               for rid, r in index.reports.items()})
+        except BaseException:
+            index.close()  # a Milvus reader holds its client (and a milvus-lite file) until closed
+            raise
 
 
 class Searcher:
@@ -49,12 +54,16 @@ class Searcher:
     def __init__(self, index_dir: Path | str, model: str | None = None, embedder: Embedder | None = None,
                  weights: Weights = Weights()) -> None:
         self.view = _View.open(index_dir)
-        stored = self.view.index.manifest["model"]
-        if model and model != stored["name"]:
-            raise ModelMismatch(f"索引由模型 {stored['name']} 建立，不能用 {model} 查询 / "
-                                f"Index was built with {stored['name']}, not {model}")
-        self.embedder = embedder or Embedder(stored["name"], backend=stored_backend(stored))
-        check_model(self.embedder.info, stored)
+        try:
+            stored = self.view.index.manifest["model"]
+            if model and model != stored["name"]:
+                raise ModelMismatch(f"索引由模型 {stored['name']} 建立，不能用 {model} 查询 / "
+                                    f"Index was built with {stored['name']}, not {model}")
+            self.embedder = embedder or Embedder(stored["name"], backend=stored_backend(stored))
+            check_model(self.embedder.info, stored)
+        except BaseException:
+            self.view.index.close()
+            raise
         self.tokenizer = KeywordTokenizer()
         self.weights = weights
         self.calibration = calibration()

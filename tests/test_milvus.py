@@ -203,6 +203,13 @@ def test_one_machine_builds_into_a_server_and_others_serve_it_read_only(tmp_path
         assert got["confident"] and "化解矛盾26起" in got["results"][0]["text"]
         with urllib.request.urlopen(f"{url}api/v1/reports", timeout=60) as response:
             assert len(json.loads(response.read())) == 2
+        write(corpus / "town_9.txt", QINGSHAN_2019.replace("青山区", "青九区"))  # the builder publishes again
+        built = run_cli("index", "build", "--corpus", str(corpus), "--index", str(tmp_path / "builder"), timeout=600)
+        assert built.returncode == 0, built.stderr
+        with urllib.request.urlopen(f"{url}api/v1/search?{question}", timeout=120) as response:
+            assert json.loads(response.read())["confident"]  # the reading page follows at its next question
+        with urllib.request.urlopen(f"{url}api/v1/reports", timeout=60) as response:
+            assert len(json.loads(response.read())) == 3
         server.terminate()  # the server goes away under a serving page: each question says so in one line
         server.wait(30)
         with pytest.raises(urllib.error.HTTPError) as refused:
@@ -236,3 +243,5 @@ def test_machines_build_parts_into_one_collection_then_one_publish(tmp_path: Pat
             assert one[3][0][2] == pytest.approx(other[3][0][2], abs=0.02)
     again = build_part([corpus], parts, 1, 2, embedder=embedder)  # vectors come from the live generation
     assert again.reports > 0 and again.embedded == 0 and again.sentences_embedded == 0
+    afresh = build_part([corpus], parts, 1, 2, BuildOptions(rebuild=True), embedder=embedder)
+    assert afresh.embedded > 0
