@@ -7,7 +7,7 @@ Passages recombine two real chunks of an existing index (first half of one + sec
 another, keyword tokens likewise), so BM25 sees realistic Chinese vocabulary and lengths.  Vectors
 are the normalised mean of the two real chunk vectors plus a little noise: no model run, but the
 clustered geometry of real embeddings rather than uniform random points.  Written with the
-store's own functions (ChunkTable, write_search_structures, publish), so the reader and the vector
+store's own functions (ChunkTable, write_structures, publish), so the reader and the vector
 index kind chosen by size are exactly what a real build would produce.
 """
 from __future__ import annotations
@@ -23,9 +23,8 @@ import numpy as np
 
 import _common  # noqa: F401  (puts the project on sys.path)
 from index.embed import BACKEND_ONNX_INT8, ModelInfo
-from index import milvus
-from index.store import (DB, FORMAT_VERSION, LOCAL, ChunkRow, ChunkTable, live_generation, new_generation, publish,
-                         write_search_structures)
+from index.build import write_structures
+from index.store import (DB, FORMAT_VERSION, LOCAL, ChunkRow, ChunkTable, live_generation, new_generation, publish)
 
 
 def build(size: int, out: Path, real: Path, seed: int = 0, store: str = LOCAL) -> Path:
@@ -49,12 +48,7 @@ def build(size: int, out: Path, real: Path, seed: int = 0, store: str = LOCAL) -
         info = ModelInfo("multilingual-e5-small", vectors.shape[1], "query: ", "passage: ", BACKEND_ONNX_INT8)
         manifest = {"format": FORMAT_VERSION, "model": info.as_dict(), "chunking": {"synthetic": True}, "store": store,
                     "built": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        if milvus.is_milvus(store):
-            location = milvus.MilvusLocation.parse(store)
-            counts = milvus.write_generation(location, name, table, vectors.shape[1], manifest)
-            milvus.publish(location, str(counts["collection"]))
-        else:
-            counts = write_search_structures(scratch, table, vectors.shape[1])  # 1M passages: ~3 min, ~9 GB peak
+        counts = write_structures(scratch, name, table, vectors.shape[1], manifest)  # 1M local: ~3 min, ~9 GB peak
     publish(out, scratch, name, {**manifest, **counts})
     print(f"synthetic index {out}: {size} chunks, rows {written:.0f} s, search structures "
           f"{time.perf_counter() - started - written:.0f} s, kind {counts['vector_index']}", flush=True)

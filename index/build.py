@@ -212,18 +212,24 @@ def _plan(live: Path | None, manifest: dict | None, reports: list[Report], optio
 def _write_generation(index_dir: Path, plan: Plan, options: BuildOptions, embedder: Embedder,
                       summary: BuildSummary, progress: Progress | None, base: Path | None) -> None:
     scratch, name = new_generation(index_dir, base)
-    location = milvus.MilvusLocation.parse(options.store) if milvus.is_milvus(options.store) else None
     with ChunkTable(scratch / DB) as table:
         _apply_plan(table, plan, options, embedder, summary, progress)
-        if location is None:
-            counts = write_search_structures(scratch, table, embedder.info.dim)
-        else:  # the local table stays the build's working copy; searches read Milvus once its alias moves
-            counts = milvus.write_generation(location, name, table, embedder.info.dim,
-                                             _manifest(embedder, options, {}))
+        counts = write_structures(scratch, name, table, embedder.info.dim, _manifest(embedder, options, {}))
     summary.reports, summary.chunks, summary.generation = counts["reports"], counts["chunks"], name
-    if location is not None:
-        milvus.publish(location, str(counts["collection"]))
     publish(index_dir, scratch, name, _manifest(embedder, options, counts))
+
+
+def write_structures(scratch: Path, name: str, table: ChunkTable, dim: int, manifest: dict) -> dict[str, object]:
+    """The vectors and keywords of a finished chunk table, where the manifest's store says; the counts for the
+    manifest. In Milvus the generation is also made live (its alias moves); locally `publish` does that after."""
+    store = manifest.get("store", LOCAL)
+    if not milvus.is_milvus(store):
+        return write_search_structures(scratch, table, dim)
+    # The local table stays the build's working copy; searches read Milvus once its alias moves.
+    location = milvus.MilvusLocation.parse(store)
+    counts = milvus.write_generation(location, name, table, dim, manifest)
+    milvus.publish(location, str(counts["collection"]))
+    return counts
 
 
 def _choose_model(manifest: dict | None, options: BuildOptions) -> str:
@@ -283,8 +289,7 @@ def assemble_parts(index_dir: Path, store: str, parts: int, options: BuildOption
             with table.transaction():
                 for report, rows in staged:
                     table.add_report(report, added, rows)
-            counts = milvus.write_generation(location, name, table, embedder.info.dim, _manifest(embedder, options, {}))
-        milvus.publish(location, str(counts["collection"]))
+            counts = write_structures(scratch, name, table, embedder.info.dim, _manifest(embedder, options, {}))
         publish(index_dir, scratch, name, _manifest(embedder, options, counts))
     milvus.drop_stage(location, parts)
     return BuildSummary(reports=int(counts["reports"]), chunks=int(counts["chunks"]), generation=name,

@@ -380,9 +380,7 @@ class MilvusReader:
     def chunks(self, ids: Sequence[int]) -> dict[int, StoredChunk]:
         if not ids:
             return {}
-        fields = ["report_id", "section", "start", "end", "text", "section_start", "section_end", "hash"]
-        with _said_plainly(self.location):
-            rows = self.client.query(self.collection, filter=f"id in {_id_list(ids)}", output_fields=fields)
+        rows = self._by_id(ids, ["report_id", "section", "start", "end", "text", "section_start", "section_end", "hash"])
         return {int(r["id"]): StoredChunk(int(r["id"]), self.reports[int(r["report_id"])], r["section"], int(r["start"]),
                                           int(r["end"]), r["text"], int(r["section_start"]), int(r["section_end"]),
                                           r["hash"]) for r in rows}
@@ -391,8 +389,7 @@ class MilvusReader:
         if not ids:
             return {}
         dim = int(self.manifest["model"]["dim"])
-        with _said_plainly(self.location):
-            rows = self.client.query(self.collection, filter=f"id in {_id_list(ids)}", output_fields=["sentences"])
+        rows = self._by_id(ids, ["sentences"])
         return {int(r["id"]): np.frombuffer(base64.b64decode(r["sentences"]), dtype=np.float16).reshape(-1, dim)
                 .astype(np.float32) for r in rows if r["sentences"]}
 
@@ -401,6 +398,10 @@ class MilvusReader:
         with _said_plainly(self.location):
             rows = _all_rows(self.client, self.collection, "id >= 0", ["report_id", "section", "text"])
         return sorted((int(r["id"]), int(r["report_id"]), r["section"], r["text"]) for r in rows)
+
+    def _by_id(self, ids: Sequence[int], fields: list[str]) -> list[dict]:
+        with _said_plainly(self.location):
+            return self.client.query(self.collection, filter=f"id in {_id_list(ids)}", output_fields=fields)
 
     # -- candidates
 
@@ -419,8 +420,7 @@ class MilvusReader:
     def cosines(self, vector: np.ndarray, ids: list[int]) -> list[float]:
         if not ids:
             return []
-        with _said_plainly(self.location):
-            rows = self.client.query(self.collection, filter=f"id in {_id_list(ids)}", output_fields=["embedding"])
+        rows = self._by_id(ids, ["embedding"])
         stored = {int(r["id"]): np.asarray(r["embedding"], dtype=np.float32) for r in rows}
         return [float(stored[int(i)] @ vector) for i in ids]
 

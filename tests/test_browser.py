@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from helpers import serve_app
+from helpers import serve_app, write
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -53,13 +54,35 @@ def browser() -> Iterator:
 
 @pytest.fixture
 def page(browser, app_url: str) -> Iterator:
+    with opened(browser, app_url) as page:
+        yield page
+
+
+@contextmanager
+def opened(browser, url: str) -> Iterator:
+    """The page at url in a fresh browser context (its own storage and clipboard), ready for a question."""
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
-    page.goto(app_url)
+    page.goto(url)
     expect(page.locator("#question textarea")).to_be_visible()
     yield page
     context.close()
+
+
+def upload(page, *files: Path) -> None:
+    page.get_by_role("tab", name="报告库").click()
+    page.locator("#upload input[type=file]").set_input_files([str(f) for f in files])
+
+
+def delete_upload(page, title: str) -> None:
+    """Delete an uploaded report from the library tab, and see it gone from the table."""
+    page.get_by_role("tab", name="报告库").click()
+    choose(page, "delete-choice", title)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#delete").click()
+    expect(page.locator("#library-status")).to_contain_text(f"已删除：《{title}》")
+    expect(page.locator("#library-table")).not_to_contain_text(title)
 
 
 def ask(page, question: str) -> None:
@@ -134,13 +157,12 @@ def test_year_filter(page) -> None:
 
 
 def test_upload_search_delete(page, tmp_path: Path) -> None:
-    upload = tmp_path / "青石镇 道路<报告>.txt"
-    upload.write_bytes(UPLOAD_TEXT.encode("gbk"))
+    report = tmp_path / "青石镇 道路<报告>.txt"
+    report.write_bytes(UPLOAD_TEXT.encode("gbk"))
     bad = tmp_path / "说明.exe"
     bad.write_bytes(b"MZ\x90\x00")
 
-    page.get_by_role("tab", name="报告库").click()
-    page.locator("#upload input[type=file]").set_input_files([str(upload), str(bad)])
+    upload(page, report, bad)
     status = page.locator("#library-status")
     expect(status).to_contain_text("已加入：青石镇_道路")  # a safe name: no spaces or angle brackets
     expect(status).to_contain_text("未加入 说明.exe")
@@ -152,12 +174,7 @@ def test_upload_search_delete(page, tmp_path: Path) -> None:
     ask(page, "青石镇新修了多少公里通村公路")
     expect(page.locator("#results .ps-card").first).to_contain_text(UPLOAD_SENTENCE)
 
-    page.get_by_role("tab", name="报告库").click()
-    choose(page, "delete-choice", UPLOAD_TITLE)
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.locator("#delete").click()
-    expect(status).to_contain_text(f"已删除：《{UPLOAD_TITLE}》")
-    expect(table).not_to_contain_text(UPLOAD_TITLE)
+    delete_upload(page, UPLOAD_TITLE)
 
     page.get_by_role("tab", name="查询").click()
     ask(page, "青石镇通村公路修了多少公里")
@@ -475,11 +492,7 @@ def test_the_report_list_can_be_searched_and_sorted(page, tmp_path: Path) -> Non
 
 def test_the_page_on_a_milvus_store_answers_uploads_and_deletes(browser, tmp_path: Path) -> None:
     pytest.importorskip("milvus_lite")
-    with serve_app(tmp_path, "--store", f"milvus://{tmp_path}/page.db") as url:
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(WAIT_MS)
-        page.goto(url)
+    with serve_app(tmp_path, "--store", f"milvus://{tmp_path}/page.db") as url, opened(browser, url) as page:
         ask(page, QUESTION)
         card = page.locator("#results .ps-answer-card")
         expect(card.locator("strong.ps-num")).to_have_text("化解矛盾26起")
@@ -489,18 +502,10 @@ def test_the_page_on_a_milvus_store_answers_uploads_and_deletes(browser, tmp_pat
         page.screenshot(path=str(tmp_path / "milvus-answer.png"), full_page=True)
         print(f"screenshot: {tmp_path / 'milvus-answer.png'}")
 
-        upload = tmp_path / "青石镇道路报告.txt"
-        upload.write_text(UPLOAD_TEXT, encoding="utf-8")
-        page.get_by_role("tab", name="报告库").click()
-        page.locator("#upload input[type=file]").set_input_files([str(upload)])
+        report = write(tmp_path / "青石镇道路报告.txt", UPLOAD_TEXT)
+        upload(page, report)
         expect(page.locator("#library-table")).to_contain_text(UPLOAD_TITLE)
         page.get_by_role("tab", name="查询").click()
         ask(page, "青石镇新修了多少公里通村公路")
         expect(page.locator("#results .ps-card").first).to_contain_text(UPLOAD_SENTENCE)
-        page.get_by_role("tab", name="报告库").click()
-        choose(page, "delete-choice", UPLOAD_TITLE)
-        page.once("dialog", lambda dialog: dialog.accept())
-        page.locator("#delete").click()
-        expect(page.locator("#library-status")).to_contain_text(f"已删除：《{UPLOAD_TITLE}》")
-        expect(page.locator("#library-table")).not_to_contain_text(UPLOAD_TITLE)
-        context.close()
+        delete_upload(page, UPLOAD_TITLE)
