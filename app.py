@@ -47,8 +47,8 @@ def prepare(args: argparse.Namespace) -> Library:
     return library
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "python app.py") -> int:
+    args = _parser(prog).parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     log.setLevel(logging.INFO)  # our timings, not every HTTP request of the libraries
     try:
@@ -89,8 +89,8 @@ def open_addresses(host: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python app.py", description="政策报告检索网页 / Policy search web page")
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="政策报告检索网页 / Policy search web page")
     parser.add_argument("--host", default="127.0.0.1",
                         help="监听地址；其他地址（如 0.0.0.0）会让局域网内的电脑也能打开，请同时设置登录 / "
                              "address (default 127.0.0.1, this computer only)")

@@ -18,16 +18,16 @@ DEFAULT_CORPUS = Path("corpus")
 DEFAULT_INDEX = Path("data/index")
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "python -m index") -> int:
+    args = _parser(prog).parse_args(argv)
     try:
         return args.run(args)
     except (UserError, KeyboardInterrupt) as problem:
         return exit_code(problem)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m index", description="建立和查看报告索引 / Build and inspect the index")
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="建立和查看报告索引 / Build and inspect the index")
     sub = parser.add_subparsers(required=True, metavar="{build,info,check}")
     build = sub.add_parser("build", help="读取报告并建立或更新索引 / read reports and build or update the index")
     build.add_argument("--corpus", type=Path, action="append",

@@ -19,6 +19,7 @@ import json
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -29,7 +30,7 @@ import numpy as np
 
 from index.errors import ModelMismatch
 from index.model import (DEFAULT_ALIASES, DEFAULT_MODEL, MAX_TOKENS, ModelError, default_model_dir, load_model,
-                         model_prompts)
+                         model_prompts, place_restored)
 from index.system import cpu_threads, publish_folder
 
 BACKEND_TORCH = "torch"
@@ -274,6 +275,19 @@ def onnx_model_path(model_dir: Path | None = None) -> Path:
             raise ModelError(f"无法在 {model_dir} 写入 ONNX 编码器：{exc} / "
                              f"Cannot write the ONNX encoder into {model_dir}: {exc}") from exc
     return target / _ONNX_FILE
+
+
+def place_model(source: Path) -> Path:
+    """Install a bundle's restored default model with its int8 encoder into the cache (offline install), so the
+    first start neither restores nor exports anything; returns the cache folder."""
+    if not (source / _ONNX_DIR / _ONNX_FILE).is_file():
+        raise ModelError(f"离线包中的模型缺少 int8 编码器 {_ONNX_DIR}/{_ONNX_FILE} / The bundle's model lacks its int8 "
+                         f"encoder {_ONNX_DIR}/{_ONNX_FILE}: {source}")
+    target = place_restored(source)
+    if not (target / _ONNX_DIR / _ONNX_FILE).is_file():  # restored here before, never exported
+        publish_folder(target / _ONNX_DIR, _ONNX_TMP_PREFIX,
+                       lambda work: shutil.copytree(source / _ONNX_DIR, work, dirs_exist_ok=True), _ONNX_FILE)
+    return target
 
 
 def _export_int8(model_dir: Path, work: Path) -> None:

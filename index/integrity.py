@@ -7,12 +7,12 @@ generation is never served: the reader falls back to the newest intact one still
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import StoreError
+from index.system import file_sha256
 
 MANIFEST = "manifest.json"
 # Hashing runs at about 1 GB/s: the index of the 36 reports (36 MB) is checked whole at every start in 39 ms.
@@ -56,7 +56,7 @@ def repaired_notice(damage: Damage) -> str:
 
 def file_records(generation: Path) -> dict[str, dict[str, object]]:
     """Every file of a generation but its manifest: relative path → size and SHA-256."""
-    return {path.relative_to(generation).as_posix(): {"size": path.stat().st_size, "sha256": _sha256(path)}
+    return {path.relative_to(generation).as_posix(): {"size": path.stat().st_size, "sha256": file_sha256(path)}
             for path in sorted(generation.rglob("*")) if path.is_file() and path.name != MANIFEST}
 
 
@@ -94,11 +94,8 @@ def check(generation: Path, manifest: dict, full: bool) -> Damage | None:
         if size != record["size"]:
             return Damage(generation.name, name, f"大小不符（{size} 字节，应为 {record['size']}）/ "
                                                  f"size {size}, expected {record['size']}")
-        if (full or size <= CHEAP_HASH_BYTES) and _sha256(path) != record["sha256"]:
+        if (full or size <= CHEAP_HASH_BYTES) and file_sha256(path) != record["sha256"]:
             return Damage(generation.name, name, "内容与建库时不符（校验值不同）/ contents changed (checksum differs)")
     return None
 
 
-def _sha256(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()

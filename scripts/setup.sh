@@ -3,11 +3,36 @@
 #   sh scripts/setup.sh         what the page and the command line need
 #   sh scripts/setup.sh milvus  plus pymilvus and milvus-lite, for --store (README: Milvus)
 #   sh scripts/setup.sh test    plus what the tests need (pytest, Playwright, Debian's Chromium, CJK fonts, LibreOffice)
+#   sh scripts/setup.sh [test|milvus] --from DIR   the same from an offline bundle (scripts/bundle.sh), no network
 # Safe to run again: it only installs what is missing or changed.
 set -eu
 cd "$(dirname "$0")/.."
-want=${1:-run}
+want=run
+bundle=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --from) [ $# -ge 2 ] || { echo "错误 / Error: --from 需要离线包目录 / --from needs the bundle folder" >&2; exit 2; }
+                bundle=$2; shift 2 ;;
+        run|milvus|test) want=$1; shift ;;
+        *) echo "错误 / Error: 未知参数 / unknown argument: $1 (run | milvus | test, --from DIR)" >&2; exit 2 ;;
+    esac
+done
 py=${PYTHON:-python3}
+
+if [ -n "$bundle" ]; then
+    # Checksums first, then pip with --no-index from the bundle's wheels, then the model into the cache.
+    "$py" scripts/offline.py install "$bundle" --extra "$want"
+    if [ "$want" = test ]; then
+        missing=""
+        [ -x /usr/bin/chromium ] || missing="$missing chromium"
+        [ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
+        command -v soffice >/dev/null || missing="$missing libreoffice-writer-nogui"
+        [ -z "$missing" ] || echo "提示：离线包不含系统软件，缺少:$missing，相关测试将失败或跳过 / Note: system packages are" \
+            "not in the bundle; missing:$missing (tests needing them fail or skip)" >&2
+    fi
+    echo "安装完成 / installed. 启动 / start: .venv/bin/policy-search serve   提问 / ask: .venv/bin/policy-search ask \"问题\"" >&2
+    exit 0
+fi
 
 if [ ! -x .venv/bin/python ]; then
     echo "创建虚拟环境 / creating .venv ..."

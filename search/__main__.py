@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -17,8 +18,8 @@ from search.retrieve import Searcher
 DEFAULT_INDEX = Path("data/index")
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "python -m search") -> int:
+    args = parser(prog).parse_args(argv)
     try:
         searcher = Searcher(args.index, model=args.model)
         if searcher.index.notice:
@@ -33,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except (UserError, KeyboardInterrupt) as problem:
         return exit_code(problem, interrupted="")  # a search writes nothing, so there is nothing to reassure about
+    except BrokenPipeError:  # the reader stopped early (`| head`): end quietly, as other command-line tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _answer_stdin(searcher: Searcher, args: argparse.Namespace, filters: Filters) -> int:
@@ -47,8 +51,8 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
     return Filters.of(args.year, args.body, args.genre, tuple(args.report or ()))
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m search", description="检索报告 / Search the reports")
+def parser(prog: str = "python -m search") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="检索报告 / Search the reports")
     parser.add_argument("question", nargs="*", help="问题；省略时从标准输入逐行读取 / question; omit to read lines from stdin")
     parser.add_argument("--index", type=index_location, default=DEFAULT_INDEX,
                         help="索引目录或 Milvus 地址 / index directory or Milvus address (default: data/index)")

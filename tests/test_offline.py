@@ -71,3 +71,53 @@ def test_model_loading_forces_hub_offline(netns) -> None:
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["env"] == "1" and out["hub"] is True
     assert "不联网下载" in out["missing"] and "never downloads" in out["missing"]
+
+
+def _fresh_copy(target: Path) -> Path:
+    """The project as a clone would have it (tracked and new files; no .venv, no index, no caches)."""
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=PROJECT, capture_output=True,
+                            check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        if (PROJECT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(PROJECT / name, target / name)
+    return target
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (PROJECT / ".git").exists(), reason="needs a git checkout")
+def test_a_bundle_installs_and_answers_with_no_network(netns, tmp_path: Path) -> None:
+    """The issue's check: bundle.sh here (network), then in a fresh copy inside a namespace with no network:
+    setup.sh --from, and `policy-search ask` answers, restoring and exporting nothing."""
+    bundle = tmp_path / "bundle"
+    made = subprocess.run(["sh", "scripts/bundle.sh", str(bundle)], cwd=PROJECT, capture_output=True, text=True,
+                          timeout=1800)
+    assert made.returncode == 0, made.stderr[-3000:]
+    manifest = json.loads((bundle / "bundle.json").read_text(encoding="utf-8"))
+    assert manifest["extras"] == ["run", "milvus", "test"] and manifest["cuda_packages"] == 0
+    assert (bundle / "model" / manifest["model"] / "onnx-int8-pc-v1" / "model.onnx").is_file()
+    assert any(w.name.startswith("jieba-") and w.name.endswith("-none-any.whl") for w in (bundle / "wheels").iterdir())
+
+    project = _fresh_copy(tmp_path / "project")
+    cache = tmp_path / "cache"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "POLICY_SEARCH_", "HF_", "TRANSFORMERS_"))}
+    env |= {"POLICY_SEARCH_CACHE": str(cache), "HOME": str(tmp_path / "home"), "PYTHONIOENCODING": "utf-8"}
+    script = ('python3 -c "import socket; socket.create_connection((\'pypi.org\', 443), timeout=3)" 2>/dev/null '
+              '&& { echo NETWORK; exit 9; }; '
+              f'sh scripts/setup.sh --from {bundle} && .venv/bin/policy-search ask "2023年化解了多少起矛盾纠纷"')
+    run = subprocess.run([UNSHARE, "-rn", "sh", "-c", script], cwd=project, env=env, capture_output=True, text=True,
+                         encoding="utf-8", timeout=1800)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-4000:]
+    assert "化解矛盾26起" in run.stdout.split("[2]")[0], run.stdout[:2000]  # the first result's marked figure
+    assert "离线包完好" in run.stderr and "首次使用：正在为 corpus/ 建立索引" in run.stderr
+    assert "还原默认模型" not in run.stderr and "导出并量化" not in run.stderr, run.stderr  # nothing restored or exported
+    assert (cache / "models" / manifest["model"] / "onnx-int8-pc-v1" / "model.onnx").is_file()
+
+    # A file damaged in copying stops the install before anything is installed, naming the file.
+    wheel = next((bundle / "wheels").glob("jieba-*.whl"))
+    with wheel.open("ab") as fh:
+        fh.write(b"\0")
+    again = _fresh_copy(tmp_path / "again")
+    refused = subprocess.run([UNSHARE, "-rn", "sh", "scripts/setup.sh", "--from", str(bundle)], cwd=again, env=env,
+                             capture_output=True, text=True, encoding="utf-8", timeout=600)
+    assert refused.returncode == 2 and f"wheels/{wheel.name}" in refused.stderr, refused.stderr
+    assert not (again / ".venv").exists()
