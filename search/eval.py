@@ -127,14 +127,14 @@ def _question(row: dict) -> Question:
     return Question(**row, answers=answers)
 
 
-def _comparable(text: str) -> str:
+def comparable(text: str) -> str:
     # Gold answers are written in full NFKC (ASCII commas); stored text keeps Chinese punctuation.
     return unicodedata.normalize("NFKC", normalize_text(text))
 
 
 def is_hit(question: Question, doc: str, text: str) -> bool:
-    name, seen = Path(doc).name, _comparable(text)
-    return any(name == gold and _comparable(answer) in seen for gold, answer in question.accepted)
+    name, seen = Path(doc).name, comparable(text)
+    return any(name == gold and comparable(answer) in seen for gold, answer in question.accepted)
 
 
 def judge(question: Question, result: SearchResult, seconds: float) -> Outcome:

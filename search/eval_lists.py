@@ -1,0 +1,130 @@
+"""Measure list and comparison answers: `python -m search.eval_lists tests/eval/lists_blind.jsonl [--index DIR]`.
+
+A list question names one report and its enumeration ("items", in the report's order); a comparison question names
+one figure per report ("cells": report and the words stating it) and the reports that do not state it ("missing").
+
+Until answers are composed (issue 17), what a search returns is read as follows. List: its one item is the top
+answer (a sentence, run on through "一是…二是…" when it opens a list). Comparison: a row per report among the top 10
+results, holding that report's first result's answer; a report without a row is "not stated".
+
+- item recall: gold items found in a returned item of the gold report; item precision: returned items holding a
+  gold item of the gold report.
+- cell accuracy over the gold cells and the missing reports: a cell is right when its report's row states the gold
+  words with the gold figure marked (or no figure marked); a missing report is right when it has no row with a
+  figure.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.cli import exit_code
+from index.errors import UserError
+from search.eval import comparable
+from search.present import result_json
+from search.retrieve import Searcher
+from text.numbers import quantities
+
+ROWS_FROM = 10  # results read for comparison rows
+
+
+@dataclass(frozen=True)
+class Row:
+    doc: str
+    text: str
+    figure: str | None
+
+
+@dataclass(frozen=True)
+class ListScore:
+    id: str
+    found: int          # gold items found
+    gold: int
+    returned: int       # items returned
+    relevant: int       # returned items holding a gold item
+
+
+@dataclass(frozen=True)
+class CompareScore:
+    id: str
+    right: int
+    cells: int          # gold cells + missing reports
+
+
+def returned_items(result: dict) -> list[Row]:
+    top = result["results"][0] if result["results"] else None
+    return [Row(Path(top["doc"]).name, top["answer"] or "", top["answer_span_text"])] if top else []
+
+
+def table_rows(result: dict) -> dict[str, Row]:
+    rows: dict[str, Row] = {}
+    for hit in result["results"][:ROWS_FROM]:
+        rows.setdefault(Path(hit["doc"]).name, Row(Path(hit["doc"]).name, hit["answer"] or "", hit["answer_span_text"]))
+    return rows
+
+
+def score_list(row: dict, result: dict) -> ListScore:
+    items = [comparable(i) for i in row["items"]]
+    returned = returned_items(result)
+    mine = [comparable(r.text) for r in returned if r.doc == row["doc"]]
+    found = sum(any(i in text for text in mine) for i in items)
+    relevant = sum(r.doc == row["doc"] and any(i in comparable(r.text) for i in items) for r in returned)
+    return ListScore(row["id"], found, len(items), len(returned), relevant)
+
+
+def score_comparison(row: dict, result: dict) -> CompareScore:
+    rows = table_rows(result)
+    right = 0
+    for cell in row["cells"]:
+        got = rows.get(cell["doc"])
+        gold = comparable(cell["answer"])
+        figures = [m.group() for m in quantities(gold)]
+        right += bool(got and gold in comparable(got.text)
+                      and (got.figure is None or any(f in comparable(got.figure) for f in figures)))
+    right += sum(not (rows.get(doc) and rows[doc].figure) for doc in row.get("missing", ()))
+    return CompareScore(row["id"], right, len(row["cells"]) + len(row.get("missing", ())))
+
+
+def evaluate(searcher: Searcher, rows: Iterable[dict]) -> tuple[list[ListScore], list[CompareScore]]:
+    lists, comparisons = [], []
+    for row in rows:
+        result = result_json(searcher.search(row["question"], k=ROWS_FROM))
+        if row["type"] == "list":
+            lists.append(score_list(row, result))
+        else:
+            comparisons.append(score_comparison(row, result))
+    return lists, comparisons
+
+
+def format_scores(lists: list[ListScore], comparisons: list[CompareScore]) -> str:
+    recall = sum(s.found for s in lists) / max(1, sum(s.gold for s in lists))
+    precision = sum(s.relevant for s in lists) / max(1, sum(s.returned for s in lists))
+    complete = sum(s.found == s.gold for s in lists) / max(1, len(lists))
+    accuracy = sum(s.right for s in comparisons) / max(1, sum(s.cells for s in comparisons))
+    return (f"lists (n={len(lists)}): item recall {recall:.2f}, item precision {precision:.2f}, "
+            f"complete lists {complete:.2f}\n"
+            f"comparisons (n={len(comparisons)}): cell accuracy {accuracy:.2f} "
+            f"({sum(s.right for s in comparisons)} of {sum(s.cells for s in comparisons)} cells)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m search.eval_lists",
+                                     description="列表与对比答案评测 / list and comparison answers")
+    parser.add_argument("questions", type=Path)
+    parser.add_argument("--index", type=Path, default=Path("data/index"))
+    args = parser.parse_args(argv)
+    try:
+        searcher = Searcher(args.index)
+    except (UserError, KeyboardInterrupt) as problem:
+        return exit_code(problem, interrupted="")
+    rows = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+    print(format_scores(*evaluate(searcher, rows)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
