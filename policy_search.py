@@ -61,7 +61,12 @@ def _first_build(index_dir: Path) -> int:
     from index.__main__ import DEFAULT_CORPUS, main as index_main
     from index.store import current_generation
 
-    if current_generation(index_dir) is not None or not DEFAULT_CORPUS.is_dir():
+    if current_generation(index_dir) is not None:
+        return 0
+    if not DEFAULT_CORPUS.is_dir():
+        print(f"提示：当前文件夹 {Path.cwd()} 没有 {DEFAULT_CORPUS}/ 也没有 {index_dir}；请在程序文件夹中运行，或用 --index 指定索引"
+              f" / Note: no {DEFAULT_CORPUS}/ and no {index_dir} here ({Path.cwd()}): run from the program's folder, or "
+              f"name the index with --index", file=sys.stderr)
         return 0
     print(f"首次使用：正在为 {DEFAULT_CORPUS}/ 建立索引… / First use: building the index of {DEFAULT_CORPUS}/…",
           file=sys.stderr, flush=True)

@@ -283,10 +283,14 @@ def place_model(source: Path) -> Path:
     if not (source / _ONNX_DIR / _ONNX_FILE).is_file():
         raise ModelError(f"离线包中的模型缺少 int8 编码器 {_ONNX_DIR}/{_ONNX_FILE} / The bundle's model lacks its int8 "
                          f"encoder {_ONNX_DIR}/{_ONNX_FILE}: {source}")
-    target = place_restored(source)
-    if not (target / _ONNX_DIR / _ONNX_FILE).is_file():  # restored here before, never exported
-        publish_folder(target / _ONNX_DIR, _ONNX_TMP_PREFIX,
-                       lambda work: shutil.copytree(source / _ONNX_DIR, work, dirs_exist_ok=True), _ONNX_FILE)
+    try:
+        target = place_restored(source)
+        if not (target / _ONNX_DIR / _ONNX_FILE).is_file():  # restored here before, never exported
+            publish_folder(target / _ONNX_DIR, _ONNX_TMP_PREFIX,
+                           lambda work: shutil.copytree(source / _ONNX_DIR, work, dirs_exist_ok=True), _ONNX_FILE)
+    except OSError as exc:
+        raise ModelError(f"无法把模型放入缓存目录（可用环境变量 POLICY_SEARCH_CACHE 指定其他目录）：{exc} / Cannot put the "
+                         f"model into the cache folder (set POLICY_SEARCH_CACHE to use another): {exc}") from exc
     return target
 
 

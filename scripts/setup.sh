@@ -6,13 +6,15 @@
 #   sh scripts/setup.sh [test|milvus] --from DIR   the same from an offline bundle (scripts/bundle.sh), no network
 # Safe to run again: it only installs what is missing or changed.
 set -eu
+here=$(pwd)
 cd "$(dirname "$0")/.."
 want=run
 bundle=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --from) [ $# -ge 2 ] || { echo "错误 / Error: --from 需要离线包目录 / --from needs the bundle folder" >&2; exit 2; }
-                bundle=$2; shift 2 ;;
+                case "$2" in /*) bundle=$2 ;; *) bundle="$here/$2" ;; esac  # relative to where it was typed
+                shift 2 ;;
         run|milvus|test) want=$1; shift ;;
         *) echo "错误 / Error: 未知参数 / unknown argument: $1 (run | milvus | test, --from DIR)" >&2; exit 2 ;;
     esac
@@ -22,14 +24,15 @@ py=${PYTHON:-python3}
 if [ -n "$bundle" ]; then
     # Checksums first, then pip with --no-index from the bundle's wheels, then the model into the cache.
     "$py" scripts/offline.py install "$bundle" --extra "$want"
+    missing=""
+    ldconfig -p 2>/dev/null | grep -q "libGL.so.1 " || missing="$missing libgl1（扫描件识别 / OCR）"
+    command -v soffice >/dev/null || missing="$missing libreoffice-writer-nogui（.doc/.wps）"
     if [ "$want" = test ]; then
-        missing=""
         [ -x /usr/bin/chromium ] || missing="$missing chromium"
         [ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
-        command -v soffice >/dev/null || missing="$missing libreoffice-writer-nogui"
-        [ -z "$missing" ] || echo "提示：离线包不含系统软件，缺少:$missing，相关测试将失败或跳过 / Note: system packages are" \
-            "not in the bundle; missing:$missing (tests needing them fail or skip)" >&2
     fi
+    [ -z "$missing" ] || echo "提示：离线包不含系统软件，缺少:$missing；请用本单位的软件源安装 / Note: system packages" \
+        "are not in the bundle; missing:$missing (install them from your own package mirror)" >&2
     echo "安装完成 / installed. 启动 / start: .venv/bin/policy-search serve   提问 / ask: .venv/bin/policy-search ask \"问题\"" >&2
     exit 0
 fi
