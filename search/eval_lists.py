@@ -11,7 +11,8 @@ results, holding that report's first result's answer; a report without a row is 
   gold item of the gold report.
 - cell accuracy over the gold cells and the missing reports: a cell is right when its report's row states the gold
   words with the gold figure marked (or no figure marked); a missing report is right when it has no row with a
-  figure.
+  figure. Figures shown right: of the rows showing a figure for those reports, the right ones (a wrong figure in
+  the table is worse than a report listed as not stating it).
 """
 from __future__ import annotations
 
@@ -53,6 +54,8 @@ class CompareScore:
     id: str
     right: int
     cells: int          # gold cells + missing reports
+    shown: int = 0      # rows with a figure for a gold cell's or a missing report
+    shown_right: int = 0
 
 
 def returned_items(result: dict) -> list[Row]:
@@ -62,7 +65,7 @@ def returned_items(result: dict) -> list[Row]:
 
 def table_rows(result: dict) -> dict[str, Row]:
     rows: dict[str, Row] = {}
-    for hit in result["results"][:ROWS_FROM]:
+    for hit in result["table"]["rows"] if result.get("table") else result["results"][:ROWS_FROM]:
         rows.setdefault(Path(hit["doc"]).name, Row(Path(hit["doc"]).name, hit["answer"] or "", hit["answer_span_text"]))
     return rows
 
@@ -78,15 +81,21 @@ def score_list(row: dict, result: dict) -> ListScore:
 
 def score_comparison(row: dict, result: dict) -> CompareScore:
     rows = table_rows(result)
-    right = 0
+    right = shown = shown_right = 0
     for cell in row["cells"]:
         got = rows.get(cell["doc"])
         gold = comparable(cell["answer"])
         figures = [m.group() for m in quantities(gold)]
-        right += bool(got and gold in comparable(got.text)
-                      and (got.figure is None or any(f in comparable(got.figure) for f in figures)))
-    right += sum(not (rows.get(doc) and rows[doc].figure) for doc in row.get("missing", ()))
-    return CompareScore(row["id"], right, len(row["cells"]) + len(row.get("missing", ())))
+        correct = bool(got and gold in comparable(got.text)
+                       and (got.figure is None or any(f in comparable(got.figure) for f in figures)))
+        right += correct
+        shown += bool(got and got.figure)
+        shown_right += bool(correct and got.figure)
+    for doc in row.get("missing", ()):
+        stated = bool(rows.get(doc) and rows[doc].figure)
+        right += not stated
+        shown += stated
+    return CompareScore(row["id"], right, len(row["cells"]) + len(row.get("missing", ())), shown, shown_right)
 
 
 def evaluate(searcher: Searcher, rows: Iterable[dict]) -> tuple[list[ListScore], list[CompareScore]]:
@@ -105,10 +114,12 @@ def format_scores(lists: list[ListScore], comparisons: list[CompareScore]) -> st
     precision = sum(s.relevant for s in lists) / max(1, sum(s.returned for s in lists))
     complete = sum(s.found == s.gold for s in lists) / max(1, len(lists))
     accuracy = sum(s.right for s in comparisons) / max(1, sum(s.cells for s in comparisons))
+    precision_rows = sum(s.shown_right for s in comparisons) / max(1, sum(s.shown for s in comparisons))
     return (f"lists (n={len(lists)}): item recall {recall:.2f}, item precision {precision:.2f}, "
             f"complete lists {complete:.2f}\n"
             f"comparisons (n={len(comparisons)}): cell accuracy {accuracy:.2f} "
-            f"({sum(s.right for s in comparisons)} of {sum(s.cells for s in comparisons)} cells)")
+            f"({sum(s.right for s in comparisons)} of {sum(s.cells for s in comparisons)} cells); figures shown right "
+            f"{precision_rows:.2f} ({sum(s.shown_right for s in comparisons)} of {sum(s.shown for s in comparisons)})")
 
 
 def main(argv: list[str] | None = None) -> int:
