@@ -220,3 +220,42 @@ def test_a_request_several_reports_answer_is_hit_by_any_of_them() -> None:
     assert not is_hit(q, "b.txt", "一些企业经营困难。")  # the words of another report's answer
     none = _question({"id": "n", "question": "火星基地怎么写", "type": "wording", "paraphrase": True, "answers": []})
     assert none.doc is None and none.accepted == () and not is_hit(none, "a.txt", "企业经营困难")
+
+
+# ----------------------------------------------------------------------------- list and comparison sets
+
+LIST_SETS = sorted((PROJECT / "tests" / "eval").glob("lists_blind*.jsonl"))
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("path", LIST_SETS, ids=lambda p: p.stem)
+def test_list_and_comparison_answers_occur_in_their_reports(path: Path) -> None:
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip("needs ../shared/corpus")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len({r["id"] for r in rows}) == len(rows)
+    for row in rows:
+        if row["type"] == "list":
+            text = (SHARED_CORPUS / row["doc"]).read_text(encoding="utf-8")
+            at = [text.find(item) for item in row["items"]]
+            assert -1 not in at and at == sorted(at), row["id"]  # every item, in the report's order
+        else:
+            assert row["type"] == "compare" and row["cells"], row["id"]
+            for cell in row["cells"]:
+                assert cell["answer"] in (SHARED_CORPUS / cell["doc"]).read_text(encoding="utf-8"), row["id"]
+
+
+def test_list_and_comparison_scoring() -> None:
+    from search.eval_lists import score_comparison, score_list
+
+    hit = lambda doc, answer, span=None: {"doc": f"corpus/{doc}", "answer": answer, "answer_span_text": span}  # noqa: E731
+    row = {"id": "L", "doc": "a.txt", "items": ["一项", "二项", "三项"]}
+    score = score_list(row, {"results": [hit("a.txt", "一是一项；二是二项。")]})
+    assert (score.found, score.gold, score.returned, score.relevant) == (2, 3, 1, 1)
+    assert score_list(row, {"results": [hit("b.txt", "一是一项")]}).found == 0  # another report's words do not count
+    compare = {"id": "C", "cells": [{"doc": "a.txt", "answer": "产值5亿元"}, {"doc": "b.txt", "answer": "产值6亿元"}],
+               "missing": ["c.txt"]}
+    table = {"rows": [hit("a.txt", "全年产值5亿元。", "产值5亿元"), hit("b.txt", "全年产值6亿元，利税7亿元。", "利税7亿元"),
+                      hit("c.txt", "产值9亿元", "产值9亿元")], "missing": []}
+    score = score_comparison(compare, {"results": [], "table": table})
+    assert (score.right, score.cells, score.shown, score.shown_right) == (1, 3, 3, 1)  # b marks another figure; c invents one
