@@ -112,6 +112,12 @@ def test_a_bundle_installs_and_answers_with_no_network(netns, tmp_path: Path) ->
     assert "还原默认模型" not in run.stderr and "导出并量化" not in run.stderr, run.stderr  # nothing restored or exported
     assert (cache / "models" / manifest["model"] / "onnx-int8-pc-v1" / "model.onnx").is_file()
 
+    # The test packages from the same bundle, still with no network.
+    tests = subprocess.run([UNSHARE, "-rn", "sh", "-c", "sh scripts/setup.sh test --from ../bundle && .venv/bin/python "
+                            "-c 'import pytest, playwright, pymilvus, milvus_lite, hypothesis, reportlab'"],
+                           cwd=project, env=env, capture_output=True, text=True, encoding="utf-8", timeout=900)
+    assert tests.returncode == 0, tests.stderr[-3000:]
+
     # A file damaged in copying stops the install before anything is installed, naming the file.
     wheel = next((bundle / "wheels").glob("jieba-*.whl"))
     with wheel.open("ab") as fh:
