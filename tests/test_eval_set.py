@@ -224,7 +224,7 @@ def test_a_request_several_reports_answer_is_hit_by_any_of_them() -> None:
 
 # ----------------------------------------------------------------------------- list and comparison sets
 
-LIST_SETS = sorted((PROJECT / "tests" / "eval").glob("lists_blind*.jsonl"))
+LIST_SETS = sorted([*(PROJECT / "tests" / "eval").glob("lists_blind*.jsonl"), *(PROJECT / "tests" / "eval").glob("compare_blind*.jsonl")])
 
 
 @pytest.mark.shared
