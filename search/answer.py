@@ -140,7 +140,13 @@ def _number_span(sentence: str, grams: dict[str, float], unit: str | None = None
         # Question words usually come just before the number ("化解矛盾" → "26起").
         return min((m.start() - h if h <= m.start() else 3 * (h - m.start()) for h in hits), default=m.start())
 
-    best = min(numbers, key=distance)
+    def own_clause(m: re.Match[str]) -> float:
+        # In a run of indicators ("地区生产总值增长5%，…社会消费品零售总额增长3.9%") the figure asked is the one whose
+        # own clause names what is asked; the nearest question word ("增长") may be another indicator's.
+        clause = sentence[max((b.end() for b in CLAUSE_BREAK.finditer(sentence, 0, m.start())), default=0):m.start()]
+        return sum(w for g, w in grams.items() if g in clause)
+
+    best = min(numbers, key=lambda m: (-own_clause(m), distance(m)))
     return _lead_in(sentence, best.start()), best.end()
 
 

@@ -43,6 +43,16 @@ def test_the_figure_marked_is_the_one_asked(sentence: str, unit: str | None, fig
     assert make_answer(sentence, 0, evidence, grams, True, unit).span_text.endswith(figure)
 
 
+def test_in_a_run_of_indicators_the_figure_marked_is_the_one_whose_clause_names_what_is_asked() -> None:
+    # "吉林2025年社会消费品零售总额增长了多少": 增长 is nearest GDP's figure; the clause naming 社零 has its own.
+    sentence = "地区生产总值增长5%，一般公共预算收入增长13.3%，社会消费品零售总额增长3.9%，发展韧性明显增强。"
+    grams = {g: 1.0 for g in ("社会", "会消", "消费", "费品", "品零", "零售", "售总", "总额", "增长")}
+    evidence = best_sentence(sentence, grams, (), True)
+    assert make_answer(sentence, 0, evidence, grams, True).span_text == "社会消费品零售总额增长3.9%"
+    # with no clause naming more of the question than another, the nearest figure is kept
+    assert make_answer(sentence, 0, evidence, {"增长": 1.0}, True).span_text == "地区生产总值增长5%"
+
+
 def test_of_two_sentences_the_one_stating_the_measure_asked_answers() -> None:
     # "内蒙古2025年GDP增长了多少": both sentences have a figure and the question's 增长; only one states GDP.
     passage = "进出口总值翻番增长达到2206亿元。主要经济指标增长保持在合理区间，地区生产总值增长4.7%。"
