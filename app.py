@@ -22,6 +22,7 @@ from page.library import Library
 from page.rest import DOCS
 from page.server import MCP_PATH, serve
 from page.wiring import log
+from search.llm import add_llm_options, llm_config
 
 
 def prepare(args: argparse.Namespace) -> Library:
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None, prog: str = "python app.py") -> int:
             print(warning, file=sys.stderr, flush=True)
         elif logins:
             print(f"已开启登录（{len(logins)} 个用户） / Login required ({len(logins)} user(s))", file=sys.stderr)
+        llm = llm_config(args.llm_url, args.llm_model, args.llm_key, args.llm_timeout)  # before the model load too
         library = prepare(args)
     except (UserError, KeyboardInterrupt) as problem:
         return exit_code(problem)
@@ -70,7 +72,9 @@ def main(argv: list[str] | None = None, prog: str = "python app.py") -> int:
     print(f"MCP 服务 / MCP server: {first}{MCP_PATH}" if not logins else
           "已开启登录，MCP 服务关闭（REST 接口用 HTTP Basic 登录） / With logins the MCP server is off; "
           "the REST API takes HTTP Basic", file=sys.stderr, flush=True)
-    serve(library, args.host, args.port, logins)
+    if llm is not None:
+        print(f"本地模型归纳已开启 / LLM answers on: {llm.model} @ {llm.endpoint}", file=sys.stderr, flush=True)
+    serve(library, args.host, args.port, logins, llm)
     return 0
 
 
@@ -106,6 +110,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
                         help="把索引移到 Milvus：milvus:///文件.db 或 http://主机:19530（记入索引，之后无需再给）/ move the "
                              "index to Milvus: milvus:///file.db or http://host:19530 (recorded; not needed again)")
     parser.add_argument("--data", type=Path, default=Path("data"), help="数据目录（上传文件在 uploads/）/ data directory")
+    add_llm_options(parser)
     return parser
 
 

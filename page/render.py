@@ -10,6 +10,8 @@ from index.errors import StoreError
 from index.backends import Reader
 from index.store import StoredChunk
 from page.library import Library, added_label
+from search.compose import Composed, Sentence, Support
+from search.present import (COMPOSED_HEADING, NO_CITATION, NO_SUCH_PASSAGE, claim_problem, composed_status)
 from search.present import (CONFLICT, MAYBE_RELATED, NO_ANSWER, OCR_LABEL, Marked, answer_page, citation, cut_note, date_label, marked,
                             page_label, reason, section_path,
                             sentence_citation)
@@ -120,7 +122,7 @@ def result_card(hit: Hit, index: Reader, answered: bool = True) -> str:
     chunk, report = hit.chunk, hit.chunk.report
     cite = citation(chunk)
     return (
-        '<article class="ps-card">'
+        f'<article class="ps-card" id="ps-hit-{hit.rank}">'
         '<header class="ps-card-head">'
         f'<span class="ps-rank" title="排名 / rank">{hit.rank}</span>'
         f'<span class="ps-title">《{esc(report.title)}》</span>'
@@ -191,6 +193,45 @@ def result_html(result: SearchResult, index: Reader, filters: Filters) -> str:
     # Which results these are: the page's script unticks the picked citations when another set is shown.
     shown = hashlib.sha1(repr((result.query.text, result.mode, [h.chunk.id for h in hits])).encode()).hexdigest()[:12]
     return f'<div class="ps-results" data-shown="{shown}">{"".join(parts)}</div>'
+
+
+# ---------------------------------------------------------------------------------------- generated answers
+
+
+def composed_html(composed: Composed, hits: tuple[Hit, ...], model: str) -> str:
+    """The local model's answer under the results: each claim the cited passages do not hold marked, each mark
+    [n] a link to result n above, and a label that says whether it all checked out."""
+    kind, (label, _) = composed_status(composed)
+    sentences = "".join(_composed_sentence(s, hits) for s in composed.sentences)
+    sources = "".join(f'<li><a href="#ps-hit-{n}">[{n}]</a>《{esc(h.chunk.report.title)}》'
+                      f'<span class="ps-crumb">{esc(section_path(h.chunk))}</span></li>'
+                      for n, h in enumerate(hits[:composed.passages], 1))
+    return (f'<section class="ps-composed" aria-live="polite" data-status="{kind}">'
+            f'<h3 class="ps-heading">{esc(COMPOSED_HEADING[0])} <span class="ps-count">{esc(model)}</span></h3>'
+            f"{notice(label, kind)}"
+            f'<p class="ps-composed-text">{sentences}</p>'
+            f'<details class="ps-composed-sources"><summary>所依据的段落</summary><ol>{sources}</ol></details>'
+            "</section>")
+
+
+def _composed_sentence(sentence: Sentence, hits: tuple[Hit, ...]) -> str:
+    out, at = [], 0
+    for claim in sentence.claims:
+        if claim.support is Support.CITED:
+            continue
+        out.append(esc(sentence.text[at:claim.start]))
+        out.append(f'<mark class="ps-unsupported" title="{esc(claim_problem(claim)[0])}">{esc(claim.text)}</mark>')
+        at = claim.end
+    out.append(esc(sentence.text[at:]))
+    for n in sentence.cites:
+        title = f"《{hits[n - 1].chunk.report.title}》" if n <= len(hits) else ""
+        out.append(f'<a class="ps-cite" href="#ps-hit-{n}" title="{esc(title)}">[{n}]</a>')
+    out.extend(f'<span class="ps-cite ps-bad-cite" title="{NO_SUCH_PASSAGE[0]}">[{n}]</span>'
+               for n in sentence.wrong_cites)
+    if not sentence.cites and not sentence.wrong_cites and sentence.finished:
+        out.append(f'<span class="ps-no-cite">（{NO_CITATION[0]}）</span>')
+    text = "".join(out)
+    return f'<span class="ps-pending">{text}</span>' if not sentence.finished else text
 
 
 # ---------------------------------------------------------------------------------------- library view

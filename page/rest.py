@@ -20,13 +20,16 @@ from page.auth import Login, LoginBrake
 from page.library import Library
 from page.render import source_label, years_label
 from page.wiring import ENTER_QUESTION, FRIENDLY_ERROR, make_filters, parse_mode, run_search
-from search.present import result_json
+from search.compose import composed_answer
+from search.llm import LLMConfig
+from search.present import composed_json, result_json
 
 log = logging.getLogger("policy_search.app")
 PREFIX = "/api/v1"
 DOCS = "/api/docs"
 OPENAPI = "/api/openapi.json"
 MAX_K = 50
+NO_LLM = "服务启动时没有配置本地大模型（--llm-url） / No local model is configured (start with --llm-url)"
 
 
 class SearchRequest(BaseModel):
@@ -38,9 +41,11 @@ class SearchRequest(BaseModel):
     body: str = Field("", description="发文机关 / issuing body")
     genre: str = Field("", description="报告类型 / report type")
     report: str = Field("", description="报告文件名或路径 / a report's file name or path")
+    compose: bool = Field(False, description="同时请本地大模型归纳（需以 --llm-url 启动），结果在 composed 中 / also have the "
+                                             "local model write a checked answer (server started with --llm-url)")
 
 
-def rest_api(library: Library, logins: list[Login]) -> FastAPI:
+def rest_api(library: Library, logins: list[Login], llm: LLMConfig | None = None) -> FastAPI:
     """The API's routes on their own FastAPI app; page/server.py mounts the page beside them."""
     api = FastAPIOffline(title="policy-search", version="1", docs_url=DOCS, openapi_url=OPENAPI, redoc_url=None,
                          description="政策报告检索接口：与网页和命令行相同的检索，每条结果带出处。 / "
@@ -62,15 +67,16 @@ def rest_api(library: Library, logins: list[Login]) -> FastAPI:
 
     @api.get(f"{PREFIX}/search", dependencies=[Depends(guard)], summary="检索 / search")
     def search_get(q: str = Query(..., description="问题 / the question"), k: int = Query(5, ge=1, le=MAX_K),
-                   mode: str = "", year: str = "", body: str = "", genre: str = "", report: str = "") -> dict:
+                   mode: str = "", year: str = "", body: str = "", genre: str = "", report: str = "",
+                   compose: bool = False) -> dict:
         """与 `python -m search --json` 相同的 JSON / the same JSON as `python -m search --json`."""
         return _search(library, SearchRequest(question=q, k=k, mode=mode, year=year, body=body, genre=genre,
-                                              report=report))
+                                              report=report, compose=compose), llm)
 
     @api.post(f"{PREFIX}/search", dependencies=[Depends(guard)], summary="检索 / search")
     def search_post(asked: SearchRequest) -> dict:
         """与 `python -m search --json` 相同的 JSON / the same JSON as `python -m search --json`."""
-        return _search(library, asked)
+        return _search(library, asked, llm)
 
     @api.get(f"{PREFIX}/reports", dependencies=[Depends(guard)], summary="报告列表 / the reports")
     def reports() -> list[dict]:
@@ -81,9 +87,11 @@ def rest_api(library: Library, logins: list[Login]) -> FastAPI:
     return api
 
 
-def _search(library: Library, asked: SearchRequest) -> dict:
+def _search(library: Library, asked: SearchRequest, llm: LLMConfig | None) -> dict:
     if not asked.question.strip():
         raise HTTPException(400, detail=ENTER_QUESTION)
+    if asked.compose and llm is None:
+        raise HTTPException(400, detail=NO_LLM)
     try:
         result, _ = run_search(library, asked.question, asked.k, parse_mode(asked.mode),
                                make_filters(asked.year, asked.body, asked.genre, asked.report))
@@ -92,7 +100,11 @@ def _search(library: Library, asked: SearchRequest) -> dict:
     except Exception:  # noqa: BLE001 - a bug is logged with its traceback, the caller gets one line
         log.exception(FRIENDLY_ERROR)
         raise HTTPException(500, detail=FRIENDLY_ERROR) from None
-    return result_json(result)
+    data = result_json(result)
+    if asked.compose and llm is not None:
+        composed = composed_answer(llm, result)
+        data["composed"] = composed_json(composed) if composed else None
+    return data
 
 
 def _basic_auth(logins: list[Login]):

@@ -9,19 +9,20 @@ from page.auth import Login, LoginBrake
 from page.library import MAX_UPLOAD_BYTES, Library
 from page.rest import rest_api
 from page.wiring import CSS, HEAD, build_page, theme
+from search.llm import LLMConfig
 
 MCP_PATH = "/gradio_api/mcp/"
 
 
-def server_app(library: Library, logins: list[Login]):
+def server_app(library: Library, logins: list[Login], llm: LLMConfig | None = None):
     """One ASGI app: the REST API and its docs under /api, the page at /, and, without logins, the page's `search`
     as an MCP tool (Gradio's MCP server calls the page's own API, which a login would refuse)."""
-    page = build_page(library).queue(default_concurrency_limit=2)
+    page = build_page(library, llm).queue(default_concurrency_limit=2)
     # Gradio checks that a file named in an API call was uploaded (not "/etc/x.txt") only once the Blocks "has
     # launched", which mounting never sets; without it any server file could be added to the library.
     page.has_launched = True
     return gr.mount_gradio_app(
-        rest_api(library, logins), page, path="/", theme=theme(), css=CSS, head=HEAD,
+        rest_api(library, logins, llm), page, path="/", theme=theme(), css=CSS, head=HEAD,
         show_error=True,  # Gradio's own refusals (a malformed API call) say why instead of {"error": null};
         # our handlers never let an exception out (wiring.guard), so no traceback text reaches a client
         max_file_size=4 * MAX_UPLOAD_BYTES,  # hard stop; the friendly 50 MB check happens after upload
@@ -29,8 +30,8 @@ def server_app(library: Library, logins: list[Login]):
         app_kwargs={"middleware": [Middleware(LoginBrake)]} if logins else None, mcp_server=not logins)
 
 
-def serve(library: Library, host: str, port: int, logins: list[Login]) -> None:
+def serve(library: Library, host: str, port: int, logins: list[Login], llm: LLMConfig | None = None) -> None:
     """Serve until the process is stopped."""
     # Without a limit, a stop (Ctrl+C, SIGTERM) waits for every open page's event stream to close, i.e. forever
     # while a browser tab is open (seen: 30 s until the tests' kill). Builds are crash-safe, so 5 s is enough.
-    uvicorn.run(server_app(library, logins), host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+    uvicorn.run(server_app(library, logins, llm), host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)

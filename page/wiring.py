@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -17,9 +17,11 @@ from index.errors import UserError
 from index.read import SUPPORTED_SUFFIXES
 from index.backends import Reader
 from page.library import MAX_UPLOAD_BYTES, Library, LibraryError, Version
-from page.render import (ALL, LIBRARY_HEADERS, esc, filter_choices, keep, library_rows, notice, report_choices,
-                         result_html, status_html)
+from page.render import (ALL, LIBRARY_HEADERS, composed_html, esc, filter_choices, keep, library_rows, notice,
+                         report_choices, result_html, status_html)
+from search.compose import PASSAGES, compose, composable
 from search.export import export
+from search.llm import LLMConfig
 from search.present import result_json
 from search.query import mode_for, parse_query
 from search.results import Filters, SearchResult
@@ -42,6 +44,8 @@ FRIENDLY_ERROR = "抱歉，查询时出了问题，请稍后再试；技术细�
 CHANGE_FAILED = ("抱歉，操作没有完成，报告库保持原样；技术细节已记录在运行窗口中。 / "
                  "The change failed; nothing was changed.")
 K_ANSWER, K_WORDING = 5, 8
+COMPOSE_AT_ONCE = 2   # generated answers written at a time: a local model server serves few at once
+UPDATE_SECONDS = 0.3  # a streaming answer is redrawn at most this often
 EXAMPLES = [["2023年化解了多少起矛盾纠纷？"], ["张店乡有几个人通过了执法证考试"], ["别的乡镇怎么写'第一责任人职责'这部分？"]]
 
 T = TypeVar("T")
@@ -109,14 +113,15 @@ def theme() -> gr.themes.Base:
                              font_mono=["Noto Sans Mono CJK SC", "monospace"])
 
 
-def build_page(library: Library) -> gr.Blocks:
-    """The whole page; every handler closes over `library` instead of module-level state."""
+def build_page(library: Library, llm: LLMConfig | None = None) -> gr.Blocks:
+    """The whole page; every handler closes over `library` (and the local model, if one is configured) instead of
+    module-level state."""
     with gr.Blocks(title="政策报告检索") as page:
         gr.HTML('<div id="ps-header"><h1>政策报告检索</h1>'
                 '<p>在本机报告中查找答案和写法，全程离线 · Offline policy report search</p></div>', js_on_load=None)
         with gr.Tabs():
             with gr.Tab("查询", id="search-tab"):
-                ask_inputs, (recent, recent_pick) = _search_tab(library)
+                ask_inputs, (recent, recent_pick) = _search_tab(library, llm)
             with gr.Tab("报告库", id="library-tab"):
                 library_outputs = _library_tab(library, ask_inputs)
         page.load(lambda: library_updates(library, *([None] * 4)), inputs=None, outputs=library_outputs,
@@ -128,7 +133,8 @@ def build_page(library: Library) -> gr.Blocks:
     return page
 
 
-def _search_tab(library: Library) -> tuple[list[gr.components.Component], tuple[gr.BrowserState, gr.Dropdown]]:
+def _search_tab(library: Library, llm: LLMConfig | None) -> tuple[list[gr.components.Component],
+                                                                  tuple[gr.BrowserState, gr.Dropdown]]:
     choices = filter_choices(library)
     with gr.Row(equal_height=True):
         question = gr.Textbox(show_label=False, placeholder="输入问题后按回车，例如：2023年化解了多少起矛盾纠纷？",
@@ -156,6 +162,7 @@ def _search_tab(library: Library) -> tuple[list[gr.components.Component], tuple[
     welcome = notice(health, "warn") if health else notice(
         "在上方输入问题，按回车开始查询。", "info", "“自动”按问题判断；“问答”给出具体数字和出处；“找表述”列出其他报告里的相关写法。")
     results = gr.HTML(welcome, elem_id="results", js_on_load=COPY_JS, min_height=120)
+    composed = gr.HTML("", elem_id="composed", visible=llm is not None)
     inputs = [question, mode, year, body, genre, report]
 
     def ask(question: str, mode: str, year: str, body: str, genre: str, report: str) -> str:
@@ -201,7 +208,43 @@ def _search_tab(library: Library) -> tuple[list[gr.components.Component], tuple[
     for control in (mode, year, body, genre, report):
         control.input(refine, inputs, results, api_visibility="private", **in_order)
     _export_row(library, inputs)
+    if llm is not None:
+        _compose_after(library, llm, results, inputs, composed)
     return inputs, (recent, recent_pick)
+
+
+def _compose_after(library: Library, llm: LLMConfig, results: gr.HTML, inputs: list, composed: gr.HTML) -> None:
+    """Whenever new results are on screen (a question, a filter changed, an example, a recent question), the local
+    model writes its answer below them, streaming. Its own queue: a slow model must not hold up anyone's search
+    (the results queue takes one event at a time)."""
+    def write(question: str, mode: str, year: str, body: str, genre: str, report: str) -> Iterator[str]:
+        try:
+            yield from _composed_updates(library, llm, question, mode, make_filters(year, body, genre, report))
+        except UserError as problem:
+            yield notice(str(problem), "error")
+        except Exception:  # noqa: BLE001 - the page must stay usable whatever went wrong
+            log.exception(FRIENDLY_ERROR)
+            yield notice(FRIENDLY_ERROR, "error")
+
+    results.change(write, inputs, composed, api_visibility="private", concurrency_id="compose",
+                   concurrency_limit=COMPOSE_AT_ONCE, show_progress="hidden", trigger_mode="always_last")
+
+
+def _composed_updates(library: Library, llm: LLMConfig, question: str, mode: str, filters: Filters) -> Iterator[str]:
+    """The generated answer as it grows: a redraw at most every UPDATE_SECONDS, and the checked one at the end."""
+    if not (question or "").strip():
+        yield ""
+        return
+    result, _ = _page_search(library, question, mode, filters)
+    if not composable(result):
+        yield ""
+        return
+    hits = result.hits[:PASSAGES]
+    shown = 0.0
+    for composed in compose(llm, result.query.text, hits):
+        if composed.done or time.monotonic() - shown >= UPDATE_SECONDS:
+            shown = time.monotonic()
+            yield composed_html(composed, hits, llm.model)
 
 
 def remember(question: str, recent: list[str] | None) -> tuple[list[str], gr.Dropdown]:

@@ -11,8 +11,10 @@ from index.backends import index_location
 from index.cli import exit_code
 from index.errors import UserError
 from search.export import export
-from search.present import result_json, result_text
-from search.results import Filters
+from search.compose import Composed, composable, composed_answer
+from search.llm import LLMConfig, add_llm_options, llm_config
+from search.present import composed_json, composed_text, result_json, result_text
+from search.results import Filters, SearchResult
 from search.retrieve import Searcher
 
 DEFAULT_INDEX = Path("data/index")
@@ -25,10 +27,17 @@ def main(argv: list[str] | None = None, prog: str = "python -m search") -> int:
         if searcher.index.notice:
             print(f"警告 / Warning: {searcher.index.notice}", file=sys.stderr)
         filters = filters_from_args(args)
+        llm = llm_config(args.llm_url, args.llm_model, args.llm_key, args.llm_timeout)
         if not args.question:
-            return _answer_stdin(searcher, args, filters)
+            return _answer_stdin(searcher, args, filters, llm)
         result = searcher.search(" ".join(args.question), k=args.k, filters=filters, mode=args.mode)
-        print(json.dumps(result_json(result), ensure_ascii=False) if args.json else result_text(result))
+        if not args.json:
+            print(result_text(result), flush=True)
+        composed = _composed(llm, result)
+        if args.json:
+            print(json.dumps(_with_composed(result_json(result), llm, composed), ensure_ascii=False))
+        elif composed is not None:
+            print("\n" + composed_text(composed))
         if args.export:
             print(f"已导出 / exported: {export(result, args.export)}", file=sys.stderr)
         return 0
@@ -39,12 +48,25 @@ def main(argv: list[str] | None = None, prog: str = "python -m search") -> int:
         return 1
 
 
-def _answer_stdin(searcher: Searcher, args: argparse.Namespace, filters: Filters) -> int:
+def _answer_stdin(searcher: Searcher, args: argparse.Namespace, filters: Filters, llm: LLMConfig | None) -> int:
     # One JSON object per input line, in order, flushed at once so a caller can stream.
     for line in sys.stdin:
         result = searcher.search(line.strip(), k=args.k, filters=filters, mode=args.mode)
-        print(json.dumps(result_json(result), ensure_ascii=False), flush=True)
+        print(json.dumps(_with_composed(result_json(result), llm, _composed(llm, result)), ensure_ascii=False),
+              flush=True)
     return 0
+
+
+def _composed(llm: LLMConfig | None, result: SearchResult) -> Composed | None:
+    if llm is None or not composable(result):
+        return None
+    print(f"正在请本地模型归纳… / asking the local model ({llm.model})…", file=sys.stderr, flush=True)
+    return composed_answer(llm, result)
+
+
+def _with_composed(data: dict, llm: LLMConfig | None, composed: Composed | None) -> dict:
+    """"composed" only when a model is configured: null for a wording request or no passage."""
+    return data if llm is None else {**data, "composed": composed_json(composed) if composed else None}
 
 
 def filters_from_args(args: argparse.Namespace) -> Filters:
@@ -66,6 +88,7 @@ def parser(prog: str = "python -m search") -> argparse.ArgumentParser:
     parser.add_argument("--report", action="append", help="只在这些报告中查找（文件名）/ only these reports (file names)")
     parser.add_argument("--export", type=Path, metavar="FILE",
                         help="把结果连同出处导出为 Word（.docx）或表格（.csv）/ save the results with citations as .docx or .csv")
+    add_llm_options(parser)
     return parser
 
 

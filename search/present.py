@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from index.chunk import SEPARATOR
 from index.read import page_of
 from index.store import StoredChunk
+from search.compose import Claim, Composed, Support
+from search.llm import Failure
 from search.query import MAX_QUERY_CHARS, Query
 from search.results import Doubt, DoubtKind, Hit, SearchResult
 
@@ -206,3 +208,77 @@ def result_text(result: SearchResult) -> str:
         lines.append(f"    {hit.chunk.section}")
         lines.append(f"    {_marked_text(hit)}")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------- generated answers
+
+COMPOSED_HEADING = ("AI 归纳（本地模型生成，仅供参考，以原文为准）", "Written by the local model: check against the passages")
+COMPOSING = ("正在生成…（写完的句子已逐句核对）", "Writing… (finished sentences are checked as they come)")
+COMPOSED_CHECKED = ("已核对：文中的数字、日期和名称都见于所引段落", "Checked: every number, date and name is in the passages cited")
+COMPOSED_PROBLEMS = ("有 {n} 处数字、日期、名称或引用在所引段落中找不到依据（已标出），请以原文为准",
+                     "{n} number(s), date(s), name(s) or citation(s) are not supported by the passages cited (marked)")
+UNSUPPORTED = ("所引段落中没有", "not in the passages cited")
+CITED_ELSEWHERE = ("所引段落中没有，见段落", "not in the passages cited; it is in passage")
+NO_SUCH_PASSAGE = ("没有这个段落", "no such passage")
+NO_CITATION = ("无出处", "no citation")
+# How a generation failed (search/llm.Failure); the extractive answer above stays the answer either way.
+FAILURES: dict[Failure, tuple[str, str]] = {
+    Failure.UNREACHABLE: ("连不上本地模型服务，请检查 --llm-url 和模型服务是否已启动", "The model server cannot be reached"),
+    Failure.REFUSED: ("本地模型服务拒绝了请求（模型名称或密钥不对？）", "The model server refused the request"),
+    Failure.TIMEOUT: ("本地模型响应超时，回答没有完成", "The model server timed out; the answer is incomplete"),
+    Failure.INTERRUPTED: ("生成中断：连接在回答完成前断开，以下只是部分内容",
+                          "The stream stopped before the answer was finished; what came is shown"),
+    Failure.MALFORMED: ("本地模型服务返回的内容格式无法识别，回答没有完成",
+                        "The model server's reply is not in the chat-completions format"),
+    Failure.TRUNCATED: ("回答超出长度上限被截断", "The answer reached the length limit and was cut"),
+    Failure.EMPTY: ("本地模型没有给出回答", "The model gave no answer"),
+}
+
+
+def composed_status(composed: Composed) -> tuple[str, tuple[str, str]]:
+    """The generated answer's label: its kind ("ok", "warn", "error", "info") and words."""
+    if composed.failure is not None:
+        return "error", FAILURES[composed.failure]
+    if not composed.done:
+        return "info", COMPOSING
+    if composed.problems:
+        return "warn", tuple(s.format(n=composed.problems) for s in COMPOSED_PROBLEMS)  # type: ignore[return-value]
+    return "ok", COMPOSED_CHECKED
+
+
+def composed_json(composed: Composed) -> dict:
+    kind, words = composed_status(composed)
+    return {
+        "text": "".join(s.text + "".join(f"[{n}]" for n in s.cites + s.wrong_cites) for s in composed.sentences),
+        "checked": composed.checked,
+        "status": kind,
+        "message": bilingual(words),
+        "failure": composed.failure.value if composed.failure else None,
+        "problems": composed.problems,
+        "sentences": [{"text": s.text, "cites": list(s.cites), "wrong_cites": list(s.wrong_cites),
+                       "claims": [{"text": c.text, "kind": c.kind.value, "supported": c.support is Support.CITED,
+                                   "found_in": list(c.found_in)} for c in s.claims]}
+                      for s in composed.sentences],
+    }
+
+
+def composed_text(composed: Composed) -> str:
+    """The generated answer for a terminal: unsupported claims in ⟦⟧ with why, then its label."""
+    lines = [bilingual(COMPOSED_HEADING)]
+    for s in composed.sentences:
+        text, at = "", 0
+        for c in s.claims:
+            if c.support is not Support.CITED:
+                text += s.text[at:c.start] + f"⟦{c.text}：{claim_problem(c)[0]}⟧"
+                at = c.end
+        marks = "".join(f"[{n}]" for n in s.cites) + "".join(f"[{n}?]" for n in s.wrong_cites)
+        lines.append(text + s.text[at:] + marks)
+    lines.append(bilingual(composed_status(composed)[1]))
+    return "\n".join(lines)
+
+
+def claim_problem(claim: Claim) -> tuple[str, str]:
+    if claim.support is Support.UNCITED and claim.found_in:
+        where = "、".join(f"[{n}]" for n in claim.found_in)
+        return f"{CITED_ELSEWHERE[0]}{where}", f"{CITED_ELSEWHERE[1]} {where}"
+    return UNSUPPORTED

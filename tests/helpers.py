@@ -4,6 +4,7 @@ Test modules import from here, never from each other.
 """
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -129,6 +130,30 @@ def serve_app(workdir: Path, *extra: str, env: dict[str, str] | None = None) -> 
             process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextmanager
+def scripted_llm() -> Iterator[str]:
+    """tests/llm_server.py on a free port: a real HTTP server speaking the OpenAI chat-completions protocol with
+    scripted answers (no model weights can be installed here). Yields its base URL (…/v1)."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(PROJECT / "tests" / "llm_server.py"), str(port)],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "ready"
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def script_llm(url: str, model: str) -> None:
+    """Make the scripted server answer every request as `model` (echo, invent, cut, …) from now on."""
+    base = url.removesuffix("/v1")
+    request = urllib.request.Request(f"{base}/script", data=json.dumps({"model": model}).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10):
+        pass
 
 
 def _wait_until_serving(process: subprocess.Popen, url: str, log: Path) -> None:

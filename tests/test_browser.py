@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import serve_app, write
+from helpers import script_llm, scripted_llm, serve_app, write
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -39,8 +39,16 @@ expect.set_options(timeout=WAIT_MS)
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serve_app(tmp_path_factory.mktemp("browser-app")) as url:
+def llm_url() -> Iterator[str]:
+    """The scripted stand-in for a local model server (tests/llm_server.py), over real HTTP."""
+    with scripted_llm() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory, llm_url: str) -> Iterator[str]:
+    # The page with a local model configured: every test sees the generated answer under the results too.
+    with serve_app(tmp_path_factory.mktemp("browser-app"), "--llm-url", llm_url, "--llm-model", "echo") as url:
         yield url
 
 
@@ -117,6 +125,37 @@ def test_question_shows_highlighted_answer(page) -> None:
     expect(highlight).to_contain_text("2023年化解矛盾26起")
     expect(highlight.locator("strong.ps-num")).to_have_text("化解矛盾26起")
     expect(card).to_contain_text("鲁山县张店乡人民政府关于2023年法治政府建设情况的报告")
+
+
+def test_a_local_models_answer_is_checked_against_the_passages_it_cites(page, llm_url: str, tmp_path: Path) -> None:
+    script_llm(llm_url, "echo")
+    ask(page, QUESTION)
+    composed = page.locator("#composed .ps-composed")
+    expect(composed).to_have_attribute("data-status", "ok")
+    expect(composed).to_contain_text("已核对")
+    cite = composed.locator("a.ps-cite").first
+    expect(cite).to_have_text("[1]")
+    expect(cite).to_have_attribute("href", "#ps-hit-1")
+    expect(page.locator("#ps-hit-1")).to_be_attached()  # the mark leads to result 1 above
+    expect(composed.locator("mark.ps-unsupported")).to_have_count(0)
+    expect(page.locator("#results .ps-answer-card strong.ps-num")).to_have_text("化解矛盾26起")
+
+    script_llm(llm_url, "invent")  # the same sentence with its figure changed
+    ask(page, QUESTION + "？")
+    expect(composed).to_have_attribute("data-status", "warn")
+    expect(composed).to_contain_text("请以原文为准")
+    expect(composed.locator("mark.ps-unsupported")).to_have_count(1)
+    expect(composed.locator("mark.ps-unsupported")).to_have_attribute("title", re.compile("所引段落中没有"))
+    expect(page.locator("#results .ps-answer-card strong.ps-num")).to_have_text("化解矛盾26起")  # the answer stays
+    page.screenshot(path=str(tmp_path / "llm-invented.png"), full_page=True)
+    print(f"screenshot: {tmp_path / 'llm-invented.png'}")
+
+    script_llm(llm_url, "cut")  # the stream stops mid-answer
+    ask(page, QUESTION)
+    expect(composed).to_have_attribute("data-status", "error")
+    expect(composed).to_contain_text("生成中断")
+    expect(page.locator("#results .ps-answer-card strong.ps-num")).to_have_text("化解矛盾26起")
+    script_llm(llm_url, "echo")
 
 
 def test_context_and_citation(page) -> None:

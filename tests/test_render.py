@@ -36,7 +36,7 @@ def test_a_confident_answer_shows_the_card_then_the_passages(seed_searcher) -> N
     result = seed_searcher.search(QUESTION)
     page = result_html(result, seed_searcher.index, Filters())
     assert page.index("ps-answer-card") < page.index("相关段落") < page.index("ps-card")
-    assert page.count('<article class="ps-card">') == len(result.hits)
+    assert page.count('<article class="ps-card" id="ps-hit-') == len(result.hits)
     assert "未找到可靠答案" not in page
 
 
@@ -120,3 +120,19 @@ def test_a_question_cut_to_its_first_500_characters_says_so(seed_searcher) -> No
     assert f"问题较长（{len(long)} 字），只按前 500 字查询" in page
     assert result_json(result)["note"].startswith("问题较长") and "问题较长" in result_text(result)
     assert result_json(seed_searcher.search(QUESTION))["note"] is None
+
+
+def test_a_generated_answer_marks_what_its_passages_do_not_say_and_links_its_citations(seed_searcher) -> None:
+    from page.render import composed_html
+    from search.compose import Evidence, check
+
+    hits = seed_searcher.search(QUESTION).hits
+    evidence = [Evidence.of(h) for h in hits]
+    html_text = composed_html(check("2023年化解矛盾27起[1]。开展普法宣传<b>[9]。", evidence), hits, "qwen2.5:7b")
+    assert 'data-status="warn"' in html_text and "qwen2.5:7b" in html_text
+    assert '<mark class="ps-unsupported" title="所引段落中没有">27起</mark>' in html_text
+    assert '<a class="ps-cite" href="#ps-hit-1"' in html_text and 'ps-bad-cite' in html_text
+    assert "<b>" not in html_text and "&lt;b&gt;" in html_text  # a model's markup is text, never HTML
+    growing = composed_html(check("化解矛盾26起[1]。开展普法", evidence, done=False), hits, "m")
+    assert 'data-status="info"' in growing and '<span class="ps-pending">开展普法</span>' in growing
+    assert composed_html(check("化解矛盾26起[1]。", evidence), hits, "m").count('data-status="ok"') == 1

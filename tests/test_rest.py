@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from helpers import serve_app
+from helpers import script_llm, scripted_llm, serve_app
 from page.auth import AUTH_ENV
 
 pytestmark = pytest.mark.slow
@@ -21,9 +22,17 @@ QUESTION = "2023年化解了多少起矛盾纠纷"
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def llm_url() -> Iterator[str]:
+    with scripted_llm() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory, llm_url: str) -> Iterator[str]:
     workdir = tmp_path_factory.mktemp("rest")
-    with serve_app(workdir) as url:
+    # The model by environment, as a service file would set it (the page's test gives it by options).
+    env = {**os.environ, "POLICY_SEARCH_LLM_URL": llm_url, "POLICY_SEARCH_LLM_MODEL": "echo"}
+    with serve_app(workdir, env=env) as url:
         log = (workdir / "app.log").read_text(errors="replace")
         assert f"REST API docs: {url}api/docs" in log and f"MCP server: {url}gradio_api/mcp/" in log
         yield url
@@ -56,6 +65,20 @@ def test_rest_search_answers_as_the_cli_does(app_url: str) -> None:
     assert status == 200 and posted["confident"] and posted["results"][0]["title"].startswith("鲁山县张店乡")
     status, flagged, _ = call(search_url(app_url, q="火星基地建设进展如何"))
     assert status == 200 and flagged["confident"] is False and flagged["reason"]
+
+
+def test_rest_search_with_compose_adds_the_checked_answer(app_url: str, llm_url: str) -> None:
+    status, got, _ = call(app_url + "api/v1/search", {"question": QUESTION})
+    assert status == 200 and "composed" not in got  # only when asked for
+    status, got, _ = call(app_url + "api/v1/search", {"question": QUESTION, "compose": True})
+    assert status == 200 and got["composed"]["checked"] is True and got["composed"]["text"].endswith("[1]")
+    script_llm(llm_url, "invent")
+    try:
+        status, got, _ = call(search_url(app_url, q=QUESTION, compose="true"))
+    finally:
+        script_llm(llm_url, "echo")
+    assert got["composed"]["checked"] is False and got["composed"]["problems"] == 1
+    assert "化解矛盾26起" in got["results"][0]["text"]  # the extractive answer is there either way
 
 
 @pytest.mark.parametrize("params, says", [
@@ -120,11 +143,15 @@ def _payload(text: str) -> dict:
 
 @pytest.fixture(scope="module")
 def login_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import os
-
     workdir = tmp_path_factory.mktemp("rest-login")
     with serve_app(workdir, env={**os.environ, AUTH_ENV: "reader:pw-1"}) as url:
         yield url
+
+
+def test_without_a_local_model_compose_is_refused_with_a_reason(login_url: str) -> None:
+    # before the brake test below, whose wrong passwords lock this client out for a while
+    status, got, _ = call(login_url + "api/v1/search", {"question": QUESTION, "compose": True}, auth=("reader", "pw-1"))
+    assert status == 400 and "--llm-url" in got["error"]
 
 
 def test_with_logins_rest_takes_http_basic_and_brakes_wrong_passwords(login_url: str) -> None:
