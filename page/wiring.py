@@ -3,9 +3,13 @@ page/library.py changes the library, page/render.py draws the HTML); every handl
 so an expected problem reads as a notice and anything else is logged, never shown as a traceback."""
 from __future__ import annotations
 
+import html
+import json
 import logging
+import re
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -22,7 +26,7 @@ from page.render import (ALL, LIBRARY_HEADERS, composed_html, esc, filter_choice
 from search.compose import PASSAGES, compose, composable
 from search.export import export
 from search.llm import LLMConfig
-from search.present import result_json
+from search.present import COMPOSING, result_json
 from search.query import mode_for, parse_query
 from search.results import Filters, SearchResult
 
@@ -44,8 +48,9 @@ FRIENDLY_ERROR = "抱歉，查询时出了问题，请稍后再试；技术细�
 CHANGE_FAILED = ("抱歉，操作没有完成，报告库保持原样；技术细节已记录在运行窗口中。 / "
                  "The change failed; nothing was changed.")
 K_ANSWER, K_WORDING = 5, 8
-COMPOSE_AT_ONCE = 2   # generated answers written at a time: a local model server serves few at once
+COMPOSE_AT_ONCE = 4   # generated answers written at a time: a local model server serves few at once
 UPDATE_SECONDS = 0.3  # a streaming answer is redrawn at most this often
+_ASKED = re.compile(r'<div class="ps-asked" data-asked="([^"]*)">')
 EXAMPLES = [["2023年化解了多少起矛盾纠纷？"], ["张店乡有几个人通过了执法证考试"], ["别的乡镇怎么写'第一责任人职责'这部分？"]]
 
 T = TypeVar("T")
@@ -209,37 +214,56 @@ def _search_tab(library: Library, llm: LLMConfig | None) -> tuple[list[gr.compon
         control.input(refine, inputs, results, api_visibility="private", **in_order)
     _export_row(library, inputs)
     if llm is not None:
-        _compose_after(library, llm, results, inputs, composed)
+        _compose_after(library, llm, results, composed)
     return inputs, (recent, recent_pick)
 
 
-def _compose_after(library: Library, llm: LLMConfig, results: gr.HTML, inputs: list, composed: gr.HTML) -> None:
+def _compose_after(library: Library, llm: LLMConfig, results: gr.HTML, composed: gr.HTML) -> None:
     """Whenever new results are on screen (a question, a filter changed, an example, a recent question), the local
-    model writes its answer below them, streaming. Its own queue: a slow model must not hold up anyone's search
-    (the results queue takes one event at a time)."""
-    def write(question: str, mode: str, year: str, body: str, genre: str, report: str) -> Iterator[str]:
+    model writes its answer below them, streaming, for the question those results answer (read from the results
+    themselves: the box may already hold the next question). Its own queue: a slow model must not hold up anyone's
+    search. A newer question in the same browser ends the older answer at its next word."""
+    latest: dict[str, str] = {}  # browser session → the results being answered
+
+    def write(shown: str, request: gr.Request) -> Iterator[str]:
+        asked = asked_of(shown)
+        if asked is None:
+            yield ""
+            return
+        session = getattr(request, "session_hash", None) or ""
+        if len(latest) > 10_000:  # sessions are never closed explicitly
+            latest.clear()
+        latest[session] = asked[-1]
         try:
-            yield from _composed_updates(library, llm, question, mode, make_filters(year, body, genre, report))
+            for html_text in _composed_updates(library, llm, *asked[:2], make_filters(*asked[2:6])):
+                if latest.get(session) != asked[-1]:
+                    return  # newer results are on screen; their answer is being written
+                yield html_text
         except UserError as problem:
             yield notice(str(problem), "error")
         except Exception:  # noqa: BLE001 - the page must stay usable whatever went wrong
             log.exception(FRIENDLY_ERROR)
             yield notice(FRIENDLY_ERROR, "error")
 
-    results.change(write, inputs, composed, api_visibility="private", concurrency_id="compose",
-                   concurrency_limit=COMPOSE_AT_ONCE, show_progress="hidden", trigger_mode="always_last")
+    results.change(write, results, composed, api_visibility="private", concurrency_id="compose",
+                   concurrency_limit=COMPOSE_AT_ONCE, show_progress="hidden", trigger_mode="multiple")
+
+
+def asked_of(shown: str) -> list[str] | None:
+    """The question, mode, filters and ask id that a results block was drawn for (see _ask); None for a notice."""
+    found = _ASKED.search(shown or "")
+    return json.loads(html.unescape(found.group(1))) if found else None
 
 
 def _composed_updates(library: Library, llm: LLMConfig, question: str, mode: str, filters: Filters) -> Iterator[str]:
-    """The generated answer as it grows: a redraw at most every UPDATE_SECONDS, and the checked one at the end."""
-    if not (question or "").strip():
-        yield ""
-        return
+    """The generated answer as it grows: a placeholder at once (the previous answer must not stand under new
+    results), a redraw at most every UPDATE_SECONDS, and the checked one at the end."""
     result, _ = _page_search(library, question, mode, filters)
     if not composable(result):
         yield ""
         return
     hits = result.hits[:PASSAGES]
+    yield notice(COMPOSING[0], "info")
     shown = 0.0
     for composed in compose(llm, result.query.text, hits):
         if composed.done or time.monotonic() - shown >= UPDATE_SECONDS:
@@ -299,7 +323,10 @@ def _ask(library: Library, question: str, mode: str, year: str, body: str, genre
         return notice(ENTER_QUESTION, "warn")
     filters = make_filters(year, body, genre, report)
     result, index = _page_search(library, question, mode, filters)
-    return result_html(result, index, filters)
+    # What was asked, with an id of its own: the local model's answer is written for these results (asked_of),
+    # again when the same question is asked again.
+    asked = json.dumps([question, mode, year, body, genre, report, uuid.uuid4().hex], ensure_ascii=False)
+    return f'<div class="ps-asked" data-asked="{esc(asked)}">{result_html(result, index, filters)}</div>'
 
 
 def _page_search(library: Library, question: str, mode: str, filters: Filters) -> tuple[SearchResult, Reader]:

@@ -20,9 +20,12 @@ from search.llm import Failure, LLMConfig, LLMError, stream_chat
 from search.results import Hit, SearchResult
 from text import CHINESE_DIGITS
 from text.gazetteer import gazetteer
-from text.lexicon import alternation
+from text.lexicon import alternation, words
+from text.normalize import normalize_text
+from text.years import PLAN_PERIOD
 from text.numbers import QUANTITY_UNITS
 
+NO_ANSWER_SAID = "所给段落中没有找到答案"  # what the prompt asks a model to say; needs no citation
 PASSAGES = 5  # the passages the page shows under the answer card, so every mark points at one on screen
 
 SYSTEM_PROMPT = (
@@ -30,28 +33,36 @@ SYSTEM_PROMPT = (
     "1. 用简洁的中文回答，不超过200字；\n"
     "2. 每句话末尾用方括号标出依据的段落编号，如[1]或[1][3]；\n"
     "3. 数字、日期、地名、机构名和人名必须与段落原文一字不差，不得换算、估计或合计；\n"
-    "4. 段落中没有答案时，只回答“所给段落中没有找到答案”。"
+    f"4. 段落中没有答案时，只回答“{NO_ANSWER_SAID}”。"
 )
 
-# "[1]", "[1][3]", "[1,2]", "【2】": marks that cite passages by their number.
-_MARK = re.compile(r"\s*[\[【]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】]")
+# "[1]", "[1][3]", "[1,2]", "[1-3]", "[^1]" (a footnote's form), "【2】": marks that cite passages by their number.
+_MARK = re.compile(r"\s*[\[【]\^?\s*(\d{1,2}(?:\s*[,，、\-–~]\s*\d{1,2})*)\s*[\]】]")
+_ENDED = re.compile(r"[。！？!?\]】]\s*$")
+_MARK_RANGE = re.compile(r"(\d{1,2})\s*[\-–~]\s*(\d{1,2})")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")  # not at "；": a model cites at the end of "A；B。"
-_THINKING = re.compile(r"<think>.*?(?:</think>|$)", re.S)  # a reasoning model's thoughts (DeepSeek-R1 via Ollama)
+# A reasoning model's thoughts (DeepSeek-R1 via Ollama); where the chat template opens <think> in the prompt, the
+# answer starts inside the thoughts and only their end comes.
+_THINKING = re.compile(r"<think>.*?(?:</think>|$)|^.*?</think>", re.S)
 _NUMERAL = f"[{CHINESE_DIGITS}十百千万亿两点]"
 # Dates first, so "2023年3月15日" is one claim: a year, a month, a day, in digits or Chinese numerals.
 _DATE = re.compile(rf"(?:(?:\d{{4}}|[{CHINESE_DIGITS}○]{{4}})\s*年\s*)?(?:\d{{1,2}}|[一二三四五六七八九十元]{{1,2}})\s*月"
                    rf"(?:\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*[日号])?"
                    rf"|(?:\d{{4}}|[{CHINESE_DIGITS}○]{{4}})\s*年")
-# A figure: digits (1,234.5), or Chinese numerals counting something ("三十六场", "百分之六点五"), never an ordinal
-# ("一是", "第一") and never one numeral on its own ("一个", "一批" say nothing checkable).
+# What may follow a figure as its unit: the units reports use, and shares (三成) and multiples (翻两番).
+_UNIT = f"(?:%|‰|成|番|{alternation(QUANTITY_UNITS)})"
+_ABOUT = "[余多]"  # "5000余户", "200多万元"
+# A figure: digits (1,234.5), or Chinese numerals counting something ("三十六场", "百分之六点五", "五起", "三成"),
+# never an ordinal ("一是", "第一") nor a lone 一 ("一个机制", "一批" say nothing checkable).
 _FIGURE = re.compile(rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
-                     rf"|(?<![第{CHINESE_DIGITS}十百千万])(?:百分之|千分之)?{_NUMERAL}{{2,}}(?![是])")
+                     rf"|(?<![第{CHINESE_DIGITS}十百千万])(?:(?:百分之|千分之){_NUMERAL}+|{_NUMERAL}{{2,}}(?![是])"
+                     rf"|[二两三四五六七八九十](?={_ABOUT}?{_UNIT}))")
 # Not 千: after a figure it is mostly a unit's start (千瓦, 千克, 千米).
 _MAGNITUDE = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
 _VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(万亿|亿|万)?")
 _YEAR_ONLY = re.compile(r"\d{4}年")
-_UNIT = f"(?:%|‰|{alternation(QUANTITY_UNITS)})"
-_MEASURED = re.compile(rf"(\d+(?:\.\d+)?)\s*(万亿|亿|万)?\s*({_UNIT})?")
+_MEASURED = re.compile(rf"(\d+(?:\.\d+)?)\s*(万亿|亿|万)?\s*{_ABOUT}?\s*({_UNIT})?")
+_ORGANISATION = re.compile(f"{alternation(words('organisation_suffixes'))}$")
 # jieba's part-of-speech tags for proper names: people, places, organisations, other proper nouns.
 _NAME_TAGS = frozenset({"nr", "ns", "nt", "nz"})
 _QUOTED = re.compile(r"《([^》]{2,40})》|“([^”]{2,40})”")
@@ -88,9 +99,14 @@ class Sentence:
     finished: bool = True            # False: the last sentence while the model is still writing
 
     @property
+    def uncited(self) -> bool:
+        """A statement with no mark: every sentence must say where it comes from, except saying there is no answer."""
+        return self.finished and not self.cites and not self.wrong_cites and NO_ANSWER_SAID not in self.text
+
+    @property
     def problems(self) -> int:
         unsupported = sum(c.support is not Support.CITED for c in self.claims)
-        return unsupported + len(self.wrong_cites)
+        return unsupported + len(self.wrong_cites) + (self.uncited and not unsupported)
 
 
 @dataclass(frozen=True)
@@ -157,28 +173,28 @@ class Evidence:
 
     @classmethod
     def of(cls, hit: Hit) -> "Evidence":
-        return cls.of_text(f"{hit.chunk.report.title}\n{hit.chunk.text}")
+        # The title names the place for a name, never a year or figure: the 2026 work report tells of 2025.
+        return cls.of_text(hit.chunk.text, title=hit.chunk.report.title)
 
     @classmethod
-    def of_text(cls, text: str) -> "Evidence":
-        digits = as_digits(text)
-        measured = frozenset((value, m.group(3) or "") for m in _MEASURED.finditer(digits.replace(",", ""))
-                             for value in _values(m.group()))
-        return cls(text, frozenset(_values(digits)), re.sub(r"\s", "", digits), measured)
+    def of_text(cls, text: str, title: str = "") -> "Evidence":
+        text = normalize_text(text)
+        digits = as_digits(text).replace(",", "")
+        measured = frozenset((claim_value(m.group()), m.group(3) or "") for m in _MEASURED.finditer(digits))
+        return cls(f"{normalize_text(title)}\n{text}", frozenset(v for v, _ in measured),
+                   re.sub(r"\s", "", digits).replace("号", "日"), measured)
 
     def holds(self, claim: str, kind: ClaimKind) -> bool:
         if kind is ClaimKind.NAME:
             return claim in self.text
-        digits = re.sub(r"\s", "", as_digits(claim)).replace("号", "日")
+        digits = re.sub(r"\s", "", as_digits(claim)).replace("号", "日").replace(",", "")
         if kind is ClaimKind.DATE and not _YEAR_ONLY.fullmatch(digits):
-            return digits in self.digits_text.replace("号", "日")
-        if kind is ClaimKind.DATE:
+            return re.search(rf"(?<!\d){re.escape(digits)}", self.digits_text) is not None  # not "1月" in "11月"
+        measured = _MEASURED.match(digits)
+        if kind is ClaimKind.DATE or measured is None or not measured.group(3):
             return claim_value(digits) in self.figures  # "2023年" also where a range says "2021—2023年"
-        unit = _MEASURED.match(digits.replace(",", ""))
-        if unit is None or not unit.group(3):
-            return claim_value(digits) in self.figures
         # "100亿头" is not supported by "100万头" nor by "100亿元" in the same passage: the unit goes with the figure.
-        return (claim_value(digits), unit.group(3)) in self.measured
+        return (claim_value(digits), measured.group(3)) in self.measured
 
 
 def check(text: str, evidence: list[Evidence], done: bool = True, failure: Failure | None = None,
@@ -186,10 +202,11 @@ def check(text: str, evidence: list[Evidence], done: bool = True, failure: Failu
     """The text cut into sentences, each finished one checked (once: `seen` keeps them while a stream grows, as a
     check costs ~5 ms a sentence); the sentence still being written is shown unchecked."""
     seen = {} if seen is None else seen
-    pieces = split_sentences(visible(text))
+    pieces = split_sentences(normalize_text(visible(text)))
     sentences = []
     for i, piece in enumerate(pieces):
-        if done or i < len(pieces) - 1:
+        # After a failure the last piece may be a sentence cut short: shown, but not checked as if whole.
+        if i < len(pieces) - 1 or (done and (failure is None or _ENDED.search(piece))):
             if piece not in seen:
                 seen[piece] = _sentence(piece, evidence)
             sentences.append(seen[piece])
@@ -219,12 +236,21 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _sentence(piece: str, evidence: list[Evidence]) -> Sentence:
-    numbers = [int(n) for m in _MARK.finditer(piece) for n in re.split(r"\s*[,，、]\s*", m.group(1))]
+    numbers = [n for m in _MARK.finditer(piece) for n in _cited(m.group(1))]
     cites = tuple(dict.fromkeys(n for n in numbers if 1 <= n <= len(evidence)))
     wrong = tuple(dict.fromkeys(n for n in numbers if not 1 <= n <= len(evidence)))
     text = _MARK.sub("", piece).strip()
     claims = tuple(_supported(text, span, kind, cites, evidence) for span, kind in claims_in(text))
     return Sentence(text, cites, wrong, claims)
+
+
+def _cited(marks: str) -> list[int]:
+    """"1,3" → 1, 3; "1-3" → 1, 2, 3."""
+    numbers = []
+    for part in re.split(r"\s*[,，、]\s*", marks):
+        span = _MARK_RANGE.fullmatch(part)
+        numbers.extend(range(int(span.group(1)), int(span.group(2)) + 1) if span else [int(part)])
+    return numbers
 
 
 def claims_in(text: str) -> list[tuple[tuple[int, int], ClaimKind]]:
@@ -241,11 +267,13 @@ def claims_in(text: str) -> list[tuple[tuple[int, int], ClaimKind]]:
         add(m.start(), m.end(), ClaimKind.DATE)
     for m in _QUOTED.finditer(text):
         add(m.start(1) if m.group(1) else m.start(2), m.end(1) if m.group(1) else m.end(2), ClaimKind.NAME)
+    for m in PLAN_PERIOD.finditer(text):  # "十三五" for "十四五" is another plan
+        add(m.start(), m.end(), ClaimKind.NAME)
     for m in _FIGURE.finditer(text):
         if not re.search(r"\d", as_digits(m.group())):
             continue  # "十四五" names a plan period, not a figure
         end = m.end()
-        if unit := re.match(rf"\s*(?:万亿|亿|万)?\s*{_UNIT}?", text[end:]):
+        if unit := re.match(rf"\s*(?:万亿|亿|万)?\s*{_ABOUT}?\s*{_UNIT}?", text[end:]):
             end += unit.end()  # the claim is "26起", "1.2万人次": a figure is checked with its unit
         add(m.start(), end, ClaimKind.NUMBER)
     words = list(jieba.posseg.cut(text))
@@ -257,7 +285,7 @@ def claims_in(text: str) -> list[tuple[tuple[int, int], ClaimKind]]:
     at = 0
     for word in words:
         start, at = at, at + len(word.word)
-        if word.flag in _NAME_TAGS and len(word.word) >= 2:
+        if (word.flag in _NAME_TAGS and len(word.word) >= 2) or (len(word.word) >= 3 and _ORGANISATION.search(word.word)):
             add(start, at, ClaimKind.NAME)
     return sorted(found)
 
@@ -279,17 +307,6 @@ def as_digits(text: str) -> str:
 
 
 def claim_value(digits: str) -> float | None:
-    """A claimed figure's quantity: "1.2万" is 12000 (a passage saying 12000 supports it)."""
+    """A figure's quantity: "1.2万" is 12000, so a passage saying 12000 supports it and one saying 1.2 does not."""
     m = _VALUE.search(digits.replace(",", ""))
     return round(float(m.group(1)) * _MAGNITUDE.get(m.group(2) or "", 1), 6) if m else None
-
-
-def _values(digits: str) -> list[float]:
-    """The quantities in a text of digits, each also as its digits alone: "1.2万" is 12000 and 1.2."""
-    out = []
-    for m in _VALUE.finditer(digits.replace(",", "")):
-        number = float(m.group(1))
-        out.append(round(number, 6))
-        if m.group(2):
-            out.append(round(number * _MAGNITUDE[m.group(2)], 6))
-    return out

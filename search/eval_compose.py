@@ -20,7 +20,7 @@ from pathlib import Path
 
 from index.cli import exit_code
 from index.errors import UserError
-from search.compose import PASSAGES, ClaimKind, Evidence, as_digits, check, claim_value, claims_in
+from search.compose import PASSAGES, ClaimKind, Evidence, check, claim_value, claims_in
 from search.retrieve import Searcher
 
 SOURCES = 3  # passages a sentence is taken from, per question
@@ -43,7 +43,7 @@ def completions(sentence: str, n: int, evidence: list[Evidence]) -> Iterator[tup
         yield "万 written out", cited.replace(big.group(), whole, 1), False
     held = set().union(*(e.figures for e in evidence))
     if figure and not _YEAR.match(sentence, figure.start()):
-        for kind, new in (("figure +1", _plus_one(figure.group())), ("figure ×10", figure.group() + "0")):
+        for kind, new in (("figure +1", _plus_one(figure.group())), ("figure ×10", _times_ten(figure.group()))):
             if claim_value(new) not in held:
                 yield kind, cited.replace(figure.group(), new, 1), True
     if figure and (measured := re.match(r"(万|亿)?(起|件|人|元|个|项|次|场|家|户|亩|吨)", sentence[figure.end():])):
@@ -57,7 +57,7 @@ def completions(sentence: str, n: int, evidence: list[Evidence]) -> Iterator[tup
         new = str(int(year.group()) - 3)
         if not any(new in e.digits_text for e in evidence):
             yield "year changed", cited.replace(year.group(), new, 1), True
-    if figure and (other := _passage_without(figure.group(), n, evidence)):
+    if figure and (other := _passage_without(sentence, n, evidence)):
         yield "cited elsewhere", cited.replace(f"[{n}]", f"[{other}]"), True
     if figure:
         yield "no citation", cited.replace(f"[{n}]", ""), True
@@ -71,6 +71,11 @@ def _inside_quotes(sentence: str, at: int) -> bool:
     return any(m.start() < at < m.end() for m in re.finditer(r"《[^》]*》|“[^”]*”", sentence))
 
 
+def _times_ten(figure: str) -> str:
+    whole, _, fraction = figure.partition(".")
+    return f"{whole}{fraction[:1] or '0'}" + (f".{fraction[1:]}" if fraction[1:] else "")
+
+
 def _plus_one(figure: str) -> str:
     whole, _, fraction = figure.partition(".")
     return f"{int(whole) + 1}.{fraction}" if fraction else str(int(whole) + 1)
@@ -81,9 +86,11 @@ def _chinese(number: int) -> str:
     return cn2an.an2cn(number, "low")
 
 
-def _passage_without(figure: str, n: int, evidence: list[Evidence]) -> int | None:
-    value = claim_value(as_digits(figure))
-    return next((m for m, e in enumerate(evidence, 1) if m != n and value not in e.figures), None)
+def _passage_without(sentence: str, n: int, evidence: list[Evidence]) -> int | None:
+    """Another passage that does not hold the sentence's first figure (with its unit)."""
+    figures = [sentence[a:b] for (a, b), kind in claims_in(sentence) if kind is ClaimKind.NUMBER]
+    return next((m for m, e in enumerate(evidence, 1)
+                 if m != n and figures and not e.holds(figures[0], ClaimKind.NUMBER)), None)
 
 
 def evaluate(searcher: Searcher, questions: list[str]) -> Counter:

@@ -70,6 +70,13 @@ def llm_config(url: str | None = None, model: str | None = None, key: str | None
     if not model:
         raise UserError(f"已给出模型服务地址，还需要模型名称：--llm-model 或环境变量 {MODEL_ENV}（如 qwen2.5:7b） / "
                         f"With an LLM URL, name the model too: --llm-model or {MODEL_ENV}")
+    try:
+        httpx.URL(url).port  # noqa: B018 - parsing is the check ("http://host:1:2" has no port)
+    except (httpx.InvalidURL, ValueError):
+        raise UserError(f"模型服务地址格式不对：{url} / The LLM URL is not a valid address") from None
+    key = (key or os.environ.get(KEY_ENV) or "").strip()
+    if not key.isascii() or any(c.isspace() for c in key):
+        raise UserError("密钥只能包含英文字母、数字和符号，不能有空格 / The LLM key must be ASCII with no spaces")
     raw_timeout = timeout if timeout is not None else os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT
     try:
         seconds = float(raw_timeout)
@@ -77,7 +84,7 @@ def llm_config(url: str | None = None, model: str | None = None, key: str | None
         raise UserError(f"超时应为秒数：{raw_timeout} / The LLM timeout is a number of seconds") from None
     if seconds <= 0:
         raise UserError(f"超时应大于 0 秒：{seconds} / The LLM timeout must be more than 0 seconds")
-    return LLMConfig(url, model, (key or os.environ.get(KEY_ENV) or "").strip(), seconds)
+    return LLMConfig(url, model, key, seconds)
 
 
 def add_llm_options(parser: argparse.ArgumentParser) -> None:
@@ -110,44 +117,58 @@ def stream_chat(config: LLMConfig, messages: list[dict[str, str]]) -> Iterator[s
             if response.status_code >= 400:
                 raise LLMError(Failure.REFUSED, f"HTTP {response.status_code} {_error_text(response)}")
             if "text/event-stream" not in response.headers.get("content-type", ""):
-                yield _whole_answer(response)  # a server that ignores "stream": one JSON completion
+                yield from _whole_answer(response)  # a server that ignores "stream": one JSON completion
                 return
-            for delta in _deltas(response.iter_lines()):
-                if time.monotonic() > deadline:
-                    raise LLMError(Failure.TIMEOUT, f"> {MAX_SECONDS:.0f} s")
-                yield delta
+            yield from _deltas(response.iter_lines(), deadline)
     except httpx.TimeoutException as problem:
         raise LLMError(Failure.TIMEOUT, f"{config.timeout:g} s") from problem
-    except (httpx.ConnectError, httpx.UnsupportedProtocol) as problem:
+    except (httpx.ConnectError, httpx.UnsupportedProtocol, httpx.InvalidURL) as problem:
         raise LLMError(Failure.UNREACHABLE, str(problem)) from problem
-    except (httpx.RemoteProtocolError, httpx.ReadError) as problem:
+    except httpx.DecodingError as problem:
+        raise LLMError(Failure.MALFORMED, str(problem)) from problem
+    except httpx.HTTPError as problem:  # the connection broke: RemoteProtocolError, ReadError, …
         raise LLMError(Failure.INTERRUPTED, str(problem)) from problem
 
 
-def _deltas(lines: Iterator[str]) -> Iterator[str]:
-    """Server-sent events: "data: {chunk}" lines up to "data: [DONE]" or a finish_reason."""
-    finished = False
+def _deltas(lines: Iterator[str], deadline: float) -> Iterator[str]:
+    """Server-sent events: "data: {chunk}" lines up to "data: [DONE]" or a finish_reason. Keep-alive comments and
+    reasoning count against the deadline too: a server may stay busy without ever answering."""
     for line in lines:
+        if time.monotonic() > deadline:
+            raise LLMError(Failure.TIMEOUT, f"> {MAX_SECONDS:.0f} s")
+        if line.startswith("error:"):  # llama.cpp's server reports a failure mid-stream this way
+            raise LLMError(Failure.REFUSED, line[6:].strip()[:200])
         if not line.startswith("data:"):
             continue  # comments (": ping"), event names, blank separators
         data = line[5:].strip()
         if data == "[DONE]":
-            finished = True
-            break
+            return
         chunk = _parse(data)
-        if "error" in chunk:
-            raise LLMError(Failure.REFUSED, str(chunk["error"])[:200])
+        if "error" in chunk or chunk.get("object") == "error":  # OpenAI-style, and vLLM's error object
+            raise LLMError(Failure.REFUSED, str(chunk.get("error") or chunk.get("message"))[:200])
         choice = _first_choice(chunk)
-        text = (choice.get("delta") or {}).get("content")
-        if text:
+        delta = choice.get("delta") or {}
+        if not isinstance(delta, dict):
+            raise LLMError(Failure.MALFORMED, f"delta: {str(delta)[:80]}")
+        if text := _text(delta.get("content")):
             yield text
         reason = choice.get("finish_reason")
         if reason == "length":
             raise LLMError(Failure.TRUNCATED, f"max_tokens={MAX_TOKENS}")
         if reason:
-            finished = True  # some servers close without [DONE] after the last chunk
-    if not finished:
-        raise LLMError(Failure.INTERRUPTED, "stream ended before [DONE]")
+            return  # some servers leave the connection open, or close it without [DONE], after the last chunk
+    raise LLMError(Failure.INTERRUPTED, "stream ended before [DONE]")
+
+
+def _text(content: object) -> str:
+    """A delta's or message's content: a string, or (some gateways) a list of {"type": "text", "text": …} parts."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list) and all(isinstance(p, dict) and isinstance(p.get("text", ""), str) for p in content):
+        return "".join(p.get("text", "") for p in content)
+    raise LLMError(Failure.MALFORMED, f"content: {str(content)[:80]}")
 
 
 def _parse(data: str) -> dict:
@@ -171,21 +192,22 @@ def _first_choice(chunk: dict) -> dict:
     return choices[0]
 
 
-def _whole_answer(response: httpx.Response) -> str:
+def _whole_answer(response: httpx.Response) -> Iterator[str]:
     response.read()
-    choice = _first_choice(_parse(response.text))
-    text = (choice.get("message") or {}).get("content")
-    if not isinstance(text, str):
+    choice = _first_choice(_parse(response.content.decode("utf-8", "replace")))
+    message = choice.get("message")
+    if not isinstance(message, dict) or not isinstance(message.get("content"), (str, list)):
         raise LLMError(Failure.MALFORMED, "no message content")
+    yield _text(message["content"])
     if choice.get("finish_reason") == "length":
         raise LLMError(Failure.TRUNCATED, f"max_tokens={MAX_TOKENS}")
-    return text
 
 
 def _error_text(response: httpx.Response) -> str:
     response.read()
+    text = response.content.decode("utf-8", "replace")
     try:
-        error = response.json().get("error", "")
+        error = json.loads(text).get("error", "")
         return str(error.get("message", error) if isinstance(error, dict) else error)[:200]
     except (json.JSONDecodeError, AttributeError):
-        return response.text[:200]
+        return text[:200]

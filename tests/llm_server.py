@@ -7,8 +7,11 @@ can be installed on these machines; everything else in the exchange is real.
 Models: echo (copies a sentence with a figure from passage [1], cited [1]), invent (the same with the figure
 changed), miscite (passage [1]'s sentence cited as [2]), think (reasoning first, then echo), whole (no streaming:
 one JSON completion), cut (the stream stops mid-answer), slow (silent after the first words), malformed (a chunk
-that is not JSON), length (stops at max_tokens), reasoning (vLLM's reasoning_content, then echo). Any other model
-name: 404 as Ollama answers. GET /requests lists what was received; POST /script {"model": NAME} makes every
+that is not JSON), length (stops at max_tokens), reasoning (vLLM's reasoning_content, then echo), ping (keep-alive
+comments first), open (finishes but leaves the connection open, no [DONE]), closethink (thoughts whose <think> the
+template opened, then echo), parts (content as a list of text parts), llamacpp-error ("error:" line mid-stream),
+vllm-error ({"object": "error"} chunk), nodelta (a delta that is not an object), binary500 (HTTP 500, body not
+UTF-8). Any other model name: 404 as Ollama answers. GET /requests lists what was received; POST /script {"model": NAME} makes every
 later request behave as model NAME whatever it asks for (a page started with one --llm-model tries them all).
 """
 from __future__ import annotations
@@ -50,6 +53,8 @@ def script(model: str, request: dict) -> list[str]:
         return _pieces(f"{first}[2]。")
     if model == "think":
         return _pieces(f"<think>用户问的是2099年的情况，共999起。</think>{first}[1]。")
+    if model == "closethink":
+        return _pieces(f"用户问的是2099年的情况，共999起。</think>{first}[1]。")
     return _pieces(f"{first}[1]。")
 
 
@@ -91,7 +96,11 @@ class Handler(BaseHTTPRequestHandler):
                 {"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}]}
             self._send(200, json.dumps(body, ensure_ascii=False).encode(), "application/json")
             return
-        if model not in ("echo", "invent", "miscite", "think", "cut", "slow", "malformed", "length", "reasoning"):
+        if model == "binary500":
+            self._send(500, b"\xff\xfe internal \xc3", "text/plain")
+            return
+        if model not in ("echo", "invent", "miscite", "think", "cut", "slow", "malformed", "length", "reasoning",
+                         "ping", "open", "closethink", "parts", "llamacpp-error", "vllm-error", "nodelta"):
             self._send(404, json.dumps({"error": {"message": f"model '{model}' not found"}}).encode(),
                        "application/json")
             return
@@ -102,7 +111,23 @@ class Handler(BaseHTTPRequestHandler):
         pieces = script(model, request)
         if model == "reasoning":
             self._write(chunk(reasoning="先想一想：2099年。"))
+        if model == "ping":
+            self._write(b": ping\n\n: ping\n\n")
         for n, piece in enumerate(pieces):
+            if model == "llamacpp-error" and n == 2:
+                self._write(b'error: {"code": 500, "message": "context size exceeded"}\n\n')
+                return
+            if model == "vllm-error" and n == 2:
+                self._write(b'data: {"object": "error", "message": "out of memory", "code": 500}\n\n')
+                return
+            if model == "nodelta" and n == 2:
+                self._write(b'data: {"choices": [{"index": 0, "delta": "x", "finish_reason": null}]}\n\n')
+                return
+            if model == "parts":
+                body = {"choices": [{"index": 0, "delta": {"content": [{"type": "text", "text": piece}]},
+                                     "finish_reason": None}]}
+                self._write(f"data: {json.dumps(body, ensure_ascii=False)}\n\n".encode())
+                continue
             if model == "cut" and n == len(pieces) // 2:
                 return  # the connection closes mid-answer
             if model == "slow" and n == 2:
@@ -113,6 +138,9 @@ class Handler(BaseHTTPRequestHandler):
                 return
             self._write(chunk(piece))
         self._write(chunk(finish="length" if model == "length" else "stop"))
+        if model == "open":
+            time.sleep(30)  # no [DONE], connection open: the answer is complete all the same
+            return
         self._write(b"data: [DONE]\n\n")
 
     def _write(self, data: bytes) -> None:

@@ -155,7 +155,13 @@ def test_a_local_models_answer_is_checked_against_the_passages_it_cites(page, ll
     expect(composed).to_have_attribute("data-status", "error")
     expect(composed).to_contain_text("生成中断")
     expect(page.locator("#results .ps-answer-card strong.ps-num")).to_have_text("化解矛盾26起")
-    script_llm(llm_url, "echo")
+
+    script_llm(llm_url, "echo")  # the same question again is answered again, for the results on screen
+    ask(page, QUESTION)
+    expect(composed).to_have_attribute("data-status", "ok")
+    ask(page, "别的乡镇怎么写'第一责任人职责'这部分？")  # a wording request: no answer to write
+    expect(page.locator("#results .ps-heading")).to_contain_text("参考表述")
+    expect(page.locator("#composed .ps-composed")).to_have_count(0)
 
 
 def test_context_and_citation(page) -> None:

@@ -67,6 +67,20 @@ def test_each_way_a_stream_goes_wrong_is_told_apart(llm_url: str, model: str, fa
         assert 0 < len(text) < len("共26起[1]。")  # what did arrive is kept
 
 
+@pytest.mark.parametrize("model, failure, says", [
+    ("llamacpp-error", Failure.REFUSED, "context size exceeded"), ("vllm-error", Failure.REFUSED, "out of memory"),
+    ("nodelta", Failure.MALFORMED, "delta"), ("binary500", Failure.REFUSED, "HTTP 500")])
+def test_servers_own_ways_of_failing_are_caught_not_raised(llm_url: str, model: str, failure: Failure,
+                                                          says: str) -> None:
+    _, problem = chat(llm_url, model)
+    assert problem is not None and problem.failure is failure and says in problem.detail
+
+
+@pytest.mark.parametrize("model", ["ping", "open", "parts"])
+def test_keep_alives_an_open_connection_after_the_finish_and_content_parts_are_fine(llm_url: str, model: str) -> None:
+    assert chat(llm_url, model, timeout=5.0) == ("共26起[1]。", None)  # "open" would time out if read to the end
+
+
 def test_a_silent_server_times_out(llm_url: str) -> None:
     text, problem = chat(llm_url, "slow", timeout=1.0)
     assert problem is not None and problem.failure is Failure.TIMEOUT
@@ -83,6 +97,8 @@ def test_a_server_that_ignores_streaming_and_reasoning_models_are_understood(llm
     assert chat(llm_url, "reasoning") == ("共26起[1]。", None)  # reasoning_content is not the answer
     text, problem = chat(llm_url, "think")
     assert problem is None and visible(text) == "共26起[1]。"  # <think>…</think> is not shown or checked
+    text, problem = chat(llm_url, "closethink")
+    assert problem is None and visible(text) == "共26起[1]。"  # the template opened <think>; only its end came
 
 
 @pytest.mark.parametrize("given, endpoint", [
@@ -104,9 +120,10 @@ def test_the_configuration_comes_from_options_then_the_environment(monkeypatch: 
     monkeypatch.delenv("POLICY_SEARCH_LLM_MODEL")
     with pytest.raises(UserError, match="--llm-model"):
         llm_config()
-    for url, timeout in (("127.0.0.1:11434", None), ("http://x", "soon"), ("http://x", "0")):
+    for url, timeout, key in (("127.0.0.1:11434", None, ""), ("http://x", "soon", ""), ("http://x", "0", ""),
+                              ("http://h:1:2/v1", None, ""), ("http://x", None, "密钥"), ("http://x", None, "a b")):
         with pytest.raises(UserError):
-            llm_config(url, "m", timeout=timeout)
+            llm_config(url, "m", key, timeout=timeout)
 
 
 # ---------------------------------------------------------------------------------------- the check
@@ -146,6 +163,38 @@ def test_a_citation_that_does_not_hold_the_claim_is_marked_with_where_it_is() ->
     assert checked("化解矛盾26起[7]。").sentences[0].wrong_cites == (7,)  # there is no passage 7
     uncited = checked("化解矛盾26起。")
     assert uncited.problems == 1 and uncited.sentences[0].claims[0].support is Support.UNCITED
+
+
+@pytest.mark.parametrize("text, claim", [
+    ("2023年化解矛盾五起[1]。", "五起"),                 # one Chinese numeral with its unit
+    ("覆盖三成人次[1]。", "三成"),
+    ("建成美丽庭院380余户[1]。", "380余户"),             # 余 between figure and unit keeps the unit
+    ("覆盖1.2人次[1]。", "1.2人次"),                     # 万 dropped: 1.2 is not 1.2万
+    ("2023年3月5日召开专题会议[1]。", "2023年3月5日"),
+    ("会议于3月1日召开[1]。", "3月1日"),                 # not inside 3月15日
+    ("由县公安局王建国同志主持[1]。", "县公安局"),       # an organisation the passage does not name
+    ("落实十三五规划，化解矛盾26起[1]。", "十三五"),
+])
+def test_review_found_holes_are_closed(text: str, claim: str) -> None:
+    wrong = [c.text for s in checked(text).sentences for c in s.claims if c.support is not Support.CITED]
+    assert claim in wrong, (text, wrong)
+
+
+def test_a_year_only_in_the_reports_title_does_not_support_a_figures_year() -> None:
+    evidence = [Evidence.of_text("全年新开通地铁线路3条。", title="2026年北京市政府工作报告")]
+    assert check("2026年北京开通地铁新线3条[1]。", evidence).problems == 1
+    assert check("北京市开通地铁线路3条[1]。", evidence).checked  # the title still names the place
+
+
+def test_full_width_figures_and_other_citation_forms_are_read() -> None:
+    evidence = [Evidence.of_text("2023年3月15日，增长5.4％，共26起。"), Evidence.of_text("另有12人。")]
+    assert check("２０２３年３月１５日，增长5.4%，共26起[1-2]。另有12人[^2]。", evidence).checked
+    assert check("增长5.4％，共26起【1】。", evidence).checked
+
+
+def test_a_sentence_without_a_citation_is_a_problem_unless_it_says_there_is_no_answer() -> None:
+    assert checked("法治建设成效显著。").problems == 1
+    assert checked("所给段落中没有找到答案。").checked
 
 
 def test_marks_after_the_full_stop_belong_to_the_sentence_before() -> None:
