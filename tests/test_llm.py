@@ -245,10 +245,12 @@ def test_every_wrong_completion_made_from_the_seed_passages_is_caught(seed_searc
 
 
 def test_the_command_line_writes_a_checked_answer(seed_index, llm_url: str) -> None:
-    proc = run_cli("search", QUESTION, "--index", str(seed_index), "--llm-url", llm_url, "--llm-model", "invent")
+    # One process (each loads the model): two questions on stdin, one JSON line each; the text form is
+    # present.composed_text, tested above.
+    proc = run_cli("search", "--index", str(seed_index), "--json", "--llm-url", llm_url, "--llm-model", "invent",
+                   stdin=f"{QUESTION}\n找相近的表述：坚持依法行政\n")
     assert proc.returncode == 0, proc.stderr
-    assert "AI 归纳" in proc.stdout and "所引段落中没有" in proc.stdout
-    proc = run_cli("search", QUESTION, "--index", str(seed_index), "--json", "--llm-url", llm_url,
-                   "--llm-model", "echo")
-    data = json.loads(proc.stdout)
-    assert data["results"][0]["answer_span_text"] and data["composed"]["checked"] is True
+    answered, wording = (json.loads(line) for line in proc.stdout.splitlines())
+    assert answered["results"][0]["answer_span_text"] and answered["composed"]["checked"] is False
+    assert answered["composed"]["problems"] == 1 and answered["composed"]["status"] == "warn"
+    assert wording["mode"] == "wording" and wording["composed"] is None  # nothing to write for a wording request
