@@ -46,9 +46,16 @@ def llm_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory, llm_url: str) -> Iterator[str]:
-    # The page with a local model configured: every test sees the generated answer under the results too.
-    with serve_app(tmp_path_factory.mktemp("browser-app"), "--llm-url", llm_url, "--llm-model", "echo") as url:
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve_app(tmp_path_factory.mktemp("browser-app")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def llm_app_url(tmp_path_factory: pytest.TempPathFactory, llm_url: str) -> Iterator[str]:
+    """The page with a local model configured (a page of its own: the others' progress and queues stay as users
+    without a model see them)."""
+    with serve_app(tmp_path_factory.mktemp("browser-llm-app"), "--llm-url", llm_url, "--llm-model", "echo") as url:
         yield url
 
 
@@ -127,7 +134,13 @@ def test_question_shows_highlighted_answer(page) -> None:
     expect(card).to_contain_text("鲁山县张店乡人民政府关于2023年法治政府建设情况的报告")
 
 
-def test_a_local_models_answer_is_checked_against_the_passages_it_cites(page, llm_url: str, tmp_path: Path) -> None:
+def test_a_local_models_answer_is_checked_against_the_passages_it_cites(browser, llm_app_url: str, llm_url: str,
+                                                                         tmp_path: Path) -> None:
+    with opened(browser, llm_app_url) as page:
+        _the_local_models_answer(page, llm_url, tmp_path)
+
+
+def _the_local_models_answer(page, llm_url: str, tmp_path: Path) -> None:
     script_llm(llm_url, "echo")
     ask(page, QUESTION)
     composed = page.locator("#composed .ps-composed")
@@ -162,6 +175,12 @@ def test_a_local_models_answer_is_checked_against_the_passages_it_cites(page, ll
     ask(page, "别的乡镇怎么写'第一责任人职责'这部分？")  # a wording request: no answer to write
     expect(page.locator("#results .ps-heading")).to_contain_text("参考表述")
     expect(page.locator("#composed .ps-composed")).to_have_count(0)
+
+
+def test_without_a_local_model_the_page_has_no_generated_answer(page) -> None:
+    ask(page, QUESTION)
+    expect(page.locator("#results .ps-answer-card")).to_be_visible()
+    expect(page.locator("#composed")).to_be_hidden()
 
 
 def test_context_and_citation(page) -> None:
