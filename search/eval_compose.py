@@ -18,6 +18,8 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import cn2an
+
 from index.cli import exit_code
 from index.errors import UserError
 from search.compose import PASSAGES, ClaimKind, Evidence, check, claim_value, claims_in
@@ -82,7 +84,6 @@ def _plus_one(figure: str) -> str:
 
 
 def _chinese(number: int) -> str:
-    import cn2an
     return cn2an.an2cn(number, "low")
 
 

@@ -242,7 +242,8 @@ def composed_status(composed: Composed) -> tuple[str, tuple[str, str]]:
     if not composed.done:
         return "info", COMPOSING
     if composed.problems:
-        return "warn", tuple(s.format(n=composed.problems) for s in COMPOSED_PROBLEMS)  # type: ignore[return-value]
+        zh, en = COMPOSED_PROBLEMS
+        return "warn", (zh.format(n=composed.problems), en.format(n=composed.problems))
     return "ok", COMPOSED_CHECKED
 
 
