@@ -237,8 +237,10 @@ def test_list_and_comparison_answers_occur_in_their_reports(path: Path) -> None:
     for row in rows:
         if row["type"] == "list":
             text = (SHARED_CORPUS / row["doc"]).read_text(encoding="utf-8")
-            at = [text.find(item) for item in row["items"]]
-            assert -1 not in at and at == sorted(at), row["id"]  # every item, in the report's order
+            at = 0
+            for item in row["items"]:  # every item, in the report's order (an item's words may also stand earlier)
+                at = text.find(item, at)
+                assert at >= 0, (row["id"], item)
         else:
             assert row["type"] == "compare" and row["cells"], row["id"]
             for cell in row["cells"]:
