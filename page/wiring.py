@@ -283,14 +283,17 @@ def _keep_in_step(library: Library, outputs: list, filters: list) -> None:
     redraws its report list and filters, keeping the filters chosen."""
     seen = gr.State(library.version())
     timer = gr.Timer(REFRESH_SECONDS)
+    doomed = outputs[1]
 
-    def look(version: str, *chosen: str) -> tuple:
+    def look(version: str, delete_choice: str | None, *chosen: str) -> tuple:
         now = library.version()
         if now == version:
             return (gr.skip(),) * (1 + len(outputs))
-        return (now, *library_updates(library, *chosen))
+        # The report picked for deletion stays picked: the page's own upload is a change too, and a redraw up to
+        # 10 s later cleared the pick between choosing and clicking 删除 ("没有删除：请先…选择", seen in fresh-ci).
+        return (now, *library_updates(library, *chosen, delete_choice=delete_choice))
 
-    timer.tick(look, [seen, *filters], [seen, *outputs], api_visibility="private", show_progress="hidden",
+    timer.tick(look, [seen, doomed, *filters], [seen, *outputs], api_visibility="private", show_progress="hidden",
                queue=False)
 
 
@@ -429,12 +432,14 @@ def _confirm_js(extra: int) -> str:
 
 
 def library_updates(library: Library, year: str | None, body: str | None, genre: str | None,
-                    report: str | None) -> tuple:
-    """Everything on the page that lists reports, re-read after a change (or a page reload)."""
+                    report: str | None, delete_choice: str | None = None) -> tuple:
+    """Everything on the page that lists reports, re-read after a change (or a page reload); the report picked for
+    deletion stays picked while it is still there."""
     choices = filter_choices(library)
+    deletable = report_choices(library)
     return (
         gr.Dataframe(value=library_rows(library)),
-        gr.Dropdown(choices=report_choices(library), value=None),
+        gr.Dropdown(choices=deletable, value=delete_choice if delete_choice in {v for _, v in deletable} else None),
         gr.Dropdown(choices=choices["year"], value=keep(year, choices["year"], custom=True)),
         gr.Dropdown(choices=choices["body"], value=keep(body, choices["body"])),
         gr.Dropdown(choices=choices["genre"], value=keep(genre, choices["genre"])),

@@ -224,3 +224,20 @@ def test_a_finished_upload_leaves_no_journal_and_no_partial_copy(tmp_path: Path,
     assert library.add([report]).kept == [report.name]
     assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == [report.name]  # no journal, no .part
     assert library.notice() is None
+
+
+def test_a_library_redraw_keeps_the_report_picked_for_deletion(tmp_path: Path, embedder) -> None:
+    """The page's own upload is a library change its 10 s refresh also sees; the redraw must not clear a pick made
+    meanwhile (fresh-ci: "没有删除：请先在下拉框中选择一份报告" after choosing one), but drops one that is gone."""
+    from helpers import SEED_CORPUS
+    from page.wiring import library_updates
+
+    report = tmp_path / "白沙镇2023年工作总结.txt"
+    report.write_text("白沙镇2023年工作总结\n一、主要工作\n全年新修道路12公里。\n", encoding="utf-8")
+    library = Library(SEED_CORPUS, tmp_path / "uploads", tmp_path / "index", embedder)
+    library.start()
+    library.add([report])
+    picked = next(r.path for r in library.reports() if library.is_upload(r.path))
+    assert library_updates(library, *[None] * 4, delete_choice=picked)[1].value == picked
+    assert library_updates(library, *[None] * 4, delete_choice="uploads/gone.txt")[1].value is None
+    assert library_updates(library, *[None] * 4)[1].value is None  # after a change of its own, nothing is picked
