@@ -263,11 +263,13 @@ def filter_choices(library: Library) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def keep(value: str | None, choices: list[tuple[str, str]], custom: bool = False) -> str:
-    """A filter keeps its value across library changes unless that choice disappeared."""
+def keep(value: str | None, choices: list[tuple[str, str]], custom: bool = False,
+         gone: str | None = ALL) -> str | None:
+    """A choice keeps its value across library changes unless that choice disappeared (then `gone`: 全部 for a
+    filter, nothing for the report picked for deletion)."""
     if value and (custom or value in {v for _, v in choices}):
         return value
-    return ALL
+    return gone
 
 
 def status_html(lines: list[tuple[str, str]]) -> str:

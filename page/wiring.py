@@ -439,7 +439,7 @@ def library_updates(library: Library, year: str | None, body: str | None, genre:
     deletable = report_choices(library)
     return (
         gr.Dataframe(value=library_rows(library)),
-        gr.Dropdown(choices=deletable, value=delete_choice if delete_choice in {v for _, v in deletable} else None),
+        gr.Dropdown(choices=deletable, value=keep(delete_choice, deletable, gone=None)),
         gr.Dropdown(choices=choices["year"], value=keep(year, choices["year"], custom=True)),
         gr.Dropdown(choices=choices["body"], value=keep(body, choices["body"])),
         gr.Dropdown(choices=choices["genre"], value=keep(genre, choices["genre"])),
