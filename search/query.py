@@ -135,7 +135,7 @@ def question_grams(query: Query, places: set[str], idf: Callable[[str], float]) 
     """The bigrams of what the question asks about, each weighed by its IDF; a report wording added for a term
     weighs as much as the term ("超级计算机": 超级/级计/计算/算机, so its report form 超算 weighs their sum), since
     a sentence that uses either form covers that part of the question."""
-    grams = {gram: idf(gram) for gram in set(bigrams(content_text(query, places)))}
+    grams = {gram: idf(gram) for gram in dict.fromkeys(bigrams(content_text(query, places)))}
     for term, wording in query.synonyms:
         asked, written = set(bigrams(term)), set(bigrams(wording)) - set(bigrams(term))
         own = sum(grams.get(g, 0.0) for g in written)
