@@ -134,7 +134,9 @@ def _number_span(sentence: str, grams: dict[str, float], unit: str | None = None
     numbers = [m for m in numbers if not sentence[:m.start()].endswith("从")] or numbers
     if not numbers:
         return None
-    hits = [m.start() for g in grams for m in re.finditer(re.escape(g), sentence)]
+    # The question's bigrams are lower-cased ("pm" of "PM2.5浓度"): matched against the sentence lower-cased too.
+    lowered = sentence.lower() if len(sentence.lower()) == len(sentence) else sentence
+    hits = [m.start() for g in grams for m in re.finditer(re.escape(g), lowered)]
 
     def distance(m: re.Match[str]) -> float:
         # Question words usually come just before the number ("化解矛盾" → "26起").
@@ -143,7 +145,7 @@ def _number_span(sentence: str, grams: dict[str, float], unit: str | None = None
     def own_clause(m: re.Match[str]) -> float:
         # In a run of indicators ("地区生产总值增长5%，…社会消费品零售总额增长3.9%") the figure asked is the one whose
         # own clause names what is asked; the nearest question word ("增长") may be another indicator's.
-        clause = sentence[max((b.end() for b in CLAUSE_BREAK.finditer(sentence, 0, m.start())), default=0):m.start()]
+        clause = lowered[max((b.end() for b in CLAUSE_BREAK.finditer(sentence, 0, m.start())), default=0):m.start()]
         return sum(w for g, w in grams.items() if g in clause)
 
     best = min(numbers, key=lambda m: (-own_clause(m), distance(m)))

@@ -52,6 +52,12 @@ def test_in_a_run_of_indicators_the_figure_marked_is_the_one_whose_clause_names_
     # with no clause naming more of the question than another, the nearest figure is kept
     assert make_answer(sentence, 0, evidence, {"增长": 1.0}, True).span_text == "地区生产总值增长5%"
 
+    # a term in Latin letters: the question's bigrams are lower-cased ("pm"), the report writes "PM2.5"
+    sentence = "空气质量优良率达94.2%，PM2.5降至19.1微克/立方米，荣获中国气候宜居城市（县）称号。"
+    grams = {"pm": 2.0, "浓度": 1.0}
+    evidence = best_sentence(sentence, grams, (), True)
+    assert make_answer(sentence, 0, evidence, grams, True).span_text == "PM2.5降至19.1微克/立方米"
+
 
 def test_of_two_sentences_the_one_stating_the_measure_asked_answers() -> None:
     # "内蒙古2025年GDP增长了多少": both sentences have a figure and the question's 增长; only one states GDP.
