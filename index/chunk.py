@@ -34,6 +34,7 @@ _HEADING_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("num", re.compile(r"^\d{1,2}(?:[、．]|\.(?!\d))")),
     ("num_paren", re.compile(r"^[（(]\d{1,2}[）)]")),
 )
+HEADING_KINDS = frozenset(kind for kind, _ in _HEADING_MARKERS)
 _SENTENCE_END = re.compile(f"[{re.escape(LABEL_ENDS)}]")
 # A title line may quote a name ("“十三五”发展思路和2016年主要工作任务"), but holds no clause punctuation.
 _CLAUSE_PUNCTUATED = re.compile(f"[{re.escape(''.join(c for c in PUNCTUATION if c not in QUOTE_MARKS))}]")
@@ -105,7 +106,7 @@ def _label(line: str) -> tuple[str, bool]:
     return head, standalone
 
 
-def _is_title_line(line: str, next_line: str) -> bool:
+def is_title_line(line: str, next_line: str) -> bool:
     s = line.strip()
     return (
         2 <= len(s) <= _MAX_TITLE_LINE_CHARS
@@ -138,13 +139,13 @@ def find_headings(report: Report) -> list[Heading]:
         line = text[a:b]
         if not line.strip():
             continue
-        kind = _marker_kind(line.strip())
+        kind = marker_kind(line.strip())
         if a in hints:
             kind = f"hint:{hints[a]}"
         elif kind is None:
             j = next_nonblank[i]
             nxt = text[spans[j][0]:spans[j][1]] if j < len(spans) else ""
-            if not (_is_title_line(line, nxt) or _GLOSSARY_LINE.match(line.strip())):
+            if not (is_title_line(line, nxt) or _GLOSSARY_LINE.match(line.strip())):
                 continue
             kind = "title"
         label, standalone = _label(line)
@@ -152,7 +153,7 @@ def find_headings(report: Report) -> list[Heading]:
     return headings
 
 
-def _marker_kind(line: str) -> str | None:
+def marker_kind(line: str) -> str | None:
     for kind, pattern in _HEADING_MARKERS:
         if pattern.match(line):
             return kind

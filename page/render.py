@@ -11,11 +11,12 @@ from index.backends import Reader
 from index.store import StoredChunk
 from page.library import Library, added_label
 from search.compose import Composed, Sentence, Support
+from search.present import NO_REPORT, NOT_STATED, TABLE, cell_where
 from search.present import (COMPOSED_HEADING, NO_CITATION, NO_SUCH_PASSAGE, claim_problem, composed_status)
 from search.present import (CONFLICT, MAYBE_RELATED, NO_ANSWER, OCR_LABEL, Marked, answer_page, citation, cut_note, date_label, marked,
                             page_label, reason, section_path,
                             sentence_citation)
-from search.results import Filters, Hit, SearchResult
+from search.results import Filters, Hit, ListAnswer, SearchResult, Table
 
 ALL = "全部"
 WORDING = "wording"
@@ -164,6 +165,40 @@ def scope_label(filters: Filters, index: Reader | None = None) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def list_html(answer: ListAnswer) -> str:
+    """A list answer: the report's enumeration in its order, under the words that lead into it, each item with the
+    section (and page) it stands in, said once where items share it."""
+    items, last = [], None
+    for item in answer.items:
+        where = (section_path(item.chunk) + (f"（{page_label(item.chunk)}）" if item.chunk.pages else "")
+                 if item.chunk else "")
+        crumb = f'<span class="ps-crumb">{esc(where)}</span>' if where and where != last else ""
+        items.append(f'<li><span class="ps-item">{esc(item.text)}</span>{crumb}</li>')
+        last = where
+    return ('<section class="ps-list-card">'
+            f'<div class="ps-answer-label">列表答案 <span class="ps-count">共 {len(answer.items)} 项</span></div>'
+            f'<div class="ps-list-source">出自《{esc(answer.title)}》：{esc(answer.lead)}</div>'
+            f'<ol class="ps-list">{"".join(items)}</ol></section>')
+
+
+def table_html(table: Table) -> str:
+    """A comparison: a row per report stating the figure (the figure, its sentence, the citation), then the
+    reports in scope that do not state it."""
+    rows = "".join(
+        f'<tr><td>{esc(cell_where(c))}</td><td class="ps-num">{esc(c.hit.answer.span_text or "")}</td>'
+        f'<td>{esc(c.hit.answer.text.strip())}</td><td class="ps-crumb">《{esc(c.report.title)}》 › '
+        f'{esc(section_path(c.hit.chunk))}</td></tr>' for c in table.rows)
+    missing = "".join(
+        f'<tr class="ps-missing"><td>{esc(cell_where(c))}</td><td>{esc(NOT_STATED[0])}</td><td></td>'
+        f'<td class="ps-crumb">{esc("《" + c.report.title + "》") if c.report else esc(NO_REPORT[0])}</td></tr>'
+        for c in table.missing)
+    return ('<section class="ps-table-card">'
+            f'<div class="ps-answer-label">{esc(TABLE[0])} <span class="ps-count">{len(table.rows)} 份报告写明，'
+            f'{len(table.missing)} 份未写明</span></div>'
+            '<div class="ps-table-wrap"><table class="ps-compare"><thead><tr><th>地方与年份</th><th>数字</th>'
+            f'<th>原文</th><th>出处</th></tr></thead><tbody>{rows}{missing}</tbody></table></div></section>')
+
+
 def result_html(result: SearchResult, index: Reader, filters: Filters) -> str:
     scope = scope_label(filters, index)
     scope_html = f'<span class="ps-scope">筛选：{esc(scope)}</span>' if scope else ""
@@ -171,7 +206,11 @@ def result_html(result: SearchResult, index: Reader, filters: Filters) -> str:
     if note := cut_note(result.query):
         parts.append(notice(note[0], "info"))
     hits = result.hits
-    if not result.confident or not hits:
+    if result.table is not None or result.list is not None:
+        # The table or list is the answer; the passages below are where to read on, not a doubted single answer.
+        parts.append(table_html(result.table) if result.table is not None else list_html(result.list))
+        heading = "相关段落"
+    elif not result.confident or not hits:
         hint = "可以换个说法，或放宽筛选条件。" if filters.active else "可以换个说法，或换用更具体的词。"
         why = reason(result.doubt)[0] if result.doubt else ""
         detail = (f"{why}。以下段落可能相关，请自行核对原文。" if why else "以下段落可能相关，请自行核对原文。") \

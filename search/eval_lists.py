@@ -3,8 +3,8 @@
 A list question names one report and its enumeration ("items", in the report's order); a comparison question names
 one figure per report ("cells": report and the words stating it) and the reports that do not state it ("missing").
 
-Until answers are composed (issue 17), what a search returns is read as follows. List: its one item is the top
-answer (a sentence, run on through "一是…二是…" when it opens a list). Comparison: a row per report among the top 10
+What a search returns is read as follows. List: the items of its list answer ("list" in the JSON); without one, its
+one item is the top answer (a sentence, run on through "一是…二是…" when it opens a list). Comparison: a row per report among the top 10
 results, holding that report's first result's answer; a report without a row is "not stated".
 
 - item recall: gold items found in a returned item of the gold report; item precision: returned items holding a
@@ -27,6 +27,7 @@ from index.cli import exit_code
 from index.errors import UserError
 from search.eval import comparable
 from search.present import result_json
+from search.lists import strip_marker
 from search.retrieve import Searcher
 from text.numbers import quantities
 
@@ -59,6 +60,8 @@ class CompareScore:
 
 
 def returned_items(result: dict) -> list[Row]:
+    if result.get("list"):  # the composed list answer (search/lists.py), item by item
+        return [Row(Path(i["doc"]).name, i["text"], None) for i in result["list"]["items"]]
     top = result["results"][0] if result["results"] else None
     return [Row(Path(top["doc"]).name, top["answer"] or "", top["answer_span_text"])] if top else []
 
@@ -71,7 +74,7 @@ def table_rows(result: dict) -> dict[str, Row]:
 
 
 def score_list(row: dict, result: dict) -> ListScore:
-    items = [comparable(i) for i in row["items"]]
+    items = [comparable(strip_marker(i)) for i in row["items"]]  # "24、依法行政": a list item is read without its number
     returned = returned_items(result)
     mine = [comparable(r.text) for r in returned if r.doc == row["doc"]]
     found = sum(any(i in text for text in mine) for i in items)

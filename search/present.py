@@ -10,7 +10,7 @@ from index.store import StoredChunk
 from search.compose import Claim, Composed, Support
 from search.llm import Failure
 from search.query import MAX_QUERY_CHARS, Query
-from search.results import Doubt, DoubtKind, Hit, SearchResult
+from search.results import Cell, Doubt, DoubtKind, Hit, ListAnswer, SearchResult, Table
 
 NO_ANSWER = ("未找到可靠答案", "No reliable answer found")
 MAYBE_RELATED = ("可能相关", "Possibly related")
@@ -178,7 +178,47 @@ def result_json(result: SearchResult) -> dict:
         "note": bilingual(note) if (note := cut_note(result.query)) else None,
         "results": [hit_json(h) for h in result.hits],
         "conflicts": [hit_json(h) for h in result.conflicts],
+        "list": list_json(result.list) if result.list else None,
+        "table": table_json(result.table) if result.table else None,
     }
+
+
+def list_json(answer: ListAnswer) -> dict:
+    """A list answer: the report, the words leading into the list, and each item with the passage it stands in."""
+    return {
+        "doc": answer.doc,
+        "title": answer.title,
+        "lead": answer.lead,
+        "score": answer.score,
+        "items": [{"ordinal": i.ordinal, "text": i.text, "doc": answer.doc, "start": i.start, "end": i.end,
+                   "chunk": i.chunk.id if i.chunk else None, "section": i.chunk.section if i.chunk else None,
+                   "pages": list(i.chunk.pages) if i.chunk and i.chunk.pages else None}
+                  for i in answer.items],
+    }
+
+
+def list_text(answer: ListAnswer) -> list[str]:
+    """The list numbered in the report's order under its report's title, each item with where it stands: its
+    section (and page)."""
+    lines = [f"列表答案 / List answer: 《{answer.title}》 ({answer.doc})", f"    {answer.lead}"]
+    for n, item in enumerate(answer.items, 1):
+        where = section_path(item.chunk) + (f"（{page_label(item.chunk)}）" if item.chunk.pages else "") \
+            if item.chunk else ""
+        lines.append(f"  {n}. {item.text}" + (f"  〔{where}〕" if where else ""))
+    return lines
+
+
+def cell_json(cell: Cell) -> dict:
+    """A comparison's row: the place and year asked, and the report's answer with its citation (none: not
+    stated)."""
+    report = cell.report
+    where = {"doc": report.path if report else None, "title": report.title if report else None,
+             "place": cell.place, "year": cell.year}
+    return {**where, **hit_json(cell.hit), **where} if cell.hit else where
+
+
+def table_json(table: Table) -> dict:
+    return {"rows": [cell_json(c) for c in table.rows], "missing": [cell_json(c) for c in table.missing]}
 
 
 def _marked_text(hit: Hit) -> str:
@@ -190,10 +230,35 @@ def _marked_text(hit: Hit) -> str:
     return f"{m.before}【{m.lead}{number}{m.trail}】{m.after}"
 
 
+TABLE = ("对比表", "Comparison")
+NOT_STATED = ("报告未写明", "Not stated in the report")
+NO_REPORT = ("未收录该地该年的报告", "No report of the place for that year is indexed")
+
+
+def cell_where(cell: Cell) -> str:
+    return f"{cell.place}{f' {cell.year}年' if cell.year else ''}"
+
+
+def table_text(table: Table) -> list[str]:
+    """A comparison's rows, each with the figure, its sentence and citation, then the reports not stating it."""
+    lines = [f"{bilingual(TABLE)}:"]
+    for cell in table.rows:
+        lines.append(f"  {cell_where(cell)}: {cell.hit.answer.span_text}")
+        lines.append(f"      {sentence_citation(cell.hit)} ({cell.report.path})")
+    for cell in table.missing:
+        source = f"《{cell.report.title}》({cell.report.path})" if cell.report else bilingual(NO_REPORT)
+        lines.append(f"  {cell_where(cell)}: {bilingual(NOT_STATED)} — {source}")
+    return lines
+
+
 def result_text(result: SearchResult) -> str:
     lines = [f"问题 / Question: {result.query.text}"]
     if note := cut_note(result.query):
         lines.append(bilingual(note))
+    if result.table is not None:
+        lines.extend([*table_text(result.table), ""])
+    if result.list is not None:  # the list answers on its own, whether or not the single answer is doubted
+        lines.extend([*list_text(result.list), ""])
     if result.doubt is not None:
         lines.append(bilingual(NO_ANSWER) + f"：{bilingual(reason(result.doubt))}")
         if result.hits:

@@ -10,9 +10,9 @@ from text.numbers import asked_unit, asks_how_many, asks_total, noun_measure
 from text.question import (FRAME, MEASURE, NAME_ASKED, asked_kind, compound_modifiers, counted_phrase, indicators_in, latin_terms, measure_phrases, ORIGINAL, PERSON_ROLE, QUOTED, asks_figure, REPORT_YEAR, SYNONYMS,
                            WHY, WORDING)
 from text.tense import (DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, TARGET_QUESTION, UNKNOWN, asks_period,
-                        without_level_raised)
+                        asks_level_at_year_end, states_period_total, without_level_raised)
 from text.tokens import bigrams
-from text.years import PLAN_PERIOD, PREVIOUS_YEAR, YEAR_WORD, asked_years, names_span, spell_years
+from text.years import DIGIT_YEAR, PLAN_PERIOD, PREVIOUS_YEAR, YEAR_WORD, asked_years, names_span, spell_years
 
 MAX_QUERY_CHARS = 500
 
@@ -55,13 +55,20 @@ class Query:
         return tuple(y for y in self.years if y not in self.report_years)
 
 
+def asks_one_year(query: Query) -> bool:
+    """The question asks one year's own figure: not a running total up to it ("到2020年污水日处理能力累计多少"),
+    nor the level reached by its end ("到2020年底建成了多少个5G基站"), which a review of several years gives."""
+    return len(query.fact_years) == 1 and not (states_period_total(query.text) or asks_level_at_year_end(query.text))
+
+
 def parse_query(question: str) -> Query:
     # "二〇二三年" and "23年" are how some people write 2023; reports write digits.
     whole = " ".join(normalize_text(question).split())
     text = spell_years(whole[:MAX_QUERY_CHARS])
     quoted = tuple(dict.fromkeys(q.strip() for q in QUOTED.findall(text) if q.strip()))
     years = asked_years(text)
-    report_years = tuple(y for y in dict.fromkeys(int(y) for y in REPORT_YEAR.findall(text)) if y in years)
+    report_years = tuple(y for y in dict.fromkeys(int(y) for run in REPORT_YEAR.findall(text)
+                                                  for y in DIGIT_YEAR.findall(run)) if y in years)
     if report_years and PREVIOUS_YEAR.search(text):
         # "2014年那份报告里讲的上一年GDP": the year the report reviews.
         years = tuple(dict.fromkeys([*years, *(y - 1 for y in report_years)]))

@@ -17,11 +17,11 @@ from index.store import StoredChunk
 from search.answer import SentenceEvidence, best_sentence, section_tense
 from search.candidates import Candidate
 from search.measure import asks_measure, states_exactly
-from search.query import Query
+from search.query import Query, asks_one_year
 from search.scope import Places, level_scores, passage_years, place_score, year_score
 from search.weights import Weights
 from text.sentences import shingles
-from text.tense import asks_level_at_year_end, period_reviews, states_period_total
+from text.tense import period_reviews
 
 MAX_PER_REPORT_WORDING = 2  # a wording request shows the phrasing of several reports
 
@@ -47,9 +47,7 @@ def rerank(index: Reader, place: dict[int, float], fused: list[Candidate], query
         chunk = chunks[c.id]
         # "到2020年污水日处理能力累计多少" asks the running total a review of several years gives ("累计达760万吨"),
         # "到2020年底建成了多少个5G基站" the level it reached ("建成5G基站4.7万个")
-        one_year = len(query.fact_years) == 1 and not (states_period_total(query.text)
-                                                       or asks_level_at_year_end(query.text))
-        periods = _review_periods(index, chunk) if one_year or query.period else ()
+        periods = _review_periods(index, chunk) if asks_one_year(query) or query.period else ()
         evidence = best_sentence(chunk.text, grams, query.fact_years, query.wants_quantity, section_tense(chunk.section),
                                  query.quoted, weights, periods, _states_asked(query, chunk.text), query.period)
         score = c.score

@@ -96,6 +96,42 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class ListItem:
+    """One item of a list answer: its words (the item's first sentence) and where the report holds them."""
+    text: str
+    ordinal: int
+    start: int                 # offsets in the report's text
+    end: int
+    chunk: StoredChunk | None  # the passage the item starts in
+
+
+@dataclass(frozen=True)
+class ListAnswer:
+    """An enumeration of one report answering a question that asks for a list, its items in the report's order."""
+    doc: str                   # the report's path
+    title: str
+    lead: str
+    items: tuple[ListItem, ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One report a comparison reaches: the place and year it is asked for, and its answer (None: not stated)."""
+    report: StoredReport | None          # None: no report of the place reviews the year
+    place: str
+    year: int | None                     # the year asked, else the one the report reviews (None: unknown)
+    hit: Hit | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A comparison's answer: a row per report stating the figure, and the reports in scope that do not."""
+    rows: tuple[Cell, ...]
+    missing: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
 class SearchResult:
     query: Query
     mode: str                            # "answer" or "wording"
@@ -106,6 +142,9 @@ class SearchResult:
     signals: dict[str, float] = field(default_factory=dict)  # what the confidence was computed from (no rule doubt)
     # Another report of the same body and year stating the top answer's figure differently (a corrected version).
     conflicts: tuple[Hit, ...] = ()
+    # The enumeration answering a question that asks for a list ("有哪些措施"); None when none was found clearly.
+    list: ListAnswer | None = None
+    table: Table | None = None           # a comparison question's figure per report (search/compare.py)
 
     @property
     def confident(self) -> bool:

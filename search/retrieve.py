@@ -12,6 +12,8 @@ from index.errors import ModelMismatch
 from index.backends import Reader, open_reader
 from search.answer import Answer, make_answer, restates
 from search.candidates import RECIPES, fuse, merge
+from search.lists import Asked, asks_for_list, list_answer
+from search.compare import compare_table
 from search.confidence import assess
 from search.measure import FIGURE, STOCK
 from search.query import Query, keyword_text, mode_for, parse_query, question_grams
@@ -94,9 +96,11 @@ class Searcher:
         return True
 
     def search(self, question: str, k: int = 5, filters: Filters = Filters(), mode: str | None = None,
-               recipe: str = "hybrid", timer: Timer | None = None) -> SearchResult:
+               recipe: str = "hybrid", timer: Timer | None = None, compare: bool | None = None) -> SearchResult:
         """The k best passages for the question, each with its answering sentence, and whether the top one
-        is a reliable answer. `timer` (benchmarks) is told as each stage ends."""
+        is a reliable answer. `timer` (benchmarks) is told as each stage ends. `compare`: also a table of the
+        figure in each report the question reaches (search/compare.py); None: when the question asks for one
+        ("分别", "各", "历年")."""
         mark = timer or (lambda stage: None)
         view, weights = self.view, self.weights
         query = parse_query(question)
@@ -149,8 +153,21 @@ class Searcher:
         hits, conflicts = _newest_first(hits, conflicts)
         mark("answer")
         evidence = picked[0].evidence.coverage if picked and picked[0].evidence else 0.0
+        table = None
+        if mode == "answer" and compare is not False:
+            ask = partial(self._one_report, k=k, recipe=recipe)
+            allowed = {rid: r for rid, r in view.index.reports.items() if filters.allows(r)}
+            table = compare_table(query, allowed, {rid: view.places[rid] for rid in allowed}, mentioned, ask,
+                                  asked=bool(compare))
+        # A comparison is answered by its table; a list question by the enumeration that answers it.
+        enumeration = (list_answer(view.index, hits, grams, doubt.kind if doubt else None, Asked.of(query), place,
+                                   lambda texts: [float(c) for c in self.embedder.passages(texts) @ vector])
+                       if mode == "answer" and table is None and asks_for_list(query.text) else None)
         return SearchResult(query, mode, hits, doubt, evidence, confidence if doubt is None else 0.0, evidence_signals,
-                            conflicts)
+                            conflicts, list=enumeration, table=table)
+
+    def _one_report(self, question: str, filters: Filters, k: int, recipe: str) -> SearchResult:
+        return self.search(question, k=k, filters=filters, mode="answer", recipe=recipe, compare=False)
 
     def close(self) -> None:
         self.view.index.close()

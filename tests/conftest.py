@@ -9,10 +9,13 @@ from helpers import SEED_CORPUS, SHARED_CORPUS
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that reads the shared reports is marked `shared`, whichever way it reaches them."""
+    """A test that reads the shared reports is marked `shared`, whichever way it reaches them; one that may build
+    their index, `slow`."""
     for item in items:
         if "shared_corpus" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.shared)
+        if "shared_index_searcher" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -54,6 +57,19 @@ def seed_searcher(seed_index, embedder):
     searcher = Searcher(seed_index, embedder=embedder)
     yield searcher
     searcher.close()
+
+
+@pytest.fixture(scope="session")
+def shared_index_searcher(shared_corpus, embedder):
+    """A searcher of the 36 shared reports' index, kept between runs (built once, then checked up to date)."""
+    from index.build import build_index
+    from search.retrieve import Searcher
+    from helpers import cached_shared_index
+
+    index_dir = cached_shared_index(embedder.info.backend)
+    build_index([shared_corpus], index_dir, embedder=embedder)
+    with Searcher(index_dir, embedder=embedder) as searcher:
+        yield searcher
 
 
 @pytest.fixture(scope="session")

@@ -41,6 +41,13 @@ QINGSHAN_2019 = """江口市青山区人民政府关于2019年法治政府建设
 STARTUP_LIMIT = 600  # seconds; only bounds a hung start (first run restores the model and embeds the corpus)
 
 
+def cached_shared_index(backend: str) -> Path:
+    """Where the index of the 36 shared reports is kept between test runs (built once, then checked up to date)."""
+    root = os.environ.get("POLICY_SEARCH_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "policy-search")
+    return Path(root) / "test-indexes" / f"shared-corpus-{backend}"
+
+
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))

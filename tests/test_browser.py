@@ -177,6 +177,18 @@ def _the_local_models_answer(page, llm_url: str, tmp_path: Path) -> None:
     expect(page.locator("#composed .ps-composed")).to_have_count(0)
 
 
+def test_a_list_question_is_answered_by_the_reports_list(page, tmp_path: Path) -> None:
+    ask(page, "张店乡2023年推进依法行政有哪些具体做法")
+    card = page.locator("#results .ps-list-card")
+    expect(card).to_contain_text("列表答案")
+    expect(card).to_contain_text("鲁山县张店乡人民政府关于2023年法治政府建设情况的报告")
+    expect(card.locator("li .ps-item").first).to_contain_text("重大行政决策")
+    assert card.locator("li").count() >= 3
+    expect(page.locator("#results .ps-card").first).to_be_visible()  # the passages follow
+    page.screenshot(path=str(tmp_path / "list.png"), full_page=True)
+    print(f"screenshot: {tmp_path / 'list.png'}")
+
+
 def test_without_a_local_model_the_page_has_no_generated_answer(page) -> None:
     ask(page, QUESTION)
     expect(page.locator("#results .ps-answer-card")).to_be_visible()

@@ -21,17 +21,13 @@ from search.retrieve import Searcher
 from search.results import DoubtKind
 from search.scope import level_label
 
+from helpers import cached_shared_index
+
 pytestmark = [pytest.mark.slow, pytest.mark.shared]
 
 QUESTIONS = Path(__file__).resolve().parent / "eval" / "questions.jsonl"
 # Written by helpers who read only the reports, never this code or questions.jsonl (see tests/eval/README.md).
 BLIND_SETS = sorted((Path(__file__).resolve().parent / "eval").glob("blind*.jsonl"))
-
-
-def _cached_index_dir(backend: str) -> Path:
-    root = os.environ.get("POLICY_SEARCH_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "policy-search")
-    return Path(root) / "test-indexes" / f"shared-corpus-{backend}"
 
 
 # POLICY_SEARCH_TEST_STORE=milvus runs every floor here against the Milvus store (milvus-lite), as CI does.
@@ -40,7 +36,7 @@ STORE = os.environ.get("POLICY_SEARCH_TEST_STORE", "local")
 
 @pytest.fixture(scope="module")
 def shared_searcher(shared_corpus, embedder):
-    index_dir = _cached_index_dir(embedder.info.backend)
+    index_dir = cached_shared_index(embedder.info.backend)
     options = BuildOptions()
     if STORE == "milvus":
         local, index_dir = index_dir, index_dir.with_name(index_dir.name + "-milvus")

@@ -1,6 +1,7 @@
 """The page's HTML from real search results on the seed report, without a browser."""
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -136,3 +137,25 @@ def test_a_generated_answer_marks_what_its_passages_do_not_say_and_links_its_cit
     growing = composed_html(check("化解矛盾26起[1]。开展普法", evidence, done=False), hits, "m")
     assert 'data-status="info"' in growing and '<span class="ps-pending">开展普法</span>' in growing
     assert composed_html(check("化解矛盾26起[1]。", evidence), hits, "m").count('data-status="ok"') == 1
+
+
+def test_a_list_answer_is_drawn_above_the_passages_in_the_reports_order(seed_searcher) -> None:
+    from page.render import list_html
+
+    result = seed_searcher.search("张店乡2023年推进依法行政有哪些具体做法")
+    assert result.list is not None and len(result.list.items) >= 3
+    page = result_html(result, seed_searcher.index, Filters())
+    assert page.index("ps-list-card") < page.index("相关段落") and "未找到可靠答案" not in page
+    drawn = re.findall(r'<span class="ps-item">(.*?)</span>', list_html(result.list))
+    assert drawn == [html.escape(i.text) for i in result.list.items]
+
+
+def test_a_comparison_table_shows_each_reports_figure_and_who_does_not_state_it(seed_searcher) -> None:
+    from page.render import table_html
+    from search.results import Cell, Table
+
+    hit = seed_searcher.search(QUESTION).hits[0]
+    table = Table(rows=(Cell(hit.chunk.report, "张店乡", 2023, hit),), missing=(Cell(None, "张店乡", 2024),))
+    drawn = table_html(table)
+    assert '<td class="ps-num">化解矛盾26起</td>' in drawn and "1 份报告写明，1 份未写明" in drawn
+    assert '<tr class="ps-missing"><td>张店乡 2024年</td><td>报告未写明</td>' in drawn and "未收录该地该年的报告" in drawn

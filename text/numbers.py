@@ -105,11 +105,16 @@ def unit_of(figure: str) -> str | None:
 _ASKS_PERCENT = re.compile(r"百分之(?:几|多少)|百分比")
 
 
+_UNIT_LED = words("unit_led_words")
+
+
 def asked_unit(question: str) -> str | None:
     """The unit a question wants its figure in ("多少亿元" 元, "多少张病床" 张, "多少钱" 钱, "百分之几" %)."""
     if _ASKS_PERCENT.search(question):
         return "%"
     unit = ASKED_UNIT.search(question)
+    if unit and question.startswith(_UNIT_LED, unit.start(1)):
+        return None
     return unit.group(1) if unit else None
 
 

@@ -26,6 +26,7 @@ _OWN_SUBJECT = re.compile(rf"{_SUBJECT_LEAD}({alternation(_OWN_LEVELS)})")
 _REPORT_LEVELS: dict[str, int] = {word: int(lvl) for word, lvl in rows("report_levels")}
 # The level word says so by 各 before it, 一级/级 after it, or by standing alone: "张店乡的报告" is a place's.
 _LEVEL_WORD = alternation(_REPORT_LEVELS)
+_EACH_OF_LEVEL = re.compile(rf"各({_LEVEL_WORD})")
 _REPORTS_OF_LEVEL = re.compile(rf"(?:各({_LEVEL_WORD})|({_LEVEL_WORD})(?:一级|级)|(?<!{HAN})({_LEVEL_WORD}))"
                                r"的?(?:政府)?(?:工作)?报告")
 
@@ -106,3 +107,15 @@ def reports_level(question: str) -> int | None:
     """The level of government whose reports the question narrows to ("乡镇一级的报告里…" 4, "各省的报告里…" 1)."""
     found = _REPORTS_OF_LEVEL.search(question)
     return _REPORT_LEVELS[next(g for g in found.groups() if g)] if found else None
+
+
+def each_level(question: str) -> int | None:
+    """The level whose every division the question asks about ("深圳各区…分别" 3, "各省…" 1), else None."""
+    found = _EACH_OF_LEVEL.search(question)
+    return _REPORT_LEVELS[found.group(1)] if found else None
+
+
+def names_country(question: str) -> bool:
+    """The question names the country or its government anywhere ("2019年和2023年全国城镇新增就业"), not only as
+    its subject as asks_national wants."""
+    return any(w in question for w, _ in rows("national_words"))

@@ -18,8 +18,9 @@ FRAME = re.compile(alternation([*map(re.escape, words("question_words")), *words
                                 *words("previous_year_words")], escape=False))
 ORIGINAL = re.compile(alternation(words("original_words")))
 QUOTED = re.compile(r"[“\"「『‘'《]([^”\"」』’'》]{2,60})[”\"」』’'》]")
-# "2014年南山区报告中…", "大鹏新区2024年工作报告里…": the year names the report, not the fact.
-REPORT_YEAR = re.compile(rf"(?<!\d)({YEAR})\s*年度?的?{HAN}{{0,8}}?(?:工作)?报告")
+# "2014年南山区报告中…", "大鹏新区2024年工作报告里…": the year names the report, not the fact; a listed run of
+# years before it names a report each ("国务院1992、2003、2024年报告").
+REPORT_YEAR = re.compile(rf"(?<!\d)((?:{YEAR}年?\s*[、和及与,，]\s*)*{YEAR})\s*年度?的?{HAN}{{0,8}}?(?:工作)?报告")
 # "张店乡党委书记叫什么名字": a person's name is wanted, and only a sentence naming one answers it.
 PERSON_ROLE = re.compile(f"({'|'.join(words('office_titles'))})[^，。？?]{{0,4}}(?:叫什么名字|叫什么|叫啥|姓名|名字|姓什么)")
 # "大鹏的珊瑚保育计划叫什么": the name of a thing is asked; the words before say what is named.

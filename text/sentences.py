@@ -44,8 +44,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
 # "存在一些薄弱环节，一是…；二是…；三是…": a list the report spells out over several sentences, its items often
 # followed by a sentence or two that explain them ("一是工作开展不平衡。部分机关人员…；二是…").
 _ORDINALS = "一二三四五六七八九十"
-# An item starts a sentence or clause ("统一是关键" is no item).
-_ITEM = re.compile(f"(?:^|(?<=[，,；;：:。\\s]))(?:([{_ORDINALS}])是|其([{_ORDINALS}])[，,是]|第([{_ORDINALS}])[，,])")
+# An item starts a sentence or clause ("统一是关键" is no item): "一是…", "一要…", "其一，…", "第一，…", "第一是…". The group that matched names the marking style.
+# "十一是…十五是…": a list runs past ten (吉林 2026's fifteen 重点任务).
+_ORDINAL = f"十[{_ORDINALS[:9]}]|[{_ORDINALS}]"
+LIST_ITEM = re.compile(f"(?:^|(?<=[，,；;：:。\\s]))(?:({_ORDINAL})[是要]|其({_ORDINAL})[，,是]|第({_ORDINAL})[，,是])")
 _OUTLINE_HEADING = re.compile(f"[（(]?[{_ORDINALS}]+[、）)]")
 MAX_LIST_SENTENCES = 12
 MAX_EXPLAINING = 2  # sentences between two items
@@ -54,16 +56,16 @@ MAX_EXPLAINING = 2  # sentences between two items
 def list_end(text: str, start: int, end: int) -> int:
     """Where the list opened by the sentence text[start:end] ("一是…") ends: past the items that go on with it in
     order ("二是…", "三是…") and what explains each but the last; `end` when the sentence opens none."""
-    items = list(_ITEM.finditer(text, start, end))
+    items = list(LIST_ITEM.finditer(text, start, end))
     if not items:
         return end
-    expected, between, base = _ordinal(items[-1]) + 1, 0, end
+    expected, between, base = item_ordinal(items[-1]) + 1, 0, end
     for a, b in sentences(text[base:])[:MAX_LIST_SENTENCES]:
         sentence = text[base + a:base + b].lstrip()
-        item = _ITEM.match(sentence)
-        if item and _ordinal(item) == expected:
-            last = list(_ITEM.finditer(sentence))[-1]  # "二是抓项目，三是抓民生。" goes on with 四
-            end, expected, between = base + b, _ordinal(last) + 1, 0
+        item = LIST_ITEM.match(sentence)
+        if item and item_ordinal(item) == expected:
+            last = list(LIST_ITEM.finditer(sentence))[-1]  # "二是抓项目，三是抓民生。" goes on with 四
+            end, expected, between = base + b, item_ordinal(last) + 1, 0
         elif item or _OUTLINE_HEADING.match(sentence) or between == MAX_EXPLAINING:
             break
         else:
@@ -71,8 +73,9 @@ def list_end(text: str, start: int, end: int) -> int:
     return end
 
 
-def _ordinal(item: re.Match[str]) -> int:
-    return _ORDINALS.index(next(g for g in item.groups() if g)) + 1
+def item_ordinal(item: re.Match[str]) -> int:
+    numeral = next(g for g in item.groups() if g)
+    return sum(_ORDINALS.index(c) + 1 for c in numeral)  # "十一" is 10 + 1
 
 
 def shingles(text: str, size: int = 4) -> set[str]:

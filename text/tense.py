@@ -79,12 +79,14 @@ def states_plan(sentence: str) -> bool:
 
 
 # Openers are read at the start of a sentence, after an address or a dash ("各位代表！五年来…", "——这五年…").
-_LEAD = re.compile(r"[\s—\-－]*(?:各位代表[！!，,：:]\s*)?")
+ADDRESS = "各位代表[！!，,：:]"  # the speaker turns to the delegates: a transition, not the matter of a section
+_LEAD = re.compile(rf"[\s—\-－]*(?:{ADDRESS}\s*)?")
 _PERIOD_OPENER = re.compile(alternation(_words("opener", "period")))
 _YEAR_OPENER = re.compile(rf"{alternation(_words('opener', 'year'))}|{YEAR}年(?:是|，|极不平凡|很不平凡|极不寻常)")
 _TOP_HEADING = re.compile(r"[一二三四五六七八九十]+、")
 _LEVEL_REACHED = re.compile(alternation(_words("figure", "level")))
 _PERIOD_TOTAL = re.compile(alternation(_words("figure", "total")))
+_AVERAGE = re.compile(alternation(_words("figure", "average")))
 
 
 def years_reviewed(heading: str, report_year: int) -> tuple[int, ...]:
@@ -134,6 +136,11 @@ _LEVEL_AT = re.compile(r"(?:到|截至|截止)\s*\d{4}\s*年\s*(?:底|末)")
 def asks_level_at_year_end(question: str) -> bool:
     """The question asks the level reached by the end of a year, not that year's own figure."""
     return bool(_LEVEL_AT.search(question))
+
+
+def states_average(text: str) -> bool:
+    """The text gives or asks a yearly average over several years ("年均增长", "平均每年")."""
+    return bool(_AVERAGE.search(text))
 
 
 def states_period_total(text: str) -> bool:

@@ -1,0 +1,487 @@
+"""List answers: "张店乡2023年在依法行政上采取了哪些措施？" is answered by an enumeration of one report, read whole
+from the report's text (items in the next passage too), each item with the passage it stands in.
+
+A report enumerates with numbered headings ("（一）…（二）…", "一、…二、…", "1.…2.…") or inline ("一是…二是…",
+"第一，…第二，…"). Every enumeration of the top result's report is found (`enumerations`), and the one whose lead (the
+words just before its first item, and the headings above it) and place (near the passages retrieved) best match the
+question is the answer; when none matches well enough there is no list, and the single answer stands alone.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import cn2an
+
+from index.backends import Reader
+from index.chunk import HEADING_KINDS, is_title_line, marker_kind
+from index.store import StoredChunk
+from search.query import Query
+from search.results import DoubtKind, Hit, ListAnswer, ListItem
+from text.lexicon import alternation, words
+from text.numbers import ORDINAL_NUMERALS
+from text.sentences import LIST_ITEM, item_ordinal
+from text.tense import ADDRESS, heading_tense
+from text.years import YEAR
+from text.tokens import bigrams
+
+# "哪些", "哪几方面", "列一下", "存在的问题": the question wants an enumeration (text/data/list_words.txt).
+_ASKS_LIST = re.compile(alternation(words("list_words"), escape=False))
+# "分成哪几大块", "从哪几个方面总结": the question asks how a report or a part of it is divided (numbered headings).
+_ASKS_STRUCTURE = re.compile(alternation(words("structure_words"), escape=False))
+# Words of a shortcoming ("薄弱", "有待", "不够"): a question for problems names one, and so do the items answering it.
+SHORTCOMING = re.compile(alternation(words("shortcoming_words")))
+# An item's words end at its first sentence (or clause list) end: "一是强化组织，落实责任。成立了…".
+_ITEM_END = re.compile("[。；;！？!?：:\n]")
+_MARKER = re.compile(r"^\s*(?:[（(]?[^、.．）)\s]{1,4}[、.．）)])")  # the numbering of a heading line
+# Doubts that say the top result is of the wrong place or year: its report holds no list that answers.
+_WRONG_REPORT = frozenset({DoubtKind.NO_CONTENT, DoubtKind.NO_PASSAGE, DoubtKind.UNCOVERED_YEAR,
+                           DoubtKind.OTHER_PLACE, DoubtKind.WRONG_BODY, DoubtKind.UNSEEN_TOPIC})
+YEAR_IN = re.compile(f"({YEAR})年")
+# "哪六个方面", "要干的十个方面是什么", "“十大亮点”都是啥": how many items are asked, in the clause asking.
+_ADDRESS = re.compile(ADDRESS)  # "各位代表，重任在肩，更须砥砺奋进。": the closing words, no topic sentence
+_ASKED_COUNT = re.compile(f"([{ORDINAL_NUMERALS}]+|\\d{{1,2}})[个项条点类种块部方大]")
+# The cosines of the question's vector with texts' (a list's lead and heading).
+Closeness = Callable[[list[str]], list[float]]
+MIN_ITEMS = 2
+LEAD_CHARS = 80       # the words before a list's first item read as its lead
+LED_KEY_CHARS = 2     # paragraphs led alike start with the same two characters ("当好")
+MAX_LED_CHARS = 25    # ... in a short first sentence ("坚持四项基本原则是改革开放和发展经济的根本保证。": 23)
+MIN_LED_ITEMS = 3
+OPENING_CHARS = 4     # paragraphs opening with the same four characters are a list ("我们妥善处理…")
+OPENED = "="          # the style's mark, before those characters
+MIN_CLAUSES = 3       # clauses parted by semicolons read as a list
+DASH = "—"            # "——经济持续较快增长。…": a dash leads an item
+SHORT = "。"           # the style of paragraphs each led by a short sentence, whatever its words
+COLON = "："           # ... or by a short label ("教育优质均衡发展：教育经费投入32.3亿元…")
+PAREN = "（"           # items numbered "（1）…（2）…" within a paragraph ("抓好以下8项改革：（1）…；（2）…")
+_PAREN_ITEM = re.compile(r"(?<=[：:；;，,。\s])[（(](\d{1,2})[）)]")
+
+
+@dataclass(frozen=True)
+class Span:
+    """An item as the report's text holds it: where its words start and end, and its ordinal."""
+    start: int
+    end: int
+    ordinal: int
+
+
+@dataclass(frozen=True)
+class Enumeration:
+    """One numbered list of a report: its items, the words that lead into it and the headings above it."""
+    style: str                 # the numbering: a heading kind of index/chunk.py, "是"/"其"/"第" inline, or the
+                               # two characters paragraphs led alike start with ("当好")
+    items: tuple[Span, ...]
+    lead: str
+    headings: tuple[str, ...]  # the open headings above the first item, outermost first
+    until: int                 # where the last item's text ends (its explanation or section included)
+
+    @property
+    def start(self) -> int:
+        return self.items[0].start
+
+
+def asks_for_list(question: str) -> bool:
+    """The question asks for an enumeration ("有哪些措施", "主要工作安排", "存在的问题")."""
+    return bool(_ASKS_LIST.search(question))
+
+
+# ---------------------------------------------------------------------------------------------- reading a report
+
+@dataclass
+class _Run:
+    style: str
+    items: list[Span]
+    lead: str
+    headings: tuple[str, ...]
+
+
+class _Outline:
+    """The report read line by line: the headings open, the lists running, the lists found."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: list[Enumeration] = []
+        self.open: list[tuple[str, str, _Run | None]] = []  # open headings: (kind, label, the list of their kind)
+        self.inline: dict[str, _Run] = {}                  # "一是…" lists of the current section's body
+        self.led: _Run | None = None                      # paragraphs led alike ("当好…。", "当好…。")
+        self.topics: _Run | None = None                   # paragraphs led by a short sentence
+        self.opened: _Run | None = None                   # paragraphs opening with the same words
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        return tuple(label for _, label, _ in self.open)
+
+    def heading(self, kind: str, line: str, start: int) -> None:
+        """A heading line: it closes the lists of the section before, and goes on or starts a list of its kind."""
+        # Topic sentences up to a first subheading lead into it ("…综合实力稳步提升。…刚刚过去的2025年很不平凡。" then
+        # "（一）…"): they are a list only up to a heading of a level open or the end.
+        self.close_body(start, topics=kind == "title" or any(k == kind for k, _, _ in self.open))
+        if kind == "title":  # unnumbered title lines divide the whole report ("2022年主要工作")
+            self.close_open(0, start)
+            self.open.append((kind, line.strip(), None))
+            return
+        at = next((i for i, (k, _, _) in enumerate(self.open) if k == kind), None)
+        run = None
+        if at is not None:
+            run = self.open[at][2]
+            self.close_open(at + 1, start)
+            self.open.pop()
+        stripped = line.strip()
+        ordinal = _heading_ordinal(stripped)
+        offset = start + len(line) - len(line.lstrip())
+        marker = _marker_length(stripped)
+        span = Span(offset + marker, offset + _item_end(stripped, marker), ordinal or 0)
+        if run is not None and ordinal == run.items[-1].ordinal + 1:
+            run.items.append(span)
+        else:
+            self.close(run, start)
+            # A run starts at one, or, for the first heading of its kind in a section, where the report's numbering
+            # goes on from the section before ("二、自主创新" then "6、政策与措施…11、专利与标准": 南山 2014).
+            starts = ordinal == 1 or (at is None and ordinal is not None)
+            run = _Run(kind, [span], _lead(self.text, start), self.headings) if starts else None
+        self.open.append((kind, _heading_label(stripped), run))
+        rest = span.end - offset
+        if rest < len(stripped):  # "（七）…建设“两型一化”政府。一是推进服务型政府建设。…": the body goes on
+            self.body(stripped[rest:], offset + rest)
+
+    def body(self, line: str, start: int) -> None:
+        marks = sorted([(m.start(), m.end(), _inline_style(m), item_ordinal(m)) for m in LIST_ITEM.finditer(line)]
+                       + [(m.start(), m.end(), PAREN, int(m.group(1))) for m in _PAREN_ITEM.finditer(line)])
+        self.paragraph(line, start, bool(marks))
+        if not marks:
+            self.clauses(line, start)
+        for i, (at, end, style, ordinal) in enumerate(marks):
+            stop = marks[i + 1][0] if i + 1 < len(marks) else len(line)
+            span = Span(start + end, start + end + _item_end(line[end:stop], 0), ordinal)
+            run = self.inline.get(style)
+            if run is not None and ordinal == run.items[-1].ordinal + 1:
+                run.items.append(span)
+                continue
+            self.close(self.inline.pop(style, None), start + at)
+            if ordinal == 1:
+                self.inline[style] = _Run(style, [span], _lead(self.text, start + at), self.headings)
+
+    def clauses(self, line: str, start: int) -> None:
+        """A sentence of at least three clauses parted by semicolons, after a colon when it has one, is a list
+        ("还存在不少问题不足和风险挑战：外部环境变化影响加深，…；有效需求仍显不足，…；…。")."""
+        at = 0
+        for sentence in re.findall(r"[^。！？]*[。！？]?", line):
+            if sentence.count("；") >= MIN_CLAUSES - 1:
+                colon = sentence.find("：")
+                first = colon + 1 if -1 < colon < sentence.find("；") else 0
+                spans, pos = [], at + first
+                for clause in sentence[first:].rstrip("。！？").split("；"):
+                    if clause.strip():
+                        spans.append(Span(start + pos, start + pos + len(clause), len(spans) + 1))
+                    pos += len(clause) + 1
+                if len(spans) >= MIN_CLAUSES:
+                    run = _Run("；", spans, _lead(self.text, start + at + first), self.headings)
+                    self.close(run, start + at + len(sentence))
+            at += len(sentence)
+
+    def paragraph(self, line: str, start: int, numbered: bool) -> None:
+        """Paragraphs led alike: by a dash ("——坚持党的全面领导，…"), or by a short sentence starting with the same
+        words ("当好创造性执行者。…", "当好更加有为的行动派。…"), or by any short sentence ("加大减税降费力度。…",
+        "推动降低企业生产经营成本。…": the topic sentences of a section's paragraphs)."""
+        dash = len(line) - len(line.lstrip(DASH))
+        first = _item_end(line, dash)
+        ends = line[first:first + 1]
+        short = not dash and not numbered and first <= MAX_LED_CHARS and ends in ("。", "：")
+        key = DASH if dash else line[:LED_KEY_CHARS] + ends.replace(SHORT, "") if short else ""
+        span = Span(start + dash, start + first, 1)
+        self.led = self.go_on(self.led, key, span, start)
+        # Topic sentences are a list only when they lead every paragraph up to the next heading, or up to the
+        # speaker turning to the delegates ("各位代表，重任在肩，更须砥砺奋进。"), which ends a part as a heading does.
+        address = bool(_ADDRESS.match(line))
+        topic = (SHORT if ends == "。" else COLON) if short and not address else ""
+        self.topics = self.go_on(self.topics, topic, span, start, closes=address)
+        # Paragraphs opening with the same words, however long their first sentence ("我们妥善处理“小”与“大”的关系，
+        # …。", "我们妥善处理“内”与“外”的关系，…。").
+        opening = line[:OPENING_CHARS] if not dash and not numbered and not address else ""
+        self.opened = self.go_on(self.opened, OPENED + opening if opening else "", span, start)
+
+    def go_on(self, run: _Run | None, key: str, span: Span, start: int, closes: bool = True) -> _Run | None:
+        """The run of paragraphs led alike with one more, or ended (a list found when it `closes`) and another
+        begun."""
+        if run is not None and key and key == run.style:
+            run.items.append(replace(span, ordinal=len(run.items) + 1))
+            return run
+        if closes:
+            self.close(run, start, MIN_LED_ITEMS)
+        return _Run(key, [span], _lead(self.text, start), self.headings) if key else None
+
+    def close(self, run: _Run | None, until: int, fewest: int = MIN_ITEMS) -> None:
+        if run is not None and len(run.items) >= fewest and not any(f.items == tuple(run.items) for f in self.found):
+            self.found.append(Enumeration(run.style, tuple(run.items), run.lead, run.headings, until))
+
+    def close_body(self, until: int, topics: bool = True) -> None:
+        for run in self.inline.values():
+            self.close(run, until)
+        self.inline.clear()
+        self.close(self.led, until, MIN_LED_ITEMS)
+        if topics:
+            self.close(self.topics, until, MIN_LED_ITEMS)
+        self.close(self.opened, until, MIN_LED_ITEMS)
+        self.led = self.topics = self.opened = None
+
+    def close_open(self, keep: int, until: int) -> None:
+        while len(self.open) > keep:
+            self.close(self.open.pop()[2], until)
+
+
+def enumerations(text: str) -> list[Enumeration]:
+    """Every numbered list of the report with at least two items in order (three for paragraphs led alike), in
+    the report's order."""
+    outline = _Outline(text)
+    lines = text.split("\n")
+    pos = 0
+    for n, line in enumerate(lines):
+        start, pos = pos, pos + len(line) + 1
+        if not line.strip():
+            continue
+        kind = marker_kind(line.strip())
+        if kind is None and n > 0 and is_title_line(line, _next_line(lines, n)):
+            kind = "title"
+        if kind:
+            outline.heading(kind, line, start)
+        elif n > 0:
+            outline.body(line, start)
+    outline.close_body(len(text))
+    outline.close_open(0, len(text))
+    return sorted(outline.found, key=lambda e: e.start)
+
+
+def _inline_style(mark: re.Match[str]) -> str:
+    return "是其第"[next(i for i, g in enumerate(mark.groups()) if g)]
+
+
+def _next_line(lines: list[str], n: int) -> str:
+    return next((line for line in lines[n + 1:] if line.strip()), "")
+
+
+def _heading_ordinal(line: str) -> int | None:
+    return _number(line[:_marker_length(line)].strip("（()）、.．"))
+
+
+def _number(numeral: str) -> int | None:
+    """"十二" or "12" as 12; None for anything else."""
+    try:
+        return int(cn2an.cn2an(numeral, "smart"))
+    except (ValueError, KeyError):
+        return None
+
+
+def strip_marker(line: str) -> str:
+    """A heading line without its numbering ("24、依法行政" -> "依法行政")."""
+    line = line.strip()
+    line = line[_marker_length(line):] if marker_kind(line) else line
+    inline = LIST_ITEM.match(line)  # "二是提供更好的教育"
+    return line[inline.end():] if inline else line
+
+
+def _marker_length(line: str) -> int:
+    m = _MARKER.match(line)
+    return m.end() if m else 0
+
+
+def _item_end(text: str, start: int) -> int:
+    """Where an item's own words end: its first sentence end, trailing commas dropped."""
+    m = _ITEM_END.search(text, start)
+    end = m.start() if m else len(text)
+    while end > start and text[end - 1] in "，, 　":
+        end -= 1
+    return end
+
+
+def _heading_label(line: str) -> str:
+    return line[:_item_end(line, 0)]
+
+
+def _lead(text: str, start: int) -> str:
+    """The words leading into an item at `start`: back to the previous sentence end of its own paragraph, or the
+    paragraph before it when it starts one."""
+    before = text[max(0, start - LEAD_CHARS):start]
+    own = before.rsplit("\n", 1)[-1]
+    if own.strip():
+        return re.split("[。！？]", own.rstrip())[-1] if not own.rstrip().endswith("。") else own.rstrip()
+    lines = [line for line in before.split("\n") if line.strip()]
+    return lines[-1].strip() if lines else ""
+
+
+# ---------------------------------------------------------------------------------------------- answering
+
+# How a list is scored against the question (search.eval_lists on tests/eval/lists_blind2.jsonl, the tuning set):
+# the share of the question's words (IDF-weighed bigrams) in its lead, plus
+HEADINGS_WEIGHT = 0.5    # ... in the heading just above it, which says less of it than the words leading into it;
+                         # not the outer ones, which a list under each item shares with the list of the items
+                         # ("二、…主要任务" above "（二）突出升级…" above "以改革促升级。…": lists_blind 0.84 → 0.87)
+NEAR_WEIGHT = 0.3        # a list holding a passage the search ranked high, by 1/rank
+YEAR_WEIGHT = 0.3        # the year asked named in its lead or headings ("一、2021年主要工作情况"); minus, another year
+TENSE_WEIGHT = 0.3       # its headings name a review when results are asked, a plan when plans are
+SHORTCOMING_WEIGHT = 0.5  # a question for problems: the share of items naming a shortcoming ("仍然脆弱")
+ITEM_WEIGHT = 0.5        # minus, the question's words one item holds beyond the next ("抢新赛道…哪些产业": "（三）抢抓…新赛道…"
+                         # is asked of, not the list of "（一）…（八）")
+QUOTED_WEIGHT = 0.5      # the share of items holding the words quoted ("哪几个“着力”": "（一）着力加快转型升级")
+COUNT_WEIGHT = 0.3       # as many items as the question says ("哪六个方面"); minus, another number
+STRUCTURE_WEIGHT = 0.3   # numbered headings, when the question asks how the report is divided ("分成哪几大块")
+# A list one of whose items holds this much more of the question's words than any other is the outline above what
+# is asked: the list under that item answers ("对当年政府工作提了哪些建议": the items of "二、对今年政府工作的建议").
+DESCEND_MARGIN = 0.05
+# Below this by words no list is given ("precision over coverage"): the year alone, or one word of the question.
+MIN_SCORE = 0.3
+# The best few lists by words are reread by meaning: the question's cosine with each one's heading and lead
+# (blind2: recall 0.90 → 0.93; a list question took 0.25 s more on 2 cores).
+CLOSE_READ = 4
+CLOSE_WEIGHT = 1.0
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a list question says of the list besides its words: the years, results or plans, shortcomings."""
+    years: tuple[int, ...] = ()          # the years the list is of
+    tense: int = 0
+    shortcomings: bool = False
+    report_years: tuple[int, ...] = ()   # every year named, those naming the report too ("2020年…政府工作报告")
+    count: int | None = None             # how many items: "哪六个方面", "哪十项"
+    quoted: tuple[str, ...] = ()         # the words every item holds: "哪几个“着力”"
+    structure: bool = False              # how the report is divided: "分成哪几大块", "从哪几个方面总结"
+
+    @classmethod
+    def of(cls, query: Query) -> "Asked":
+        # "存在哪些不足" asks for shortcomings; "存在不足，报告分析的原因有哪几条" for reasons: the last clause asking
+        # decides.
+        asking = next((c for c in reversed(re.split("[，,。；;]", query.text)) if _ASKS_LIST.search(c)), query.text)
+        count = _ASKED_COUNT.search(asking)
+        return cls(query.fact_years, query.tense, bool(SHORTCOMING.search(asking)), query.years,
+                   _number(count.group(1)) if count else None, query.quoted,
+                   bool(_ASKS_STRUCTURE.search(asking)))
+
+
+def list_answer(index: Reader, hits: tuple[Hit, ...], grams: dict[str, float], doubt: DoubtKind | None,
+                asked: Asked = Asked(), place: dict[int, float] | None = None,
+                closeness: Closeness | None = None) -> ListAnswer | None:
+    """The enumeration that answers the question in the report it is asked of, or None when none does clearly.
+
+    The report is the top result's, or the first result's of a report of the year asked when the top one is of
+    another year (_asked_report). `place`: each report's match with the places named."""
+    if not hits or doubt in _WRONG_REPORT:
+        return None
+    first = _asked_report(hits, doubt, asked.report_years, place or {})
+    report = first.chunk.report
+    if doubt == DoubtKind.UNKNOWN_PLACE and not _best_place(report.id, place or {}):
+        return None
+    text = index.report_text(report.id)
+    title = set(bigrams(report.title))
+    # The question's words in the report's title say nothing of which of its lists is asked.
+    grams = {g: w for g, w in grams.items() if g not in title}
+    near = [h.chunk for h in hits if h.chunk.report.id == report.id]
+    found = enumerations(text)
+    scored = sorted(((_score(text, e, grams, near, asked), e) for e in found), key=lambda p: -p[0])
+    scored = [(score, e) for score, e in scored[:CLOSE_READ] if score >= MIN_SCORE]
+    if closeness and scored:
+        scored = _closer(scored, closeness)
+    score, best = max(scored, key=lambda p: p[0], default=(0.0, None))
+    if best is None:
+        return None
+    item = _asked_item(text, best, grams) if best.style in HEADING_KINDS else None  # headings have sections
+    if item is not None:
+        under = _under(best, item, found)
+        if not under:  # one item is asked of and nothing under it is a list: the outline above it is no answer
+            return None
+        children = [(_score(text, e, grams, near, asked), e) for e in under]
+        score, best = max(_closer(children, closeness) if closeness else children, key=lambda p: p[0])
+    chunks = _report_chunks(index, first.chunk)
+    items = tuple(ListItem(text[s.start:s.end], s.ordinal, s.start, s.end, _chunk_at(chunks, s.start))
+                  for s in best.items)
+    return ListAnswer(report.path, report.title, best.lead, items, round(score, 4))
+
+
+def _asked_report(hits: tuple[Hit, ...], doubt: DoubtKind | None, years: tuple[int, ...],
+                  place: dict[int, float]) -> Hit:
+    """The top hit, or when it is doubted as another year's, the first hit of a report of the year asked and of
+    places as well matched ("2020年国务院政府工作报告由哪几部分组成": the 2008 report's passage ranked first)."""
+    top = hits[0]
+    if doubt != DoubtKind.OTHER_YEAR:
+        return top
+    matched = place.get(top.chunk.report.id, 0.0)
+    return next((h for h in hits if set(years) & set(h.chunk.report.years)
+                 and place.get(h.chunk.report.id, 0.0) >= matched), top)
+
+
+def _closer(scored: list[tuple[float, Enumeration]], closeness: Closeness) -> list[tuple[float, Enumeration]]:
+    """The best-scored lists, each gaining for how close the question's meaning is to its lead and heading."""
+    cosines = closeness([f"{e.headings[-1] if e.headings else ''}\n{e.lead}" for _, e in scored])
+    return [(score + CLOSE_WEIGHT * cosine, e) for (score, e), cosine in zip(scored, cosines)]
+
+
+def _asked_item(text: str, e: Enumeration, grams: dict[str, float]) -> int | None:
+    """The item of `e` holding the question's words beyond the others, if one does."""
+    shared = set(bigrams(e.lead + "".join(e.headings)))  # what the whole list is about says nothing of one item
+    held = [_covered(text[s.start:s.end], {g: w for g, w in grams.items() if g not in shared}) for s in e.items]
+    i = max(range(len(held)), key=held.__getitem__)
+    return i if held[i] - sorted(held)[-2] >= DESCEND_MARGIN else None
+
+
+def _under(e: Enumeration, i: int, found: list[Enumeration]) -> list[Enumeration]:
+    """The outermost lists within item `i` of `e` (its section, for a heading)."""
+    start, end = e.items[i].start, e.items[i + 1].start if i + 1 < len(e.items) else e.until
+    inside = [f for f in found if start <= f.start < end and f is not e]
+    outermost = min((len(f.headings) for f in inside), default=0)
+    return [f for f in inside if len(f.headings) == outermost]
+
+
+def _shortcoming_share(text: str, e: Enumeration) -> float:
+    return sum(bool(SHORTCOMING.search(text[s.start:s.end])) for s in e.items) / len(e.items)
+
+
+def _covered(words: str, grams: dict[str, float]) -> float:
+    """The share of the question's words (IDF-weighed bigrams) in `words`."""
+    own = set(bigrams(words))
+    return sum(w for g, w in grams.items() if g in own) / (sum(grams.values()) or 1.0)
+
+
+def _best_place(report: int, place: dict[int, float]) -> bool:
+    """The report is of a place the question names, matched as well as any ("大鹏新区…工作回顾里提到新区…": "提到新区"
+    is no place a report covers, and no reason to doubt 大鹏新区's report)."""
+    return place.get(report, 0.0) > 0 and place[report] >= max(place.values())
+
+
+def _score(text: str, e: Enumeration, grams: dict[str, float], near: list[StoredChunk], asked: Asked) -> float:
+    context = e.lead + "".join(e.headings)
+    score = _covered(e.lead, grams) + HEADINGS_WEIGHT * _covered(e.headings[-1] if e.headings else "", grams)
+    score += NEAR_WEIGHT * max((1.0 / (i + 1) for i, c in enumerate(near) if c.start < e.until and e.start < c.end),
+                               default=0.0)
+    named = {int(y) for y in YEAR_IN.findall(context)}
+    if asked.years and named:
+        score += YEAR_WEIGHT if named & set(asked.years) else -YEAR_WEIGHT
+    tense = heading_tense(list(e.headings))
+    if asked.tense and tense:
+        score += TENSE_WEIGHT if tense == asked.tense else -TENSE_WEIGHT
+    if asked.structure and e.style in HEADING_KINDS:
+        score += STRUCTURE_WEIGHT
+    if asked.count:
+        score += COUNT_WEIGHT if len(e.items) == asked.count else -COUNT_WEIGHT
+    if asked.shortcomings:
+        score += SHORTCOMING_WEIGHT * _shortcoming_share(text, e)
+    # One item holding the question's words more than the others is what is asked of: the list under it answers.
+    held = sorted((_covered(text[s.start:s.end], grams) for s in e.items), reverse=True)
+    score -= ITEM_WEIGHT * (held[0] - held[1])
+    if asked.quoted:
+        holding = sum(any(q in text[s.start:s.end] for q in asked.quoted) for s in e.items)
+        score += QUOTED_WEIGHT * holding / len(e.items)
+    return score
+
+
+def _report_chunks(index: Reader, chunk: StoredChunk) -> list[StoredChunk]:
+    """The report's passages in order: a build stores a report's passages under consecutive ids."""
+    count = chunk.report.chunks
+    around = index.chunks(list(range(max(1, chunk.id - count), chunk.id + count + 1)))
+    return sorted((c for c in around.values() if c.report.id == chunk.report.id), key=lambda c: c.start)
+
+
+def _chunk_at(chunks: list[StoredChunk], offset: int) -> StoredChunk | None:
+    """The passage holding the offset, or for a heading line (which passages leave out, their breadcrumb names it)
+    the passage after it."""
+    return next((c for c in chunks if offset < c.end), None)

@@ -1,0 +1,177 @@
+"""Comparison tables (search/compare.py): which reports a comparison reaches, the question asked of each, and the
+table a real index gives for a few real reports."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.read import WORK_REPORT
+from index.store import StoredReport
+from search.answer import Answer
+from search.compare import asked_year, asks_comparison, compared_places, figure_fits, one_report_question, reviewed_year
+from search.present import result_json
+from search.query import parse_query
+from search.results import Cell
+from search.scope import Places
+from text.places import each_level
+
+
+
+def _report(name: str, year: int, genre: str = WORK_REPORT) -> StoredReport:
+    return StoredReport(0, name, name, (year,), "", genre, 0, "", "", 0)
+
+
+def test_comparison_words() -> None:
+    assert asks_comparison("深圳各区2021年地区生产总值分别是多少")
+    assert asks_comparison("盐田区历年集装箱吞吐量")
+    assert asks_comparison("2021年福田、龙岗的社会消费品零售总额对比一下。")
+    assert not asks_comparison("张店乡2023年开展了多少次普法活动")
+    assert not asks_comparison("各类市场主体增加了多少")  # 各类 is a noun
+
+
+def test_each_level() -> None:
+    assert each_level("深圳各区2021年地区生产总值分别是多少") == 3
+    assert each_level("2025年各省城镇新增就业") == 1
+    assert each_level("南山区2021年地区生产总值") is None
+
+
+def test_a_work_report_reviews_the_year_before() -> None:
+    assert reviewed_year(_report("gzbg_shenzhen_luohu_2022.txt", 2022)) == 2021
+    assert reviewed_year(_report("zhangdian_2023.txt", 2023, "法治政府建设报告")) == 2023
+
+
+def test_a_target_is_asked_of_the_report_that_sets_it() -> None:
+    luohu = _report("gzbg_shenzhen_luohu_2022.txt", 2022)
+    assert asked_year(parse_query("福田罗湖南山龙岗四个区2022年GDP增长目标各定了多少"), luohu) == 2022
+    assert asked_year(parse_query("2021年福田、罗湖的GDP各是多少"), luohu) == 2021
+
+
+def test_a_listed_run_of_years_names_reports() -> None:
+    query = parse_query("国务院1992、2003、2008、2020、2024年报告定的经济增长目标各是多少")
+    assert query.report_years == (1992, 2003, 2008, 2020, 2024)
+    assert query.fact_years == ()
+
+
+def test_places_of_different_levels_are_all_compared() -> None:
+    def place(own: str, *parents: str) -> Places:
+        return Places(own=frozenset({own}), parents=frozenset(parents))
+    places = {1: place("张店乡", "鲁山县", "河南"), 2: place("光明区", "深圳"), 3: place("南山区", "深圳")}
+    assert compared_places("张店乡、光明区的行政复议案件各有多少", places, {"张店乡"}) == {"张店乡", "光明区"}
+    assert compared_places("深圳市南山区和光明区", places, {"南山区", "光明区"}) == {"南山区", "光明区"}
+
+
+def test_the_question_asked_of_one_report() -> None:
+    taken = ["福田", "福田区", "龙岗", "龙岗区", "罗湖", "南山", "北京", "河北", "全国"]
+    cell = Cell(_report("f", 2022), "福田", 2021)
+    assert one_report_question("2021年福田、龙岗、罗湖、南山四个区的地区生产总值各是多少？", cell, taken) \
+        == "福田2021年地区生产总值是多少"
+    assert one_report_question("2021年福田、龙岗、罗湖、南山的社会消费品零售总额对比一下。", cell, taken) \
+        == "福田2021年社会消费品零售总额是多少"
+    assert one_report_question("2025年北京、河北的外贸进出口各是什么情况？", Cell(_report("b", 2026), "北京", 2025),
+                               taken) == "北京2025年外贸进出口是多少"
+
+
+def _answer(sentence: str, figure: str) -> Answer:
+    at = sentence.index(figure)
+    return Answer(sentence, 0, len(sentence), at, at + len(figure), figure)
+
+
+def test_a_figure_that_is_not_the_things_own_is_left_out() -> None:
+    amount = parse_query("宝安2014年公共财政预算收入多少")
+    assert not figure_fits(amount, _answer("税收对公共财政预算收入贡献达91.8%。", "税收对公共财政预算收入贡献达91.8%"))
+    assert figure_fits(amount, _answer("公共财政预算收入154亿元，增长15.3%。", "公共财政预算收入154亿元"))
+    growth = parse_query("吉林2025年社会消费品零售总额增长了多少")
+    assert not figure_fits(growth, _answer("社会消费品零售总额增幅高于全国0.2个百分点。", "社会消费品零售总额增幅高于全国0.2个百分点"))
+    assert not figure_fits(growth, _answer("进出口总值翻番达到2206亿元。", "进出口总值翻番达到2206亿元"))
+    rate = parse_query("大鹏2023年空气质量优良率是多少")
+    assert figure_fits(rate, _answer("空气质量综合指数2.19、优良天数比例98.6%。", "优良天数比例98.6%"))
+
+
+@pytest.fixture(scope="module")
+def compare_searcher(shared_index_searcher):
+    return shared_index_searcher
+
+
+def _table(searcher, question: str) -> dict:
+    table = result_json(searcher.search(question, k=10))["table"]
+    assert table is not None
+    return table
+
+
+def test_each_year_of_one_place(compare_searcher) -> None:
+    table = _table(compare_searcher, "盐田区2014年和2023年的旅游收入各是多少？")
+    rows = {Path(r["doc"]).name: r for r in table["rows"]}
+    assert set(rows) == {"gzbg_shenzhen_yantian_2015.txt", "gzbg_shenzhen_yantian_2024.txt"}
+    assert "81.52亿元" in rows["gzbg_shenzhen_yantian_2015.txt"]["answer_span_text"]
+    assert "155亿元" in rows["gzbg_shenzhen_yantian_2024.txt"]["answer_span_text"]
+    assert rows["gzbg_shenzhen_yantian_2015.txt"]["year"] == 2014 and rows["gzbg_shenzhen_yantian_2015.txt"]["place"]
+    assert table["missing"] == []
+
+
+def test_each_district_of_a_city(compare_searcher) -> None:
+    """深圳各区 is each district's report reviewing the year (not 盐田's of 2023), the districts no report reviews
+    listed as not stating it; a share is no amount, so 宝安's "税收对公共财政预算收入贡献达
+    91.8%" is no row."""
+    table = _table(compare_searcher, "深圳各区2014年公共财政预算收入分别是多少？")
+    docs = {Path(c["doc"]).name for c in (*table["rows"], *table["missing"]) if c["doc"]}
+    assert docs == {"gzbg_shenzhen_yantian_2015.txt", "gzbg_shenzhen_baoan_2015.txt"}
+    places = {c["place"] for c in (*table["rows"], *table["missing"])}
+    assert {"南山", "福田", "盐田", "宝安"} <= places
+    for row in table["rows"]:
+        assert "贡献" not in row["answer_span_text"]
+    rows = {Path(r["doc"]).name: r for r in table["rows"]}
+    assert "26.41亿元" in rows["gzbg_shenzhen_yantian_2015.txt"]["answer_span_text"]
+
+
+def test_a_report_not_stating_it_is_listed_missing(compare_searcher) -> None:
+    table = _table(compare_searcher, "盐田区2014年和2023年的PM2.5平均浓度分别是多少？")
+    named = {Path(c["doc"]).name for c in (*table["rows"], *table["missing"]) if c["doc"]}
+    assert named == {"gzbg_shenzhen_yantian_2015.txt", "gzbg_shenzhen_yantian_2024.txt"}
+    assert all(set(c) >= {"doc", "place", "year"} for c in table["missing"])
+
+
+def test_a_single_question_has_no_table(compare_searcher) -> None:
+    assert result_json(compare_searcher.search("盐田区2014年旅游收入是多少？"))["table"] is None
+
+
+def test_a_figure_of_another_year_is_moved_to_the_asked_one_or_left_out() -> None:
+    from search.compare import _year_marked
+    sentence = "外贸进出口总额由1997年的3252亿美元增加到2002年的6208亿美元，世界排名由第十位上升到第五位；"
+    query = parse_query("全国2002年外贸进出口总额是多少")
+    assert _year_marked(query, _answer(sentence, "3252亿美元")).span_text == "6208亿美元"
+    assert not figure_fits(parse_query("全国2003年外贸进出口总额是多少"), _answer(sentence, "3252亿美元"))
+
+
+def test_places_each_with_their_own_year(compare_searcher) -> None:
+    """"光明区2021年、龙华区2019年、张店乡2023年的…": each place's report of its own year, not every place × year."""
+    table = _table(compare_searcher, "光明区2021年、龙华区2019年、张店乡2023年的法治政府建设报告中行政复议案件分别有多少？")
+    cells = {(c["place"], c["year"]) for c in (*table["rows"], *table["missing"])}
+    assert cells == {("光明区", 2021), ("龙华区", 2019), ("张店乡", 2023)}
+
+
+def test_a_province_listed_beside_its_districts_is_compared(compare_searcher) -> None:
+    table = _table(compare_searcher, "2013年固定资产投资：广东全省和深圳罗湖区、南山区分别完成多少？")
+    rows = {Path(r["doc"]).name: r for r in table["rows"]}
+    assert "2.29万亿元" in rows["gzbg_guangdong_2014.txt"]["answer_span_text"]
+    assert "332.01亿元" in rows["gzbg_shenzhen_nanshan_2014.txt"]["answer_span_text"]
+
+
+def test_a_rate_after_the_level_and_an_average_over_years(compare_searcher) -> None:
+    """"增速" is the rate after the level past a comma ("7630.59亿元，增长9.1%"); "年均增长" is not one year's growth."""
+    table = _table(compare_searcher, "南山、罗湖这两个区2021年GDP增速分别是多少？")
+    rows = {Path(r["doc"]).name: r for r in table["rows"]}
+    assert rows["gzbg_shenzhen_nanshan_2022.txt"]["answer_span_text"].endswith("9.1%")
+    average = _table(compare_searcher, "“十四五”时期地区生产总值年均增长多少？北京、江苏、西藏对比一下。")
+    for row in average["rows"]:
+        assert "年均" in row["answer"], row["answer"]
+
+
+def test_a_figure_of_another_indicator_is_no_row(compare_searcher) -> None:
+    """Searched in one report, the best passage always says something: 吉林's "固定资产投资增长3%" is no CPI target
+    (its "CPI涨幅2%左右" is; the bracketed name stays in the question asked of each report)."""
+    table = _table(compare_searcher, "2026年居民消费价格（CPI）涨幅的预期目标北京、吉林分别是多少？")
+    for row in table["rows"]:
+        assert "固定资产投资" not in row["answer_span_text"]
+    assert one_report_question("居民消费价格（CPI）涨幅目标北京、吉林分别是多少", Cell(_report("j", 2026), "吉林", 2026),
+                               ["北京", "吉林"]).count("CPI") == 1

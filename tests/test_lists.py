@@ -1,0 +1,203 @@
+"""List answers (search/lists.py): the enumerations a report holds, read on real snippets of the reports, and the
+list a question gets from a real index of corpus/zhangdian_2023.txt."""
+from __future__ import annotations
+
+
+
+from search.lists import Asked, asks_for_list, enumerations, strip_marker
+from search.present import result_json, result_text
+from search.query import parse_query
+
+
+
+def _items(text: str) -> list[list[str]]:
+    return [[text[s.start:s.end] for s in e.items] for e in enumerations(text)]
+
+
+def test_inline_items_end_at_their_first_sentence_or_clause_list() -> None:
+    # zhangdian_2023.txt: items after "；", and a second list ("其原因：") starting again at 一是.
+    text = ("标题\n二、2023年度推进法治政府建设存在的不足和原因\n"
+            "虽然我乡的法治政府建设工作取得一定成效，但我们深知问题还有很多。一是工作开展不平衡。部分机关人员依法行政思维"
+            "还不够强；二是法治村创建主动性不够。仍需加大力度引导干部群众投身其中。其原因：一是缺乏系统性的培训和学习机制。"
+            "由于缺乏系统的培训和学习机制，导致执法人员无法及时更新。二是缺乏对法治建设的重视。一些村干部认识不足。\n")
+    found = enumerations(text)
+    assert _items(text) == [["工作开展不平衡", "法治村创建主动性不够"], ["缺乏系统性的培训和学习机制", "缺乏对法治建设的重视"]]
+    assert found[1].lead == "其原因：" and found[0].headings == ("二、2023年度推进法治政府建设存在的不足和原因",)
+
+
+def test_items_one_sentence_holds_end_at_the_next_item() -> None:
+    # gzbg_2026_beijing.txt
+    text = ("标题\n《纲要草案》明确了今后五年的发展目标：一是首都功能持续提升，二是高质量发展迈上新台阶，"
+            "三是全面深化改革取得新突破。\n")
+    assert _items(text) == [["首都功能持续提升", "高质量发展迈上新台阶", "全面深化改革取得新突破"]]
+
+
+def test_numbered_headings_are_a_list_of_their_level_only() -> None:
+    # zhangdian_2023.txt: "（一）…（三）" under "二、", each with its own body; the top level "一、二、" is another list.
+    text = ("标题\n一、2023年度党政主要负责人履行推进法治建设第一责任人职责的情况\n正文。\n"
+            "二、2024年度推进法治政府建设的主要工作安排\n"
+            "（一）继续加强法治培训、加强普法教育，全面提高依法行政意识\n深入抓好领导干部学法用法。一是学。二是用。\n"
+            "（二）加强政务信息透明度、强化行政监督\n建设法治政府的最终目的是执政为民。\n"
+            "（三）进一步完善法治政府建设，加强廉政建设\n进一步完善相关法治法规和制度。\n")
+    found = enumerations(text)
+    assert _items(text) == [
+        ["2023年度党政主要负责人履行推进法治建设第一责任人职责的情况", "2024年度推进法治政府建设的主要工作安排"],
+        ["继续加强法治培训、加强普法教育，全面提高依法行政意识", "加强政务信息透明度、强化行政监督", "进一步完善法治政府建设，加强廉政建设"],
+        ["学", "用"]]
+    assert found[1].headings == ("二、2024年度推进法治政府建设的主要工作安排",)
+    assert found[1].until == len(text)  # the last item's body is the list's too
+
+
+def test_items_go_on_across_paragraphs_and_after_a_heading_on_the_same_line() -> None:
+    # gzbg_shenzhen_pingshan_2014.txt: the list starts on its heading's line and goes on in the next paragraphs.
+    text = ("标题\n（七）着力开展党的群众路线教育实践活动，建设“两型一化”政府。一是推进服务型政府建设。坚持为民务实清廉。\n"
+            "二是推进智慧型政府建设。依靠“织网工程”实现信息互联互通。三是推进法治化政府建设。加快建设“一流法治城区”。\n"
+            "（八）下一节\n")
+    found = [e for e in enumerations(text) if e.style == "是"]
+    assert [[text[s.start:s.end] for s in e.items] for e in found] == [
+        ["推进服务型政府建设", "推进智慧型政府建设", "推进法治化政府建设"]]
+    assert found[0].headings == ("（七）着力开展党的群众路线教育实践活动，建设“两型一化”政府",)
+
+
+def test_ordinal_lines_and_paragraphs_led_alike() -> None:
+    # gzbg_guowuyuan_1978.txt ("第一，…"), gzbg_2026_jilin.txt ("当好…。" paragraphs).
+    text = ("标题\n认真解决好一些关系到国民经济全局的问题。\n第一，全国动员，大办农业。\n农业是国民经济的基础。\n"
+            "第二，加快发展基础工业，发挥工业的主导作用。\n随着国民经济的发展。\n")
+    assert _items(text) == [["全国动员，大办农业", "加快发展基础工业，发挥工业的主导作用"]]
+    text = ("标题\n四、全面提升政府治理效能\n各级政府及工作人员必须旗帜鲜明讲政治。\n当好创造性执行者。坚守政府执行机关定位。\n"
+            "当好更加有为的行动派。越是困难多，越要迎难而上。\n当好为民施政的勤务员。民之所盼，政之所向。\n")
+    led = [e for e in enumerations(text) if e.style == "当好"]
+    assert [[text[s.start:s.end] for s in e.items] for e in led] == [
+        ["当好创造性执行者", "当好更加有为的行动派", "当好为民施政的勤务员"]]
+
+
+def test_paragraphs_led_by_topic_sentences_up_to_the_next_heading() -> None:
+    # gzbg_guowuyuan_2020.txt: every paragraph of the section opens with a short sentence.
+    text = ("标题\n三、加大宏观政策实施力度，着力稳企业保就业\n保障就业和民生，必须稳住上亿市场主体，尽力帮助企业特别是中小微企业渡过难关。\n"
+            "加大减税降费力度。强化阶段性政策。\n推动降低企业生产经营成本。降低工商业电价5%政策延长到年底。\n"
+            "强化对稳企业的金融支持。中小微企业贷款延期还本付息。\n四、依靠改革激发市场主体活力\n正文。\n")
+    topics = [e for e in enumerations(text) if e.style == "。"]
+    assert [[text[s.start:s.end] for s in e.items] for e in topics] == [
+        ["加大减税降费力度", "推动降低企业生产经营成本", "强化对稳企业的金融支持"]]
+    # gzbg_shenzhen_pingshan_2024.txt: the speaker turning to the delegates ends the part.
+    text = ("标题\n（十）持续加强政府自身建设\n坚持以政治建设为统领。认真贯彻。\n加快建设法治政府。践行法治思想。\n"
+            "强化为民服务宗旨。牢固树立。\n各位代表，重任在肩，更须砥砺奋进。让我们更加紧密地团结在以习近平同志为核心的党中央周围。\n")
+    assert [[text[s.start:s.end] for s in e.items] for e in enumerations(text) if e.style == "。"] == [
+        ["坚持以政治建设为统领", "加快建设法治政府", "强化为民服务宗旨"]]
+    # gzbg_2026_henan.txt: short sentences before a first subheading lead into it; they are no list.
+    text = ("标题\n一、工作回顾\n过去的五年极不寻常。在省委坚强领导下。\n综合实力稳步提升。全省生产总值增长。\n"
+            "产业转型提质增效。制造业增加值增长。\n刚刚过去的2025年很不平凡。我们主要做了以下工作。\n"
+            "（一）千方百计稳就业\n（二）全面加快融入全国统一大市场\n")
+    assert not [e for e in enumerations(text) if e.style == "。"]
+
+
+def test_paragraphs_led_by_a_dash() -> None:
+    # gzbg_guowuyuan_2003.txt
+    text = ("标题\n五年来，改革开放取得突破性进展，社会主义市场经济体制初步建立。\n"
+            "——所有制结构进一步调整和完善。公有制经济不断发展壮大。\n——现代市场体系建设全面展开。商品市场进一步发展。\n"
+            "——金融、财税、投融资体制改革继续深化。实行稳健的货币政策。\n正文另起一段。\n")
+    found = enumerations(text)
+    assert _items(text) == [["所有制结构进一步调整和完善", "现代市场体系建设全面展开", "金融、财税、投融资体制改革继续深化"]]
+    assert found[0].lead == "五年来，改革开放取得突破性进展，社会主义市场经济体制初步建立。"
+
+
+def test_no_list_in_a_word_that_reads_like_an_item() -> None:
+    assert enumerations("标题\n统一是关键。二是说明。\n") == []
+
+
+def test_which_questions_ask_for_lists() -> None:
+    assert asks_for_list("张店乡2023年在依法行政上采取了哪些措施？")
+    assert asks_for_list("光明区2021年法治政府建设还有哪些薄弱环节")
+    assert asks_for_list("2024年的主要工作安排有哪些？")
+    assert not asks_for_list("张店乡2023年化解矛盾多少起？")
+    # A number of things asked to be named, with no "哪".
+    assert asks_for_list("深圳市2021年政府重点要干的十个方面是什么")
+    assert asks_for_list("盐田区2014年说的“十大亮点”都是啥")
+    assert not asks_for_list("2021年地区生产总值是多少？")
+    assert asks_for_list("光明区2022年法治政府建设下一步怎么安排")
+
+
+def test_what_a_list_question_says_of_the_list() -> None:
+    asked = Asked.of(parse_query("福田区2021年主要抓了哪六个方面的工作？"))
+    assert asked.count == 6 and asked.years == (2021,) and not asked.shortcomings
+    assert Asked.of(parse_query("内蒙古2026年要全力抓好的七项重点工作是什么")).count == 7
+    assert Asked.of(parse_query("深圳2013年政府工作重点提了哪几个“着力”")).quoted == ("着力",)
+    assert Asked.of(parse_query("鲁山县张店乡2023年法治政府建设还存在哪些不足？")).shortcomings
+    # The clause asking decides: these are reasons, not shortcomings.
+    assert not Asked.of(parse_query("张店乡法治政府建设存在不足，报告分析的原因有哪几条？")).shortcomings
+
+
+def test_a_list_question_gets_the_list_in_order_with_citations(seed_searcher) -> None:
+    result = seed_searcher.search("张店乡2023年在依法行政上采取了哪些措施？")
+    assert result.list is not None
+    assert [i.text for i in result.list.items] == ["严格落实重大行政决策程序", "坚持政务公开制度", "组建综合执法队伍",
+                                                   "坚持矛盾调解制度"]
+    assert [i.ordinal for i in result.list.items] == [1, 2, 3, 4]
+    assert all(i.chunk is not None and i.chunk.start <= i.start < i.chunk.end for i in result.list.items)
+    listed = result_json(result)["list"]
+    assert listed["doc"].endswith("zhangdian_2023.txt") and listed["items"][0]["chunk"] == result.list.items[0].chunk.id
+    assert "（二）狠抓落实，全面推进依法行政" in listed["items"][0]["section"]
+    assert "1. 严格落实重大行政决策程序" in result_text(result)
+
+
+def test_the_plan_list_and_the_shortcomings_list(seed_searcher) -> None:
+    plan = seed_searcher.search("张店乡2024年的主要工作安排有哪些？").list
+    assert plan is not None and [i.text for i in plan.items] == [
+        "继续加强法治培训、加强普法教育，全面提高依法行政意识", "加强政务信息透明度、强化行政监督", "进一步完善法治政府建设，加强廉政建设"]
+    # A heading is in no passage's text: its item cites the passage under it, whose breadcrumb names it.
+    assert all(i.chunk is not None and i.text in i.chunk.section for i in plan.items)
+    weak = seed_searcher.search("张店乡2023年法治政府建设还存在哪些不足？").list
+    assert weak is not None and [i.text for i in weak.items] == ["工作开展不平衡", "法治村创建主动性不够"]
+
+
+def test_a_single_answer_question_gets_no_list(seed_searcher) -> None:
+    result = seed_searcher.search("张店乡2023年化解矛盾多少起？")
+    assert result.list is None and result_json(result)["list"] is None
+
+
+def test_eval_reads_the_list_answer_item_by_item() -> None:
+    from search.eval_lists import score_list
+
+    row = {"id": "L", "doc": "a.txt", "items": ["一项", "二项", "三项"]}
+    listed = {"items": [{"doc": "corpus/a.txt", "text": "一项，说明"}, {"doc": "corpus/a.txt", "text": "四项"},
+                        {"doc": "corpus/a.txt", "text": "三项"}]}
+    score = score_list(row, {"results": [], "list": listed})
+    assert (score.found, score.gold, score.returned, score.relevant) == (2, 3, 3, 2)
+
+
+def test_lists_past_ten_in_semicolon_clauses_after_labels_and_numbered_within_a_paragraph() -> None:
+    ten = "；".join(f"{n}是任务{n}" for n in "一二三四五六七八九十") + "；十一是任务十一；十二是任务十二。"
+    assert _items(f"标题\n（二）重点任务。主要包括：{ten}\n")[-1][-2:] == ["任务十一", "任务十二"]
+    clauses = "标题\n我们也清醒认识到，还存在不少问题：外部环境变化影响加深；有效需求仍显不足；风险隐患较多。\n"
+    assert ["外部环境变化影响加深", "有效需求仍显不足", "风险隐患较多"] in _items(clauses)
+    labels = "标题\n教育优质均衡发展：新增学位5700个。\n卫生事业软硬并重：新增床位300张。\n交通服务高效便捷：更新公交。\n"
+    assert ["教育优质均衡发展", "卫生事业软硬并重", "交通服务高效便捷"] in _items(labels)
+    numbered = "标题\n抓好以下3项改革：（1）建立职能调整机制；（2）推进预算绩效管理；（3）改革资金扶持方式。\n"
+    assert ["建立职能调整机制", "推进预算绩效管理", "改革资金扶持方式"] in _items(numbered)
+    opening = ("标题\n我们妥善处理“小”与“大”的关系，努力以最小代价实现最大效果。\n我们妥善处理“内”与“外”的关系，严防输入。\n"
+               "我们妥善处理“稳”与“进”的关系，统筹发展。\n")
+    assert len(next(i for i in _items(opening) if i[0].startswith("我们妥善处理“小”"))) == 3
+
+
+def test_numbering_going_on_from_the_section_before_is_a_list() -> None:
+    """南山 2014 numbers its items across sections: "二、自主创新" then "6、政策与措施…"."""
+    text = "标题\n一、经济发展\n1、主要指标：增长。\n2、质量效益：提高。\n二、自主创新\n3、政策与措施：落实。\n4、创新实力：增强。\n"
+    assert ["政策与措施", "创新实力"] in _items(text)
+
+
+def test_a_question_on_how_a_report_is_divided_and_counts_in_digits() -> None:
+    assert Asked.of(parse_query("大鹏新区2023年的工作成绩分成哪几大块来讲的？")).structure
+    assert not Asked.of(parse_query("张店乡2023年在依法行政上采取了哪些措施？")).structure
+    assert asks_for_list("宝安区2015年要抓好的8项重点改革分别是什么？")
+    assert Asked.of(parse_query("宝安区2015年要抓好的8项重点改革分别是什么？")).count == 8
+    assert asks_for_list("张店乡2023年法治政府建设存在什么不足？")
+    assert strip_marker("24、依法行政") == "依法行政" and strip_marker("二是提供更好的教育") == "提供更好的教育"
+    assert strip_marker("抓重点、补短板") == "抓重点、补短板"
+
+
+def test_the_list_under_the_heading_asked_of(shared_index_searcher) -> None:
+    """"自主创新方面的成绩分了哪几项" is asked of "二、自主创新": its items (numbered on from the section before,
+    "6、政策与措施"…), not the review's four parts."""
+    result = shared_index_searcher.search("南山区2013年自主创新方面的成绩分了哪几项来讲？")
+    assert result.list is not None
+    assert [i.text for i in result.list.items][:2] == ["政策与措施", "创新实力"]
