@@ -56,6 +56,11 @@ DASH = "—"            # "——经济持续较快增长。…": a dash leads a
 SHORT = "。"           # the style of paragraphs each led by a short sentence, whatever its words
 COLON = "："           # ... or by a short label ("教育优质均衡发展：教育经费投入32.3亿元…")
 PAREN = "（"           # items numbered "（1）…（2）…" within a paragraph ("抓好以下8项改革：（1）…；（2）…")
+TOPIC = "句"            # short topic sentences inside one paragraph ("经济运行总体稳健。…。产业新增长点加快培育。…")
+SENTENCE_LED = "句首"     # sentences inside one paragraph starting alike, before those characters
+MAX_TOPIC_CHARS = 14   # ... without a comma or a figure
+_SENTENCE = re.compile(r"[^。！？]*[。！？]?")
+_NOT_TOPIC = re.compile(r"[，,、；;：:\d%]")
 _PAREN_ITEM = re.compile(r"(?<=[：:；;，,。\s])[（(](\d{1,2})[）)]")
 
 
@@ -152,6 +157,8 @@ class _Outline:
         self.paragraph(line, start, bool(marks))
         if not marks:
             self.clauses(line, start)
+            self.topic_sentences(line, start)
+            self.sentences_led(line, start)
         for i, (at, end, style, ordinal) in enumerate(marks):
             stop = marks[i + 1][0] if i + 1 < len(marks) else len(line)
             span = Span(start + end, start + end + _item_end(line[end:stop], 0), ordinal)
@@ -181,6 +188,37 @@ class _Outline:
                     self.close(run, start + at + len(sentence))
             at += len(sentence)
 
+    def topic_sentences(self, line: str, start: int) -> None:
+        """Short sentences inside one paragraph, each followed by longer ones, are the topics of what follows them
+        ("经济运行总体稳健。在全球疫情…。产业新增长点加快培育。…"); after a dash the paragraph's first sentence leads
+        into them ("——“向新”的动能持续增强。科技创新取得新进步。…")."""
+        spans, at, after_long = [], 0, True
+        for n, sentence in enumerate(_SENTENCE.findall(line)):
+            words = sentence.rstrip("。！？")
+            short = 0 < len(words) <= MAX_TOPIC_CHARS and not _NOT_TOPIC.search(words)
+            if short and after_long and not (n == 0 and line.startswith(DASH)):
+                spans.append(Span(start + at, start + at + len(words), len(spans) + 1))
+            after_long = not short
+            at += len(sentence)
+        if len(spans) >= MIN_LED_ITEMS:
+            self.close(_Run(TOPIC, spans, _lead(self.text, spans[0].start), self.headings), start + len(line))
+
+    def sentences_led(self, line: str, start: int) -> None:
+        """Sentences inside one paragraph starting with the same two characters ("着力提高政治能力。…。着力厚植为民
+        情怀。…", "要坚守政治忠诚，…。要坚守为民初心，…"): each is an item, up to its first full stop."""
+        runs: dict[str, list[Span]] = {}
+        at = 0
+        for sentence in _SENTENCE.findall(line):
+            words = sentence.rstrip("。！？")
+            if len(words) > LED_KEY_CHARS:
+                runs.setdefault(words[:LED_KEY_CHARS], []).append(Span(start + at, start + at + len(words), 0))
+            at += len(sentence)
+        for key, spans in runs.items():
+            if len(spans) >= MIN_LED_ITEMS:
+                spans = [replace(s, ordinal=n + 1) for n, s in enumerate(spans)]
+                self.close(_Run(SENTENCE_LED + key, spans, _lead(self.text, spans[0].start), self.headings),
+                           start + len(line))
+
     def paragraph(self, line: str, start: int, numbered: bool) -> None:
         """Paragraphs led alike: by a dash ("——坚持党的全面领导，…"), or by a short sentence starting with the same
         words ("当好创造性执行者。…", "当好更加有为的行动派。…"), or by any short sentence ("加大减税降费力度。…",
@@ -188,7 +226,7 @@ class _Outline:
         dash = len(line) - len(line.lstrip(DASH))
         first = _item_end(line, dash)
         ends = line[first:first + 1]
-        short = not dash and not numbered and first <= MAX_LED_CHARS and ends in ("。", "：")
+        short = not dash and not numbered and 0 < first <= MAX_LED_CHARS and ends in ("。", "：")
         key = DASH if dash else line[:LED_KEY_CHARS] + ends.replace(SHORT, "") if short else ""
         span = Span(start + dash, start + first, 1)
         self.led = self.go_on(self.led, key, span, start)
@@ -196,7 +234,7 @@ class _Outline:
         # speaker turning to the delegates ("各位代表，重任在肩，更须砥砺奋进。"), which ends a part as a heading does.
         address = bool(_ADDRESS.match(line))
         topic = (SHORT if ends == "。" else COLON) if short and not address else ""
-        self.topics = self.go_on(self.topics, topic, span, start, closes=address)
+        self.topics = self.go_on(self.topics, topic, span, start)
         # Paragraphs opening with the same words, however long their first sentence ("我们妥善处理“小”与“大”的关系，
         # …。", "我们妥善处理“内”与“外”的关系，…。").
         opening = line[:OPENING_CHARS] if not dash and not numbered and not address else ""
@@ -250,7 +288,27 @@ def enumerations(text: str) -> list[Enumeration]:
             outline.body(line, start)
     outline.close_body(len(text))
     outline.close_open(0, len(text))
-    return sorted(outline.found, key=lambda e: e.start)
+    return sorted(_inner(outline.found), key=lambda e: e.start)
+
+
+def _inner(found: list[Enumeration]) -> list[Enumeration]:
+    """Lists inside one paragraph without the paragraph's first sentence when that leads the paragraph as an item
+    of another list ("积极利用外资。…深化经济特区改革开放。…": the second item of "促进外贸基本稳定。…" paragraphs
+    and the first of the sentences within its paragraph): what is inside an item is not its peer."""
+    starts = {s.start for e in found if not _in_paragraph(e) for s in e.items}
+    kept = []
+    for e in found:
+        if _in_paragraph(e) and e.items[0].start in starts:
+            items = tuple(replace(s, ordinal=n + 1) for n, s in enumerate(e.items[1:]))
+            if len(items) < MIN_LED_ITEMS:
+                continue
+            e = replace(e, items=items)
+        kept.append(e)
+    return kept
+
+
+def _in_paragraph(e: Enumeration) -> bool:
+    return e.style == TOPIC or e.style.startswith(SENTENCE_LED)
 
 
 def _inline_style(mark: re.Match[str]) -> str:
