@@ -41,6 +41,7 @@ _WRONG_REPORT = frozenset({DoubtKind.NO_CONTENT, DoubtKind.NO_PASSAGE, DoubtKind
 YEAR_IN = re.compile(f"({YEAR})年")
 # "哪六个方面", "要干的十个方面是什么", "“十大亮点”都是啥": how many items are asked, in the clause asking.
 _ADDRESS = re.compile(ADDRESS)  # "各位代表，重任在肩，更须砥砺奋进。": the closing words, no topic sentence
+_COUNTED_QUOTE = re.compile(f"[{ORDINAL_NUMERALS}几\\d]+[个项条点类种大][“\"]")
 _ASKED_COUNT = re.compile(f"([{ORDINAL_NUMERALS}]+|\\d{{1,2}})[个项条点类种块部方大]")
 # The cosines of the question's vector with texts' (a list's lead and heading).
 Closeness = Callable[[list[str]], list[float]]
@@ -405,6 +406,7 @@ class Asked:
     count: int | None = None             # how many items: "哪六个方面", "哪十项"
     quoted: tuple[str, ...] = ()         # the words every item holds: "哪几个“着力”"
     structure: bool = False              # how the report is divided: "分成哪几大块", "从哪几个方面总结"
+    counted: bool = False                # the quoted words are what is counted: "四个“历史新高”", "哪几个“着力”"
 
     @classmethod
     def of(cls, query: Query) -> "Asked":
@@ -414,7 +416,7 @@ class Asked:
         count = _ASKED_COUNT.search(asking)
         return cls(query.fact_years, query.tense, bool(SHORTCOMING.search(asking)), query.years,
                    _number(count.group(1)) if count else None, query.quoted,
-                   bool(_ASKS_STRUCTURE.search(asking)))
+                   bool(_ASKS_STRUCTURE.search(asking)), bool(_COUNTED_QUOTE.search(asking)))
 
 
 def list_answer(index: Reader, hits: tuple[Hit, ...], grams: dict[str, float], doubt: DoubtKind | None,
@@ -529,6 +531,8 @@ def _score(text: str, e: Enumeration, grams: dict[str, float], near: list[Stored
     if asked.quoted:
         holding = sum(any(q in text[s.start:s.end] for q in asked.quoted) for s in e.items)
         score += QUOTED_WEIGHT * holding / len(e.items)
+        if asked.counted and not holding and not any(q in context for q in asked.quoted):
+            score -= QUOTED_WEIGHT  # "四个“历史新高”" named nowhere near the list
     return score
 
 
