@@ -62,6 +62,12 @@ SENTENCE_LED = "句首"     # sentences inside one paragraph starting alike, bef
 MAX_TOPIC_CHARS = 14   # ... without a comma or a figure
 _SENTENCE = re.compile(r"[^。！？]*[。！？]?")
 _NOT_TOPIC = re.compile(r"[，,、；;：:\d%]")
+PROBLEMS = "问"          # the clauses of sentences after "存在不少矛盾和问题：" naming shortcomings, one by one
+_PROBLEMS_CUE = re.compile(f"(?:{alternation(words('shortcoming_words'))})[^。：:，,]{{0,8}}(?:[：:。]|[，,]主要[是有])")
+_CLAUSE = re.compile(r"[^，,；;。！？]+")
+_SEMICOLON_PART = re.compile(r"[^；;。！？]+")
+_TURNING_BACK = re.compile("这些|对此|我们|对这些")
+_ET_CETERA = ("等等", "等")
 _PAREN_ITEM = re.compile(r"(?<=[：:；;，,。\s])[（(](\d{1,2})[）)]")
 
 
@@ -160,6 +166,7 @@ class _Outline:
             self.clauses(line, start)
             self.topic_sentences(line, start)
             self.sentences_led(line, start)
+            self.problems(line, start)
         for i, (at, end, style, ordinal) in enumerate(marks):
             stop = marks[i + 1][0] if i + 1 < len(marks) else len(line)
             span = Span(start + end, start + end + _item_end(line[end:stop], 0), ordinal)
@@ -219,6 +226,30 @@ class _Outline:
                 spans = [replace(s, ordinal=n + 1) for n, s in enumerate(spans)]
                 self.close(_Run(SENTENCE_LED + key, spans, _lead(self.text, spans[0].start), self.headings),
                            start + len(line))
+
+    def problems(self, line: str, start: int) -> None:
+        """After words naming shortcomings ("发展中还存在不少矛盾和问题：", "老问题、新挑战仍然不少，主要是"), the
+        clauses of the sentences that name one too, up to one that turns back to them ("这些问题…", "对此，我们…"):
+        parted by semicolons when they are ("从经济发展上看，…；从空间承载力上看，…"), else by commas."""
+        cue = _PROBLEMS_CUE.search(line)
+        if not cue:
+            return
+        at = end = cue.end()
+        for sentence in _SENTENCE.findall(line[at:]):
+            if not sentence or not SHORTCOMING.search(sentence) or _TURNING_BACK.match(sentence):
+                break
+            end += len(sentence)
+        words = line[at:end]
+        whole = [m.group().strip() for m in _SEMICOLON_PART.finditer(words)]
+        # Sentences or semicolon parts led alike are the items ("从经济发展上看，…。从空间承载力上看，…").
+        firsts = [w[:1] for w in whole]
+        led = max((firsts.count(f) for f in firsts), default=0) >= max(MIN_CLAUSES, len(whole) - 1)
+        parts = _SEMICOLON_PART if led or "；" in words or ";" in words else _CLAUSE
+        spans = [Span(start + at + m.start(), start + at + m.end(), 0) for m in parts.finditer(words)
+                 if m.group().strip() not in _ET_CETERA]
+        if len(spans) >= MIN_CLAUSES:
+            spans = [replace(s, ordinal=n + 1) for n, s in enumerate(spans)]
+            self.close(_Run(PROBLEMS, spans, line[:at][-LEAD_CHARS:], self.headings), start + end)
 
     def paragraph(self, line: str, start: int, numbered: bool) -> None:
         """Paragraphs led alike: by a dash ("——坚持党的全面领导，…"), or by a short sentence starting with the same
@@ -437,7 +468,7 @@ def list_answer(index: Reader, hits: tuple[Hit, ...], grams: dict[str, float], d
     # The question's words in the report's title say nothing of which of its lists is asked.
     grams = {g: w for g, w in grams.items() if g not in title}
     near = [h.chunk for h in hits if h.chunk.report.id == report.id]
-    found = enumerations(text)
+    found = [e for e in enumerations(text) if asked.shortcomings or e.style != PROBLEMS]
     scored = sorted(((_score(text, e, grams, near, asked), e) for e in found), key=lambda p: -p[0])
     scored = [(score, e) for score, e in scored[:CLOSE_READ] if score >= MIN_SCORE]
     if closeness and scored:
