@@ -204,9 +204,10 @@ class _Outline:
         for n, sentence in enumerate(_SENTENCE.findall(line)):
             words = sentence.rstrip("。！？")
             short = 0 < len(words) <= MAX_TOPIC_CHARS and not _NOT_TOPIC.search(words)
-            if short and after_long and not (n == 0 and line.startswith(DASH)):
+            leading = n == 0 and line.startswith(DASH)
+            if short and after_long and not leading:
                 spans.append(Span(start + at, start + at + len(words), len(spans) + 1))
-            after_long = not short
+            after_long = leading or not short
             at += len(sentence)
         if len(spans) >= MIN_LED_ITEMS:
             self.close(_Run(TOPIC, spans, _lead(self.text, spans[0].start), self.headings), start + len(line))

@@ -201,3 +201,64 @@ def test_the_list_under_the_heading_asked_of(shared_index_searcher) -> None:
     result = shared_index_searcher.search("南山区2013年自主创新方面的成绩分了哪几项来讲？")
     assert result.list is not None
     assert [i.text for i in result.list.items][:2] == ["政策与措施", "创新实力"]
+
+
+def test_topic_paragraphs_end_at_the_first_paragraph_not_led_by_one() -> None:
+    # gzbg_2026_henan.txt "（十）有力有效防范化解重点领域风险": four topic paragraphs, then two that are not.
+    text = ("标题\n（十）有力有效防范化解重点领域风险\n加强安全生产管理。全力打好治本攻坚三年行动。\n"
+            "提高防灾减灾能力。完善自然灾害风险监测。\n防范财政金融风险。完善债务监测。\n提升社会治理水平。加强党建引领。\n"
+            "加强国防动员和后备力量建设，突出抓好数智动员、新域新质民兵力量，扎实推进征兵工作、人民防空建设，深化全民国防教育。\n"
+            "（十一）下一节\n正文。\n")
+    assert ["加强安全生产管理", "提高防灾减灾能力", "防范财政金融风险", "提升社会治理水平"] in _items(text)
+    # gzbg_guangdong_2014.txt: a heading's own words after its full stop are no empty first item.
+    heading = "标题\n（九）加快绿色低碳发展。坚持把生态文明建设放在更加突出位置。\n加强环境保护。甲。\n狠抓节能减排。乙。\n发展环保产业。丙。\n"
+    assert ["加强环境保护", "狠抓节能减排", "发展环保产业"] in _items(heading)
+
+
+def test_topic_sentences_and_sentences_led_alike_inside_one_paragraph() -> None:
+    # gzbg_shenzhen_longgang_2022.txt: a section of one paragraph, its topics short sentences within it.
+    text = ("标题\n（二）积极应对形势变化，经济高质量发展迈上新台阶\n经济运行总体稳健。在全球疫情持续蔓延的情况下，地区生产总值增长。"
+            "产业新增长点加快培育。高标准打造龙岗东、西两大产业园区，引进项目12个。创新动能持续增强。新增国家高新技术企业，"
+            "总数达到2000家以上。\n")
+    assert ["经济运行总体稳健", "产业新增长点加快培育", "创新动能持续增强"] in _items(text)
+    # gzbg_2026_jiangsu.txt: after a dash the paragraph's first sentence leads into its topics.
+    dash = ("标题\n——“向新”的动能持续增强。科技创新取得新进步。两院院士增至123位，位居全国前列。产业发展彰显新成效。"
+            "新增制造业单项冠军企业52家。新兴消费迸发新活力。引进首店1809家。\n")
+    assert ["科技创新取得新进步", "产业发展彰显新成效", "新兴消费迸发新活力"] in _items(dash)
+    # gzbg_2026_jiangsu.txt: sentences starting with the same two characters.
+    led = ("标题\n我们将着力建设人民满意的政府。着力提高政治能力，坚持党中央集中统一领导。着力厚植为民情怀，始终以百姓心为心。"
+           "着力推进依法行政，严格行政决策程序。\n")
+    assert ["着力提高政治能力，坚持党中央集中统一领导", "着力厚植为民情怀，始终以百姓心为心",
+            "着力推进依法行政，严格行政决策程序"] in _items(led)
+
+
+def test_sentences_inside_an_item_are_not_its_peers() -> None:
+    # gzbg_guowuyuan_2020.txt: "积极利用外资。" leads its paragraph, an item of the section's topic paragraphs; the
+    # short sentences inside that paragraph are a list only without it.
+    text = ("标题\n七、推进更高水平对外开放\n促进外贸基本稳定。出口转内销。\n积极利用外资。大幅缩减外资准入负面清单。"
+            "深化经济特区改革开放。出台新一轮改革措施。加快海南自由贸易港建设。支持海南。\n"
+            "高质量共建“一带一路”。坚持共商共建共享。\n推动贸易和投资自由化便利化。维护多边贸易体制。\n")
+    items = _items(text)
+    assert ["促进外贸基本稳定", "积极利用外资", "高质量共建“一带一路”", "推动贸易和投资自由化便利化"] in items
+    assert not [i for i in items if i[0] == "积极利用外资" and len(i) == 3]
+
+
+def test_the_problems_after_words_naming_shortcomings() -> None:
+    # gzbg_2026_henan.txt: clauses over two sentences naming shortcomings, up to one turning back to them.
+    text = ("标题\n我们也清醒认识到，发展中还存在不少矛盾和问题：经济运行中不确定因素较多，有效需求依然不足，一些企业生产经营困难。"
+            "一些地方和干部推动高质量发展能力亟待提高，作风建设还需进一步加强。对此，我们一定高度重视，切实加以解决。\n")
+    problems = [[text[s.start:s.end] for s in e.items] for e in enumerations(text) if e.style == "问"]
+    assert problems == [["经济运行中不确定因素较多", "有效需求依然不足", "一些企业生产经营困难",
+                         "一些地方和干部推动高质量发展能力亟待提高", "作风建设还需进一步加强"]]
+    # gzbg_shenzhen_longgang_2022.txt: sentences led alike are the items, "等等" none.
+    led = ("标题\n龙岗发展还面临不少困难和挑战：从经济发展上看，龙头企业持续遭受打压，经济下行压力加大。从空间承载力上看，"
+           "资源集约利用不够充分。从民生事业上看，公共服务供给还存在短板，等等。我们一定正视问题。\n")
+    assert [[led[s.start:s.end] for s in e.items] for e in enumerations(led) if e.style == "问"] == [
+        ["从经济发展上看，龙头企业持续遭受打压，经济下行压力加大", "从空间承载力上看，资源集约利用不够充分",
+         "从民生事业上看，公共服务供给还存在短板，等等"]]
+
+
+def test_quoted_words_the_question_counts() -> None:
+    assert Asked.of(parse_query("福田区2021年经济发展创造的四个“历史新高”是什么？")).counted
+    assert Asked.of(parse_query("江苏省政府今年加强自身建设有哪五个“着力”？")).counted
+    assert not Asked.of(parse_query("南山区应对“0309疫情”时妥善处理了哪几对关系？")).counted
