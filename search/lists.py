@@ -68,6 +68,7 @@ _CLAUSE = re.compile(r"[^，,；;。！？]+")
 _SEMICOLON_PART = re.compile(r"[^；;。！？]+")
 _TURNING_BACK = re.compile("这些|对此|我们|对这些")
 _ET_CETERA = ("等等", "等")
+NUMBERED = ("是", "其", "第", PAREN)  # the styles of items numbered within paragraphs ("一是", "其一", "第一", "（1）")
 _PAREN_ITEM = re.compile(r"(?<=[：:；;，,。\s])[（(](\d{1,2})[）)]")
 
 
@@ -165,8 +166,11 @@ class _Outline:
         if not marks:
             self.clauses(line, start)
             self.topic_sentences(line, start)
-            self.sentences_led(line, start)
             self.problems(line, start)
+        # Within each numbered item on its own: "三是重点领域执法形成高压态势。严厉打击…。严厉打击…。严厉打击…"
+        bounds = [0, *(at for at, _, _, _ in marks), len(line)]
+        for a, b in zip(bounds, bounds[1:]):
+            self.sentences_led(line[a:b], start + a)
         for i, (at, end, style, ordinal) in enumerate(marks):
             stop = marks[i + 1][0] if i + 1 < len(marks) else len(line)
             span = Span(start + end, start + end + _item_end(line[end:stop], 0), ordinal)
@@ -340,6 +344,22 @@ def _inner(found: list[Enumeration]) -> list[Enumeration]:
     return kept
 
 
+def _within_item(text: str, e: Enumeration, found: list[Enumeration], grams: dict[str, float]) -> bool:
+    """`e` is sentences inside one paragraph that stand within an item of a numbered list ("一是…。…。二是") that
+    the question does not ask of beyond its peers."""
+    return _in_paragraph(e) and any(f.style in NUMBERED and f.items[i].start <= e.start < _item_extent(text, f, i)
+                                    and _asked_item(text, f, grams) != i
+                                    for f in found for i in range(len(f.items)))
+
+
+def _item_extent(text: str, e: Enumeration, i: int) -> int:
+    """Where item `i` of a list numbered within paragraphs ends: at the next item, the last at its paragraph's end."""
+    if i + 1 < len(e.items):
+        return e.items[i + 1].start
+    end = text.find("\n", e.items[i].end)
+    return len(text) if end < 0 else end
+
+
 def _in_paragraph(e: Enumeration) -> bool:
     return e.style == TOPIC or e.style.startswith(SENTENCE_LED)
 
@@ -470,18 +490,21 @@ def list_answer(index: Reader, hits: tuple[Hit, ...], grams: dict[str, float], d
     grams = {g: w for g, w in grams.items() if g not in title}
     near = [h.chunk for h in hits if h.chunk.report.id == report.id]
     found = [e for e in enumerations(text) if asked.shortcomings or e.style != PROBLEMS]
-    scored = sorted(((_score(text, e, grams, near, asked), e) for e in found), key=lambda p: -p[0])
+    # Sentences within one numbered item answer only when that item is asked of ("三是重点领域执法形成高压态势。严厉
+    # 打击…"), not when its peers are as much ("一是加快坪山中心区开发建设。…加快推进昌盛路…").
+    peers = [e for e in found if not _within_item(text, e, found, grams)]
+    scored = sorted(((_score(text, e, grams, near, asked), e) for e in peers), key=lambda p: -p[0])
     scored = [(score, e) for score, e in scored[:CLOSE_READ] if score >= MIN_SCORE]
     if closeness and scored:
         scored = _closer(scored, closeness)
     score, best = max(scored, key=lambda p: p[0], default=(0.0, None))
     if best is None:
         return None
-    item = _asked_item(text, best, grams) if best.style in HEADING_KINDS else None  # headings have sections
-    if item is not None:
-        under = _under(best, item, found)
-        if not under:  # one item is asked of and nothing under it is a list: the outline above it is no answer
-            return None
+    item = _asked_item(text, best, grams) if best.style in HEADING_KINDS or best.style in NUMBERED else None
+    under = _under(best, item, found) if item is not None else []
+    if item is not None and not under and best.style in HEADING_KINDS:
+        return None  # one heading is asked of and nothing under it is a list: the outline above it is no answer
+    if under:
         children = [(_score(text, e, grams, near, asked), e) for e in under]
         score, best = max(_closer(children, closeness) if closeness else children, key=lambda p: p[0])
     chunks = _report_chunks(index, first.chunk)
