@@ -68,6 +68,10 @@ _CLAUSE = re.compile(r"[^，,；;。！？]+")
 _SEMICOLON_PART = re.compile(r"[^；;。！？]+")
 _TURNING_BACK = re.compile("这些|对此|我们|对这些")
 _ET_CETERA = ("等等", "等")
+ALIKE = "、"             # clauses of one sentence starting or ending alike, before those characters
+MAX_TAIL_CHARS = 10     # ... the last running on past them ("…县城差异化支持政策"), not what sums up ("…等组成的生态文明制度")
+_CLAUSE_SENTENCE = re.compile(r"[^。！？；;]*[。！？；;]?")
+_CLAUSE_PART = re.compile(r"[^，,、。！？；;：:]+")
 NUMBERED = ("是", "其", "第", PAREN)  # the styles of items numbered within paragraphs ("一是", "其一", "第一", "（1）")
 _PAREN_ITEM = re.compile(r"(?<=[：:；;，,。\s])[（(](\d{1,2})[）)]")
 
@@ -167,6 +171,7 @@ class _Outline:
             self.clauses(line, start)
             self.topic_sentences(line, start)
             self.problems(line, start)
+            self.clauses_alike(line, start)
         # Within each numbered item on its own: "三是重点领域执法形成高压态势。严厉打击…。严厉打击…。严厉打击…"
         bounds = [0, *(at for at, _, _, _ in marks), len(line)]
         for a, b in zip(bounds, bounds[1:]):
@@ -256,6 +261,18 @@ class _Outline:
             spans = [replace(s, ordinal=n + 1) for n, s in enumerate(spans)]
             self.close(_Run(PROBLEMS, spans, line[:at][-LEAD_CHARS:], self.headings), start + end)
 
+    def clauses_alike(self, line: str, start: int) -> None:
+        """Clauses of one sentence parted by commas or 、 that start alike ("要坚持党的全面领导、坚持人民至上、坚持
+        高质量发展…") or end alike ("营造公平正义的法治环境、便利高效的营商环境、…环境") are a list."""
+        at = 0
+        for sentence in _CLAUSE_SENTENCE.findall(line):
+            parts = [(at + m.start(), m.group()) for m in _CLAUSE_PART.finditer(sentence)]
+            for spans, key in _alike_runs(parts):
+                spans = [Span(start + s, start + e, n + 1) for n, (s, e) in enumerate(spans)]
+                self.close(_Run(ALIKE + key, spans, _lead(self.text, spans[0].start), self.headings),
+                           start + at + len(sentence))
+            at += len(sentence)
+
     def paragraph(self, line: str, start: int, numbered: bool) -> None:
         """Paragraphs led alike: by a dash ("——坚持党的全面领导，…"), or by a short sentence starting with the same
         words ("当好创造性执行者。…", "当好更加有为的行动派。…"), or by any short sentence ("加大减税降费力度。…",
@@ -344,6 +361,14 @@ def _inner(found: list[Enumeration]) -> list[Enumeration]:
     return kept
 
 
+def _may_answer(e: Enumeration, asked: Asked) -> bool:
+    """Problems answer a question for shortcomings; clauses alike one naming what they share ("要完善哪几个体系":
+    "完善教育经费保障体系、校长教师发展体系、…"), as commas part many things that are no list ("…的结果、…的结果")."""
+    if e.style == PROBLEMS:
+        return asked.shortcomings
+    return not e.style.startswith(ALIKE) or e.style[len(ALIKE):] in asked.asking
+
+
 def _within_item(text: str, e: Enumeration, found: list[Enumeration], grams: dict[str, float]) -> bool:
     """`e` is sentences inside one paragraph that stand within an item of a numbered list ("一是…。…。二是") that
     the question does not ask of beyond its peers."""
@@ -362,6 +387,40 @@ def _item_extent(text: str, e: Enumeration, i: int) -> int:
 
 def _in_paragraph(e: Enumeration) -> bool:
     return e.style == TOPIC or e.style.startswith(SENTENCE_LED)
+
+
+def _alike_runs(parts: list[tuple[int, str]]) -> list[tuple[list[tuple[int, int]], str]]:
+    """Runs of at least three clauses sharing their first or last two characters: each clause's (start, end) in the
+    sentence and the characters shared. The first clause may lead up to them ("要坚持…、坚持…")."""
+    runs = []
+    for end_alike in (False, True):
+        n = 0
+        while n < len(parts):
+            key = _key(parts[n][1], end_alike) if end_alike or n + 1 >= len(parts) else _key(parts[n + 1][1], False)
+            m = n + 1
+            while m < len(parts) and _key(parts[m][1], end_alike) == key:
+                m += 1
+            first_pos, first = parts[n]
+            lead = -1 if end_alike else first.find(key, 0, LED_KEY_CHARS + 2) if key else -1
+            if key and m - n >= MIN_LED_ITEMS and (end_alike or lead >= 0):
+                spans = [(first_pos + max(lead, 0), first_pos + len(first))]
+                spans += [(p, p + len(part)) for p, part in parts[n + 1:m]]
+                tail = parts[m][1].find(key) if end_alike and m < len(parts) else -1
+                if 0 < tail <= MAX_TAIL_CHARS:  # the last one runs on ("…、重点生态功能区县城差异化支持政策"): up to what it shares
+                    spans.append((parts[m][0], parts[m][0] + tail + len(key)))
+                    m += 1
+                runs.append((spans, key))
+                n = m
+            else:
+                n += 1
+    return runs
+
+
+def _key(part: str, end_alike: bool) -> str:
+    part = part.strip()
+    if len(part) <= LED_KEY_CHARS:
+        return ""
+    return part[-LED_KEY_CHARS:] if end_alike else part[:LED_KEY_CHARS]
 
 
 def _inline_style(mark: re.Match[str]) -> str:
@@ -459,6 +518,7 @@ class Asked:
     quoted: tuple[str, ...] = ()         # the words every item holds: "哪几个“着力”"
     structure: bool = False              # how the report is divided: "分成哪几大块", "从哪几个方面总结"
     counted: bool = False                # the quoted words are what is counted: "四个“历史新高”", "哪几个“着力”"
+    asking: str = ""                     # the clause of the question that asks for the list
 
     @classmethod
     def of(cls, query: Query) -> "Asked":
@@ -468,7 +528,7 @@ class Asked:
         count = _ASKED_COUNT.search(asking)
         return cls(query.fact_years, query.tense, bool(SHORTCOMING.search(asking)), query.years,
                    _number(count.group(1)) if count else None, query.quoted,
-                   bool(_ASKS_STRUCTURE.search(asking)), bool(_COUNTED_QUOTE.search(asking)))
+                   bool(_ASKS_STRUCTURE.search(asking)), bool(_COUNTED_QUOTE.search(asking)), asking)
 
 
 def list_answer(index: Reader, hits: tuple[Hit, ...], grams: dict[str, float], doubt: DoubtKind | None,
@@ -489,7 +549,7 @@ def list_answer(index: Reader, hits: tuple[Hit, ...], grams: dict[str, float], d
     # The question's words in the report's title say nothing of which of its lists is asked.
     grams = {g: w for g, w in grams.items() if g not in title}
     near = [h.chunk for h in hits if h.chunk.report.id == report.id]
-    found = [e for e in enumerations(text) if asked.shortcomings or e.style != PROBLEMS]
+    found = [e for e in enumerations(text) if _may_answer(e, asked)]
     # Sentences within one numbered item answer only when that item is asked of ("三是重点领域执法形成高压态势。严厉
     # 打击…"), not when its peers are as much ("一是加快坪山中心区开发建设。…加快推进昌盛路…").
     peers = [e for e in found if not _within_item(text, e, found, grams)]
