@@ -32,6 +32,7 @@ from search.retrieve import Searcher
 from text.numbers import quantities
 
 ROWS_FROM = 10  # results read for comparison rows
+MIN_LABEL_CHARS = 4
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,16 @@ def table_rows(result: dict) -> dict[str, Row]:
     return rows
 
 
+def gold_item(item: str) -> str:
+    """A gold list item as a returned one holds it: without its number ("24、依法行政"), and a label without what
+    follows its colon ("主要经济指标：全年实现…": the item is the label)."""
+    item = comparable(strip_marker(item))
+    label = item.split(":", 1)[0]
+    return label if len(label) >= MIN_LABEL_CHARS and label != item else item
+
+
 def score_list(row: dict, result: dict) -> ListScore:
-    items = [comparable(strip_marker(i)) for i in row["items"]]  # "24、依法行政": a list item is read without its number
+    items = [gold_item(i) for i in row["items"]]
     returned = returned_items(result)
     mine = [comparable(r.text) for r in returned if r.doc == row["doc"]]
     found = sum(any(i in text for text in mine) for i in items)

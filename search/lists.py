@@ -42,7 +42,7 @@ YEAR_IN = re.compile(f"({YEAR})年")
 # "哪六个方面", "要干的十个方面是什么", "“十大亮点”都是啥": how many items are asked, in the clause asking.
 _ADDRESS = re.compile(ADDRESS)  # "各位代表，重任在肩，更须砥砺奋进。": the closing words, no topic sentence
 _COUNTED_QUOTE = re.compile(f"[{ORDINAL_NUMERALS}几\\d]+[个项条点类种大][“\"]")
-_ASKED_COUNT = re.compile(f"([{ORDINAL_NUMERALS}]+|\\d{{1,2}})[个项条点类种块部方大]")
+_ASKED_COUNT = re.compile(f"([{ORDINAL_NUMERALS}]+|\\d{{1,2}})([个项条点类种块部方大])(?!\\2)")  # not "一条条列了"
 # The cosines of the question's vector with texts' (a list's lead and heading).
 Closeness = Callable[[list[str]], list[float]]
 MIN_ITEMS = 2
