@@ -361,7 +361,7 @@ def _inner(found: list[Enumeration]) -> list[Enumeration]:
     return kept
 
 
-def _may_answer(e: Enumeration, asked: Asked) -> bool:
+def may_answer(e: Enumeration, asked: Asked) -> bool:
     """Problems answer a question for shortcomings; clauses alike one naming what they share ("要完善哪几个体系":
     "完善教育经费保障体系、校长教师发展体系、…"), as commas part many things that are no list ("…的结果、…的结果")."""
     if e.style == PROBLEMS:
@@ -549,7 +549,7 @@ def list_answer(index: Reader, hits: tuple[Hit, ...], grams: dict[str, float], d
     # The question's words in the report's title say nothing of which of its lists is asked.
     grams = {g: w for g, w in grams.items() if g not in title}
     near = [h.chunk for h in hits if h.chunk.report.id == report.id]
-    found = [e for e in enumerations(text) if _may_answer(e, asked)]
+    found = [e for e in enumerations(text) if may_answer(e, asked)]
     # Sentences within one numbered item answer only when that item is asked of ("三是重点领域执法形成高压态势。严厉
     # 打击…"), not when its peers are as much ("一是加快坪山中心区开发建设。…加快推进昌盛路…").
     peers = [e for e in found if not _within_item(text, e, found, grams)]

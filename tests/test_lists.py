@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 
-from search.lists import Asked, asks_for_list, enumerations, strip_marker
+from search.lists import Asked, may_answer, asks_for_list, enumerations, strip_marker
 from search.present import result_json, result_text
 from search.query import parse_query
 
@@ -262,3 +262,24 @@ def test_quoted_words_the_question_counts() -> None:
     assert Asked.of(parse_query("福田区2021年经济发展创造的四个“历史新高”是什么？")).counted
     assert Asked.of(parse_query("江苏省政府今年加强自身建设有哪五个“着力”？")).counted
     assert not Asked.of(parse_query("南山区应对“0309疫情”时妥善处理了哪几对关系？")).counted
+
+
+def test_clauses_alike_answer_when_the_question_names_what_they_share() -> None:
+    # gzbg_shenzhen_city_2021.txt, gzbg_2026_henan.txt (the last clause runs on past "县城").
+    text = ("标题\n办好人民满意的教育。完善教育经费保障体系、校长教师发展体系、教育教学研究体系、监测督导评价体系。\n"
+            "完善大城市周边县城、区域重点县城、专业功能县城、重点生态功能区县城差异化支持政策。\n"
+            "取得的成绩，是党中央坚强领导的结果，是科学理论指引的结果，是全省人民团结奋斗的结果。\n")
+    alike = {e.style: [text[s.start:s.end] for s in e.items] for e in enumerations(text) if e.style.startswith("、")}
+    assert alike["、体系"] == ["完善教育经费保障体系", "校长教师发展体系", "教育教学研究体系", "监测督导评价体系"]
+    assert alike["、县城"][-1] == "重点生态功能区县城"
+    asks = Asked.of(parse_query("深圳2021年办好人民满意的教育，要完善哪几个体系？"))
+    found = enumerations(text)
+    assert [e.style for e in found if may_answer(e, asks) and e.style.startswith("、")] == ["、体系"]
+
+
+def test_a_count_read_only_where_one_is_asked() -> None:
+    assert Asked.of(parse_query("2008年国务院报告在加大节能减排和环境保护力度上，一条条列了哪些措施？")).count is None
+    assert asks_for_list("北京“十五五”规划纲要草案具体部署了哪13项任务举措？")
+    assert asks_for_list("2008年推进卫生事业改革和发展，重点抓哪四件事？")
+    assert asks_for_list("罗湖2022年政府工作报告里的“一主两区三带”分别指什么？")
+    assert not asks_for_list("深圳各区2021年地区生产总值分别是多少")
