@@ -495,6 +495,7 @@ ITEM_WEIGHT = 0.5        # minus, the question's words one item holds beyond the
                          # is asked of, not the list of "（一）…（八）")
 QUOTED_WEIGHT = 0.5      # the share of items holding the words quoted ("哪几个“着力”": "（一）着力加快转型升级")
 COUNT_WEIGHT = 0.3       # as many items as the question says ("哪六个方面"); minus, another number
+PAIR, PAIR_WEIGHT = 2, 0.2  # minus, two items unless two are asked: ("一、过去五年回顾 二、今年的建议": 2003's outline)
 STRUCTURE_WEIGHT = 0.3   # numbered headings, when the question asks how the report is divided ("分成哪几大块")
 # A list one of whose items holds this much more of the question's words than any other is the outline above what
 # is asked: the list under that item answers ("对当年政府工作提了哪些建议": the items of "二、对今年政府工作的建议").
@@ -638,6 +639,8 @@ def _score(text: str, e: Enumeration, grams: dict[str, float], near: list[Stored
         score += STRUCTURE_WEIGHT
     if asked.count:
         score += COUNT_WEIGHT if len(e.items) == asked.count else -COUNT_WEIGHT
+    elif len(e.items) <= PAIR:
+        score -= PAIR_WEIGHT
     if asked.shortcomings:
         score += SHORTCOMING_WEIGHT * _shortcoming_share(text, e)
     # One item holding the question's words more than the others is what is asked of: the list under it answers.
