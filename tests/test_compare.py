@@ -9,7 +9,8 @@ import pytest
 from index.read import WORK_REPORT
 from index.store import StoredReport
 from search.answer import Answer
-from search.compare import asked_year, asks_comparison, compared_places, figure_fits, one_report_question, reviewed_year
+from search.compare import (_names_topic, asked_year, asks_comparison, compared_places, figure_fits,
+                            one_report_question, reviewed_year)
 from search.present import result_json
 from search.query import parse_query
 from search.results import Cell
@@ -175,3 +176,10 @@ def test_a_figure_of_another_indicator_is_no_row(compare_searcher) -> None:
         assert "固定资产投资" not in row["answer_span_text"]
     assert one_report_question("居民消费价格（CPI）涨幅目标北京、吉林分别是多少", Cell(_report("j", 2026), "吉林", 2026),
                                ["北京", "吉林"]).count("CPI") == 1
+
+
+def test_a_sentence_holding_little_of_what_is_asked_is_no_row() -> None:
+    """"新建污水管网多少公里" searched in 盐田 2024's report alone found "新增郊野径和特色步道18.5公里"."""
+    asked = parse_query("盐田区2023年新建污水管网多少公里")
+    assert not _names_topic(asked, "盐田区", _answer("新增郊野径和特色步道18.5公里，新种乔木8619株。", "18.5公里"))
+    assert _names_topic(asked, "盐田区", _answer("新建污水管网15.2公里，完成正本清源改造。", "15.2公里"))
