@@ -169,12 +169,12 @@ class _Outline:
         self.paragraph(line, start, bool(marks))
         if not marks:
             self.clauses(line, start)
-            self.topic_sentences(line, start)
             self.problems(line, start)
             self.clauses_alike(line, start)
         # Within each numbered item on its own: "三是重点领域执法形成高压态势。严厉打击…。严厉打击…。严厉打击…"
         bounds = [0, *(at for at, _, _, _ in marks), len(line)]
         for a, b in zip(bounds, bounds[1:]):
+            self.topic_sentences(line[a:b], start + a, led=a > 0)  # "一是…“三个提高”。经济总量提高。…"
             self.sentences_led(line[a:b], start + a)
         for i, (at, end, style, ordinal) in enumerate(marks):
             stop = marks[i + 1][0] if i + 1 < len(marks) else len(line)
@@ -205,7 +205,7 @@ class _Outline:
                     self.close(run, start + at + len(sentence))
             at += len(sentence)
 
-    def topic_sentences(self, line: str, start: int) -> None:
+    def topic_sentences(self, line: str, start: int, led: bool = False) -> None:
         """Short sentences inside one paragraph, each followed by longer ones, are the topics of what follows them
         ("经济运行总体稳健。在全球疫情…。产业新增长点加快培育。…"); after a dash the paragraph's first sentence leads
         into them ("——“向新”的动能持续增强。科技创新取得新进步。…")."""
@@ -213,7 +213,7 @@ class _Outline:
         for n, sentence in enumerate(_SENTENCE.findall(line)):
             words = sentence.rstrip("。！？")
             short = 0 < len(words) <= MAX_TOPIC_CHARS and not _NOT_TOPIC.search(words)
-            leading = n == 0 and line.startswith(DASH)
+            leading = n == 0 and (led or line.startswith(DASH))
             if short and after_long and not leading:
                 spans.append(Span(start + at, start + at + len(words), len(spans) + 1))
             after_long = leading or not short
