@@ -62,6 +62,7 @@ SENTENCE_LED = "句首"     # sentences inside one paragraph starting alike, bef
 MAX_TOPIC_CHARS = 14   # ... without a comma or a figure
 _SENTENCE = re.compile(r"[^。！？]*[。！？]?")
 _NOT_TOPIC = re.compile(r"[，,、；;：:\d%]")
+COMMA = "，"             # the clauses after a colon parted by commas, before the two characters the colon follows
 PROBLEMS = "问"          # the clauses of sentences after "存在不少矛盾和问题：" naming shortcomings, one by one
 _PROBLEMS_CUE = re.compile(f"(?:{alternation(words('shortcoming_words'))})[^。：:，,]{{0,8}}(?:[：:。]|[，,]主要[是有])")
 _CLAUSE = re.compile(r"[^，,；;。！？]+")
@@ -192,6 +193,17 @@ class _Outline:
         ("还存在不少问题不足和风险挑战：外部环境变化影响加深，…；有效需求仍显不足，…；…。")."""
         at = 0
         for sentence in re.findall(r"[^。！？]*[。！？]?", line):
+            colon = sentence.find("：")
+            commas = sentence[colon + 1:].rstrip("。！？").split("，") if colon >= 0 and "；" not in sentence else []
+            if len(commas) >= MIN_CLAUSES:  # "主要预期目标是：地区生产总值增长5%左右，一般公共预算收入增长4%左右，…"
+                spans, pos = [], at + colon + 1
+                for clause in commas:
+                    if clause.strip():
+                        spans.append(Span(start + pos, start + pos + len(clause), len(spans) + 1))
+                    pos += len(clause) + 1
+                key = sentence[:colon].rstrip("是为有指包括 ")[-LED_KEY_CHARS:]  # "主要预期目标是：": 目标
+                self.close(_Run(COMMA + key, spans, _lead(self.text, start + at + colon + 1), self.headings),
+                           start + at + len(sentence))
             if sentence.count("；") >= MIN_CLAUSES - 1:
                 colon = sentence.find("：")
                 first = colon + 1 if -1 < colon < sentence.find("；") else 0
@@ -366,7 +378,8 @@ def may_answer(e: Enumeration, asked: Asked) -> bool:
     "完善教育经费保障体系、校长教师发展体系、…"), as commas part many things that are no list ("…的结果、…的结果")."""
     if e.style == PROBLEMS:
         return asked.shortcomings
-    return not e.style.startswith(ALIKE) or e.style[len(ALIKE):] in asked.asking
+    shared = next((e.style[1:] for style in (ALIKE, COMMA) if e.style.startswith(style)), None)
+    return shared is None or shared in asked.asking
 
 
 def _within_item(text: str, e: Enumeration, found: list[Enumeration], grams: dict[str, float]) -> bool:

@@ -283,3 +283,15 @@ def test_a_count_read_only_where_one_is_asked() -> None:
     assert asks_for_list("2008年推进卫生事业改革和发展，重点抓哪四件事？")
     assert asks_for_list("罗湖2022年政府工作报告里的“一主两区三带”分别指什么？")
     assert not asks_for_list("深圳各区2021年地区生产总值分别是多少")
+
+
+def test_clauses_after_a_colon_when_the_question_names_what_the_colon_follows() -> None:
+    # gzbg_2026_beijing.txt: the year's targets; gzbg_shenzhen_nanshan_2022.txt asks for the year's work, not them.
+    text = "标题\n今年经济社会发展主要预期目标是：地区生产总值增长5%左右，一般公共预算收入增长4%左右，城镇调查失业率5%以内。\n"
+    commas = [e for e in enumerations(text) if e.style == "，目标"]
+    assert [[text[s.start:s.end] for s in e.items] for e in commas] == [
+        ["地区生产总值增长5%左右", "一般公共预算收入增长4%左右", "城镇调查失业率5%以内"]]
+    assert may_answer(commas[0], Asked.of(parse_query("北京市2026年经济社会发展的主要预期目标都有哪些？")))
+    assert not may_answer(commas[0], Asked.of(parse_query("南山区2022年政府工作主要安排了哪几方面？")))
+    assert asks_for_list("陕西2026年优化三大区域布局、促进城乡融合发展，咋干？")
+    assert asks_for_list("河北2026年推动雄安新区高标准高质量建设有啥具体打算？")
