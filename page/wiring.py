@@ -347,7 +347,7 @@ def _api_search(library: Library) -> Callable[..., dict]:
         if not (question or "").strip():
             return {"query": "", "mode": parse_mode(mode) or ANSWER, "confident": False, "confidence": 0.0,
                     "message": ENTER_QUESTION, "reason": None, "reason_kind": None, "note": None, "results": [],
-                    "conflicts": []}
+                    "conflicts": [], "list": None, "table": None}
         return guard(lambda: result_json(run_search(library, question, max(1, min(int(k), 50)), parse_mode(mode),
                                                     make_filters(year, body, genre, report))[0]), _api_error)
 

@@ -54,7 +54,7 @@ def test_search_endpoint_returns_the_answer(client) -> None:
 def test_search_endpoint_matches_the_cli_shape(client) -> None:
     result = client.predict(QUESTION, 3, "wording", api_name="/search")
     assert set(result) == {"query", "mode", "confident", "confidence", "message", "reason", "reason_kind", "note",
-                           "results", "conflicts", "table"}
+                           "results", "conflicts", "list", "table"}
     assert result["mode"] == "wording"
     assert 0 < len(result["results"]) <= 3
     assert {"rank", "score", "doc", "title", "years", "body", "section", "text", "start", "end", "answer",
