@@ -25,7 +25,7 @@ from text.question import asks_figure, states_indicator
 from text.sentences import clauses
 from text.tokens import bigrams
 from text.tense import period_reviews, states_average, states_period_total
-from text.years import DIGIT_YEAR, YEAR, YEAR_WORD
+from text.years import DIGIT_YEAR, PLAN_PERIOD, YEAR, YEAR_WORD
 
 COMPARE = re.compile(alternation(words("compare_words"), escape=False))
 _AS_A_WHOLE = re.compile(alternation(words("compare_frame_words")))
@@ -170,7 +170,8 @@ def one_report_question(question: str, cell: Cell, taken: Iterable[str]) -> str:
     if not asks_figure(text):  # "…对比一下", "…各是什么情况": asked of one report, how much it is
         text = _AS_A_WHOLE.sub(HOW_MUCH, text, count=1)
         text = text if asks_figure(text) else text + HOW_MUCH
-    year = f"{cell.year}年" if cell.year else ""
+    # A plan period asked ("“十四五”期间…", "截至“十四五”末"): its review answers, which one year's name would doubt.
+    year = f"{cell.year}年" if cell.year and not PLAN_PERIOD.search(text) else ""
     return f"{cell.place}{year}{text}"
 
 

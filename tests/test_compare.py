@@ -183,3 +183,13 @@ def test_a_sentence_holding_little_of_what_is_asked_is_no_row() -> None:
     asked = parse_query("盐田区2023年新建污水管网多少公里")
     assert not _names_topic(asked, "盐田区", _answer("新增郊野径和特色步道18.5公里，新种乔木8619株。", "18.5公里"))
     assert _names_topic(asked, "盐田区", _answer("新建污水管网15.2公里，完成正本清源改造。", "15.2公里"))
+
+
+def test_a_plan_period_asked_of_one_report_is_not_one_year() -> None:
+    """"“十四五”期间…" asked of 河南's 2026 report: its five-year review answers, which "2025年" would doubt."""
+    asked = one_report_question("“十四五”期间各省改造城镇老旧小区的数量，河南、江苏各是多少？",
+                                Cell(_report("h", 2026), "河南", 2025), ["河南", "江苏"])
+    assert asked.startswith("河南“十四五”期间") and "2025" not in asked
+    one_year = one_report_question("2025年河南、江苏改造城镇老旧小区多少个", Cell(_report("h", 2026), "河南", 2025),
+                                   ["河南", "江苏"])
+    assert one_year.startswith("河南2025年")
