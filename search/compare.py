@@ -21,11 +21,11 @@ from search.scope import Places
 from text.lexicon import alternation, words
 from text.numbers import QUANTITY_UNITS, asks_growth, asks_share, gives_share, measure_of, quantities
 from text.places import NATIONAL_BODIES, each_level, names_country
-from text.question import asks_figure, states_indicator
+from text.question import REPORT_YEAR, asks_figure, is_rate, states_indicator
 from text.sentences import clauses
 from text.tokens import bigrams
 from text.tense import period_reviews, states_average, states_period_total
-from text.years import DIGIT_YEAR, PLAN_PERIOD, YEAR, YEAR_WORD
+from text.years import DIGIT_YEAR, PLAN_PERIOD, PREVIOUS_YEAR, YEAR, YEAR_WORD
 
 COMPARE = re.compile(alternation(words("compare_words"), escape=False))
 _AS_A_WHOLE = re.compile(alternation(words("compare_frame_words")))
@@ -38,7 +38,15 @@ _PLACE_COUNT = re.compile(r"(?:这|那)?[两二三四五六七八九十几]个(?
                           rf"各(?:省份|省区|省|市|区|县|乡镇|乡|镇|街道)|(?<=\x00){_WHOLE}")
 _LISTED_AFTER = re.compile(rf"{_WHOLE}|本级|[和与及、，,]")  # after a place listed as one compared
 _RATE_ONLY = re.compile(r"\s*(?:同比|比上年)?(?:增长|下降|提高|增加|减少)")  # a clause that is a rate of the one before
+# Anywhere in the question, a change or a situation asked ("社会消费品零售总额情况…分别多少": its growth answers).
+_CHANGE_ASKED = re.compile("增长|增速|增幅|涨幅|上涨|下降|降低|提高|减少|增加|翻番|情况")
 _GONE = "\x00"  # where a place or year was taken out of the question
+_BY_YEAR = re.compile(rf"(?:到|截至|截止)\s*{YEAR}\s*年(?!度)")  # "到2025年居民人均可支配收入达到多少"
+_BY_GONE = re.compile(rf"(?:到|截至|截止)\s*{_GONE}(?:底|末)?")
+# What names a report by its year once the year is out and the year before it asked ("政府工作报告里，上一年的"):
+# the cell's year is that one, which "上一年" after it would move back once more.
+_REPORT_NAMED = re.compile(rf"(?<={_GONE})度?的?[\u4e00-\u9fff]{{0,8}}?(?:工作)?报告(?:里|中|上)?[，,]?"
+                           rf"(?:讲的|说的|提到的)?(?:{PREVIOUS_YEAR.pattern})的?")
 # Joining words and marks left between and around what was taken out ("2014年和2023年", "北京、河北").
 _LEFT_AROUND = re.compile(f"[、，,和与及\\s]*{_GONE}(?:[、，,和与及\\s]*{_GONE})*[、，,和与及\\s]*")
 # "（北京、河北…）", "（一般）", "光明（新）区"; not a name in letters ("居民消费价格（CPI）涨幅": 吉林 writes "CPI涨幅")
@@ -101,11 +109,11 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
     a target); none named ("历年") is every report of the places, or those the years naming reports name."""
     placed = _placed_reports(query.place_text, reports, places, mentioned)
     own = _own_years(query.place_text, placed)
-    if own:  # "光明区2021年、龙华区2019年、张店乡2023年的…": each place asked for its own year
-        cells = [Cell(report, place, own[place]) for report, place in placed
-                 if asked_year(query, report) == own[place]]
-        return tuple(cells + [Cell(None, place, year) for place, year in own.items()
-                              if not any(c.place == place for c in cells)])
+    if own:  # "光明区2021年、龙华区2019年、张店乡2023年的…": each place asked for its own years
+        cells = [Cell(report, place, asked_year(query, report)) for report, place in placed
+                 if asked_year(query, report) in own[place]]
+        return tuple(cells + [Cell(None, place, year) for place, years in own.items() for year in years
+                              if not any(c.place == place and c.year == year for c in cells)])
     if query.report_years:  # "国务院1992、2003、2024年报告…": those reports only
         placed = [(r, p) for r, p in placed if r.years and max(r.years) in query.report_years]
     years = query.fact_years
@@ -119,11 +127,13 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
     return tuple(cells + uncovered)
 
 
-def _own_years(text: str, placed: list[tuple[StoredReport, str]]) -> dict[str, int]:
-    """Each place compared with the year written right after it, when every one has its own."""
+def _own_years(text: str, placed: list[tuple[StoredReport, str]]) -> dict[str, tuple[int, ...]]:
+    """Each place compared with the years written right after it ("大鹏新区2013年、2023年和盐田区2014年…"), when
+    every one has its own."""
     places = dict.fromkeys(place for _, place in placed)
-    years = {p: re.search(f"{re.escape(p)}({YEAR})年", text) for p in places}
-    return {p: int(m.group(1)) for p, m in years.items() if m} if len(places) >= 2 and all(years.values()) else {}
+    years = {p: re.search(f"{re.escape(p)}((?:{YEAR}年?[、和与及，,]*)*{YEAR})年", text) for p in places}
+    return {p: tuple(int(y) for y in DIGIT_YEAR.findall(m.group(1))) for p, m in years.items()} \
+        if len(places) >= 2 and all(years.values()) else {}
 
 
 def _placed_reports(text: str, reports: dict[int, StoredReport], places: dict[int, Places],
@@ -164,7 +174,12 @@ def one_report_question(question: str, cell: Cell, taken: Iterable[str]) -> str:
     text = _ASIDE.sub("", question)
     for name in sorted(set(taken), key=len, reverse=True):
         text = text.replace(name, _GONE)
+    by_year_end = bool(_BY_YEAR.search(text))
+    report_named = bool(REPORT_YEAR.search(text))
     text = YEAR_WORD.sub(_GONE, text)
+    if report_named:  # "国务院2003年、2008年政府工作报告里，上一年的…"
+        text = _REPORT_NAMED.sub(_GONE, text)
+    text = _BY_GONE.sub(_GONE, text)
     text = _PLACE_COUNT.sub(_GONE, text)
     text = _LEFT_AROUND.sub("", COMPARE.sub("", text)).strip("的：:，,。.？? ")
     if not asks_figure(text):  # "…对比一下", "…各是什么情况": asked of one report, how much it is
@@ -172,6 +187,8 @@ def one_report_question(question: str, cell: Cell, taken: Iterable[str]) -> str:
         text = text if asks_figure(text) else text + HOW_MUCH
     # A plan period asked ("“十四五”期间…", "截至“十四五”末"): its review answers, which one year's name would doubt.
     year = f"{cell.year}年" if cell.year and not PLAN_PERIOD.search(text) else ""
+    # "到2025年…达到多少": the level reached by the year's end, which a review of the years before gives.
+    year = f"到{year}底" if year and by_year_end else year
     return f"{cell.place}{year}{text}"
 
 
@@ -188,13 +205,16 @@ def compare_table(query: Query, reports: dict[int, StoredReport], places: dict[i
     if len({c.report.id for c in cells if c.report}) < 2:
         return None
     taken = [n for p in places.values() for n in p.own] + [COUNTRY]
-    answered = [_answered(cell, one_report_question(query.text, cell, taken), ask) for cell in cells]
+    level = _asks_level(query)
+    answered = [_answered(cell, one_report_question(query.text, cell, taken), ask, level) for cell in cells]
     return Table(rows=tuple(c for c in answered if c.hit is not None),
                  missing=tuple(c for c in answered if c.hit is None))
 
 
-def _answered(cell: Cell, question: str, ask: Ask) -> Cell:
-    """The cell with its report's answer when the search trusts it and it marks a figure."""
+def _answered(cell: Cell, question: str, ask: Ask, level: bool = False) -> Cell:
+    """The cell with its report's answer when the search trusts it and it marks a figure; not a rate where the
+    comparison asks a `level`: a report's opening states "地区生产总值增长5.3%" more often than the level
+    (compare_blind9: three of four GDP rows were rates)."""
     if cell.report is None:
         return cell
     result = ask(question, Filters(reports=(cell.report.path,)))
@@ -204,7 +224,7 @@ def _answered(cell: Cell, question: str, ask: Ask) -> Cell:
     if hit.answer is None or hit.chunk.report.id != cell.report.id:
         return cell
     answer = _growth_marked(result.query, _year_marked(result.query, hit.answer))
-    if not figure_fits(result.query, answer) or _in_period_review(result.query, replace(hit, answer=answer)) \
+    if not figure_fits(result.query, answer) or (level and _rates(answer.span_text or "")) or _in_period_review(result.query, replace(hit, answer=answer)) \
             or not _of_indicator(result.query, answer) or not _names_topic(result.query, cell.place, answer):
         return cell
     return Cell(cell.report, cell.place, cell.year, replace(hit, answer=answer))
@@ -292,6 +312,15 @@ def figure_fits(query: Query, answer: Answer) -> bool:
             or (states_average(query.text) and not states_average(lead)):
         return False
     return not asks_growth(query.text) or bool(_rates(answer.span_text))
+
+
+def _asks_level(query: Query) -> bool:
+    """An indicator that is a level is asked ("江苏2025年地区生产总值是多少"): not its growth or another rate
+    ("居民消费价格" is a rate itself), nor a change of it in any words ("（水平或增速）"), nor a target, which is
+    set as a growth ("增长5%左右")."""
+    return bool(query.indicators) and query.tense >= 0 and not _asks_rate(query) \
+        and not _CHANGE_ASKED.search(query.text) \
+        and not any(is_rate(i) for i in query.indicators)
 
 
 def _asks_rate(query: Query) -> bool:

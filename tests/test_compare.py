@@ -193,3 +193,31 @@ def test_a_plan_period_asked_of_one_report_is_not_one_year() -> None:
     one_year = one_report_question("2025年河南、江苏改造城镇老旧小区多少个", Cell(_report("h", 2026), "河南", 2025),
                                    ["河南", "江苏"])
     assert one_year.startswith("河南2025年")
+
+
+def test_the_year_before_each_named_report_and_the_level_by_a_year() -> None:
+    """"国务院2003年、2008年政府工作报告里，上一年的…": each report is asked of the year it reviews, without the
+    "上一年" that would move that year back once more; "到2025年…达到多少" keeps asking the level reached by then."""
+    taken = ["国务院", "全国", "河北", "内蒙古"]
+    assert one_report_question("国务院2003年、2008年、2020年政府工作报告里，上一年的国内生产总值分别是多少？",
+                               Cell(_report("g", 2003), "全国", 2002), taken) == "全国2002年国内生产总值是多少"
+    assert one_report_question("河北和内蒙古到2025年居民人均可支配收入分别达到多少？对比一下。",
+                               Cell(_report("h", 2026), "河北", 2025), taken) \
+        == "河北到2025年底居民人均可支配收入达到多少"
+
+
+def test_places_each_with_several_years_of_their_own(compare_searcher) -> None:
+    table = _table(compare_searcher, "大鹏新区2013年、2023年和盐田区2014年、2023年分别接待了多少游客？")
+    cells = {(c["place"], c["year"]) for c in (*table["rows"], *table["missing"])}
+    assert cells == {("大鹏新区", 2013), ("大鹏新区", 2023), ("盐田区", 2014), ("盐田区", 2023)}
+
+
+def test_a_growth_rate_is_no_level(compare_searcher) -> None:
+    """"地区生产总值分别是多少" asks the level: 江苏's and 西藏's openings state only its growth ("增长5.3%"), which is
+    no row, where asked for ("增速", "增长目标") it is."""
+    table = _table(compare_searcher, "北京、江苏、西藏2025年的地区生产总值分别是多少？")
+    for row in table["rows"]:
+        assert not row["answer_span_text"].endswith("%"), row["answer_span_text"]
+    assert any(Path(r["doc"]).name == "gzbg_2026_beijing.txt" for r in table["rows"])
+    growth = _table(compare_searcher, "北京、江苏、西藏2025年的地区生产总值增速分别是多少？")
+    assert sum(r["answer_span_text"].endswith("%") for r in growth["rows"]) >= 2

@@ -60,6 +60,14 @@ def indicators_in(question: str) -> tuple[str, ...]:
     return tuple(max(forms, key=len) for forms in named if forms)
 
 
+_RATE_INDICATORS = frozenset(words("rate_indicators"))
+
+
+def is_rate(indicator: str) -> bool:
+    """The indicator (any form a question names it by) is a rate itself ("cpi", "物价"), not a level."""
+    return any(indicator in asked and asked[0] in _RATE_INDICATORS for asked, _, _ in INDICATORS)
+
+
 def asks_figure(question: str) -> bool:
     """The question asks for a figure ("多少", "几", "增长", "…率")."""
     return bool(QUANTITY.search(_WHICH_FEW.sub("哪", question)))
