@@ -71,6 +71,10 @@ _TURNING_BACK = re.compile("这些|对此|我们|对这些")
 _ET_CETERA = ("等等", "等")
 ALIKE = "、"             # clauses of one sentence starting or ending alike, before those characters
 MAX_TAIL_CHARS = 10     # ... the last running on past them ("…县城差异化支持政策"), not what sums up ("…等组成的生态文明制度")
+NAMED = "名"              # short terms parted by 、 before the quoted name they make up, before that name
+_TERM = r"[^，,、。！？；;：:“”\"\s]{2,12}"
+_NAME_COUNT = re.compile(f"([{ORDINAL_NUMERALS}]+|\\d{{1,2}})[个项条点类种大方]")
+_NAMED_RUN = re.compile(rf"((?:{_TERM}、)+{_TERM})[“\"]([^”\"]{{2,12}})[”\"]")
 _CLAUSE_SENTENCE = re.compile(r"[^。！？；;]*[。！？；;]?")
 _CLAUSE_PART = re.compile(r"[^，,、。！？；;：:]+")
 NUMBERED = ("是", "其", "第", PAREN)  # the styles of items numbered within paragraphs ("一是", "其一", "第一", "（1）")
@@ -172,6 +176,7 @@ class _Outline:
             self.clauses(line, start)
             self.problems(line, start)
             self.clauses_alike(line, start)
+            self.named_run(line, start)
         # Within each numbered item on its own: "三是重点领域执法形成高压态势。严厉打击…。严厉打击…。严厉打击…"
         bounds = [0, *(at for at, _, _, _ in marks), len(line)]
         for a, b in zip(bounds, bounds[1:]):
@@ -285,6 +290,21 @@ class _Outline:
                            start + at + len(sentence))
             at += len(sentence)
 
+    def named_run(self, line: str, start: int) -> None:
+        """Short terms parted by 、 right before the quoted name that counts them ("坚持绿色低碳、园区集聚、大项目带动、
+        自主创新、全民共享“五大发展战略”"): a list of that name."""
+        for m in _NAMED_RUN.finditer(line):
+            count = _NAME_COUNT.match(m.group(2))
+            if not count or _number(count.group(1)) != m.group(1).count("、") + 1:
+                continue  # "王洪文、张春桥、江青、姚文元“四人帮”": a name that counts them, as many as there are
+            at = m.start(1)
+            spans = []
+            for n, part in enumerate(m.group(1).split("、")):
+                spans.append(Span(start + at, start + at + len(part), n + 1))
+                at += len(part) + 1
+            self.close(_Run(NAMED + m.group(2), spans, _lead(self.text, spans[0].start), self.headings),
+                       start + m.end())
+
     def paragraph(self, line: str, start: int, numbered: bool) -> None:
         """Paragraphs led alike: by a dash ("——坚持党的全面领导，…"), or by a short sentence starting with the same
         words ("当好创造性执行者。…", "当好更加有为的行动派。…"), or by any short sentence ("加大减税降费力度。…",
@@ -378,6 +398,8 @@ def may_answer(e: Enumeration, asked: Asked) -> bool:
     "完善教育经费保障体系、校长教师发展体系、…"), as commas part many things that are no list ("…的结果、…的结果")."""
     if e.style == PROBLEMS:
         return asked.shortcomings
+    if e.style.startswith(NAMED):  # "“五大发展战略”是哪五个": the question names the list
+        return e.style[1:] in asked.asking or e.style[1:] in asked.quoted
     shared = next((e.style[1:] for style in (ALIKE, COMMA) if e.style.startswith(style)), None)
     return shared is None or shared in asked.asking
 
@@ -660,7 +682,9 @@ def _score(text: str, e: Enumeration, grams: dict[str, float], near: list[Stored
     held = sorted((_covered(text[s.start:s.end], grams) for s in e.items), reverse=True)
     score -= ITEM_WEIGHT * (held[0] - held[1])
     if asked.quoted:
-        holding = sum(any(q in text[s.start:s.end] for q in asked.quoted) for s in e.items)
+        # A list of terms before the name they make up holds that name in each ("绿色低碳、…“五大发展战略”").
+        holding = len(e.items) if e.style.startswith(NAMED) and e.style[1:] in asked.quoted \
+            else sum(any(q in text[s.start:s.end] for q in asked.quoted) for s in e.items)
         score += QUOTED_WEIGHT * holding / len(e.items)
         if asked.counted and not holding and not any(q in context for q in asked.quoted):
             score -= QUOTED_WEIGHT  # "四个“历史新高”" named nowhere near the list

@@ -295,3 +295,14 @@ def test_clauses_after_a_colon_when_the_question_names_what_the_colon_follows() 
     assert not may_answer(commas[0], Asked.of(parse_query("南山区2022年政府工作主要安排了哪几方面？")))
     assert asks_for_list("陕西2026年优化三大区域布局、促进城乡融合发展，咋干？")
     assert asks_for_list("河北2026年推动雄安新区高标准高质量建设有啥具体打算？")
+
+
+def test_terms_before_the_quoted_name_that_counts_them() -> None:
+    # gzbg_shenzhen_guangming_2016.txt; gzbg_guowuyuan_1978.txt names four people before a name that counts no list.
+    text = ("标题\n回顾过去五年的工作，光明新区始终坚持绿色低碳、园区集聚、大项目带动、自主创新、全民共享“五大发展战略”，"
+            "实现了经济总量跨越式发展。\n终于粉碎了王洪文、张春桥、江青、姚文元“四人帮”。\n")
+    named = [e for e in enumerations(text) if e.style.startswith("名")]
+    assert [e.style for e in named] == ["名五大发展战略"]
+    assert [text[s.start:s.end] for s in named[0].items][1:] == ["园区集聚", "大项目带动", "自主创新", "全民共享"]
+    assert may_answer(named[0], Asked.of(parse_query("光明新区始终坚持的“五大发展战略”是哪五个？")))
+    assert not may_answer(named[0], Asked.of(parse_query("光明新区2015年有哪些发展战略？")))
