@@ -36,7 +36,10 @@ _WHOLE = "全(?:省|市|区|县)"  # "广东全省": the place as a whole
 # What frames the places of a comparison once they are taken out: "四个区", "这几个省份", "两个区", "各省区".
 _PLACE_COUNT = re.compile(r"(?:这|那)?[两二三四五六七八九十几]个(?:省份|省区|省|市|区|县|乡镇|乡|镇|街道)|"
                           rf"各(?:省份|省区|省|市|区|县|乡镇|乡|镇|街道)|(?<=\x00){_WHOLE}")
-_LISTED_AFTER = re.compile(rf"{_WHOLE}|本级|[和与及、，,]")  # after a place listed as one compared
+# After a place listed as one compared, past the years or plan period it is asked for ("深圳市2012年、南山区2013年",
+# "深圳市（2012年）和…", "北京“十四五”末、…"), not "深圳罗湖区", "深圳各区", "深圳市2020年各区".
+_OWN_TIME = rf"(?:[（(]?(?:{YEAR}年?[、和与及]?)+[）)]?|“?{PLAN_PERIOD.pattern}”?(?:期间|时期|末)?)?"
+_LISTED_AFTER = re.compile(rf"{_OWN_TIME}(?:{_WHOLE}|本级|[和与及、，,。；;？?])")
 _RATE_ONLY = re.compile(r"\s*(?:同比|比上年)?(?:增长|下降|提高|增加|减少)")  # a clause that is a rate of the one before
 # Anywhere in the question, a change or a situation asked ("社会消费品零售总额情况…分别多少": its growth answers).
 _CHANGE_ASKED = re.compile("增长|增速|增幅|涨幅|上涨|下降|降低|提高|减少|增加|翻番|情况")

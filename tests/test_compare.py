@@ -221,3 +221,16 @@ def test_a_growth_rate_is_no_level(compare_searcher) -> None:
     assert any(Path(r["doc"]).name == "gzbg_2026_beijing.txt" for r in table["rows"])
     growth = _table(compare_searcher, "北京、江苏、西藏2025年的地区生产总值增速分别是多少？")
     assert sum(r["answer_span_text"].endswith("%") for r in growth["rows"]) >= 2
+
+
+def test_a_city_listed_with_its_own_year_beside_its_districts_is_compared() -> None:
+    """"深圳市2012年、南山区2013年…": the city is compared, with its own year or period, not only where a joining
+    word follows its name; "深圳市2020年各区" and "深圳市南山区" still only say where the districts are."""
+    places = {1: Places(own=frozenset({"深圳市"}), parents=frozenset()), 2: Places(own=frozenset({"南山区"}), parents=frozenset({"深圳市"})),
+              3: Places(own=frozenset({"罗湖区"}), parents=frozenset({"深圳市"}))}
+    for question in ("新建污水管网多少公里？深圳市2012年、南山区2013年分别说一下。",
+                     "注册志愿者人数：深圳市（2012年）和南山、罗湖（2013年）各有多少？",
+                     "养老床位：罗湖区2013年、深圳市“十三五”期间、南山区2021年各多少张？"):
+        assert "深圳市" in compared_places(question, places, {"南山区", "罗湖区"}), question
+    for question in ("深圳市2020年各区地区生产总值分别是多少", "深圳市南山区和罗湖区2013年的新增就业各是多少"):
+        assert "深圳市" not in compared_places(question, places, {"南山区", "罗湖区"}), question
