@@ -25,7 +25,7 @@ from text.question import REPORT_YEAR, asks_figure, is_rate, states_indicator
 from text.sentences import clauses
 from text.tokens import bigrams
 from text.tense import period_reviews, states_average, states_period_total
-from text.years import DIGIT_YEAR, PLAN_PERIOD, PREVIOUS_YEAR, YEAR, YEAR_WORD
+from text.years import DIGIT_YEAR, PLAN_PERIOD, PREVIOUS_YEAR, YEAR, YEAR_WORD, plan_end_year
 
 COMPARE = re.compile(alternation(words("compare_words"), escape=False))
 _AS_A_WHOLE = re.compile(alternation(words("compare_frame_words")))
@@ -44,6 +44,7 @@ _RATE_ONLY = re.compile(r"\s*(?:同比|比上年)?(?:增长|下降|提高|增加
 # Anywhere in the question, a change or a situation asked ("社会消费品零售总额情况…分别多少": its growth answers).
 _CHANGE_ASKED = re.compile("增长|增速|增幅|涨幅|上涨|下降|降低|提高|减少|增加|翻番|情况")
 _GONE = "\x00"  # where a place or year was taken out of the question
+_PERIOD_ASKED = re.compile(f"“?{PLAN_PERIOD.pattern}”?(?:期间|时期|末)?")  # "“十四五”末", "十三五期间"
 _BY_YEAR = re.compile(rf"(?:到|截至|截止)\s*{YEAR}\s*年(?!度)")  # "到2025年居民人均可支配收入达到多少"
 _BY_GONE = re.compile(rf"(?:到|截至|截止)\s*{_GONE}(?:底|末)?")
 # What names a report by its year once the year is out and the year before it asked ("政府工作报告里，上一年的"):
@@ -111,11 +112,12 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
     the country's reports for 全国 or 国务院. Years: those named, each by the report that reviews it (sets it, for
     a target); none named ("历年") is every report of the places, or those the years naming reports name."""
     placed = _placed_reports(query.place_text, reports, places, mentioned)
-    own = _own_years(query.place_text, placed)
-    if own:  # "光明区2021年、龙华区2019年、张店乡2023年的…": each place asked for its own years
-        cells = [Cell(report, place, asked_year(query, report)) for report, place in placed
-                 if asked_year(query, report) in own[place]]
-        return tuple(cells + [Cell(None, place, year) for place, years in own.items() for year in years
+    own = _own_times(query.place_text, placed)
+    if own:  # "光明区2021年、龙华区2019年、张店乡2023年的…": each place asked for its own years or plan period
+        cells = [Cell(report, place, year, period=period) for report, place in placed for year, period in own[place]
+                 if asked_year(query, report) == year]
+        return tuple(cells + [Cell(None, place, year, period=period) for place, times in own.items()
+                              for year, period in times
                               if not any(c.place == place and c.year == year for c in cells)])
     if query.report_years:  # "国务院1992、2003、2024年报告…": those reports only
         placed = [(r, p) for r, p in placed if r.years and max(r.years) in query.report_years]
@@ -130,13 +132,21 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
     return tuple(cells + uncovered)
 
 
-def _own_years(text: str, placed: list[tuple[StoredReport, str]]) -> dict[str, tuple[int, ...]]:
-    """Each place compared with the years written right after it ("大鹏新区2013年、2023年和盐田区2014年…"), when
-    every one has its own."""
+def _own_times(text: str, placed: list[tuple[StoredReport, str]]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """Each place compared with the years ("大鹏新区2013年、2023年和盐田区2014年…") or the plan period ("北京“十四五”末、
+    深圳市2012年…": its last year, with the period's words) written right after it, when every one has its own."""
     places = dict.fromkeys(place for _, place in placed)
-    years = {p: re.search(f"{re.escape(p)}((?:{YEAR}年?[、和与及，,]*)*{YEAR})年", text) for p in places}
-    return {p: tuple(int(y) for y in DIGIT_YEAR.findall(m.group(1))) for p, m in years.items()} \
-        if len(places) >= 2 and all(years.values()) else {}
+    times = {p: _times_after(text, p) for p in places}
+    return times if len(places) >= 2 and all(times.values()) else {}
+
+
+def _times_after(text: str, place: str) -> tuple[tuple[int, str], ...]:
+    after = re.search(f"{re.escape(place)}[（(]?(?:((?:{YEAR}年?[、和与及，,]*)*{YEAR})年|({_PERIOD_ASKED.pattern}))", text)
+    if not after:
+        return ()
+    if after.group(1):
+        return tuple((int(y), "") for y in DIGIT_YEAR.findall(after.group(1)))
+    return ((plan_end_year(PLAN_PERIOD.search(after.group(2)).group()), after.group(2)),)
 
 
 def _placed_reports(text: str, reports: dict[int, StoredReport], places: dict[int, Places],
@@ -170,7 +180,7 @@ def _short_name(p: Places) -> str:
     return min(p.own, key=len) if p.own else ""
 
 
-def one_report_question(question: str, cell: Cell, taken: Iterable[str]) -> str:
+def one_report_question(question: str, cell: Cell, taken: Iterable[str], own_periods: bool = False) -> str:
     """The comparison asked of one report: its place and year before what the question asks of each
     ("2021年福田、龙岗…各是多少" → "福田2021年地区生产总值是多少"), the other places and years and the words that
     ask for each taken out."""
@@ -180,6 +190,8 @@ def one_report_question(question: str, cell: Cell, taken: Iterable[str]) -> str:
     by_year_end = bool(_BY_YEAR.search(text))
     report_named = bool(REPORT_YEAR.search(text))
     text = YEAR_WORD.sub(_GONE, text)
+    if own_periods:  # "北京“十四五”末、深圳市2012年…": each cell asks its own
+        text = _PERIOD_ASKED.sub(_GONE, text)
     if report_named:  # "国务院2003年、2008年政府工作报告里，上一年的…"
         text = _REPORT_NAMED.sub(_GONE, text)
     text = _BY_GONE.sub(_GONE, text)
@@ -189,9 +201,9 @@ def one_report_question(question: str, cell: Cell, taken: Iterable[str]) -> str:
         text = _AS_A_WHOLE.sub(HOW_MUCH, text, count=1)
         text = text if asks_figure(text) else text + HOW_MUCH
     # A plan period asked ("“十四五”期间…", "截至“十四五”末"): its review answers, which one year's name would doubt.
-    year = f"{cell.year}年" if cell.year and not PLAN_PERIOD.search(text) else ""
+    year = cell.period or (f"{cell.year}年" if cell.year and not PLAN_PERIOD.search(text) else "")
     # "到2025年…达到多少": the level reached by the year's end, which a review of the years before gives.
-    year = f"到{year}底" if year and by_year_end else year
+    year = f"到{year}底" if year and by_year_end and not cell.period else year
     return f"{cell.place}{year}{text}"
 
 
@@ -209,7 +221,8 @@ def compare_table(query: Query, reports: dict[int, StoredReport], places: dict[i
         return None
     taken = [n for p in places.values() for n in p.own] + [COUNTRY]
     level = _asks_level(query)
-    answered = [_answered(cell, one_report_question(query.text, cell, taken), ask, level) for cell in cells]
+    own_periods = any(c.period for c in cells)
+    answered = [_answered(cell, one_report_question(query.text, cell, taken, own_periods), ask, level) for cell in cells]
     return Table(rows=tuple(c for c in answered if c.hit is not None),
                  missing=tuple(c for c in answered if c.hit is None))
 
@@ -230,7 +243,7 @@ def _answered(cell: Cell, question: str, ask: Ask, level: bool = False) -> Cell:
     if not figure_fits(result.query, answer) or (level and _rates(answer.span_text or "")) or _in_period_review(result.query, replace(hit, answer=answer)) \
             or not _of_indicator(result.query, answer) or not _names_topic(result.query, cell.place, answer):
         return cell
-    return Cell(cell.report, cell.place, cell.year, replace(hit, answer=answer))
+    return replace(cell, hit=replace(hit, answer=answer))
 
 
 def _in_period_review(query: Query, hit: Hit) -> bool:

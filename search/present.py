@@ -213,7 +213,7 @@ def cell_json(cell: Cell) -> dict:
     stated)."""
     report = cell.report
     where = {"doc": report.path if report else None, "title": report.title if report else None,
-             "place": cell.place, "year": cell.year}
+             "place": cell.place, "year": cell.year, "period": cell.period}
     return {**where, **hit_json(cell.hit), **where} if cell.hit else where
 
 
@@ -236,7 +236,8 @@ NO_REPORT = ("未收录该地该年的报告", "No report of the place for that 
 
 
 def cell_where(cell: Cell) -> str:
-    return f"{cell.place}{f' {cell.year}年' if cell.year else ''}"
+    when = cell.period or (f"{cell.year}年" if cell.year else "")
+    return f"{cell.place} {when}" if when else cell.place
 
 
 def table_text(table: Table) -> list[str]:

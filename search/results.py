@@ -122,6 +122,7 @@ class Cell:
     place: str
     year: int | None                     # the year asked, else the one the report reviews (None: unknown)
     hit: Hit | None = None
+    period: str = ""                     # a plan period asked of this place alone ("“十四五”末"), ending in `year`
 
 
 @dataclass(frozen=True)

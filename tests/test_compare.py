@@ -16,6 +16,7 @@ from search.query import parse_query
 from search.results import Cell
 from search.scope import Places
 from text.places import each_level
+from text.years import plan_end_year
 
 
 
@@ -234,3 +235,16 @@ def test_a_city_listed_with_its_own_year_beside_its_districts_is_compared() -> N
         assert "深圳市" in compared_places(question, places, {"南山区", "罗湖区"}), question
     for question in ("深圳市2020年各区地区生产总值分别是多少", "深圳市南山区和罗湖区2013年的新增就业各是多少"):
         assert "深圳市" not in compared_places(question, places, {"南山区", "罗湖区"}), question
+
+
+def test_places_each_with_their_own_year_or_plan_period(compare_searcher) -> None:
+    """"北京“十四五”末、深圳市2012年…": 北京 is asked of its report reviewing the plan, in the plan's words."""
+    assert plan_end_year("十四五") == 2025 and plan_end_year("十三五") == 2020 and plan_end_year("九五") == 2000
+    cell = Cell(_report("b", 2026), "北京", 2025, period="“十四五”末")
+    assert one_report_question("公园总数哪个多？北京“十四五”末、深圳市2012年各有多少个公园？", cell, ["北京", "深圳市"],
+                               own_periods=True).startswith("北京“十四五”末公园总数")
+    table = _table(compare_searcher, "公园总数哪个多？北京“十四五”末、深圳市2012年、南山区2021年各有多少个公园？")
+    rows = {Path(r["doc"]).name: r for r in table["rows"]}
+    assert "1136个" in rows["gzbg_2026_beijing.txt"]["answer_span_text"]
+    assert rows["gzbg_2026_beijing.txt"]["period"] == "“十四五”末" and rows["gzbg_2026_beijing.txt"]["year"] == 2025
+    assert "841个" in rows["gzbg_shenzhen_city_2013.txt"]["answer_span_text"]

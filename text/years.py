@@ -61,6 +61,12 @@ _YEAR_RANGE = re.compile(rf"(?<!\d)({YEAR})\s*年?\s*[—\-－~～至到]\s*({YE
 PLAN_PERIOD = re.compile("(?:十[一二三四五]|[六七八九])五")
 
 
+def plan_end_year(period: str) -> int:
+    """The last year of a five-year plan named by its number ("十四五" → 2025, "十三五" → 2020): from the sixth
+    (1981–1985) on, the n-th ends in 1955 + 5n."""
+    return 1955 + 5 * int(cn2an.cn2an(period[:-1], "normal"))
+
+
 def asked_years(text: str) -> tuple[int, ...]:
     """The years a question names, a span spelt out ("2003到2007年…一共": 2003 to 2007), in order."""
     return tuple(dict.fromkeys([*years_in(text), *_in_spans(text)]))
