@@ -43,6 +43,9 @@ _LISTED_AFTER = re.compile(rf"{_OWN_TIME}(?:{_WHOLE}|本级|[和与及、，,。
 _RATE_ONLY = re.compile(r"\s*(?:同比|比上年)?(?:增长|下降|提高|增加|减少)")  # a clause that is a rate of the one before
 # Anywhere in the question, a change or a situation asked ("社会消费品零售总额情况…分别多少": its growth answers).
 _CHANGE_ASKED = re.compile("增长|增速|增幅|涨幅|上涨|下降|降低|提高|减少|增加|翻番|情况")
+_RESPECTIVELY = "分别"  # "A、B分别增长x%、y%": each figure of its thing in turn
+_CLAUSE_MARK = re.compile("[，,；;。：:！？]")
+_THINGS_PART = re.compile("[、和及与]")
 _GONE = "\x00"  # where a place or year was taken out of the question
 _PERIOD_ASKED = re.compile(f"“?{PLAN_PERIOD.pattern}”?(?:期间|时期|末)?")  # "“十四五”末", "十三五期间"
 _BY_YEAR = re.compile(rf"(?:到|截至|截止)\s*{YEAR}\s*年(?!度)")  # "到2025年居民人均可支配收入达到多少"
@@ -239,7 +242,10 @@ def _answered(cell: Cell, question: str, ask: Ask, level: bool = False) -> Cell:
     hit = result.hits[0]
     if hit.answer is None or hit.chunk.report.id != cell.report.id:
         return cell
-    answer = _growth_marked(result.query, _year_marked(result.query, hit.answer))
+    answer = _respective_marked(result.query, cell.place,
+                                _growth_marked(result.query, _year_marked(result.query, hit.answer)))
+    if answer is None:
+        return cell
     if not figure_fits(result.query, answer) or (level and _rates(answer.span_text or "")) or _in_period_review(result.query, replace(hit, answer=answer)) \
             or not _of_indicator(result.query, answer) or not _names_topic(result.query, cell.place, answer):
         return cell
@@ -286,6 +292,35 @@ def _growth_marked(query: Query, answer: Answer) -> Answer:
         return answer
     start = answer.span_end + after.find(clause) + rate.start()
     return replace(answer, span_start=start, span_end=start + len(rate.group()), span_text=rate.group())
+
+
+def _respective_marked(query: Query, place: str, answer: Answer) -> Answer | None:
+    """Where the figure marked is one of several said of as many things in turn ("接待游客人次、出游总花费分别增长
+    20.7%、15.3%"), the figure of the thing the question names most; None when it names none of them, or several as
+    much ("能耗" of "水耗、电耗分别下降9.8%、5.2%"); else the answer as it is."""
+    if answer.span_end is None:
+        return answer
+    text, at = answer.text, answer.span_end - answer.start
+    start = max((m.end() for m in _CLAUSE_MARK.finditer(text, 0, at)), default=0)
+    end = next((m.start() for m in _CLAUSE_MARK.finditer(text, at)), len(text))
+    clause = text[start:end]
+    turn = clause.find(_RESPECTIVELY)
+    if turn < 0:
+        return answer
+    things = [t for t in _THINGS_PART.split(clause[:turn]) if t.strip()]
+    # "刑事、治安案件", "会议、文件数量": a shorter thing shares the last one's head, which it leaves out.
+    things = [t + things[-1][len(t):] if things and len(t) < len(things[-1]) else t for t in things]
+    figures = list(quantities(clause[turn:]))
+    if len(things) < 2 or len(things) != len(figures):
+        return answer
+    grams = set(bigrams(content_text(query, {place}))) - _UNIT_GRAMS
+    held = [len(grams & set(bigrams(t))) for t in things]
+    best = max(range(len(held)), key=held.__getitem__)
+    if not held[best] or held.count(held[best]) > 1:
+        return None
+    figure = figures[best]
+    at = answer.start + start + turn + figure.start()
+    return replace(answer, span_start=at, span_end=at + len(figure.group()), span_text=figure.group())
 
 
 def _year_marked(query: Query, answer: Answer) -> Answer:

@@ -9,7 +9,7 @@ import pytest
 from index.read import WORK_REPORT
 from index.store import StoredReport
 from search.answer import Answer
-from search.compare import (_names_topic, asked_year, asks_comparison, compared_places, figure_fits,
+from search.compare import (_names_topic, _respective_marked, asked_year, asks_comparison, compared_places, figure_fits,
                             one_report_question, reviewed_year)
 from search.present import result_json
 from search.query import parse_query
@@ -248,3 +248,16 @@ def test_places_each_with_their_own_year_or_plan_period(compare_searcher) -> Non
     assert "1136个" in rows["gzbg_2026_beijing.txt"]["answer_span_text"]
     assert rows["gzbg_2026_beijing.txt"]["period"] == "“十四五”末" and rows["gzbg_2026_beijing.txt"]["year"] == 2025
     assert "841个" in rows["gzbg_shenzhen_city_2013.txt"]["answer_span_text"]
+
+
+def test_the_figure_of_the_thing_asked_among_several_in_turn() -> None:
+    """"A、B分别增长x%、y%": the figure of the thing the question names; none when it names none of them."""
+    asked = parse_query("陕西2025年刑事案件下降了多少")
+    sentence = "重拳打击电信网络诈骗，刑事、治安案件分别下降15.9%、13.3%。"
+    marked = _respective_marked(asked, "陕西", _answer(sentence, "治安案件分别下降15.9%"))
+    assert marked is not None and marked.span_text == "15.9%"
+    travel = "全年接待游客人次、出游总花费分别增长20.7%、15.3%。"
+    marked = _respective_marked(parse_query("吉林2025年出游总花费增长了多少"), "吉林", _answer(travel, "出游总花费分别增长20.7%"))
+    assert marked is not None and marked.span_text == "15.3%"
+    energy = "单位工业增加值水耗、电耗分别下降9.8%、5.2%。"
+    assert _respective_marked(parse_query("宝安2014年煤耗下降了多少"), "宝安", _answer(energy, "电耗分别下降9.8%")) is None
