@@ -46,6 +46,7 @@ _CHANGE_ASKED = re.compile("增长|增速|增幅|涨幅|上涨|下降|降低|提
 _RESPECTIVELY = "分别"  # "A、B分别增长x%、y%": each figure of its thing in turn
 _CLAUSE_MARK = re.compile("[，,；;。：:！？]")
 _THINGS_PART = re.compile("[、和及与]")
+ACCUMULATED = "累计"
 _GONE = "\x00"  # where a place or year was taken out of the question
 _PERIOD_ASKED = re.compile(f"“?{PLAN_PERIOD.pattern}”?(?:期间|时期|末)?")  # "“十四五”末", "十三五期间"
 _BY_YEAR = re.compile(rf"(?:到|截至|截止)\s*{YEAR}\s*年(?!度)")  # "到2025年居民人均可支配收入达到多少"
@@ -246,7 +247,7 @@ def _answered(cell: Cell, question: str, ask: Ask, level: bool = False) -> Cell:
                                 _growth_marked(result.query, _year_marked(result.query, hit.answer)))
     if answer is None:
         return cell
-    if not figure_fits(result.query, answer) or (level and _rates(answer.span_text or "")) or _in_period_review(result.query, replace(hit, answer=answer)) \
+    if not figure_fits(result.query, answer, _in_review(replace(hit, answer=answer))) or (level and _rates(answer.span_text or "")) or _in_period_review(result.query, replace(hit, answer=answer)) \
             or not _of_indicator(result.query, answer) or not _names_topic(result.query, cell.place, answer):
         return cell
     return replace(cell, hit=replace(hit, answer=answer))
@@ -258,6 +259,11 @@ def _in_period_review(query: Query, hit: Hit) -> bool:
     Unless its clause names the year ("由1997年的3252亿美元增加到2002年的6208亿美元": lost a right row)."""
     if not asks_one_year(query) or hit.answer is None or _last_year(_clause_lead(hit.answer)) in query.fact_years:
         return False
+    return _in_review(hit)
+
+
+def _in_review(hit: Hit) -> bool:
+    """The answer stands in a review of several years ("过去五年…")."""
     at = hit.answer.start - hit.chunk.start
     return any(a <= at < b for a, b in period_reviews(hit.chunk.text))
 
@@ -342,7 +348,7 @@ def _rates(text: str) -> list[str]:
     return [m.group() for m in quantities(text) if measure_of(m.group()) == "rate"]
 
 
-def figure_fits(query: Query, answer: Answer) -> bool:
+def figure_fits(query: Query, answer: Answer, in_review: bool = True) -> bool:
     """The marked figure is the thing's own for the year: not relative to another place ("增幅高于全国0.2个百分点"),
     not a contribution or doubling ("贡献达91.8%", "翻番达到2206亿元"), not a share unless one is asked, not said
     of another year than the one asked ("从1997年的7.4万亿元增加到…"), and a rate
@@ -358,8 +364,11 @@ def figure_fits(query: Query, answer: Answer) -> bool:
         return False
     # One year's figure asked is not a total or average over the years ("年均增长6.5%"), and a yearly average asked
     # ("“十四五”时期地区生产总值年均增长多少") is not one year's growth ("增长5.4%": compare_blind5, seven wrong rows);
-    # a total asked may be stated without 累计 in a review of the years ("城镇新增就业452万人").
-    if (states_period_total(lead) and not states_period_total(query.text)) \
+    # a total asked may be stated without 累计 in a review of the years ("城镇新增就业452万人"). Outside such a
+    # review (`in_review` False) 累计 is the year's own ("全年累计完成土地整备3平方公里") or the stock at its end
+    # ("累计建成绿道136.4公里").
+    over_years = states_period_total(lead if in_review else lead.replace(ACCUMULATED, ""))
+    if (over_years and not states_period_total(query.text)) \
             or (states_average(query.text) and not states_average(lead)):
         return False
     return not asks_growth(query.text) or bool(_rates(answer.span_text))

@@ -261,3 +261,14 @@ def test_the_figure_of_the_thing_asked_among_several_in_turn() -> None:
     assert marked is not None and marked.span_text == "15.3%"
     energy = "单位工业增加值水耗、电耗分别下降9.8%、5.2%。"
     assert _respective_marked(parse_query("宝安2014年煤耗下降了多少"), "宝安", _answer(energy, "电耗分别下降9.8%")) is None
+
+
+def test_accumulated_outside_a_review_of_years_is_the_years_own() -> None:
+    """"全年累计完成土地整备3平方公里": the year's own total; in a review of five years "累计" is theirs, and
+    "年均" anywhere is an average over years."""
+    asked = parse_query("罗湖2013年完成土地整备多少")
+    land = _answer("空间资源进一步整合，全年累计完成土地整备3平方公里。", "全年累计完成土地整备3平方公里")
+    assert figure_fits(asked, land, in_review=False)
+    assert not figure_fits(asked, land, in_review=True)
+    average = _answer("地区生产总值年均增长6.5%。", "地区生产总值年均增长6.5%")
+    assert not figure_fits(parse_query("罗湖2013年地区生产总值增长多少"), average, in_review=False)
