@@ -184,7 +184,8 @@ def _short_name(p: Places) -> str:
     return min(p.own, key=len) if p.own else ""
 
 
-def one_report_question(question: str, cell: Cell, taken: Iterable[str], own_periods: bool = False) -> str:
+def one_report_question(question: str, cell: Cell, taken: Iterable[str], own_periods: bool = False,
+                        dated: bool = True) -> str:
     """The comparison asked of one report: its place and year before what the question asks of each
     ("2021年福田、龙岗…各是多少" → "福田2021年地区生产总值是多少"), the other places and years and the words that
     ask for each taken out."""
@@ -205,7 +206,7 @@ def one_report_question(question: str, cell: Cell, taken: Iterable[str], own_per
         text = _AS_A_WHOLE.sub(HOW_MUCH, text, count=1)
         text = text if asks_figure(text) else text + HOW_MUCH
     # A plan period asked ("“十四五”期间…", "截至“十四五”末"): its review answers, which one year's name would doubt.
-    year = cell.period or (f"{cell.year}年" if cell.year and not PLAN_PERIOD.search(text) else "")
+    year = cell.period or (f"{cell.year}年" if cell.year and dated and not PLAN_PERIOD.search(text) else "")
     # "到2025年…达到多少": the level reached by the year's end, which a review of the years before gives.
     year = f"到{year}底" if year and by_year_end and not cell.period else year
     return f"{cell.place}{year}{text}"
@@ -226,7 +227,9 @@ def compare_table(query: Query, reports: dict[int, StoredReport], places: dict[i
     taken = [n for p in places.values() for n in p.own] + [COUNTRY]
     level = _asks_level(query)
     own_periods = any(c.period for c in cells)
-    answered = [_answered(cell, one_report_question(query.text, cell, taken, own_periods), ask, level) for cell in cells]
+    dated = bool(query.years)
+    answered = [_answered(cell, one_report_question(query.text, cell, taken, own_periods, dated), ask, level)
+                for cell in cells]
     return Table(rows=tuple(c for c in answered if c.hit is not None),
                  missing=tuple(c for c in answered if c.hit is None))
 

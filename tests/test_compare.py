@@ -272,3 +272,13 @@ def test_accumulated_outside_a_review_of_years_is_the_years_own() -> None:
     assert not figure_fits(asked, land, in_review=True)
     average = _answer("地区生产总值年均增长6.5%。", "地区生产总值年均增长6.5%")
     assert not figure_fits(parse_query("罗湖2013年地区生产总值增长多少"), average, in_review=False)
+
+
+def test_a_question_naming_no_year_asks_each_report_without_one() -> None:
+    """"北京、江苏的人均预期寿命分别达到多少岁": each report's own statement answers, which the year it reviews,
+    added to the question, had doubted as another year's (a review of five years)."""
+    cell = Cell(_report("b", 2026), "北京", 2025)
+    assert one_report_question("北京、江苏的人均预期寿命分别达到多少岁？", cell, ["北京", "江苏"], dated=False) \
+        == "北京人均预期寿命达到多少岁"
+    assert one_report_question("2025年北京、江苏的人均预期寿命分别达到多少岁？", cell, ["北京", "江苏"]) \
+        == "北京2025年人均预期寿命达到多少岁"
