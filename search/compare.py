@@ -47,6 +47,8 @@ _RESPECTIVELY = "分别"  # "A、B分别增长x%、y%": each figure of its thing
 _CLAUSE_MARK = re.compile("[，,；;。：:！？]")
 _THINGS_PART = re.compile("[、和及与]")
 ACCUMULATED = "累计"
+_FROM = "从"  # "从2020年的82.4岁提升至83.9岁": from one figure to the one reached
+_REACHED = re.compile(rf"[^，,；;。\d]{{0,6}}?(?:到|至)(?:{YEAR}年(?:底|末)?的?)?")
 _GONE = "\x00"  # where a place or year was taken out of the question
 _PERIOD_ASKED = re.compile(f"“?{PLAN_PERIOD.pattern}”?(?:期间|时期|末)?")  # "“十四五”末", "十三五期间"
 _BY_YEAR = re.compile(rf"(?:到|截至|截止)\s*{YEAR}\s*年(?!度)")  # "到2025年居民人均可支配收入达到多少"
@@ -246,8 +248,8 @@ def _answered(cell: Cell, question: str, ask: Ask, level: bool = False) -> Cell:
     hit = result.hits[0]
     if hit.answer is None or hit.chunk.report.id != cell.report.id:
         return cell
-    answer = _respective_marked(result.query, cell.place,
-                                _growth_marked(result.query, _year_marked(result.query, hit.answer)))
+    answer = _respective_marked(result.query, cell.place, _growth_marked(
+        result.query, _reached_marked(_year_marked(result.query, hit.answer))))
     if answer is None:
         return cell
     if not figure_fits(result.query, answer, _in_review(replace(hit, answer=answer))) or (level and _rates(answer.span_text or "")) or _in_period_review(result.query, replace(hit, answer=answer)) \
@@ -330,6 +332,21 @@ def _respective_marked(query: Query, place: str, answer: Answer) -> Answer | Non
     figure = figures[best]
     at = answer.start + start + turn + figure.start()
     return replace(answer, span_start=at, span_end=at + len(figure.group()), span_text=figure.group())
+
+
+def _reached_marked(answer: Answer) -> Answer:
+    """Where the figure marked is where a change started ("人均预期寿命从2020年的82.4岁提升至83.9岁"), the figure
+    reached; else the answer as it is."""
+    if answer.span_end is None:
+        return answer
+    at = answer.span_end - answer.start
+    lead = _clause_lead(answer)
+    to = _REACHED.match(answer.text, at)
+    figure = next(iter(quantities(answer.text[to.end():])), None) if to and _FROM in lead else None
+    if figure is None or figure.start() > 0:
+        return answer
+    start = answer.start + to.end()
+    return replace(answer, span_start=start, span_end=start + len(figure.group()), span_text=figure.group())
 
 
 def _year_marked(query: Query, answer: Answer) -> Answer:

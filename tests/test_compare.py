@@ -9,7 +9,7 @@ import pytest
 from index.read import WORK_REPORT
 from index.store import StoredReport
 from search.answer import Answer
-from search.compare import (_names_topic, _respective_marked, asked_year, asks_comparison, compared_places, figure_fits,
+from search.compare import (_names_topic, _reached_marked, _respective_marked, asked_year, asks_comparison, compared_places, figure_fits,
                             one_report_question, reviewed_year)
 from search.present import result_json
 from search.query import parse_query
@@ -282,3 +282,10 @@ def test_a_question_naming_no_year_asks_each_report_without_one() -> None:
         == "北京人均预期寿命达到多少岁"
     assert one_report_question("2025年北京、江苏的人均预期寿命分别达到多少岁？", cell, ["北京", "江苏"]) \
         == "北京2025年人均预期寿命达到多少岁"
+
+
+def test_the_figure_reached_not_the_one_started_from() -> None:
+    sentence = "“一老一小”服务全面提升，人均预期寿命从2020年的82.4岁提升至83.9岁，民生改善更加可感可及。"
+    assert _reached_marked(_answer(sentence, "的82.4岁")).span_text == "83.9岁"
+    level = "人均预期寿命达到83.9岁，至2030年再提高1岁。"
+    assert _reached_marked(_answer(level, "人均预期寿命达到83.9岁")).span_text == "人均预期寿命达到83.9岁"
