@@ -306,3 +306,9 @@ def test_terms_before_the_quoted_name_that_counts_them() -> None:
     assert [text[s.start:s.end] for s in named[0].items][1:] == ["园区集聚", "大项目带动", "自主创新", "全民共享"]
     assert may_answer(named[0], Asked.of(parse_query("光明新区始终坚持的“五大发展战略”是哪五个？")))
     assert not may_answer(named[0], Asked.of(parse_query("光明新区2015年有哪些发展战略？")))
+
+
+def test_tasks_asked_as_one_thing_are_several() -> None:
+    assert asks_for_list("吉林省2026年统筹生态环境保护、厚植绿色低碳发展底色，重点任务是什么？")
+    assert asks_for_list("盐田区2023年旅游、消费、物流“三件大事”都干成了啥？")
+    assert not asks_for_list("2023年化解了多少起矛盾纠纷")
