@@ -74,6 +74,7 @@ MAX_TAIL_CHARS = 10     # ... the last running on past them ("…县城差异化
 NAMED = "名"              # short terms parted by 、 before the quoted name they make up, before that name
 _TERM = r"[^，,、。！？；;：:“”\"\s]{2,12}"
 _NAME_COUNT = re.compile(f"([{ORDINAL_NUMERALS}]+|\\d{{1,2}})[个项条点类种大方]")
+_QUOTED_NAME = re.compile(r"[“\"]([^”\"]{2,12})[”\"]")
 _NAMED_RUN = re.compile(rf"((?:{_TERM}、)+{_TERM})[“\"]([^”\"]{{2,12}})[”\"]")
 _CLAUSE_SENTENCE = re.compile(r"[^。！？；;]*[。！？；;]?")
 _CLAUSE_PART = re.compile(r"[^，,、。！？；;：:]+")
@@ -177,6 +178,7 @@ class _Outline:
             self.problems(line, start)
             self.clauses_alike(line, start)
             self.named_run(line, start)
+            self.counted_sentences(line, start)
         # Within each numbered item on its own: "三是重点领域执法形成高压态势。严厉打击…。严厉打击…。严厉打击…"
         bounds = [0, *(at for at, _, _, _ in marks), len(line)]
         for a, b in zip(bounds, bounds[1:]):
@@ -304,6 +306,26 @@ class _Outline:
                 at += len(part) + 1
             self.close(_Run(NAMED + m.group(2), spans, _lead(self.text, spans[0].start), self.headings),
                        start + m.end())
+
+    def counted_sentences(self, line: str, start: int) -> None:
+        """A paragraph opening with a short sentence that names a quoted count ("认真落实“三大工程”。") and going on
+        with as many sentences: their first clauses are that name's list ("加快推进保障性住房建设工程，…。扎实推进
+        城中村改造工程，…。积极稳步推进“平急两用”公共基础设施建设，…。")."""
+        sentences = [s for s in _SENTENCE.findall(line) if s]
+        if len(sentences) < MIN_ITEMS + 1 or len(sentences[0]) > MAX_LED_CHARS:
+            return
+        name = _QUOTED_NAME.search(sentences[0])
+        count = _NAME_COUNT.match(name.group(1)) if name else None
+        if not count or _number(count.group(1)) != len(sentences) - 1:
+            return
+        at = len(sentences[0])
+        spans = []
+        for n, sentence in enumerate(sentences[1:]):
+            clause = _CLAUSE.match(sentence)
+            spans.append(Span(start + at, start + at + (clause.end() if clause else len(sentence)), n + 1))
+            at += len(sentence)
+        self.close(_Run(NAMED + name.group(1), spans, _lead(self.text, spans[0].start), self.headings),
+                   start + len(line))
 
     def paragraph(self, line: str, start: int, numbered: bool) -> None:
         """Paragraphs led alike: by a dash ("——坚持党的全面领导，…"), or by a short sentence starting with the same

@@ -312,3 +312,14 @@ def test_tasks_asked_as_one_thing_are_several() -> None:
     assert asks_for_list("吉林省2026年统筹生态环境保护、厚植绿色低碳发展底色，重点任务是什么？")
     assert asks_for_list("盐田区2023年旅游、消费、物流“三件大事”都干成了啥？")
     assert not asks_for_list("2023年化解了多少起矛盾纠纷")
+
+
+def test_sentences_after_one_naming_their_count() -> None:
+    # gzbg_shenzhen_pingshan_2024.txt
+    text = ("标题\n认真落实“三大工程”。加快推进保障性住房建设工程，全年筹集建设3800套。扎实推进城中村改造工程，坚持拆治并举。"
+            "积极稳步推进“平急两用”公共基础设施建设，补齐应急设施短板。\n"
+            "抓好“两件大事”。办好民生实事，兜牢底线。推进城市更新，改善人居环境。加强社区治理。\n")
+    named = [e for e in enumerations(text) if e.style.startswith("名")]
+    assert [e.style for e in named] == ["名三大工程"]  # three sentences follow "两件大事": no list of two
+    assert [text[s.start:s.end] for s in named[0].items] == [
+        "加快推进保障性住房建设工程", "扎实推进城中村改造工程", "积极稳步推进“平急两用”公共基础设施建设"]
