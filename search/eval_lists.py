@@ -134,18 +134,31 @@ def format_scores(lists: list[ListScore], comparisons: list[CompareScore]) -> st
             f"{precision_rows:.2f} ({sum(s.shown_right for s in comparisons)} of {sum(s.shown for s in comparisons)})")
 
 
+def format_misses(lists: list[ListScore], comparisons: list[CompareScore]) -> list[str]:
+    """The questions not fully right, one line each, for reading their misses."""
+    return ([f"{s.id}: items found {s.found} of {s.gold}, returned {s.relevant} of {s.returned} right"
+             for s in lists if s.found < s.gold or s.relevant < s.returned]
+            + [f"{s.id}: cells right {s.right} of {s.cells}, figures shown {s.shown_right} of {s.shown} right"
+               for s in comparisons if s.right < s.cells or s.shown_right < s.shown])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m search.eval_lists",
                                      description="列表与对比答案评测 / list and comparison answers")
     parser.add_argument("questions", type=Path)
     parser.add_argument("--index", type=Path, default=Path("data/index"))
+    parser.add_argument("--misses", action="store_true",
+                        help="每个未全对的问题一行 / a line per question not fully right (ids and counts)")
     args = parser.parse_args(argv)
     try:
         searcher = Searcher(args.index)
     except (UserError, KeyboardInterrupt) as problem:
         return exit_code(problem, interrupted="")
     rows = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
-    print(format_scores(*evaluate(searcher, rows)))
+    lists, comparisons = evaluate(searcher, rows)
+    if args.misses:
+        print("\n".join(format_misses(lists, comparisons)))
+    print(format_scores(lists, comparisons))
     return 0
 
 

@@ -323,3 +323,11 @@ def test_sentences_after_one_naming_their_count() -> None:
     assert [e.style for e in named] == ["名三大工程"]  # three sentences follow "两件大事": no list of two
     assert [text[s.start:s.end] for s in named[0].items] == [
         "加快推进保障性住房建设工程", "扎实推进城中村改造工程", "积极稳步推进“平急两用”公共基础设施建设"]
+
+
+def test_eval_lists_names_the_questions_not_fully_right() -> None:
+    from search.eval_lists import CompareScore, ListScore, format_misses
+
+    lines = format_misses([ListScore("L1", 3, 3, 3, 3), ListScore("L2", 2, 3, 3, 2)],
+                          [CompareScore("C1", 4, 4, 4, 4), CompareScore("C2", 3, 4, 3, 2)])
+    assert [line.split(":")[0] for line in lines] == ["L2", "C2"]
