@@ -56,7 +56,7 @@ _BY_GONE = re.compile(rf"(?:到|截至|截止)\s*{_GONE}(?:底|末)?")
 # What names a report by its year once the year is out and the year before it asked ("政府工作报告里，上一年的"):
 # the cell's year is that one, which "上一年" after it would move back once more.
 _REPORT_NAMED = re.compile(rf"(?<={_GONE})度?的?[\u4e00-\u9fff]{{0,8}}?(?:工作)?报告(?:里|中|上)?[，,]?"
-                           rf"(?:讲的|说的|提到的)?(?:{PREVIOUS_YEAR.pattern})的?")
+                           rf"(?:报告)?(?:讲的|说的|提到的|的)?(?:{PREVIOUS_YEAR.pattern})的?")
 # Joining words and marks left between and around what was taken out ("2014年和2023年", "北京、河北").
 _LEFT_AROUND = re.compile(f"[、，,和与及\\s]*{_GONE}(?:[、，,和与及\\s]*{_GONE})*[、，,和与及\\s]*")
 # "（北京、河北…）", "（一般）", "光明（新）区"; not a name in letters ("居民消费价格（CPI）涨幅": 吉林 writes "CPI涨幅")

@@ -202,6 +202,8 @@ def test_the_year_before_each_named_report_and_the_level_by_a_year() -> None:
     taken = ["国务院", "全国", "河北", "内蒙古"]
     assert one_report_question("国务院2003年、2008年、2020年政府工作报告里，上一年的国内生产总值分别是多少？",
                                Cell(_report("g", 2003), "全国", 2002), taken) == "全国2002年国内生产总值是多少"
+    assert one_report_question("国务院1992年、2008年的政府工作报告里，报告的上一年全国粮食产量分别是多少？",
+                               Cell(_report("g", 2008), "全国", 2007), taken) == "全国2007年粮食产量是多少"
     assert one_report_question("河北和内蒙古到2025年居民人均可支配收入分别达到多少？对比一下。",
                                Cell(_report("h", 2026), "河北", 2025), taken) \
         == "河北到2025年底居民人均可支配收入达到多少"
