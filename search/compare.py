@@ -38,7 +38,8 @@ _PLACE_COUNT = re.compile(r"(?:这|那)?[两二三四五六七八九十几]个(?
                           rf"各(?:省份|省区|省|市|区|县|乡镇|乡|镇|街道)|(?<=\x00){_WHOLE}")
 # After a place listed as one compared, past the years or plan period it is asked for ("深圳市2012年、南山区2013年",
 # "深圳市（2012年）和…", "北京“十四五”末、…"), not "深圳罗湖区", "深圳各区", "深圳市2020年各区".
-_OWN_TIME = rf"(?:[（(]?(?:{YEAR}年?[、和与及]?)+[）)]?|“?{PLAN_PERIOD.pattern}”?(?:期间|时期|末)?)?"
+_PERIOD_ASKED = re.compile(f"“?{PLAN_PERIOD.pattern}”?(?:期间|时期|末)?")  # "“十四五”末", "十三五期间"
+_OWN_TIME = rf"(?:[（(]?(?:{YEAR}年?[、和与及]?)+[）)]?|{_PERIOD_ASKED.pattern})?"
 _LISTED_AFTER = re.compile(rf"{_OWN_TIME}(?:{_WHOLE}|本级|[和与及、，,。；;？?])")
 _RATE_ONLY = re.compile(r"\s*(?:同比|比上年)?(?:增长|下降|提高|增加|减少)")  # a clause that is a rate of the one before
 # Anywhere in the question, a change or a situation asked ("社会消费品零售总额情况…分别多少": its growth answers).
@@ -46,11 +47,9 @@ _CHANGE_ASKED = re.compile("增长|增速|增幅|涨幅|上涨|下降|降低|提
 _RESPECTIVELY = "分别"  # "A、B分别增长x%、y%": each figure of its thing in turn
 _CLAUSE_MARK = re.compile("[，,；;。：:！？]")
 _THINGS_PART = re.compile("[、和及与]")
-ACCUMULATED = "累计"
 _FROM = "从"  # "从2020年的82.4岁提升至83.9岁": from one figure to the one reached
 _REACHED = re.compile(rf"[^，,；;。\d]{{0,6}}?(?:到|至)(?:{YEAR}年(?:底|末)?的?)?")
 _GONE = "\x00"  # where a place or year was taken out of the question
-_PERIOD_ASKED = re.compile(f"“?{PLAN_PERIOD.pattern}”?(?:期间|时期|末)?")  # "“十四五”末", "十三五期间"
 _BY_YEAR = re.compile(rf"(?:到|截至|截止)\s*{YEAR}\s*年(?!度)")  # "到2025年居民人均可支配收入达到多少"
 _BY_GONE = re.compile(rf"(?:到|截至|截止)\s*{_GONE}(?:底|末)?")
 # What names a report by its year once the year is out and the year before it asked ("政府工作报告里，上一年的"):
@@ -252,10 +251,12 @@ def _answered(cell: Cell, question: str, ask: Ask, level: bool = False) -> Cell:
         result.query, _reached_marked(_year_marked(result.query, hit.answer))))
     if answer is None:
         return cell
-    if not figure_fits(result.query, answer, _in_review(replace(hit, answer=answer))) or (level and _rates(answer.span_text or "")) or _in_period_review(result.query, replace(hit, answer=answer)) \
-            or not _of_indicator(result.query, answer) or not _names_topic(result.query, cell.place, answer):
+    marked = replace(hit, answer=answer)
+    if not figure_fits(result.query, answer, _in_review(marked)) or (level and _rates(answer.span_text or "")) \
+            or _in_period_review(result.query, marked) or not _of_indicator(result.query, answer) \
+            or not _names_topic(result.query, cell.place, answer):
         return cell
-    return replace(cell, hit=replace(hit, answer=answer))
+    return replace(cell, hit=marked)
 
 
 def _in_period_review(query: Query, hit: Hit) -> bool:
@@ -324,7 +325,7 @@ def _respective_marked(query: Query, place: str, answer: Answer) -> Answer | Non
     figures = list(quantities(clause[turn:]))
     if len(things) < 2 or len(things) != len(figures):
         return answer
-    grams = set(bigrams(content_text(query, {place}))) - _UNIT_GRAMS
+    grams = _topic_grams(query, place)
     held = [len(grams & set(bigrams(t))) for t in things]
     best = max(range(len(held)), key=held.__getitem__)
     if not held[best] or held.count(held[best]) > 1:
@@ -387,7 +388,7 @@ def figure_fits(query: Query, answer: Answer, in_review: bool = True) -> bool:
     # a total asked may be stated without 累计 in a review of the years ("城镇新增就业452万人"). Outside such a
     # review (`in_review` False) 累计 is the year's own ("全年累计完成土地整备3平方公里") or the stock at its end
     # ("累计建成绿道136.4公里").
-    over_years = states_period_total(lead if in_review else lead.replace(ACCUMULATED, ""))
+    over_years = states_period_total(lead, accumulated=in_review)
     if (over_years and not states_period_total(query.text)) \
             or (states_average(query.text) and not states_average(lead)):
         return False
@@ -426,8 +427,13 @@ def _names_topic(query: Query, place: str, answer: Answer) -> bool:
     """The answering sentence holds a share of what is asked ("新建污水管网多少公里": not "新增郊野径和特色步道18.5
     公里"). Searched in one report the best passage always says something; compare_blind3–7's rows below
     MIN_TOPIC_SHARE were 24 wrong and 5 right."""
-    grams = set(bigrams(content_text(query, {place}))) - _UNIT_GRAMS
+    grams = _topic_grams(query, place)
     return not grams or len(grams & set(bigrams(answer.text))) / len(grams) >= MIN_TOPIC_SHARE
+
+
+def _topic_grams(query: Query, place: str) -> set[str]:
+    """What the question asks of the place, as bigrams, its units aside."""
+    return set(bigrams(content_text(query, {place}))) - _UNIT_GRAMS
 
 
 def _clause_lead(answer: Answer) -> str:

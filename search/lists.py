@@ -73,7 +73,6 @@ ALIKE = "、"             # clauses of one sentence starting or ending alike, be
 MAX_TAIL_CHARS = 10     # ... the last running on past them ("…县城差异化支持政策"), not what sums up ("…等组成的生态文明制度")
 NAMED = "名"              # short terms parted by 、 before the quoted name they make up, before that name
 _TERM = r"[^，,、。！？；;：:“”\"\s]{2,12}"
-_NAME_COUNT = re.compile(f"([{ORDINAL_NUMERALS}]+|\\d{{1,2}})[个项条点类种大方]")
 _QUOTED_NAME = re.compile(r"[“\"]([^”\"]{2,12})[”\"]")
 _NAMED_RUN = re.compile(rf"((?:{_TERM}、)+{_TERM})[“\"]([^”\"]{{2,12}})[”\"]")
 _CLAUSE_SENTENCE = re.compile(r"[^。！？；;]*[。！？；;]?")
@@ -296,7 +295,7 @@ class _Outline:
         """Short terms parted by 、 right before the quoted name that counts them ("坚持绿色低碳、园区集聚、大项目带动、
         自主创新、全民共享“五大发展战略”"): a list of that name."""
         for m in _NAMED_RUN.finditer(line):
-            count = _NAME_COUNT.match(m.group(2))
+            count = _ASKED_COUNT.match(m.group(2))
             if not count or _number(count.group(1)) != m.group(1).count("、") + 1:
                 continue  # "王洪文、张春桥、江青、姚文元“四人帮”": a name that counts them, as many as there are
             at = m.start(1)
@@ -315,7 +314,7 @@ class _Outline:
         if len(sentences) < MIN_ITEMS + 1 or len(sentences[0]) > MAX_LED_CHARS:
             return
         name = _QUOTED_NAME.search(sentences[0])
-        count = _NAME_COUNT.match(name.group(1)) if name else None
+        count = _ASKED_COUNT.match(name.group(1)) if name else None
         if not count or _number(count.group(1)) != len(sentences) - 1:
             return
         at = len(sentences[0])

@@ -85,7 +85,8 @@ _PERIOD_OPENER = re.compile(alternation(_words("opener", "period")))
 _YEAR_OPENER = re.compile(rf"{alternation(_words('opener', 'year'))}|{YEAR}年(?:是|，|极不平凡|很不平凡|极不寻常)")
 _TOP_HEADING = re.compile(r"[一二三四五六七八九十]+、")
 _LEVEL_REACHED = re.compile(alternation(_words("figure", "level")))
-_PERIOD_TOTAL = re.compile(alternation(_words("figure", "total")))
+_PERIOD_TOTAL = re.compile(alternation(_words("figure", "total") + _words("figure", "accumulated")))
+_ACCUMULATED = re.compile(alternation(_words("figure", "accumulated")))
 _AVERAGE = re.compile(alternation(_words("figure", "average")))
 
 
@@ -143,9 +144,11 @@ def states_average(text: str) -> bool:
     return bool(_AVERAGE.search(text))
 
 
-def states_period_total(text: str) -> bool:
-    """The text gives or asks a total or an average over several years ("累计", "年均增长6.5%", "每年")."""
-    return bool(_PERIOD_TOTAL.search(text))
+def states_period_total(text: str, accumulated: bool = True) -> bool:
+    """The text gives or asks a total or an average over several years ("累计", "年均增长6.5%", "每年"); not by
+    "累计" alone unless `accumulated` (outside a review of several years, "全年累计完成土地整备3平方公里" is the
+    year's own)."""
+    return bool(_PERIOD_TOTAL.search(text if accumulated else _ACCUMULATED.sub("", text)))
 
 
 def _opens_line(text: str, at: int) -> bool:
