@@ -9,6 +9,7 @@ from search.query import Query
 from text import HAN
 from text.numbers import (MEASURE_NAMES, MEASURES, answers_measure, answers_unit, asks_growth, asks_per_head, asks_share, asks_stock, gives_rate, is_article,
                           gives_only_added, gives_share, is_bound, measure_of, per_capita, per_head, quantities)
+from text.lexicon import words
 from text.question import POPULATIONS, SYNONYMS, states_indicator
 from text.sentences import clauses
 from text.tense import asks_period, states_period_total
@@ -16,6 +17,7 @@ from text.tense import asks_period, states_period_total
 _LATIN = re.compile("[a-z]+")
 _HAN_AT = re.compile(HAN)
 _HEDGE_AFTER = re.compile("^(?:以上|以下|左右|之多)")  # "1万户以上" ("20余次": 余 is part of the figure)
+_LIGHT_HEADS = frozenset(words("light_heads"))
 FIGURE = "数字"  # what a sentence without any figure fails to give
 PER_CAPITA = "人均数字"  # what a total fails to give
 STOCK = "总数"  # what a count of the added fails to give
@@ -96,7 +98,7 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
     figures = [m.group() for m in quantities(sentence)]
     if query.how_many and all(is_article(f) for f in figures):
         return FIGURE  # "PM2.5浓度具体是多少" by "PM2.5浓度明显下降"; "定日地震是几级" by "这一年，…"
-    counted = [w for w in (query.counted, SYNONYMS.get(query.counted or "")) if w]
+    counted = _counted_forms(query)
     if counted and not any(_names(w, sentence) for w in counted):
         return query.counted  # "多少张病床" by "新增幼儿园6所"
     for narrower in query.counted_by:
@@ -133,6 +135,15 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
         if query.how_many and term not in sentence.lower():
             return term.upper()
     return None
+
+
+def _counted_forms(query: Query) -> list[str]:
+    """The words that name what is counted: its noun, the noun's synonym, and for a light head the words narrowing
+    it, which reports write alone ("多少场普法宣传活动" by "开展普法宣传15次"; data/light_heads.txt)."""
+    forms = [w for w in (query.counted, SYNONYMS.get(query.counted or "")) if w]
+    if query.counted in _LIGHT_HEADS and query.counted_by:
+        forms.append("".join(query.counted_by))
+    return forms
 
 
 def _only_over_years(query: Query, indicator: str, sentence: str) -> bool:
