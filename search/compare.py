@@ -19,12 +19,12 @@ from search.query import Query, asks_one_year, content_text
 from search.results import Cell, DoubtKind, Filters, Hit, SearchResult, Table
 from search.scope import Places
 from text.lexicon import alternation, words
-from text.numbers import QUANTITY_UNITS, asks_growth, asks_share, gives_share, measure_of, quantities
+from text.numbers import QUANTITY_UNITS, answers_unit, asks_growth, asks_share, gives_share, measure_of, quantities
 from text.places import NATIONAL_BODIES, each_level, names_country
 from text.question import REPORT_YEAR, asks_figure, is_rate, states_indicator
 from text.sentences import clauses
 from text.tokens import bigrams
-from text.tense import period_reviews, states_average, states_period_total
+from text.tense import asks_period, period_reviews, states_average, states_period_total
 from text.years import DIGIT_YEAR, PLAN_PERIOD, PREVIOUS_YEAR, YEAR, YEAR_WORD, plan_end_year
 
 COMPARE = re.compile(alternation(words("compare_words"), escape=False))
@@ -248,7 +248,7 @@ def _answered(cell: Cell, question: str, ask: Ask, level: bool = False) -> Cell:
     if hit.answer is None or hit.chunk.report.id != cell.report.id:
         return cell
     answer = _respective_marked(result.query, cell.place, _growth_marked(
-        result.query, _reached_marked(_year_marked(result.query, hit.answer))))
+        result.query, _reached_marked(_indicator_marked(result.query, _year_marked(result.query, hit.answer)))))
     if answer is None:
         return cell
     marked = replace(hit, answer=answer)
@@ -335,6 +335,28 @@ def _respective_marked(query: Query, place: str, answer: Answer) -> Answer | Non
     return replace(answer, span_start=at, span_end=at + len(figure.group()), span_text=figure.group())
 
 
+def _indicator_marked(query: Query, answer: Answer) -> Answer:
+    """Where the figure marked is not said of the indicator asked ("…达14.2万亿元、年均增长5.7%，人均地区生产总值达
+    16.7万元" for "地区生产总值年均增长多少") and an earlier or later clause of the sentence names it, that clause's
+    figure: its first rate where a growth is asked, else its last figure in the unit asked; else the answer as it is."""
+    if answer.span_end is None or not query.indicators or _of_indicator(query, answer):
+        return answer
+    growth = asks_growth(query.text)
+    at = 0
+    for clause in clauses(answer.text):
+        start, at = at, at + len(clause) + 1
+        if not any(states_indicator(i, clause) for i in query.indicators):
+            continue
+        fitting = [m for m in quantities(clause) if (measure_of(m.group()) == "rate") == growth
+                   and answers_unit(query.figure_unit, m.group())]
+        # A rate follows its indicator ("增长5.7%、高于全国…"); a level is the one reached ("迈上4个万亿元台阶、达14.2万亿元").
+        figure = (fitting[0] if growth else fitting[-1]) if fitting else None
+        if figure is not None:
+            begin = answer.start + start + figure.start()
+            return replace(answer, span_start=begin, span_end=begin + len(figure.group()), span_text=figure.group())
+    return answer
+
+
 def _reached_marked(answer: Answer) -> Answer:
     """Where the figure marked is where a change started ("人均预期寿命从2020年的82.4岁提升至83.9岁"), the figure
     reached; else the answer as it is."""
@@ -389,7 +411,7 @@ def figure_fits(query: Query, answer: Answer, in_review: bool = True) -> bool:
     # review (`in_review` False) 累计 is the year's own ("全年累计完成土地整备3平方公里") or the stock at its end
     # ("累计建成绿道136.4公里").
     over_years = states_period_total(lead, accumulated=in_review)
-    if (over_years and not states_period_total(query.text)) \
+    if (over_years and not (states_period_total(query.text) or asks_period(query.text))) \
             or (states_average(query.text) and not states_average(lead)):
         return False
     return not asks_growth(query.text) or bool(_rates(answer.span_text))

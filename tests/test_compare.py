@@ -9,7 +9,7 @@ import pytest
 from index.read import WORK_REPORT
 from index.store import StoredReport
 from search.answer import Answer
-from search.compare import (_names_topic, _reached_marked, _respective_marked, asked_year, asks_comparison, compared_places, figure_fits,
+from search.compare import (_indicator_marked, _names_topic, _reached_marked, _respective_marked, asked_year, asks_comparison, compared_places, figure_fits,
                             one_report_question, reviewed_year)
 from search.present import result_json
 from search.query import parse_query
@@ -291,3 +291,21 @@ def test_the_figure_reached_not_the_one_started_from() -> None:
     assert _reached_marked(_answer(sentence, "的82.4岁")).span_text == "83.9岁"
     level = "人均预期寿命达到83.9岁，至2030年再提高1岁。"
     assert _reached_marked(_answer(level, "人均预期寿命达到83.9岁")).span_text == "人均预期寿命达到83.9岁"
+
+
+def test_the_figure_of_the_clause_naming_the_indicator() -> None:
+    """The figure marked is another indicator's ("人均地区生产总值达16.7万元"): the clause naming the one asked gives
+    it, its rate where a growth is asked."""
+    sentence = "地区生产总值连续迈上4个万亿元台阶、达14.2万亿元、年均增长5.7%，人均地区生产总值达16.7万元。"
+    wrong = _answer(sentence, "人均地区生产总值达16.7万元")
+    assert _indicator_marked(parse_query("江苏“十四五”时期地区生产总值年均增长多少"), wrong).span_text == "5.7%"
+    assert _indicator_marked(parse_query("江苏“十四五”末地区生产总值是多少"), wrong).span_text == "14.2万亿元"
+    held = _answer(sentence, "年均增长5.7%")
+    assert _indicator_marked(parse_query("江苏“十四五”时期地区生产总值年均增长多少"), held) == held
+
+
+def test_a_total_over_the_plan_period_asked_is_its_own() -> None:
+    """"“十四五”时期…城镇新增就业达到多少" asks the period's total, which "累计" states."""
+    jobs = _answer("城镇新增就业累计106万人，常住人口城镇化率达到71.5%。", "城镇新增就业累计106万人")
+    assert figure_fits(parse_query("内蒙古“十四五”时期城镇新增就业达到多少"), jobs, in_review=True)
+    assert not figure_fits(parse_query("内蒙古2025年城镇新增就业达到多少"), jobs, in_review=True)
