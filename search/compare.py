@@ -21,7 +21,7 @@ from search.scope import Places
 from text.lexicon import alternation, words
 from text.numbers import QUANTITY_UNITS, answers_unit, asks_growth, asks_share, gives_share, measure_of, quantities
 from text.places import NATIONAL_BODIES, each_level, names_country
-from text.question import REPORT_YEAR, asks_figure, is_rate, states_indicator
+from text.question import POPULATIONS, REPORT_YEAR, asks_figure, is_rate, states_indicator
 from text.sentences import clauses
 from text.tokens import bigrams
 from text.tense import asks_period, period_reviews, states_average, states_period_total
@@ -292,13 +292,16 @@ def _named_outright(result: SearchResult) -> bool:
 
 
 def _growth_marked(query: Query, answer: Answer) -> Answer:
-    """Where a growth is asked and the figure marked is the level beside it ("全市地区生产总值5.2万亿元、增长5.4%"),
-    the rate that follows in the same clause, which is what is asked; else the answer as it is."""
-    if answer.span_end is None or not asks_growth(query.text) or _rates(answer.span_text or ""):
+    """Where a growth or another rate is asked and the figure marked is the level beside it ("全市地区生产总值5.2万亿元、
+    增长5.4%"), the rate that follows, which is what is asked; else the answer as it is."""
+    if answer.span_end is None or not (asks_growth(query.text) or _asks_rate(query)) or _rates(answer.span_text or ""):
         return answer
     after = answer.text[answer.span_end - answer.start:]
-    # The clause right after the level, past the comma that may part them ("生产总值7630.59亿元，增长9.1%").
-    clause = next((c for c in clauses(after) if c.strip()), "")
+    # The clause right after the level, past the comma that may part them ("生产总值7630.59亿元，增长9.1%"); a
+    # share asked, the first clause giving one ("研发投入85.6亿元，增长21%，占GDP比重提高到3.6%").
+    following = [c for c in clauses(after) if c.strip()]
+    share = asks_share(query.text)
+    clause = next((c for c in following if gives_share(c)), "") if share else next(iter(following), "")
     rate = next((m for m in quantities(clause) if measure_of(m.group()) == "rate"), None)
     if rate is None:
         return answer
@@ -414,7 +417,8 @@ def figure_fits(query: Query, answer: Answer, in_review: bool = True) -> bool:
     if (over_years and not (states_period_total(query.text) or asks_period(query.text))) \
             or (states_average(query.text) and not states_average(lead)):
         return False
-    return not asks_growth(query.text) or bool(_rates(answer.span_text))
+    # A rate asked ("优良天数比例") is not a count beside one ("全省PM2.5浓度下降13.7%，优良天数增加25天").
+    return not (asks_growth(query.text) or _asks_rate(query)) or bool(_rates(answer.span_text))
 
 
 def _asks_level(query: Query) -> bool:
@@ -428,7 +432,8 @@ def _asks_level(query: Query) -> bool:
 
 def _asks_rate(query: Query) -> bool:
     """A share or another rate is asked ("占GDP比重", "空气质量优良率": "优良天数比例98.6%" answers it)."""
-    return asks_share(query.text) or bool(query.measures) or query.figure_unit == "%" or query.noun_measure == "rate"
+    return asks_share(query.text) or any(m not in POPULATIONS for m in query.measures) or query.figure_unit == "%" \
+        or query.noun_measure == "rate"
 
 
 def _of_indicator(query: Query, answer: Answer) -> bool:

@@ -9,7 +9,7 @@ import pytest
 from index.read import WORK_REPORT
 from index.store import StoredReport
 from search.answer import Answer
-from search.compare import (_indicator_marked, _names_topic, _reached_marked, _respective_marked, asked_year, asks_comparison, compared_places, figure_fits,
+from search.compare import (_growth_marked, _indicator_marked, _names_topic, _reached_marked, _respective_marked, asked_year, asks_comparison, compared_places, figure_fits,
                             one_report_question, reviewed_year)
 from search.present import result_json
 from search.query import parse_query
@@ -309,3 +309,14 @@ def test_a_total_over_the_plan_period_asked_is_its_own() -> None:
     jobs = _answer("城镇新增就业累计106万人，常住人口城镇化率达到71.5%。", "城镇新增就业累计106万人")
     assert figure_fits(parse_query("内蒙古“十四五”时期城镇新增就业达到多少"), jobs, in_review=True)
     assert not figure_fits(parse_query("内蒙古2025年城镇新增就业达到多少"), jobs, in_review=True)
+
+
+def test_a_rate_asked_is_answered_by_a_rate() -> None:
+    """"优良天数比例" is not answered by a count beside a rate; "占GDP比重" by the share after the level and growth."""
+    days = _answer("大力推进污染防治攻坚，全省PM2.5浓度下降13.7%，优良天数增加25天。", "优良天数增加25天")
+    assert not figure_fits(parse_query("河南2025年空气质量优良天数比例是多少"), days, in_review=False)
+    research = _answer("全社会研发投入85.6亿元，增长21%，占GDP比重提高到3.6%。", "全社会研发投入85.6亿元")
+    asked = parse_query("宝安区2014年全社会研发投入占GDP的比重是多少")
+    assert _growth_marked(asked, research).span_text == "3.6%"
+    doctors = _answer("每万名常住人口全科医生数达5.7名。", "每万名常住人口全科医生数达5.7名")
+    assert figure_fits(parse_query("罗湖2021年每万名常住人口全科医生数是多少"), doctors, in_review=False)
