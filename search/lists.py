@@ -77,6 +77,12 @@ _QUOTED_NAME = re.compile(r"[“\"]([^”\"]{2,12})[”\"]")
 _NAMED_RUN = re.compile(rf"((?:{_TERM}、)+{_TERM})[“\"]([^”\"]{{2,12}})[”\"]")
 _CLAUSE_SENTENCE = re.compile(r"[^。！？；;]*[。！？；;]?")
 _CLAUSE_PART = re.compile(r"[^，,、。！？；;：:]+")
+KEYED = "键"              # clauses of one sentence each holding what a counted name asked names ("六保": 保), before it
+# A counted name: a numeral, perhaps 个 or 大, and the one or two characters every one of its items holds ("六保",
+# "三个突破", "“六零”").
+_COUNTED_NAME = re.compile(f"(?<![{ORDINAL_NUMERALS}])([{ORDINAL_NUMERALS}]{{1,2}})[个大]?([\u4e00-\u9fff]{{1,2}})(?=[”\"？?，,。]|$)")
+_KEYED_SENTENCE = re.compile(r"[^。！？；;\n]+")
+_KEYED_PART = re.compile(r"[^，,、。！？；;\n]+")
 NUMBERED = ("是", "其", "第", PAREN)  # the styles of items numbered within paragraphs ("一是", "其一", "第一", "（1）")
 _PAREN_ITEM = re.compile(r"(?<=[：:；;，,。\s])[（(](\d{1,2})[）)]")
 
@@ -398,6 +404,25 @@ def enumerations(text: str) -> list[Enumeration]:
     return sorted(_inner(outline.found), key=lambda e: e.start)
 
 
+def keyed_runs(text: str, key: str, count: int | None) -> list[Enumeration]:
+    """Runs of exactly `count` clauses of one sentence, each holding the key of the counted name asked ("保居民就业、
+    保基本民生、…" for "六保"; "本市生产总值突破2000亿美元，社会消费品零售总额突破4000亿元，…" after "实现“三个突破”").
+    A clause quoting the name itself is its lead, not an item."""
+    if not key or not count:
+        return []
+    found = []
+    for sentence in _KEYED_SENTENCE.finditer(text):
+        run: list[Span] = []
+        for part in [*_KEYED_PART.finditer(sentence.group()), None]:
+            if part is not None and key in part.group() and not _QUOTED_NAME.search(part.group()):
+                run.append(Span(sentence.start() + part.start(), sentence.start() + part.end(), len(run) + 1))
+                continue
+            if len(run) == count:
+                found.append(Enumeration(KEYED + key, tuple(run), _lead(text, run[0].start), (), run[-1].end))
+            run = []
+    return found
+
+
 def _inner(found: list[Enumeration]) -> list[Enumeration]:
     """Lists inside one paragraph without the paragraph's first sentence when that leads the paragraph as an item
     of another list ("积极利用外资。…深化经济特区改革开放。…": the second item of "促进外贸基本稳定。…" paragraphs
@@ -419,6 +444,8 @@ def may_answer(e: Enumeration, asked: Asked) -> bool:
     "完善教育经费保障体系、校长教师发展体系、…"), as commas part many things that are no list ("…的结果、…的结果")."""
     if e.style == PROBLEMS:
         return asked.shortcomings
+    if e.style.startswith(KEYED):
+        return e.style[1:] == asked.key
     if e.style.startswith(NAMED):  # "“五大发展战略”是哪五个": the question names the list
         return e.style[1:] in asked.asking or e.style[1:] in asked.quoted
     shared = next((e.style[1:] for style in (ALIKE, COMMA) if e.style.startswith(style)), None)
@@ -552,6 +579,8 @@ ITEM_WEIGHT = 0.5        # minus, the question's words one item holds beyond the
 QUOTED_WEIGHT = 0.5      # the share of items holding the words quoted ("哪几个“着力”": "（一）着力加快转型升级")
 COUNT_WEIGHT = 0.3       # as many items as the question says ("哪六个方面"); minus, another number
 PAIR, PAIR_WEIGHT = 2, 0.2  # minus, two items unless two are asked: ("一、过去五年回顾 二、今年的建议": 2003's outline)
+KEYED_WEIGHT = 1.0       # clauses each holding the key of the counted name asked, as many as it counts: that name
+                         # spelled out ("三个突破": "…突破2000亿美元，…突破4000亿元，…突破4万元"), not the topic sentences after it
 STRUCTURE_WEIGHT = 0.3   # numbered headings, when the question asks how the report is divided ("分成哪几大块")
 # A list one of whose items holds this much more of the question's words than any other is the outline above what
 # is asked: the list under that item answers ("对当年政府工作提了哪些建议": the items of "二、对今年政府工作的建议").
@@ -576,6 +605,7 @@ class Asked:
     structure: bool = False              # how the report is divided: "分成哪几大块", "从哪几个方面总结"
     counted: bool = False                # the quoted words are what is counted: "四个“历史新高”", "哪几个“着力”"
     asking: str = ""                     # the clause of the question that asks for the list
+    key: str = ""                        # what each item of a counted name holds: "“六保”是哪六保" (保), with `count`
 
     @classmethod
     def of(cls, query: Query) -> "Asked":
@@ -583,9 +613,22 @@ class Asked:
         # decides.
         asking = next((c for c in reversed(re.split("[，,。；;]", query.text)) if _ASKS_LIST.search(c)), query.text)
         count = _ASKED_COUNT.search(asking)
-        return cls(query.fact_years, query.tense, bool(SHORTCOMING.search(asking)), query.years,
-                   _number(count.group(1)) if count else None, query.quoted,
-                   bool(_ASKS_STRUCTURE.search(asking)), bool(_COUNTED_QUOTE.search(asking)), asking)
+        name = _counted_name(query, asking)
+        number = _number(count.group(1)) if count else name[1] if name else None
+        return cls(query.fact_years, query.tense, bool(SHORTCOMING.search(asking)), query.years, number,
+                   query.quoted, bool(_ASKS_STRUCTURE.search(asking)), bool(_COUNTED_QUOTE.search(asking)), asking,
+                   name[0] if name else "")
+
+
+def _counted_name(query: Query, asking: str) -> tuple[str, int] | None:
+    """The key and count of a counted name the question asks to spell out, quoted ("“三个突破”，是哪三个": 突破, 3)
+    or after 哪 ("是哪六保": 保, 6); not a name the question only mentions ("揭批“四人帮”中…要把哪些整顿好")."""
+    for text in (*query.quoted, *re.findall(f"哪([{ORDINAL_NUMERALS}]{{1,2}}[\u4e00-\u9fff]{{1,2}})", query.text)):
+        m = _COUNTED_NAME.fullmatch(text) or _COUNTED_NAME.match(text)
+        number = _number(m.group(1)) if m else None
+        if m and number and number > 1 and (text in asking or f"哪{m.group(1)}" in asking):
+            return m.group(2), number
+    return None
 
 
 def list_answer(index: Reader, hits: tuple[Hit, ...], grams: dict[str, float], doubt: DoubtKind | None,
@@ -606,7 +649,7 @@ def list_answer(index: Reader, hits: tuple[Hit, ...], grams: dict[str, float], d
     # The question's words in the report's title say nothing of which of its lists is asked.
     grams = {g: w for g, w in grams.items() if g not in title}
     near = [h.chunk for h in hits if h.chunk.report.id == report.id]
-    found = [e for e in enumerations(text) if may_answer(e, asked)]
+    found = [e for e in enumerations(text) + keyed_runs(text, asked.key, asked.count) if may_answer(e, asked)]
     # Sentences within one numbered item answer only when that item is asked of ("三是重点领域执法形成高压态势。严厉
     # 打击…"), not when its peers are as much ("一是加快坪山中心区开发建设。…加快推进昌盛路…").
     peers = [e for e in found if not _within_item(text, e, found, grams)]
@@ -704,11 +747,13 @@ def _score(text: str, e: Enumeration, grams: dict[str, float], near: list[Stored
     score -= ITEM_WEIGHT * (held[0] - held[1])
     if asked.quoted:
         # A list of terms before the name they make up holds that name in each ("绿色低碳、…“五大发展战略”").
-        holding = len(e.items) if e.style.startswith(NAMED) and e.style[1:] in asked.quoted \
+        holding = len(e.items) if (e.style.startswith(NAMED) and e.style[1:] in asked.quoted) or e.style.startswith(KEYED) \
             else sum(any(q in text[s.start:s.end] for q in asked.quoted) for s in e.items)
         score += QUOTED_WEIGHT * holding / len(e.items)
         if asked.counted and not holding and not any(q in context for q in asked.quoted):
             score -= QUOTED_WEIGHT  # "四个“历史新高”" named nowhere near the list
+    if e.style.startswith(KEYED):
+        score += KEYED_WEIGHT
     return score
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 
-from search.lists import Asked, may_answer, asks_for_list, enumerations, strip_marker
+from search.lists import Asked, asks_for_list, enumerations, keyed_runs, may_answer, strip_marker
 from search.present import result_json, result_text
 from search.query import parse_query
 
@@ -331,3 +331,23 @@ def test_eval_lists_names_the_questions_not_fully_right() -> None:
     lines = format_misses([ListScore("L1", 3, 3, 3, 3), ListScore("L2", 2, 3, 3, 2)],
                           [CompareScore("C1", 4, 4, 4, 4), CompareScore("C2", 3, 4, 3, 2)])
     assert [line.split(":")[0] for line in lines] == ["L2", "C2"]
+
+
+def test_a_counted_name_spelled_out_by_clauses_holding_its_key() -> None:
+    """"“六保”是哪六保": the six clauses each holding 保; "“三个突破”，是哪三个": the three holding 突破 after the
+    clause quoting the name. A name only mentioned ("揭批“四人帮”中…把哪些整顿好") asks for no such run."""
+    assert asks_for_list("2020年国务院政府工作报告提出的“六保”具体是哪六保？")
+    assert asks_for_list("四个全面指什么")
+    assert not asks_for_list("在哪两年实现的")
+    six = Asked.of(parse_query("2020年国务院政府工作报告提出的“六保”具体是哪六保？"))
+    assert (six.key, six.count) == ("保", 6)
+    text = ("加大“六稳”工作力度，保居民就业、保基本民生、保市场主体、保粮食能源安全、保产业链供应链稳定、保基层运转，"
+            "坚定实施扩大内需战略。")
+    [run] = keyed_runs(text, six.key, six.count)
+    assert [text[s.start:s.end] for s in run.items][::5] == ["保居民就业", "保基层运转"] and may_answer(run, six)
+    three = Asked.of(parse_query("深圳市2013年政府工作报告提到2012年主要指标实现了“三个突破”，是哪三个？"))
+    text = "主要指标实现“三个突破”，本市生产总值突破2000亿美元，社会消费品零售总额突破4000亿元，人均可支配收入突破4万元。"
+    [run] = keyed_runs(text, three.key, three.count)
+    assert text[run.items[0].start:run.items[0].end] == "本市生产总值突破2000亿美元"
+    assert keyed_runs(text, three.key, 4) == []  # as many as the name counts, no fewer
+    assert Asked.of(parse_query("1978年报告要求在揭批“四人帮”中搞好各条战线的整顿，具体要把哪些整顿好？")).key == ""
