@@ -279,13 +279,16 @@ def _last_year(text: str) -> int | None:
     return int(years[-1]) if years else None
 
 
+_OUTWEIGHED = frozenset({DoubtKind.LOW_CONFIDENCE, DoubtKind.WEAK_MATCH})
+
+
 def _named_outright(result: SearchResult) -> bool:
-    """Only the calibrated confidence doubts the answer, and the figure's own clause names the indicator asked
-    ("河南2025年社会消费品零售总额": "…，社会消费品零售总额增长5.6%，…"): with the report and year fixed by the
+    """Only the calibrated confidence or the share of the question's words doubts the answer, and the figure's own
+    clause names the indicator asked ("河南2025年社会消费品零售总额": "…，社会消费品零售总额增长5.6%，…"; "南山2021年
+    PM2.5浓度": "空气质量优良率达94.2%，PM2.5降至19.1微克/立方米"): with the report and year fixed by the
     comparison, what the calibration weighs against (another place's or year's passage) is ruled out."""
     answer = result.hits[0].answer
-    if result.doubt is None or result.doubt.kind != DoubtKind.LOW_CONFIDENCE or answer is None \
-            or answer.span_end is None:
+    if result.doubt is None or result.doubt.kind not in _OUTWEIGHED or answer is None or answer.span_end is None:
         return False
     lead = _clause_lead(answer)
     return any(states_indicator(i, lead) for i in result.query.indicators)

@@ -320,3 +320,11 @@ def test_a_rate_asked_is_answered_by_a_rate() -> None:
     assert _growth_marked(asked, research).span_text == "3.6%"
     doctors = _answer("每万名常住人口全科医生数达5.7名。", "每万名常住人口全科医生数达5.7名")
     assert figure_fits(parse_query("罗湖2021年每万名常住人口全科医生数是多少"), doctors, in_review=False)
+
+
+def test_a_row_whose_clause_names_the_indicator_despite_few_of_the_questions_words(compare_searcher) -> None:
+    """南山's "空气质量优良率达94.2%，PM2.5降至19.1微克/立方米" holds too few of the question's words for a single
+    answer; its clause names PM2.5, and the comparison fixes report and year."""
+    table = _table(compare_searcher, "福田、罗湖、龙岗、南山四个区2021年的PM2.5浓度对比一下。")
+    rows = {Path(r["doc"]).name: r for r in table["rows"]}
+    assert rows["gzbg_shenzhen_nanshan_2022.txt"]["answer_span_text"].endswith("19.1微克/立方米")
