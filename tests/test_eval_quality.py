@@ -521,7 +521,7 @@ def test_an_answer_does_not_depend_on_the_process(shared_searcher, embedder) -> 
     """Python salts string hashes per process: a set of question bigrams once set the order of float sums, and two
     figures of one sentence tied to the last bit, so "北京“十四五”末的经济总量是多少" was answered "地区生产总值年均
     增长5.2%" in one process and "经济总量连续迈上4万亿" in the next."""
-    index_dir = _cached_index_dir(embedder.info.backend)
+    index_dir = cached_shared_index(embedder.info.backend)
     if STORE == "milvus":
         index_dir = index_dir.with_name(index_dir.name + "-milvus")
     spans = {_answer_span_in_process(index_dir, "北京“十四五”末的经济总量是多少", "gzbg_2026_beijing.txt", seed)
