@@ -24,7 +24,7 @@ from text.places import NATIONAL_BODIES, each_level, names_country
 from text.question import POPULATIONS, REPORT_YEAR, asks_figure, is_rate, states_indicator
 from text.sentences import clauses
 from text.tokens import bigrams
-from text.tense import asks_period, period_reviews, states_average, states_period_total
+from text.tense import PLAN, asks_period, names_target, period_reviews, states_target, states_average, states_period_total
 from text.years import DIGIT_YEAR, PLAN_PERIOD, PREVIOUS_YEAR, YEAR, YEAR_WORD, plan_end_year
 
 COMPARE = re.compile(alternation(words("compare_words"), escape=False))
@@ -254,9 +254,20 @@ def _answered(cell: Cell, question: str, ask: Ask, level: bool = False) -> Cell:
     marked = replace(hit, answer=answer)
     if not figure_fits(result.query, answer, _in_review(marked)) or (level and _rates(answer.span_text or "")) \
             or _in_period_review(result.query, marked) or not _of_indicator(result.query, answer) \
-            or not _names_topic(result.query, cell.place, answer):
+            or not _names_topic(result.query, cell.place, answer) or _plan_for_result(result.query, marked):
         return cell
     return replace(cell, hit=marked)
+
+
+def _plan_for_result(query: Query, hit: Hit) -> bool:
+    """A result is asked (no plan or target word) and the sentence states a target outright ("…不少于28万人"), or is
+    an item of a list of targets ("主要预期目标是：生产总值增长5%左右，…城镇新增就业40万人")."""
+    if query.tense == PLAN or query.insists_target or names_target(query.text):
+        return False
+    before = hit.chunk.text[:hit.answer.start - hit.chunk.start]
+    lead = before[before.rfind("。") + 1:]  # a list's lead-in: "主要预期目标是：…；"
+    # The figure's own clause, not the sentence: "聚焦“1+2+4+N”目标任务体系，…生产总值增长5.6%" reviews the year.
+    return states_target(_clause_lead(hit.answer)) or (COLON in lead and states_target(lead[:lead.rfind(COLON)]))
 
 
 def _in_period_review(query: Query, hit: Hit) -> bool:
@@ -279,6 +290,7 @@ def _last_year(text: str) -> int | None:
     return int(years[-1]) if years else None
 
 
+COLON = "："
 _OUTWEIGHED = frozenset({DoubtKind.LOW_CONFIDENCE, DoubtKind.WEAK_MATCH})
 
 

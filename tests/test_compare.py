@@ -328,3 +328,12 @@ def test_a_row_whose_clause_names_the_indicator_despite_few_of_the_questions_wor
     table = _table(compare_searcher, "福田、罗湖、龙岗、南山四个区2021年的PM2.5浓度对比一下。")
     rows = {Path(r["doc"]).name: r for r in table["rows"]}
     assert rows["gzbg_shenzhen_nanshan_2022.txt"]["answer_span_text"].endswith("19.1微克/立方米")
+
+
+def test_a_target_is_no_result(compare_searcher) -> None:
+    """Asked the year reviewed, the 2008 report's "城镇新增就业1000万人，…失业率控制在4.5%左右" is an item of the year's
+    targets ("主要预期目标是：…"), not a result: that report is listed as not stating it."""
+    table = _table(compare_searcher, "2008、2020、2024年报告回顾上一年，全国城镇新增就业各多少人？")
+    rows = {Path(r["doc"]).name: r for r in table["rows"]}
+    assert "gzbg_guowuyuan_2008.txt" not in rows
+    assert rows["gzbg_guowuyuan_2024.txt"]["answer_span_text"].endswith("1244万人")
