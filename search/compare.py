@@ -20,7 +20,7 @@ from search.results import Cell, DoubtKind, Filters, Hit, SearchResult, Table
 from search.scope import Places
 from text.lexicon import alternation, words
 from text.numbers import QUANTITY_UNITS, answers_unit, asks_growth, asks_share, gives_share, measure_of, quantities
-from text.places import NATIONAL_BODIES, each_level, names_country
+from text.places import NATIONAL_BODIES, each_level, expand_abbreviations, names_country
 from text.question import POPULATIONS, REPORT_YEAR, asks_figure, is_rate, states_indicator
 from text.sentences import clauses
 from text.tokens import bigrams
@@ -34,8 +34,8 @@ HOW_MUCH = "是多少"
 COUNTRY = "全国"
 _WHOLE = "全(?:省|市|区|县)"  # "广东全省": the place as a whole
 # What frames the places of a comparison once they are taken out: "四个区", "这几个省份", "两个区", "各省区".
-_PLACE_COUNT = re.compile(r"(?:这|那)?[两二三四五六七八九十几]个(?:省份|省区|省|市|区|县|乡镇|乡|镇|街道)|"
-                          rf"各(?:省份|省区|省|市|区|县|乡镇|乡|镇|街道)|(?<=\x00){_WHOLE}")
+_PLACE_COUNT = re.compile(r"(?:这|那)?[两二三四五六七八九十几]个(?:省区市|省份|省区|省|市|区|县|乡镇|乡|镇|街道)|"
+                          rf"各(?:省区市|省份|省区|省|市|区|县|乡镇|乡|镇|街道)|(?<=\x00){_WHOLE}")
 # After a place listed as one compared, past the years or plan period it is asked for ("深圳市2012年、南山区2013年",
 # "深圳市（2012年）和…", "北京“十四五”末、…"), not "深圳罗湖区", "深圳各区", "深圳市2020年各区".
 _PERIOD_ASKED = re.compile(f"“?{PLAN_PERIOD.pattern}”?(?:期间|时期|末)?")  # "“十四五”末", "十三五期间"
@@ -229,7 +229,8 @@ def compare_table(query: Query, reports: dict[int, StoredReport], places: dict[i
     level = _asks_level(query)
     own_periods = any(c.period for c in cells)
     dated = bool(query.years)
-    answered = [_answered(cell, one_report_question(query.text, cell, taken, own_periods, dated), ask, level)
+    asked = expand_abbreviations(query.text)  # "京、冀…" asked of 北京's report as "北京…"
+    answered = [_answered(cell, one_report_question(asked, cell, taken, own_periods, dated), ask, level)
                 for cell in cells]
     return Table(rows=tuple(c for c in answered if c.hit is not None),
                  missing=tuple(c for c in answered if c.hit is None))

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from text.normalize import normalize_text
-from text.places import outside_names
+from text.places import expand_abbreviations, outside_names
 from text.numbers import asked_unit, asks_how_many, asks_total, noun_measure
 from text.question import (FRAME, MEASURE, NAME_ASKED, asked_kind, compound_modifiers, counted_phrase, indicators_in, latin_terms, measure_phrases, ORIGINAL, PERSON_ROLE, QUOTED, asks_figure, REPORT_YEAR, SYNONYMS,
                            WHY, WORDING)
@@ -103,7 +103,7 @@ def parse_query(question: str) -> Query:
         wants_quantity=asks_figure(text) and not why,
         wants_wording=bool(WORDING.search(text)),
         expanded=" ".join([text, *extra]),
-        place_text=outside_names(text),
+        place_text=outside_names(expand_abbreviations(text)),
         synonyms=used,
         tense=_tense(text.replace(named, " ") if named else text),
         insists_result=bool(RESULT_QUESTION.search(text)) and not PLAN_QUESTION.search(text),

@@ -337,3 +337,12 @@ def test_a_target_is_no_result(compare_searcher) -> None:
     rows = {Path(r["doc"]).name: r for r in table["rows"]}
     assert "gzbg_guowuyuan_2008.txt" not in rows
     assert rows["gzbg_guowuyuan_2024.txt"]["answer_span_text"].endswith("1244万人")
+
+
+def test_provinces_listed_by_abbreviation_are_compared(compare_searcher) -> None:
+    """"京冀豫苏吉蒙陕藏" lists eight provinces; "各省区市" frames them, it is no place ("北京市…")."""
+    table = _table(compare_searcher, "京冀豫苏吉蒙陕藏2025年社会消费品零售总额增速各是多少？")
+    named = {Path(c["doc"]).name for c in (*table["rows"], *table["missing"]) if c["doc"]}
+    assert {"gzbg_2026_beijing.txt", "gzbg_2026_hebei.txt", "gzbg_2026_xizang.txt"} <= named
+    cell = Cell(_report("b", 2026), "北京", 2025)
+    assert one_report_question("各省区市2025年GDP分别是多少", cell, ["北京"]).startswith("北京2025年")

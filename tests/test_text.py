@@ -11,7 +11,7 @@ from text import lexicon
 from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many, asks_total,
                           is_article, is_bound,
                           gives_rate, measure_of, noun_measure, quantities)
-from text.places import asks_national, is_division, outside_names, own_level, reports_level, level, short_forms, strip_body_suffix, units
+from text.places import asks_national, expand_abbreviations, is_division, outside_names, own_level, reports_level, level, short_forms, strip_body_suffix, units
 from text.question import (FRAME, MEASURE, PERSON_ROLE, SYNONYMS, WORDING, asked_kind, asks_figure, compound_modifiers, latin_terms,
                            measure_phrases,
                            counted_modifiers, counted_noun, indicators_in, states_indicator)
@@ -751,3 +751,11 @@ def test_a_time_word_does_not_name_a_figure() -> None:
 def test_a_plan_period_in_quotes_is_no_verbatim_demand() -> None:
     assert parse_query("河南“十四五”收官时生产总值有多少").quoted == ()
     assert parse_query("光明区“秒批”事项累计实现多少项").quoted == ("秒批",)
+
+
+def test_a_list_of_provinces_by_abbreviation_is_written_out() -> None:
+    assert expand_abbreviations("京、冀、豫2026年居民收入增长目标各是什么") == "北京、河北、河南2026年居民收入增长目标各是什么"
+    assert expand_abbreviations("八个省区市（京冀豫苏吉蒙陕藏）") == "八个省区市（北京、河北、河南、江苏、吉林、内蒙古、陕西、西藏）"
+    for words in ("京津冀协同发展", "辽宁2025年", "川藏铁路", "新、旧动能转换", "江苏、吉林"):
+        assert expand_abbreviations(words) == words  # words, or names written out already
+

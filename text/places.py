@@ -39,6 +39,19 @@ _SUFFIX_AT_END = re.compile(f"{SUFFIX}$")
 _IN_A_NAME = re.compile(rf"{HAN}{{2}}(?={alternation(words('institution_suffixes'))})")
 
 
+_ABBREVIATIONS: dict[str, str] = dict(rows("province_abbreviations"))
+_ABBREVIATION = f"[{''.join(_ABBREVIATIONS)}]"
+# A list of provinces by their abbreviations: parted by 、 ("京、冀、豫"), or run together four or more
+# ("京冀豫苏吉蒙陕藏"; "京津冀", "辽宁" and "川藏" are words), not inside a longer word.
+_ABBREVIATED_LIST = re.compile(rf"(?<!{HAN}){_ABBREVIATION}(?:、{_ABBREVIATION})+(?!{HAN})|"
+                               rf"(?<!{HAN}){_ABBREVIATION}{{4,}}(?!{HAN})")
+
+
+def expand_abbreviations(text: str) -> str:
+    """The text with each list of provinces by abbreviation written out: "京、冀、豫2025年…" → "北京、河北、河南2025年…"."""
+    return _ABBREVIATED_LIST.sub(lambda m: "、".join(_ABBREVIATIONS[c] for c in m.group() if c != "、"), text)
+
+
 def outside_names(text: str) -> str:
     """The text with the two characters before an institution's name ending blanked ("深圳宝安机场" → "深圳  机场"):
     a place inside a proper name is not where the question asks about."""
