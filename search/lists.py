@@ -22,7 +22,7 @@ from search.results import DoubtKind, Hit, ListAnswer, ListItem
 from text.lexicon import alternation, words
 from text.numbers import ORDINAL_NUMERALS
 from text.sentences import LIST_ITEM, item_ordinal
-from text.tense import ADDRESS, heading_tense
+from text.tense import ADDRESS, heading_tense, names_target, states_target
 from text.years import YEAR
 from text.tokens import bigrams
 
@@ -579,6 +579,7 @@ ITEM_WEIGHT = 0.5        # minus, the question's words one item holds beyond the
 QUOTED_WEIGHT = 0.5      # the share of items holding the words quoted ("哪几个“着力”": "（一）着力加快转型升级")
 COUNT_WEIGHT = 0.3       # as many items as the question says ("哪六个方面"); minus, another number
 PAIR, PAIR_WEIGHT = 2, 0.2  # minus, two items unless two are asked: ("一、过去五年回顾 二、今年的建议": 2003's outline)
+TARGET_WEIGHT = 0.3      # minus, a list of targets when none are asked
 KEYED_WEIGHT = 1.0       # clauses each holding the key of the counted name asked, as many as it counts: that name
                          # spelled out ("三个突破": "…突破2000亿美元，…突破4000亿元，…突破4万元"), not the topic sentences after it
 STRUCTURE_WEIGHT = 0.3   # numbered headings, when the question asks how the report is divided ("分成哪几大块")
@@ -606,6 +607,7 @@ class Asked:
     counted: bool = False                # the quoted words are what is counted: "四个“历史新高”", "哪几个“着力”"
     asking: str = ""                     # the clause of the question that asks for the list
     key: str = ""                        # what each item of a counted name holds: "“六保”是哪六保" (保), with `count`
+    targets: bool = False                # targets are asked ("主要预期目标有哪些"), not the tasks or measures
 
     @classmethod
     def of(cls, query: Query) -> "Asked":
@@ -617,7 +619,7 @@ class Asked:
         number = _number(count.group(1)) if count else name[1] if name else None
         return cls(query.fact_years, query.tense, bool(SHORTCOMING.search(asking)), query.years, number,
                    query.quoted, bool(_ASKS_STRUCTURE.search(asking)), bool(_COUNTED_QUOTE.search(asking)), asking,
-                   name[0] if name else "")
+                   name[0] if name else "", names_target(query.text) or query.insists_target)
 
 
 def _counted_name(query: Query, asking: str) -> tuple[str, int] | None:
@@ -734,6 +736,8 @@ def _score(text: str, e: Enumeration, grams: dict[str, float], near: list[Stored
     tense = heading_tense(list(e.headings))
     if asked.tense and tense:
         score += TENSE_WEIGHT if tense == asked.tense else -TENSE_WEIGHT
+    if _lists_targets(e.lead) and not asked.targets:
+        score -= TARGET_WEIGHT  # "重点工作都有哪些": not the year's targets ("主要预期目标是：…") before them
     if asked.structure and e.style in HEADING_KINDS:
         score += STRUCTURE_WEIGHT
     if asked.count:
@@ -755,6 +759,13 @@ def _score(text: str, e: Enumeration, grams: dict[str, float], near: list[Stored
     if e.style.startswith(KEYED):
         score += KEYED_WEIGHT
     return score
+
+
+def _lists_targets(lead: str) -> bool:
+    """The lead-in names what follows as targets ("今年经济社会发展主要预期目标是："), not only speaks of them earlier
+    ("…力争…。重点做好十个方面工作。": two lists of lists_blind2/5 were lost that way)."""
+    lead = lead.rstrip()
+    return lead.endswith(("：", ":")) and states_target(re.split("[。；;！？]", lead)[-1])
 
 
 def _report_chunks(index: Reader, chunk: StoredChunk) -> list[StoredChunk]:

@@ -351,3 +351,10 @@ def test_a_counted_name_spelled_out_by_clauses_holding_its_key() -> None:
     assert text[run.items[0].start:run.items[0].end] == "本市生产总值突破2000亿美元"
     assert keyed_runs(text, three.key, 4) == []  # as many as the name counts, no fewer
     assert Asked.of(parse_query("1978年报告要求在揭批“四人帮”中搞好各条战线的整顿，具体要把哪些整顿好？")).key == ""
+
+
+def test_the_years_tasks_not_its_targets(shared_index_searcher) -> None:
+    """"重点工作都有哪些": the section's ten headings, not the targets listed in its opening ("主要预期目标是：…")."""
+    result = shared_index_searcher.search("江苏2026年的重点工作都有哪些？请按报告顺序列出。")
+    assert result.list is not None and result.list.items[0].text.startswith("不断巩固拓展经济稳中向好势头")
+    assert Asked.of(parse_query("江苏2026年经济社会发展的主要预期目标有哪些")).targets
