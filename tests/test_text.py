@@ -217,6 +217,7 @@ def test_office_holder_and_measures_asked_for() -> None:
 def test_synonyms_map_both_ways_where_reports_use_either() -> None:
     assert SYNONYMS["gdp"] == "生产总值" and SYNONYMS["社零"] == "社会消费品零售总额"
     assert SYNONYMS["社会消费品零售总额"] == "社零" and SYNONYMS["一共"] == "累计"
+    assert SYNONYMS["违法建筑"] == "违建" and SYNONYMS["违建"] == "违法建筑"  # "全年消减违建256万平方米"
 
 
 def test_a_report_wording_weighs_as_much_as_the_term_it_stands_for() -> None:
