@@ -76,8 +76,9 @@ def _may_count(noun: str, after: str) -> bool:
 
 
 def _names(noun: str, text: str) -> bool:
-    """The text names the noun, perhaps with one character more inside a long one ("奥运金牌" as "奥运会金牌")."""
-    return noun in text or (len(noun) >= 4 and any(re.search(f"{re.escape(noun[:i])}{HAN}{re.escape(noun[i:])}", text)
+    """The text names the noun, perhaps with one or two characters more inside a long one ("奥运金牌" as "奥运会金牌",
+    "政协提案" as "政协委员提案")."""
+    return noun in text or (len(noun) >= 4 and any(re.search(f"{re.escape(noun[:i])}{HAN}{{1,2}}{re.escape(noun[i:])}", text)
                                                    for i in range(2, len(noun) - 1)))
 
 

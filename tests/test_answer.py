@@ -113,6 +113,22 @@ def test_what_narrows_the_thing_counted_must_be_said_in_the_sentence_or_its_pass
     assert missing_measure(query, "受理案件12件。", "依法办理行政复议。受理案件12件。") is None
 
 
+
+def test_a_count_in_a_unit_of_its_group_and_a_long_noun_with_words_inside() -> None:
+    """Laws are counted in 部 as in 件 ("审议地方性法规草案8部"), documents in 份 ("规范性文件11份"); "政协提案" is
+    written "政协委员提案"; 总数 asks a figure, the count is of the noun before it."""
+    laws = parse_query("吉林2025年政府提请人大常委会审议了几件地方性法规")
+    assert missing_measure(laws, "提请省人大常委会会议审议地方性法规草案8部，制定政府规章1部。") is None
+    papers = parse_query("光明区2021年印发了多少件区政府规范性文件")
+    assert missing_measure(papers, "2021年，光明区共印发区政府规范性文件11份，并开展规范性文件清理工作。") is None
+    proposals = parse_query("罗湖区2021年办理了多少件政协提案")
+    assert missing_measure(proposals, "办理人大代表建议120件、政协委员提案127件。") is None
+    firms = parse_query("福田区2021年国家级高新技术企业总数达到多少家")
+    assert firms.counted == "企业" and missing_measure(firms, "国家高新技术企业增至1415家。") is None
+    talks = parse_query("张店乡2023年开展了多少场普法宣传活动")
+    assert missing_measure(talks, "累计开展普法宣传15次。") is None  # 活动 is a light head (data/light_heads.txt)
+    assert missing_measure(talks, "累计开展文艺演出15次。") is not None
+
 def test_a_total_asked_is_not_a_growth_rate() -> None:
     query = parse_query("深圳市2012年全市GDP总量")
     assert not states_exactly(query, "消费、投资增速分别高于GDP增速6.5和2.3个百分点。")
