@@ -31,6 +31,7 @@ COMPARE = re.compile(alternation(words("compare_words"), escape=False))
 _AS_A_WHOLE = re.compile(alternation(words("compare_frame_words")))
 _NOT_LEVEL = re.compile(alternation(words("not_level_words")))
 HOW_MUCH = "是多少"
+_ASKED_AGAIN = re.compile(r"(?:[？?，,\s]*是多少)+")
 COUNTRY = "全国"
 _WHOLE = "全(?:省|市|区|县)"  # "广东全省": the place as a whole
 # What frames the places of a comparison once they are taken out: "四个区", "这几个省份", "两个区", "各省区".
@@ -203,6 +204,7 @@ def one_report_question(question: str, cell: Cell, taken: Iterable[str], own_per
     text = _BY_GONE.sub(_GONE, text)
     text = _PLACE_COUNT.sub(_GONE, text)
     text = _LEFT_AROUND.sub("", COMPARE.sub("", text)).strip("的：:，,。.？? ")
+    text = _ASKED_AGAIN.sub(HOW_MUCH, text)  # "…增加值哪个区多？…各是多少，…又是多少" leaves "增加值？是多少是多少"
     if not asks_figure(text):  # "…对比一下", "…各是什么情况": asked of one report, how much it is
         text = _AS_A_WHOLE.sub(HOW_MUCH, text, count=1)
         text = text if asks_figure(text) else text + HOW_MUCH

@@ -72,6 +72,10 @@ def test_the_question_asked_of_one_report() -> None:
         == "福田2021年社会消费品零售总额是多少"
     assert one_report_question("2025年北京、河北的外贸进出口各是什么情况？", Cell(_report("b", 2026), "北京", 2025),
                                taken) == "北京2025年外贸进出口是多少"
+    # "哪个区多" asks each one's figure; what is asked again ("又是多少") is asked once.
+    assert one_report_question("战略性新兴产业增加值哪个区多？福田、龙岗2021年各是多少，罗湖2021年又是多少？", cell,
+                               taken) == "福田2021年战略性新兴产业增加值是多少"
+    assert asks_comparison("北京、陕西、江苏哪个增得多？")
 
 
 def _answer(sentence: str, figure: str) -> Answer:
