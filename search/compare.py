@@ -24,7 +24,7 @@ from text.places import NATIONAL_BODIES, each_level, expand_abbreviations, names
 from text.question import POPULATIONS, REPORT_YEAR, asks_figure, is_rate, states_indicator
 from text.sentences import clauses
 from text.tokens import bigrams
-from text.tense import PLAN, asks_period, names_target, period_reviews, states_target, states_average, states_period_total
+from text.tense import PLAN, asks_period, introduces_targets, names_target, period_reviews, states_target, states_average, states_period_total
 from text.years import DIGIT_YEAR, PLAN_PERIOD, PREVIOUS_YEAR, YEAR, YEAR_WORD, plan_end_year
 
 COMPARE = re.compile(alternation(words("compare_words"), escape=False))
@@ -267,10 +267,9 @@ def _plan_for_result(query: Query, hit: Hit) -> bool:
     an item of a list of targets ("主要预期目标是：生产总值增长5%左右，…城镇新增就业40万人")."""
     if query.tense == PLAN or query.insists_target or names_target(query.text):
         return False
-    before = hit.chunk.text[:hit.answer.start - hit.chunk.start]
-    lead = before[before.rfind("。") + 1:]  # a list's lead-in: "主要预期目标是：…；"
     # The figure's own clause, not the sentence: "聚焦“1+2+4+N”目标任务体系，…生产总值增长5.6%" reviews the year.
-    return states_target(_clause_lead(hit.answer)) or (COLON in lead and states_target(lead[:lead.rfind(COLON)]))
+    return states_target(_clause_lead(hit.answer)) \
+        or introduces_targets(hit.chunk.text[:hit.answer.start - hit.chunk.start])
 
 
 def _in_period_review(query: Query, hit: Hit) -> bool:
@@ -293,7 +292,6 @@ def _last_year(text: str) -> int | None:
     return int(years[-1]) if years else None
 
 
-COLON = "："
 _OUTWEIGHED = frozenset({DoubtKind.LOW_CONFIDENCE, DoubtKind.WEAK_MATCH})
 
 

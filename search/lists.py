@@ -22,7 +22,7 @@ from search.results import DoubtKind, Hit, ListAnswer, ListItem
 from text.lexicon import alternation, words
 from text.numbers import ORDINAL_NUMERALS
 from text.sentences import LIST_ITEM, item_ordinal
-from text.tense import ADDRESS, heading_tense, names_target, states_target
+from text.tense import ADDRESS, heading_tense, introduces_targets, names_target
 from text.years import YEAR
 from text.tokens import bigrams
 
@@ -81,8 +81,6 @@ KEYED = "键"              # clauses of one sentence each holding what a counted
 # A counted name: a numeral, perhaps 个 or 大, and the one or two characters every one of its items holds ("六保",
 # "三个突破", "“六零”").
 _COUNTED_NAME = re.compile(f"(?<![{ORDINAL_NUMERALS}])([{ORDINAL_NUMERALS}]{{1,2}})[个大]?([\u4e00-\u9fff]{{1,2}})(?=[”\"？?，,。]|$)")
-_KEYED_SENTENCE = re.compile(r"[^。！？；;\n]+")
-_KEYED_PART = re.compile(r"[^，,、。！？；;\n]+")
 NUMBERED = ("是", "其", "第", PAREN)  # the styles of items numbered within paragraphs ("一是", "其一", "第一", "（1）")
 _PAREN_ITEM = re.compile(r"(?<=[：:；;，,。\s])[（(](\d{1,2})[）)]")
 
@@ -411,15 +409,20 @@ def keyed_runs(text: str, key: str, count: int | None) -> list[Enumeration]:
     if not key or not count:
         return []
     found = []
-    for sentence in _KEYED_SENTENCE.finditer(text):
-        run: list[Span] = []
-        for part in [*_KEYED_PART.finditer(sentence.group()), None]:
-            if part is not None and key in part.group() and not _QUOTED_NAME.search(part.group()):
-                run.append(Span(sentence.start() + part.start(), sentence.start() + part.end(), len(run) + 1))
-                continue
-            if len(run) == count:
-                found.append(Enumeration(KEYED + key, tuple(run), _lead(text, run[0].start), (), run[-1].end))
-            run = []
+    line_start = 0
+    for line in text.split("\n"):
+        at = line_start
+        for sentence in _CLAUSE_SENTENCE.findall(line):
+            run: list[Span] = []
+            for part in [*_CLAUSE_PART.finditer(sentence), None]:
+                if part is not None and key in part.group() and not _QUOTED_NAME.search(part.group()):
+                    run.append(Span(at + part.start(), at + part.end(), len(run) + 1))
+                    continue
+                if len(run) == count:
+                    found.append(Enumeration(KEYED + key, tuple(run), _lead(text, run[0].start), (), run[-1].end))
+                run = []
+            at += len(sentence)
+        line_start += len(line) + 1
     return found
 
 
@@ -736,7 +739,9 @@ def _score(text: str, e: Enumeration, grams: dict[str, float], near: list[Stored
     tense = heading_tense(list(e.headings))
     if asked.tense and tense:
         score += TENSE_WEIGHT if tense == asked.tense else -TENSE_WEIGHT
-    if _lists_targets(e.lead) and not asked.targets:
+    # Only a lead-in ending at the colon after the targets' name: one speaking of targets earlier ("…力争…。重点做好
+    # 十个方面工作。") lost two lists of lists_blind2/5.
+    if e.lead.rstrip().endswith(("：", ":")) and introduces_targets(e.lead) and not asked.targets:
         score -= TARGET_WEIGHT  # "重点工作都有哪些": not the year's targets ("主要预期目标是：…") before them
     if asked.structure and e.style in HEADING_KINDS:
         score += STRUCTURE_WEIGHT
@@ -759,13 +764,6 @@ def _score(text: str, e: Enumeration, grams: dict[str, float], near: list[Stored
     if e.style.startswith(KEYED):
         score += KEYED_WEIGHT
     return score
-
-
-def _lists_targets(lead: str) -> bool:
-    """The lead-in names what follows as targets ("今年经济社会发展主要预期目标是："), not only speaks of them earlier
-    ("…力争…。重点做好十个方面工作。": two lists of lists_blind2/5 were lost that way)."""
-    lead = lead.rstrip()
-    return lead.endswith(("：", ":")) and states_target(re.split("[。；;！？]", lead)[-1])
 
 
 def _report_chunks(index: Reader, chunk: StoredChunk) -> list[StoredChunk]:

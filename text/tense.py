@@ -73,6 +73,14 @@ def states_target(text: str) -> bool:
     return bool(_TARGET_SENTENCE.search(text))
 
 
+def introduces_targets(before: str) -> bool:
+    """The text before an item, from its sentence's start, names what follows its last colon as targets ("今年经济社会
+    发展主要预期目标是：生产总值增长5%左右；…"): the items after it are targets, whatever their own words."""
+    sentence = re.split("[。！？!?]", before)[-1]
+    colon = max(sentence.rfind("："), sentence.rfind(":"))
+    return colon >= 0 and states_target(sentence[:colon])
+
+
 def states_plan(sentence: str) -> bool:
     """The sentence states an intention ("力争…", "将…") rather than a result; "今年以来" reviews the year so far."""
     return bool(_PLAN_SENTENCE.search(_REVIEW_SENTENCE.sub("", sentence)))
