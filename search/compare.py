@@ -36,6 +36,7 @@ COUNTRY = "全国"
 _WHOLE = "全(?:省|市|区|县)"  # "广东全省": the place as a whole
 # What frames the places of a comparison once they are taken out: "四个区", "这几个省份", "两个区", "各省区".
 _PLACE_COUNT = re.compile(r"(?:这|那)?[两二三四五六七八九十几]个(?:省区市|省份|省区|省|市|区|县|乡镇|乡|镇|街道)|"
+                          r"(?:这|那|上述|以上)?[两二三四五六七八九十几]份|"  # "这几份国务院政府工作报告"
                           rf"各(?:省区市|省份|省区|省|市|区|县|乡镇|乡|镇|街道)|(?<=\x00){_WHOLE}")
 # After a place listed as one compared, past the years or plan period it is asked for ("深圳市2012年、南山区2013年",
 # "深圳市（2012年）和…", "北京“十四五”末、…"), not "深圳罗湖区", "深圳各区", "深圳市2020年各区".
@@ -52,11 +53,16 @@ _FROM = "从"  # "从2020年的82.4岁提升至83.9岁": from one figure to the 
 _REACHED = re.compile(rf"[^，,；;。\d]{{0,6}}?(?:到|至)(?:{YEAR}年(?:底|末)?的?)?")
 _GONE = "\x00"  # where a place or year was taken out of the question
 _BY_YEAR = re.compile(rf"(?:到|截至|截止)\s*{YEAR}\s*年(?!度)")  # "到2025年居民人均可支配收入达到多少"
+# Years listed without 年 before one with it ("1992、2003、2024年国务院政府工作报告"), once that one is out.
+_BARE_YEARS = re.compile(rf"(?<!\d)(?:{YEAR}\s*[、和与及,，]\s*)+(?={_GONE})")
+# "上一年" once the cell's year is named: the year asked is that one already ("2014年几份报告里，…上一年的": 2013);
+# not "比上年增长".
+_PREVIOUS_NAMED = re.compile(rf"(?<![比较])(?:{PREVIOUS_YEAR.pattern})的?")
 _BY_GONE = re.compile(rf"(?:到|截至|截止)\s*{_GONE}(?:底|末)?")
-# What names a report by its year once the year is out and the year before it asked ("政府工作报告里，上一年的"):
-# the cell's year is that one, which "上一年" after it would move back once more.
+# What names a report by its year once the year is out ("政府工作报告里，"), taken out when the year before it is
+# asked ("…报告里，上一年的"): the cell's year is that one, which the report's would otherwise name.
 _REPORT_NAMED = re.compile(rf"(?<={_GONE})度?的?[\u4e00-\u9fff]{{0,8}}?(?:工作)?报告(?:里|中|上)?[，,]?"
-                           rf"(?:报告)?(?:讲的|说的|提到的|的)?(?:{PREVIOUS_YEAR.pattern})的?")
+                           rf"(?:报告)?(?:讲的|说的|提到的|的)?")
 # Joining words and marks left between and around what was taken out ("2014年和2023年", "北京、河北").
 _LEFT_AROUND = re.compile(f"[、，,和与及\\s]*{_GONE}(?:[、，,和与及\\s]*{_GONE})*[、，,和与及\\s]*")
 # "（北京、河北…）", "（一般）", "光明（新）区"; not a name in letters ("居民消费价格（CPI）涨幅": 吉林 writes "CPI涨幅")
@@ -195,14 +201,14 @@ def one_report_question(question: str, cell: Cell, taken: Iterable[str], own_per
     for name in sorted(set(taken), key=len, reverse=True):
         text = text.replace(name, _GONE)
     by_year_end = bool(_BY_YEAR.search(text))
-    report_named = bool(REPORT_YEAR.search(text))
-    text = YEAR_WORD.sub(_GONE, text)
+    report_named = bool(REPORT_YEAR.search(question))
+    text = _BARE_YEARS.sub(_GONE, YEAR_WORD.sub(_GONE, text))
     if own_periods:  # "北京“十四五”末、深圳市2012年…": each cell asks its own
         text = _PERIOD_ASKED.sub(_GONE, text)
-    if report_named:  # "国务院2003年、2008年政府工作报告里，上一年的…"
+    text = _PLACE_COUNT.sub(_GONE, text)
+    if report_named and _PREVIOUS_NAMED.search(text):  # "国务院2003年、2008年政府工作报告里，上一年的…"
         text = _REPORT_NAMED.sub(_GONE, text)
     text = _BY_GONE.sub(_GONE, text)
-    text = _PLACE_COUNT.sub(_GONE, text)
     text = _LEFT_AROUND.sub("", COMPARE.sub("", text)).strip("的：:，,。.？? ")
     text = _ASKED_AGAIN.sub(HOW_MUCH, text)  # "…增加值哪个区多？…各是多少，…又是多少" leaves "增加值？是多少是多少"
     if not asks_figure(text):  # "…对比一下", "…各是什么情况": asked of one report, how much it is
@@ -212,6 +218,7 @@ def one_report_question(question: str, cell: Cell, taken: Iterable[str], own_per
     year = cell.period or (f"{cell.year}年" if cell.year and dated and not PLAN_PERIOD.search(text) else "")
     # "到2025年…达到多少": the level reached by the year's end, which a review of the years before gives.
     year = f"到{year}底" if year and by_year_end and not cell.period else year
+    text = _PREVIOUS_NAMED.sub("", text) if year else text
     return f"{cell.place}{year}{text}"
 
 

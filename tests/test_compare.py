@@ -350,3 +350,19 @@ def test_provinces_listed_by_abbreviation_are_compared(compare_searcher) -> None
     assert {"gzbg_2026_beijing.txt", "gzbg_2026_hebei.txt", "gzbg_2026_xizang.txt"} <= named
     cell = Cell(_report("b", 2026), "北京", 2025)
     assert one_report_question("各省区市2025年GDP分别是多少", cell, ["北京"]).startswith("北京2025年")
+
+
+def test_the_reports_framing_a_comparison_are_left_out_of_each_reports_question() -> None:
+    """The year before the reports named ("2014年几份报告里，…上一年的") is the cell's year already: asked again, it moved
+    the year back once more and every row was doubted as another year's (compare_blind12 K007: 1 → 5 of 5 cells)."""
+    nanshan = Cell(_report("n", 2014), "南山区", 2013)
+    assert one_report_question("2014年几份报告里，广东省和南山区、罗湖区上一年的公共财政预算收入分别是多少？", nanshan,
+                               ["广东省", "南山区", "罗湖区"]) == "南山区2013年公共财政预算收入是多少"
+    country = Cell(_report("g", 2008), "全国", 2007)
+    assert one_report_question("1992、2003、2008年的国务院政府工作报告里，上一年粮食产量各是多少？", country,
+                               ["全国", "国务院"]) == "全国2007年粮食产量是多少"
+    assert one_report_question("1992年、2008年这几份国务院政府工作报告中，上一年粮食产量各是多少？", country,
+                               ["全国", "国务院"]) == "全国2007年粮食产量是多少"
+    # A rate on the year before is what is asked, not that year.
+    assert one_report_question("2014年报告里，南山区、罗湖区公共财政预算收入比上年增长多少？", nanshan,
+                               ["南山区", "罗湖区"]).endswith("公共财政预算收入比上年增长多少")
