@@ -42,7 +42,7 @@ YEAR_IN = re.compile(f"({YEAR})年")
 # "哪六个方面", "要干的十个方面是什么", "“十大亮点”都是啥": how many items are asked, in the clause asking.
 _ADDRESS = re.compile(ADDRESS)  # "各位代表，重任在肩，更须砥砺奋进。": the closing words, no topic sentence
 _COUNTED_QUOTE = re.compile(f"[{ORDINAL_NUMERALS}几\\d]+[个项条点类种大][“\"]")
-_ASKED_COUNT = re.compile(f"([{ORDINAL_NUMERALS}]+|\\d{{1,2}})([个项条点类种块部方大])(?!\\2)")  # not "一条条列了"
+_ASKED_COUNT = re.compile(f"([{ORDINAL_NUMERALS}]+|\\d{{1,2}})([个项条点类种块部方大件])(?!\\2)")  # not "一条条列了"
 # The cosines of the question's vector with texts' (a list's lead and heading).
 Closeness = Callable[[list[str]], list[float]]
 MIN_ITEMS = 2
@@ -631,9 +631,15 @@ def _counted_name(query: Query, asking: str) -> tuple[str, int] | None:
     for text in (*query.quoted, *re.findall(f"哪([{ORDINAL_NUMERALS}]{{1,2}}[\u4e00-\u9fff]{{1,2}})", query.text)):
         m = _COUNTED_NAME.fullmatch(text) or _COUNTED_NAME.match(text)
         number = _number(m.group(1)) if m else None
-        if m and number and number > 1 and (text in asking or f"哪{m.group(1)}" in asking):
+        if m and number and number > 1 and (_spelled_out(text).search(asking) or f"哪{m.group(1)}" in asking):
             return m.group(2), number
     return None
+
+
+def _spelled_out(name: str) -> re.Pattern[str]:
+    """The name itself asked for ("“三个突破”，是哪三个", "“三农”指什么"), not a name before what is asked ("在解决“三农”
+    问题上主要抓了哪些": lists_blind14 L027 spelled out 农业、农村、农民问题)."""
+    return re.compile(rf"{re.escape(name)}[”\"]?[，,：:\s]*(?:都|分别|具体|指的?|是|包括|有)*(?:哪|什么|啥)")
 
 
 def list_answer(index: Reader, hits: tuple[Hit, ...], grams: dict[str, float], doubt: DoubtKind | None,

