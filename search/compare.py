@@ -58,6 +58,7 @@ _BARE_YEARS = re.compile(rf"(?<!\d)(?:{YEAR}\s*[、和与及,，]\s*)+(?={_GONE}
 # "上一年" once the cell's year is named: the year asked is that one already ("2014年几份报告里，…上一年的": 2013);
 # not "比上年增长".
 _PREVIOUS_NAMED = re.compile(rf"(?<![比较])(?:{PREVIOUS_YEAR.pattern})的?")
+_NAMED_YEAR = re.compile(rf"(?<!\d)({YEAR})(?=\s*年)")
 _BY_GONE = re.compile(rf"(?:到|截至|截止)\s*{_GONE}(?:底|末)?")
 # What names a report by its year once the year is out ("政府工作报告里，"), taken out when the year before it is
 # asked ("…报告里，上一年的"): the cell's year is that one, which the report's would otherwise name.
@@ -295,7 +296,8 @@ def _in_review(hit: Hit) -> bool:
 
 
 def _last_year(text: str) -> int | None:
-    years = DIGIT_YEAR.findall(text)
+    """The last year the text names, with 年: "实现辖区税收1981亿元" names none (compare_blind12 K022)."""
+    years = _NAMED_YEAR.findall(text)
     return int(years[-1]) if years else None
 
 

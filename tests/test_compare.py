@@ -366,3 +366,10 @@ def test_the_reports_framing_a_comparison_are_left_out_of_each_reports_question(
     # A rate on the year before is what is asked, not that year.
     assert one_report_question("2014年报告里，南山区、罗湖区公共财政预算收入比上年增长多少？", nanshan,
                                ["南山区", "罗湖区"]).endswith("公共财政预算收入比上年增长多少")
+
+
+def test_a_figure_that_reads_like_a_year_is_no_year() -> None:
+    """"实现辖区税收1981亿元" was taken as said of 1981 and left out of 2021's row (compare_blind12 K022)."""
+    asked = parse_query("南山区2021年辖区税收是多少")
+    assert figure_fits(asked, _answer("实现辖区税收1981亿元，增长15.9%。", "实现辖区税收1981亿元"))
+    assert not figure_fits(asked, _answer("辖区税收从2012年的480亿元增加到1981亿元。", "辖区税收从2012年的480亿元"))
