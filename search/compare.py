@@ -154,12 +154,15 @@ def _own_times(text: str, placed: list[tuple[StoredReport, str]]) -> dict[str, t
 
 
 def _times_after(text: str, place: str) -> tuple[tuple[int, str], ...]:
-    after = re.search(f"{re.escape(place)}[（(]?(?:((?:{YEAR}年?[、和与及，,]*)*{YEAR})年|({_PERIOD_ASKED.pattern}))", text)
-    if not after:
-        return ()
-    if after.group(1):
-        return tuple((int(y), "") for y in DIGIT_YEAR.findall(after.group(1)))
-    return ((plan_end_year(PLAN_PERIOD.search(after.group(2)).group()), after.group(2)),)
+    """The years or plan period written after each mention of the place ("南山2013年、宝安2014年、…南山2021年")."""
+    pattern = f"{re.escape(place)}[（(]?(?:((?:{YEAR}年?[、和与及，,]*)*{YEAR})年|({_PERIOD_ASKED.pattern}))"
+    times: list[tuple[int, str]] = []
+    for after in re.finditer(pattern, text):
+        if after.group(1):
+            times += [(int(y), "") for y in DIGIT_YEAR.findall(after.group(1))]
+        else:
+            times.append((plan_end_year(PLAN_PERIOD.search(after.group(2)).group()), after.group(2)))
+    return tuple(dict.fromkeys(times))
 
 
 def _placed_reports(text: str, reports: dict[int, StoredReport], places: dict[int, Places],

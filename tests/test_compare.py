@@ -9,7 +9,8 @@ import pytest
 from index.read import WORK_REPORT
 from index.store import StoredReport
 from search.answer import Answer
-from search.compare import (_growth_marked, _indicator_marked, _names_topic, _reached_marked, _respective_marked, asked_year, asks_comparison, compared_places, figure_fits,
+from search.compare import (_growth_marked, _indicator_marked, _names_topic, _reached_marked, _respective_marked,
+                            _times_after, asked_year, asks_comparison, compared_places, figure_fits,
                             one_report_question, reviewed_year)
 from search.present import result_json
 from search.query import parse_query
@@ -373,3 +374,10 @@ def test_a_figure_that_reads_like_a_year_is_no_year() -> None:
     asked = parse_query("南山区2021年辖区税收是多少")
     assert figure_fits(asked, _answer("实现辖区税收1981亿元，增长15.9%。", "实现辖区税收1981亿元"))
     assert not figure_fits(asked, _answer("辖区税收从2012年的480亿元增加到1981亿元。", "辖区税收从2012年的480亿元"))
+
+
+def test_a_place_named_twice_is_asked_for_the_years_after_each_mention() -> None:
+    """"南山2013年、宝安2014年、…南山2021年": 南山's 2021 row was never asked (compare_blind12 K024)."""
+    question = "国家级高新技术企业总量：南山2013年、宝安2014年、南山2021年各有多少家？"
+    assert _times_after(question, "南山") == ((2013, ""), (2021, ""))
+    assert _times_after(question, "宝安") == ((2014, ""),)
