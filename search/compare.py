@@ -14,17 +14,19 @@ from collections.abc import Callable, Iterable
 
 from index.read import WORK_REPORT
 from index.store import StoredReport
-from search.answer import Answer
+from search.answer import Answer, section_tense
 from search.query import Query, asks_one_year, content_text
 from search.results import Cell, DoubtKind, Filters, Hit, SearchResult, Table
 from search.scope import Places
 from text.lexicon import alternation, words
-from text.numbers import QUANTITY_UNITS, answers_unit, asks_growth, asks_share, gives_share, measure_of, quantities
+from text.numbers import (QUANTITY_UNITS, answers_unit, asks_growth, asks_share, asks_stock, gives_only_added,
+                          gives_share, gives_stock, measure_of, quantities)
 from text.places import NATIONAL_BODIES, each_level, expand_abbreviations, names_country
 from text.question import POPULATIONS, REPORT_YEAR, asks_figure, is_rate, states_indicator
 from text.sentences import clauses
 from text.tokens import bigrams
-from text.tense import PLAN, asks_period, introduces_targets, names_target, period_reviews, states_target, states_average, states_period_total
+from text.tense import (PLAN, asks_period, introduces_targets, names_target, period_reviews, sentence_tense,
+                        states_average, states_period_total, states_target)
 from text.years import DIGIT_YEAR, PLAN_PERIOD, PREVIOUS_YEAR, YEAR, YEAR_WORD, plan_end_year
 
 COMPARE = re.compile(alternation(words("compare_words"), escape=False))
@@ -43,6 +45,7 @@ _PLACE_COUNT = re.compile(r"(?:这|那)?[两二三四五六七八九十几]个(?
 _PERIOD_ASKED = re.compile(f"“?{PLAN_PERIOD.pattern}”?(?:期间|时期|末)?")  # "“十四五”末", "十三五期间"
 _OWN_TIME = rf"(?:[（(]?(?:{YEAR}年?[、和与及]?)+[）)]?|{_PERIOD_ASKED.pattern})?"
 _LISTED_AFTER = re.compile(rf"{_OWN_TIME}(?:{_WHOLE}|本级|[和与及、，,。；;？?])")
+_STOCK_ONLY = re.compile(r"\s*(?:总量|总数)")  # a clause that is the stock of the one before ("新增…292家，总量达到905家")
 _RATE_ONLY = re.compile(r"\s*(?:同比|比上年)?(?:增长|下降|提高|增加|减少)")  # a clause that is a rate of the one before
 # Anywhere in the question, a change or a situation asked ("社会消费品零售总额情况…分别多少": its growth answers).
 _CHANGE_ASKED = re.compile("增长|增速|增幅|涨幅|上涨|下降|降低|提高|减少|增加|翻番|情况")
@@ -67,6 +70,7 @@ _REPORT_NAMED = re.compile(rf"(?<={_GONE})度?的?[\u4e00-\u9fff]{{0,8}}?(?:工�
 # Joining words and marks left between and around what was taken out ("2014年和2023年", "北京、河北").
 _LEFT_AROUND = re.compile(f"[、，,和与及\\s]*{_GONE}(?:[、，,和与及\\s]*{_GONE})*[、，,和与及\\s]*")
 # "（北京、河北…）", "（一般）", "光明（新）区"; not a name in letters ("居民消费价格（CPI）涨幅": 吉林 writes "CPI涨幅")
+RUNNERS_UP = 2  # passages after the top one whose figure may fill a row the top one's does not fit
 MIN_TOPIC_SHARE = 0.15  # the question's bigrams an answering sentence holds (_names_topic), its units aside
 _UNIT_GRAMS = {g for u in QUANTITY_UNITS for m in ("", *"万亿千百") for g in bigrams(m + u)}  # "公里", "万亩"
 _ASIDE = re.compile(r"[（(](?![A-Za-z]+[）)])[^）)]{0,40}[）)]")
@@ -258,19 +262,39 @@ def _answered(cell: Cell, question: str, ask: Ask, level: bool = False) -> Cell:
     result = ask(question, Filters(reports=(cell.report.path,)))
     if not result.hits or not (result.confident or _named_outright(result)):
         return cell
-    hit = result.hits[0]
+    for rank, hit in enumerate(result.hits[:1 + RUNNERS_UP]):
+        marked = _row_hit(result.query, cell, hit, level)
+        if marked and (rank == 0 or _runner_up_fits(result.query, marked)):
+            return replace(cell, hit=marked)
+    return cell
+
+
+def _runner_up_fits(query: Query, hit: Hit) -> bool:
+    """A passage after the top one, which the search's own checks did not weigh, fills a row only when its figure's
+    clause names the indicator asked and its sentence is in the tense asked: a plan ("新增国高企业300家以上") is no
+    result, a review ("一年来…生产总值增长5.6%") no target."""
+    lead = _clause_lead(hit.answer)
+    if not any(states_indicator(i, lead) for i in query.indicators):
+        return False
+    if query.tense == PLAN or query.insists_target or names_target(query.text):
+        return states_target(lead) or introduces_targets(hit.chunk.text[:hit.answer.span_start - hit.chunk.start])
+    return sentence_tense(hit.answer.text, section_tense(hit.chunk.section)) != PLAN
+
+
+def _row_hit(query: Query, cell: Cell, hit: Hit, level: bool) -> Hit | None:
+    """The hit with the figure asked marked, or None when it marks none that fits."""
     if hit.answer is None or hit.chunk.report.id != cell.report.id:
-        return cell
-    answer = _respective_marked(result.query, cell.place, _growth_marked(
-        result.query, _reached_marked(_indicator_marked(result.query, _year_marked(result.query, hit.answer)))))
+        return None
+    answer = _respective_marked(query, cell.place, _growth_marked(
+        query, _reached_marked(_stock_marked(query, _indicator_marked(query, _year_marked(query, hit.answer))))))
     if answer is None:
-        return cell
+        return None
     marked = replace(hit, answer=answer)
-    if not figure_fits(result.query, answer, _in_review(marked)) or (level and _rates(answer.span_text or "")) \
-            or _in_period_review(result.query, marked) or not _of_indicator(result.query, answer) \
-            or not _names_topic(result.query, cell.place, answer) or _plan_for_result(result.query, marked):
-        return cell
-    return replace(cell, hit=marked)
+    if not figure_fits(query, answer, _in_review(marked)) or (level and _rates(answer.span_text or "")) \
+            or _in_period_review(query, marked) or not _of_indicator(query, answer) \
+            or not _names_topic(query, cell.place, answer) or _plan_for_result(query, marked):
+        return None
+    return marked
 
 
 def _plan_for_result(query: Query, hit: Hit) -> bool:
@@ -280,7 +304,7 @@ def _plan_for_result(query: Query, hit: Hit) -> bool:
         return False
     # The figure's own clause, not the sentence: "聚焦“1+2+4+N”目标任务体系，…生产总值增长5.6%" reviews the year.
     return states_target(_clause_lead(hit.answer)) \
-        or introduces_targets(hit.chunk.text[:hit.answer.start - hit.chunk.start])
+        or introduces_targets(hit.chunk.text[:hit.answer.span_start - hit.chunk.start])
 
 
 def _in_period_review(query: Query, hit: Hit) -> bool:
@@ -388,6 +412,22 @@ def _indicator_marked(query: Query, answer: Answer) -> Answer:
     return answer
 
 
+def _stock_marked(query: Query, answer: Answer) -> Answer:
+    """Where the stock is asked ("高新技术企业总量") and the figure marked counts the added ("新增国家级高新技术企业
+    292家，总量达到905家"), the figure of the clause giving the stock; else the answer as it is."""
+    if answer.span_end is None or not asks_stock(query.text) \
+            or not gives_only_added(_clause_lead(answer)):
+        return answer
+    at = 0
+    for clause in clauses(answer.text):
+        start, at = at, at + len(clause) + 1
+        figure = next((m for m in quantities(clause) if answers_unit(query.figure_unit, m.group())), None)
+        if gives_stock(clause[:figure.start()] if figure else "") and not gives_only_added(clause):
+            begin = answer.start + start + figure.start()
+            return replace(answer, span_start=begin, span_end=begin + len(figure.group()), span_text=figure.group())
+    return answer
+
+
 def _reached_marked(answer: Answer) -> Answer:
     """Where the figure marked is where a change started ("人均预期寿命从2020年的82.4岁提升至83.9岁"), the figure
     reached; else the answer as it is."""
@@ -473,7 +513,7 @@ def _of_indicator(query: Query, answer: Answer) -> bool:
     end = answer.span_end - answer.start
     before = [c for c in clauses(answer.text[:end]) if c.strip()]
     said = before[-1] if before else ""
-    if _RATE_ONLY.match(said) and len(before) > 1:
+    if (_RATE_ONLY.match(said) or _STOCK_ONLY.match(said)) and len(before) > 1:
         said = before[-2] + said
     return any(states_indicator(i, said) for i in query.indicators)
 

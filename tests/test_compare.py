@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from index.read import WORK_REPORT
-from index.store import StoredReport
+from index.store import StoredChunk, StoredReport
 from search.answer import Answer
-from search.compare import (_growth_marked, _indicator_marked, _names_topic, _reached_marked, _respective_marked,
-                            _times_after, asked_year, asks_comparison, compared_places, figure_fits,
+from search.compare import (_growth_marked, _indicator_marked, _names_topic, _of_indicator, _plan_for_result,
+                            _reached_marked, _respective_marked, _runner_up_fits, _stock_marked, _times_after, asked_year, asks_comparison, compared_places, figure_fits,
                             one_report_question, reviewed_year)
 from search.present import result_json
 from search.query import parse_query
-from search.results import Cell
+from search.results import Cell, Hit
 from search.scope import Places
 from text.places import each_level
 from text.years import plan_end_year
@@ -381,3 +381,52 @@ def test_a_place_named_twice_is_asked_for_the_years_after_each_mention() -> None
     question = "国家级高新技术企业总量：南山2013年、宝安2014年、南山2021年各有多少家？"
     assert _times_after(question, "南山") == ((2013, ""), (2021, ""))
     assert _times_after(question, "宝安") == ((2014, ""),)
+
+
+def _hit(section: str, sentence: str, figure: str, before: str = "") -> Hit:
+    """A hit whose passage is `before` + `sentence`, answering with `figure` marked."""
+    text = before + sentence
+    report = _report("r", 2022)
+    chunk = StoredChunk(1, report, section, 0, len(text), text, 0, len(text), "")
+    at = text.index(figure, len(before))
+    return Hit(0, 1.0, chunk, Answer(sentence, len(before), len(text), at, at + len(figure), figure))
+
+
+def test_a_figure_listed_after_the_targets_lead_in_of_its_own_sentence_is_a_target() -> None:
+    """"主要预期目标是：地区生产总值增长5%以上，…居民人均可支配收入增长5%左右": the lead-in is in the same sentence
+    (compare_blind3 P014: a target shown as the result asked)."""
+    result = parse_query("河北2025年居民人均可支配收入增长多少")
+    hit = _hit("河北省2026年政府工作报告", "主要预期目标是：地区生产总值增长5%以上，居民人均可支配收入增长5%左右。",
+               "居民人均可支配收入增长5%")
+    assert _plan_for_result(result, hit)
+
+
+def test_a_passage_below_the_top_one_fills_a_row_only_naming_the_indicator_in_the_tense_asked() -> None:
+    """The top passage's checks are the search's; one below it is taken only when its figure's clause names the
+    indicator and it is no plan where a result is asked, no review where a target is."""
+    result = parse_query("坪山2013年固定资产投资完成多少")
+    review = _hit("坪山新区2014年政府工作报告 › 一、2013年工作回顾", "完成固定资产投资250亿元，增长20%。",
+                  "完成固定资产投资250亿元")
+    plan = _hit("坪山新区2014年政府工作报告 › 二、2014年工作安排", "力争完成固定资产投资300亿元。",
+                "完成固定资产投资300亿元")
+    other = _hit("坪山新区2014年政府工作报告 › 一、2013年工作回顾", "完成工业增加值250亿元。", "完成工业增加值250亿元")
+    assert _runner_up_fits(result, review)
+    assert not _runner_up_fits(result, plan)
+    assert not _runner_up_fits(result, other)
+    target = parse_query("河南2026年地区生产总值增长预期目标是多少")
+    assert not _runner_up_fits(target, _hit("河南省2026年政府工作报告", "一年来，生产总值增长5.6%。", "生产总值增长5.6%"))
+    assert _runner_up_fits(target, _hit("河南省2026年政府工作报告", "生产总值增长5%左右。", "生产总值增长5%",
+                                        before="主要预期目标是："))
+
+
+def test_the_stock_asked_is_the_figure_of_the_clause_giving_it() -> None:
+    """"高新技术企业总量…多少家" by "新增国家级高新技术企业292家，总量达到905家": 905, not the 292 added (compare_blind12
+    K024, compare_blind11 H019)."""
+    asked = parse_query("宝安2014年国家级高新技术企业总量有多少家")
+    marked = _stock_marked(asked, _answer("新增国家级高新技术企业292家，总量达到905家，实现两年翻一番。",
+                                          "新增国家级高新技术企业292家"))
+    assert marked.span_text == "905家"
+    assert _of_indicator(asked, marked)
+    added = parse_query("宝安2014年新增国家级高新技术企业多少家")
+    assert _stock_marked(added, _answer("新增国家级高新技术企业292家，总量达到905家。", "新增国家级高新技术企业292家")) \
+        .span_text == "新增国家级高新技术企业292家"

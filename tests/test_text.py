@@ -8,7 +8,7 @@ import pytest
 from search.measure import missing_measure
 from search.query import parse_query, question_grams
 from text import lexicon
-from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many, asks_total,
+from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_unit, asked_unit, asks_how_many, asks_stock, asks_total,
                           is_article, is_bound,
                           gives_rate, measure_of, noun_measure, quantities)
 from text.places import asks_national, expand_abbreviations, is_division, outside_names, own_level, reports_level, level, short_forms, strip_body_suffix, units
@@ -459,6 +459,7 @@ def test_a_named_indicator_must_be_stated_in_a_form_reports_use() -> None:
     assert indicators_in("北京2025年城镇新增就业多少人") == ("城镇新增就业",)
     assert indicators_in("罗湖2021年GDP有多少亿") == ("gdp",)
     assert indicators_in("单位GDP能耗下降多少") == () and not states_indicator("gdp", "单位国内生产总值能耗下降3.27%")
+    assert not states_indicator("gdp", "万元GDP能耗下降3.65%")  # compare_blind4 C021: a row of GDP增速
     assert not states_indicator("城镇新增就业", "提供11.2万个高校毕业生就业岗位，精准帮扶7.2万名就业困难人员实现就业")
     assert states_indicator("地区生产总值", "全年经济增长5.4%") and states_indicator("城镇新增就业", "新增就业2600人")
 
@@ -687,6 +688,9 @@ def test_a_figure_per_person_a_stock_and_a_count_of_the_noun_asked() -> None:
     parks = parse_query("南山区一共有多少个公园")  # how many there are, not how many were added
     assert missing_measure(parks, "建成科苑公园等4个公园。") == "总数"
     assert missing_measure(parse_query("北京全市公园一共有多少个"), "公园总数达1136个。") is None
+    # 总量 of things counted is their stock; of money, a level ("GDP总量": blind5 e020 stayed answered)
+    assert asks_stock("国家级高新技术企业总量对比：南山2013年、宝安2014年各有多少家？")
+    assert not asks_stock("深圳市2012年GDP总量多少") and not asks_stock("盐田区2023年地区生产总值总量是多少亿元")
     assert missing_measure(parse_query("罗湖税收亿元楼一共有多少栋"), "新增税收“亿元楼”7栋，共32栋。") is None
     # the figure counts the noun after it: "3个社区" is no count of 公园
     assert missing_measure(parse_query("南山区建了多少个公园"),

@@ -156,13 +156,22 @@ def per_capita(text: str) -> bool:
 # "南山区一共有多少个公园" asks how many there are, which "建成科苑公园等4个公园" (the new ones) does not give, unless
 # the sentence gives the stock too ("公园总数达1136个", "累计建成").
 _STOCK_ASKED = re.compile(r"(?:一共|总共|共|总计)有(?:多少|几)|总数")
+_COUNTED_TOTAL = "总量"  # a stock when things are counted ("高新技术企业总量…多少家"), a level of money ("GDP总量")
 _ADDED = re.compile("新增|新建|建成|新开|增加|新落成|开工")
 _STOCK_GIVEN = re.compile(r"总数|累计|共有|总量|已有|现有|达到|达|增至|增加到|全[市区县乡镇省国]共|共\d")
 
 
 def asks_stock(question: str) -> bool:
     """The question asks how many there are in all, not how many were added."""
-    return bool(_STOCK_ASKED.search(question))
+    if _STOCK_ASKED.search(question):
+        return True
+    unit = asked_unit(question)
+    return _COUNTED_TOTAL in question and unit is not None and MEASURES.get(unit) == "count"
+
+
+def gives_stock(text: str) -> bool:
+    """The text gives how many there are in all ("总量达到905家", "增至1415家")."""
+    return bool(_STOCK_GIVEN.search(text))
 
 
 def gives_only_added(sentence: str) -> bool:
