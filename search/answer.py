@@ -16,7 +16,7 @@ from text.numbers import answers_unit, quantities
 from text.tokens import jieba_tokenizer
 from text.sentences import CLAUSE_BREAK, list_end, sentences, shingles
 from text.tense import heading_tense, sentence_tense, states_level_reached
-from text.years import YEAR_WORD, subject_years
+from text.years import PREVIOUS_YEAR_NAMED, YEAR_WORD, subject_years
 
 _WORDS = jieba_tokenizer()
 _LEAD_WINDOW = 20  # characters looked back from a number for the start of its clause
@@ -110,7 +110,8 @@ def _year_agreement(sentence: str, years: tuple[int, ...], in_period: bool = Fal
     named = set(subject_years(sentence))
     if years and named:
         return 1 if named & set(years) else -1
-    return -1 if in_period and len(years) == 1 else 0
+    # "去年居民消费价格…上涨4.8%" in a five-year review is the year's own figure, not the period's.
+    return -1 if in_period and len(years) == 1 and not PREVIOUS_YEAR_NAMED.search(sentence) else 0
 
 
 def make_answer(text: str, offset: int, evidence: SentenceEvidence, grams: dict[str, float],

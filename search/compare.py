@@ -22,12 +22,12 @@ from text.lexicon import alternation, words
 from text.numbers import (QUANTITY_UNITS, answers_unit, asks_growth, asks_share, asks_stock, gives_only_added,
                           gives_share, gives_stock, measure_of, quantities)
 from text.places import NATIONAL_BODIES, each_level, expand_abbreviations, names_country
-from text.question import POPULATIONS, REPORT_YEAR, asks_figure, is_rate, states_indicator
+from text.question import POPULATIONS, REPORT_YEAR, WORDING, asks_figure, asks_wording, is_rate, states_indicator
 from text.sentences import clauses
 from text.tokens import bigrams
 from text.tense import (PLAN, asks_period, introduces_targets, names_target, period_reviews, sentence_tense,
                         states_average, states_period_total, states_target)
-from text.years import DIGIT_YEAR, PLAN_PERIOD, PREVIOUS_YEAR, YEAR, YEAR_WORD, plan_end_year
+from text.years import DIGIT_YEAR, PLAN_PERIOD, PREVIOUS_YEAR_NAMED, YEAR, YEAR_WORD, last_named_year, plan_end_year
 
 COMPARE = re.compile(alternation(words("compare_words"), escape=False))
 _AS_A_WHOLE = re.compile(alternation(words("compare_frame_words")))
@@ -60,8 +60,7 @@ _BY_YEAR = re.compile(rf"(?:到|截至|截止)\s*{YEAR}\s*年(?!度)")  # "到20
 _BARE_YEARS = re.compile(rf"(?<!\d)(?:{YEAR}\s*[、和与及,，]\s*)+(?={_GONE})")
 # "上一年" once the cell's year is named: the year asked is that one already ("2014年几份报告里，…上一年的": 2013);
 # not "比上年增长".
-_PREVIOUS_NAMED = re.compile(rf"(?<![比较])(?:{PREVIOUS_YEAR.pattern})的?")
-_NAMED_YEAR = re.compile(rf"(?<!\d)({YEAR})(?=\s*年)")
+_PREVIOUS_NAMED = re.compile(rf"(?:{PREVIOUS_YEAR_NAMED.pattern})的?")
 _BY_GONE = re.compile(rf"(?:到|截至|截止)\s*{_GONE}(?:底|末)?")
 # What names a report by its year once the year is out ("政府工作报告里，"), taken out when the year before it is
 # asked ("…报告里，上一年的"): the cell's year is that one, which the report's would otherwise name.
@@ -131,11 +130,11 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
     placed = _placed_reports(query.place_text, reports, places, mentioned)
     own = _own_times(query.place_text, placed)
     if own:  # "光明区2021年、龙华区2019年、张店乡2023年的…": each place asked for its own years or plan period
-        cells = [Cell(report, place, year, period=period) for report, place in placed for year, period in own[place]
-                 if asked_year(query, report) == year]
+        cells = [Cell(report, place, asked_year(query, report), period=period) for place, times in own.items()
+                 for year, period, by_report in times for report in _reports_of(query, placed, place, year, by_report)]
         return tuple(cells + [Cell(None, place, year, period=period) for place, times in own.items()
-                              for year, period in times
-                              if not any(c.place == place and c.year == year for c in cells)])
+                              for year, period, by_report in times
+                              if not _reports_of(query, placed, place, year, by_report)])
     if query.report_years:  # "国务院1992、2003、2024年报告…": those reports only
         placed = [(r, p) for r, p in placed if r.years and max(r.years) in query.report_years]
     years = query.fact_years
@@ -149,7 +148,17 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
     return tuple(cells + uncovered)
 
 
-def _own_times(text: str, placed: list[tuple[StoredReport, str]]) -> dict[str, tuple[tuple[int, str], ...]]:
+def _reports_of(query: Query, placed: list[tuple[StoredReport, str]], place: str, year: int,
+                by_report: bool) -> list[StoredReport]:
+    """The place's reports a time of its own picks: those of that year where it names the report ("南山区2014年政府
+    工作报告"), unless it has none, as "光明新区2015年政府工作报告" names the one reviewing 2015; else the reports
+    asked for that year."""
+    own = [report for report, p in placed if p == place]
+    named = [report for report in own if by_report and max(report.years, default=None) == year]
+    return named or [report for report in own if asked_year(query, report) == year]
+
+
+def _own_times(text: str, placed: list[tuple[StoredReport, str]]) -> dict[str, tuple[tuple[int, str, bool], ...]]:
     """Each place compared with the years ("大鹏新区2013年、2023年和盐田区2014年…") or the plan period ("北京“十四五”末、
     深圳市2012年…": its last year, with the period's words) written right after it, when every one has its own."""
     places = dict.fromkeys(place for _, place in placed)
@@ -157,15 +166,18 @@ def _own_times(text: str, placed: list[tuple[StoredReport, str]]) -> dict[str, t
     return times if len(places) >= 2 and all(times.values()) else {}
 
 
-def _times_after(text: str, place: str) -> tuple[tuple[int, str], ...]:
-    """The years or plan period written after each mention of the place ("南山2013年、宝安2014年、…南山2021年")."""
-    pattern = f"{re.escape(place)}[（(]?(?:((?:{YEAR}年?[、和与及，,]*)*{YEAR})年|({_PERIOD_ASKED.pattern}))"
-    times: list[tuple[int, str]] = []
+def _times_after(text: str, place: str) -> tuple[tuple[int, str, bool], ...]:
+    """The years or plan period written after each mention of the place ("南山2013年、宝安2014年、…南山2021年"), each
+    with whether it names the place's report rather than the year asked ("南山区2014年政府工作报告", "南山区（2014年和
+    2022年报告）": the year each reviews)."""
+    pattern = (f"{re.escape(place)}[（(]?(?:((?:{YEAR}年?[、和与及，,]*)*{YEAR})年(度?的?[\u4e00-\u9fff]{{0,8}}?报告)?"
+               f"|({_PERIOD_ASKED.pattern}))")
+    times: list[tuple[int, str, bool]] = []
     for after in re.finditer(pattern, text):
         if after.group(1):
-            times += [(int(y), "") for y in DIGIT_YEAR.findall(after.group(1))]
+            times += [(int(y), "", bool(after.group(2))) for y in DIGIT_YEAR.findall(after.group(1))]
         else:
-            times.append((plan_end_year(PLAN_PERIOD.search(after.group(2)).group()), after.group(2)))
+            times.append((plan_end_year(PLAN_PERIOD.search(after.group(3)).group()), after.group(3), False))
     return tuple(dict.fromkeys(times))
 
 
@@ -217,7 +229,9 @@ def one_report_question(question: str, cell: Cell, taken: Iterable[str], own_per
     if report_named and _PREVIOUS_NAMED.search(text):  # "国务院2003年、2008年政府工作报告里，上一年的…"
         text = _REPORT_NAMED.sub(_GONE, text)
     text = _BY_GONE.sub(_GONE, text)
-    text = _LEFT_AROUND.sub("", COMPARE.sub("", text)).strip("的：:，,。.？? ")
+    if not asks_wording(question):  # "…涨了多少？把…报告里的说法对比一下": the figure each gives, not its phrasing
+        text = WORDING.sub(_GONE, text)
+    text = _LEFT_AROUND.sub("", COMPARE.sub("", text)).strip("的：:，,。.？? 把")
     text = _ASKED_AGAIN.sub(HOW_MUCH, text)  # "…增加值哪个区多？…各是多少，…又是多少" leaves "增加值？是多少是多少"
     if not asks_figure(text):  # "…对比一下", "…各是什么情况": asked of one report, how much it is
         text = _AS_A_WHOLE.sub(HOW_MUCH, text, count=1)
@@ -311,7 +325,7 @@ def _in_period_review(query: Query, hit: Hit) -> bool:
     """One year's figure asked and the one marked stands in a review of several years ("这五年…社会消费品零售总额
     突破1.5万亿元" for 河北's 2025): that year's own figure is in its own review (lists_blind2: a wrong row).
     Unless its clause names the year ("由1997年的3252亿美元增加到2002年的6208亿美元": lost a right row)."""
-    if not asks_one_year(query) or hit.answer is None or _last_year(_clause_lead(hit.answer)) in query.fact_years:
+    if not asks_one_year(query) or hit.answer is None or last_named_year(_clause_lead(hit.answer)) in query.fact_years:
         return False
     return _in_review(hit)
 
@@ -320,12 +334,6 @@ def _in_review(hit: Hit) -> bool:
     """The answer stands in a review of several years ("过去五年…")."""
     at = hit.answer.start - hit.chunk.start
     return any(a <= at < b for a, b in period_reviews(hit.chunk.text))
-
-
-def _last_year(text: str) -> int | None:
-    """The last year the text names, with 年: "实现辖区税收1981亿元" names none (compare_blind12 K022)."""
-    years = _NAMED_YEAR.findall(text)
-    return int(years[-1]) if years else None
 
 
 _OUTWEIGHED = frozenset({DoubtKind.LOW_CONFIDENCE, DoubtKind.WEAK_MATCH})
@@ -447,7 +455,7 @@ def _year_marked(query: Query, answer: Answer) -> Answer:
     """Where the figure marked is said of another year and the sentence goes on to the asked one ("由1997年的3252亿美元
     增加到2002年的6208亿美元", 2002 asked), the figure right after that year; else the answer as it is."""
     if answer.span_end is None or len(query.fact_years) != 1 \
-            or _last_year(_clause_lead(answer)) in (None, *query.fact_years):
+            or last_named_year(_clause_lead(answer)) in (None, *query.fact_years):
         return answer
     offset = answer.span_end - answer.start
     after = re.search(rf"{query.fact_years[0]}年(?:底|末)?的?", answer.text[offset:])
@@ -473,7 +481,7 @@ def figure_fits(query: Query, answer: Answer, in_review: bool = True) -> bool:
     if _NOT_LEVEL.search(lead) or (gives_share(lead) and not _asks_rate(query)):
         return False
     # "国内生产总值从1997年的7.4万亿元增加到2002年的10.2万亿元": the figure is of the year its clause names last
-    named = _last_year(lead)
+    named = last_named_year(lead)
     if query.fact_years and named and named not in query.fact_years:
         return False
     # One year's figure asked is not a total or average over the years ("年均增长6.5%"), and a yearly average asked

@@ -8,7 +8,7 @@ from text.normalize import normalize_text
 from text.places import expand_abbreviations, outside_names
 from text.numbers import asked_unit, asks_how_many, asks_total, noun_measure
 from text.question import (FRAME, MEASURE, NAME_ASKED, asked_kind, compound_modifiers, counted_phrase, indicators_in, latin_terms, measure_phrases, ORIGINAL, PERSON_ROLE, QUOTED, asks_figure, REPORT_YEAR, SYNONYMS,
-                           WHY, WORDING)
+                           WHY, asks_wording)
 from text.tense import (DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, TARGET_QUESTION, UNKNOWN, asks_period,
                         asks_level_at_year_end, states_period_total, without_level_raised)
 from text.tokens import bigrams
@@ -101,7 +101,7 @@ def parse_query(question: str) -> Query:
         period=asks_period(text) or names_span(text),
         cut_from=len(whole) if len(whole) > MAX_QUERY_CHARS else None,
         wants_quantity=asks_figure(text) and not why,
-        wants_wording=bool(WORDING.search(text)),
+        wants_wording=asks_wording(text),
         expanded=" ".join([text, *extra]),
         place_text=outside_names(expand_abbreviations(text)),
         synonyms=used,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.answer import best_sentence, make_answer
+from search.answer import _year_agreement, best_sentence, make_answer
 from search.measure import missing_measure, states_exactly
 from search.query import parse_query
 
@@ -182,3 +182,10 @@ def test_a_clause_after_a_semicolon_or_colon_keeps_what_it_continues(passage: st
     evidence = best_sentence(passage, grams, years, True)
     answer = make_answer(passage, 0, evidence, grams, wants_quantity=True)
     assert answer.span_text is not None and answer.span_text.endswith(span), answer
+
+
+def test_the_year_before_named_in_a_five_year_review_is_that_years_figure() -> None:
+    """"去年居民消费价格总水平比上年上涨4.8%" in the 2008 report's review of five years gives 2007's figure, not the
+    period's (compare_blind13 X016); an unnamed figure there stays the period's."""
+    assert _year_agreement("去年居民消费价格总水平比上年上涨4.8%。", (2007,), in_period=True) == 0
+    assert _year_agreement("居民消费价格总水平比上年上涨4.8%。", (2007,), in_period=True) == -1

@@ -2,6 +2,7 @@
 table a real index gives for a few real reports."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ from index.read import WORK_REPORT
 from index.store import StoredChunk, StoredReport
 from search.answer import Answer
 from search.compare import (_growth_marked, _indicator_marked, _names_topic, _of_indicator, _plan_for_result,
-                            _reached_marked, _respective_marked, _runner_up_fits, _stock_marked, _times_after, asked_year, asks_comparison, compared_places, figure_fits,
+                            _reached_marked, _respective_marked, _runner_up_fits, _stock_marked, _times_after,
+                            scope_cells, asked_year, asks_comparison, compared_places, figure_fits,
                             one_report_question, reviewed_year)
 from search.present import result_json
 from search.query import parse_query
@@ -379,8 +381,23 @@ def test_a_figure_that_reads_like_a_year_is_no_year() -> None:
 def test_a_place_named_twice_is_asked_for_the_years_after_each_mention() -> None:
     """"南山2013年、宝安2014年、…南山2021年": 南山's 2021 row was never asked (compare_blind12 K024)."""
     question = "国家级高新技术企业总量：南山2013年、宝安2014年、南山2021年各有多少家？"
-    assert _times_after(question, "南山") == ((2013, ""), (2021, ""))
-    assert _times_after(question, "宝安") == ((2014, ""),)
+    assert _times_after(question, "南山") == ((2013, "", False), (2021, "", False))
+    assert _times_after(question, "宝安") == ((2014, "", False),)
+
+
+def test_a_year_naming_a_places_report_picks_that_report() -> None:
+    """"南山区2014年政府工作报告、深圳市2013年…报告里" name reports, each of the year before (compare_blind13 X006,
+    X025: those reports were never asked)."""
+    question = "光明区2021年度法治报告、南山区（2014年和2022年报告）、深圳市2013年政府工作报告里，办理人大代表建议多少件？"
+    assert _times_after(question, "南山区") == ((2014, "", True), (2022, "", True))
+    assert _times_after(question, "光明区") == ((2021, "", True),)
+    places = {1: Places(frozenset({"南山区"}), frozenset({"深圳市"})), 2: Places(frozenset({"南山区"}), frozenset({"深圳市"})),
+              3: Places(frozenset({"光明区"}), frozenset({"深圳市"}))}
+    reports = {1: _report("n14", 2014), 2: _report("n22", 2022), 3: _report("g21", 2021, "法治政府建设报告")}
+    reports = {rid: replace(r, id=rid) for rid, r in reports.items()}
+    cells = scope_cells(parse_query(question), reports, places, {"南山区", "光明区"})
+    assert [(c.report.path if c.report else None, c.year) for c in cells] == \
+        [("g21", 2021), ("n14", 2013), ("n22", 2021)]
 
 
 def _hit(section: str, sentence: str, figure: str, before: str = "") -> Hit:
@@ -430,3 +447,10 @@ def test_the_stock_asked_is_the_figure_of_the_clause_giving_it() -> None:
     added = parse_query("宝安2014年新增国家级高新技术企业多少家")
     assert _stock_marked(added, _answer("新增国家级高新技术企业292家，总量达到905家。", "新增国家级高新技术企业292家")) \
         .span_text == "新增国家级高新技术企业292家"
+
+
+def test_a_figure_asked_with_how_each_report_says_it_asks_each_the_figure() -> None:
+    """"…涨了多少？把…报告里的说法对比一下": each report is asked the figure, without its phrasing words."""
+    country = Cell(_report("g", 2008), "全国", 2007)
+    assert one_report_question("上一年物价涨了多少？把1992、2008年国务院政府工作报告里的说法对比一下。", country,
+                               ["全国", "国务院"]) == "全国2007年物价涨了多少"

@@ -12,7 +12,7 @@ from text.numbers import (NUMBER, NUMBER_WITH_UNIT, answers_measure, answers_uni
                           is_article, is_bound,
                           gives_rate, measure_of, noun_measure, quantities)
 from text.places import asks_national, expand_abbreviations, is_division, outside_names, own_level, reports_level, level, short_forms, strip_body_suffix, units
-from text.question import (FRAME, MEASURE, PERSON_ROLE, SYNONYMS, WORDING, asked_kind, asks_figure, compound_modifiers, latin_terms,
+from text.question import (FRAME, MEASURE, PERSON_ROLE, SYNONYMS, asked_kind, asks_figure, asks_wording, compound_modifiers, latin_terms,
                            measure_phrases,
                            counted_modifiers, counted_noun, indicators_in, states_indicator)
 from text.sentences import clauses, has_word, list_end, sentences
@@ -202,9 +202,13 @@ def test_frame_words_leave_the_subject(question: str, left: str) -> None:
     ("想写一句那种排比，有现成的吗", False, True), ("其他报告咋写的？", False, True),
     ("怎么提高粮食产量", False, False), ("罗湖开启营商环境改革的第几个版本", True, False),
     ("1992年新批准对外开放的沿边城市是哪几座", False, False), ("新增了几座公园", True, False),
+    # a figure asked and how each report says it: the figure (compare_blind13 X007, X016); 参考率 is a rate (X005)
+    ("区政府规范性文件正式印发了多少件？光明区2021年和龙华区2019年的法治政府报告各怎么说的？", True, False),
+    ("上一年物价涨了多少？把1992、2008年国务院政府工作报告里的说法对比一下。", True, False),
+    ("学法考试的参考率、优秀率各是多少？", True, False), ("行政首长出庭应诉的提法，给我找些参考", False, True),
 ])
 def test_what_a_question_asks_for(question: str, quantity: bool, wording: bool) -> None:
-    assert (asks_figure(question), bool(WORDING.search(question))) == (quantity, wording)
+    assert (asks_figure(question), asks_wording(question)) == (quantity, wording)
 
 
 def test_office_holder_and_measures_asked_for() -> None:

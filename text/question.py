@@ -13,6 +13,7 @@ QUANTITY = re.compile(alternation(words("quantity_words")))
 _WHICH_FEW = re.compile("哪几")  # "批准了哪几座沿边城市" asks which, not how many
 WHY = re.compile(alternation(words("why_words")))
 WORDING = re.compile(alternation(words("wording_words"), escape=False))
+_FIGURE_ASKED = "多少"  # "规范性文件印发了多少件？…报告各怎么说的": the figure each report gives, not its phrasing
 # Question words, frame words and "the year before": what a question says without naming its subject.
 FRAME = re.compile(alternation([*map(re.escape, words("question_words")), *words("frame_words"),
                                 *words("previous_year_words")], escape=False))
@@ -248,3 +249,8 @@ def compound_modifiers(question: str) -> tuple[str, ...]:
         found.extend(w for w in run[:-1] if len(w) >= 2 and w.lower() not in SYNONYMS and not _PARTICLE.search(w))
         run = []
     return tuple(dict.fromkeys(found))
+
+
+def asks_wording(text: str) -> bool:
+    """The question asks how reports phrase a point ("别的乡镇怎么写…"), not how much they say it is."""
+    return bool(WORDING.search(text)) and _FIGURE_ASKED not in text

@@ -14,6 +14,8 @@ YEAR_WORD = re.compile(rf"{YEAR}\s*年度?")     # "2023年", "2023 年度"
 _NAMED_YEAR = re.compile(rf"(?<!\d)({YEAR})(?=年)")
 DATE_LINE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?")  # a line that is only a date ("2024年1月8日")
 PREVIOUS_YEAR = re.compile(alternation(words("previous_year_words")))
+# The year before named as the one spoken of ("去年居民消费价格…上涨4.8%"), not compared with ("比上年增长").
+PREVIOUS_YEAR_NAMED = re.compile(rf"(?<![比较同])(?:{PREVIOUS_YEAR.pattern})")
 # A year in Chinese numerals (○, a circle, stands for zero in some scanned-and-typed reports: 一九五○年).
 CN_YEAR = f"[一二][{CHINESE_DIGITS}○]{{3}}"
 _CHINESE_YEAR = re.compile(f"{CN_YEAR}(?=年)")
@@ -85,6 +87,12 @@ def spanned_years(text: str) -> tuple[int, ...]:
     """The years the text names, ranges spelt out: "过去五年（2018—2022年）" is 2018 to 2022. ("2021年以来工作回顾"
     stays 2021: it reviews that year, though it was written early in the next.)"""
     return tuple(sorted({*named_years(text), *_in_spans(text)}))
+
+
+def last_named_year(text: str) -> int | None:
+    """The last year the text names in digits followed by 年: "实现辖区税收1981亿元" names none."""
+    years = _NAMED_YEAR.findall(text)
+    return int(years[-1]) if years else None
 
 
 def named_years(text: str) -> tuple[int, ...]:
