@@ -33,6 +33,7 @@ COMPARE = re.compile(alternation(words("compare_words"), escape=False))
 _AS_A_WHOLE = re.compile(alternation(words("compare_frame_words")))
 _NOT_LEVEL = re.compile(alternation(words("not_level_words")))
 HOW_MUCH = "是多少"
+TIME = "time"  # what a duration measures (units.tsv): "连续四年"
 _ASKED_AGAIN = re.compile(r"(?:[？?，,\s]*是多少)+")
 COUNTRY = "全国"
 _WHOLE = "全(?:省|市|区|县)"  # "广东全省": the place as a whole
@@ -44,9 +45,10 @@ _PLACE_COUNT = re.compile(r"(?:这|那)?[两二三四五六七八九十几]个(?
 # "深圳市（2012年）和…", "北京“十四五”末、…"), not "深圳罗湖区", "深圳各区", "深圳市2020年各区".
 _PERIOD_ASKED = re.compile(f"“?{PLAN_PERIOD.pattern}”?(?:期间|时期|末)?")  # "“十四五”末", "十三五期间"
 _OWN_TIME = rf"(?:[（(]?(?:{YEAR}年?[、和与及]?)+[）)]?|{_PERIOD_ASKED.pattern})?"
-_LISTED_AFTER = re.compile(rf"{_OWN_TIME}(?:{_WHOLE}|本级|[和与及、，,。；;？?])")
-_STOCK_ONLY = re.compile(r"\s*(?:总量|总数)")  # a clause that is the stock of the one before ("新增…292家，总量达到905家")
-_RATE_ONLY = re.compile(r"\s*(?:同比|比上年)?(?:增长|下降|提高|增加|减少)")  # a clause that is a rate of the one before
+_LISTED_AFTER = re.compile(rf"{_OWN_TIME}(?:的?{_WHOLE}|本级|[和与及、，,。；;？?])")
+# A clause going on with the subject of the one before: its rate ("…，增长21%"), its stock ("新增…292家，总量达到
+# 905家"), or its figure in a year named ("全国粮食连续四年增产，2007年产量达到50150万吨").
+_CONTINUES = re.compile(rf"\s*(?:(?:同比|比上年)?(?:增长|下降|提高|增加|减少)|总量|总数|{YEAR}年)")
 # Anywhere in the question, a change or a situation asked ("社会消费品零售总额情况…分别多少": its growth answers).
 _CHANGE_ASKED = re.compile("增长|增速|增幅|涨幅|上涨|下降|降低|提高|减少|增加|翻番|情况")
 _RESPECTIVELY = "分别"  # "A、B分别增长x%、y%": each figure of its thing in turn
@@ -411,7 +413,7 @@ def _indicator_marked(query: Query, answer: Answer) -> Answer:
         if not any(states_indicator(i, clause) for i in query.indicators):
             continue
         fitting = [m for m in quantities(clause) if (measure_of(m.group()) == "rate") == growth
-                   and answers_unit(query.figure_unit, m.group())]
+                   and answers_unit(query.figure_unit, m.group()) and not _duration(query, m.group())]
         # A rate follows its indicator ("增长5.7%、高于全国…"); a level is the one reached ("迈上4个万亿元台阶、达14.2万亿元").
         figure = (fitting[0] if growth else fitting[-1]) if fitting else None
         if figure is not None:
@@ -436,6 +438,11 @@ def _stock_marked(query: Query, answer: Answer) -> Answer:
     return answer
 
 
+def _duration(query: Query, figure: str) -> bool:
+    """A time ("全国粮食连续四年增产") where none is asked: no indicator's figure."""
+    return measure_of(figure) == TIME and not (query.figure_unit and measure_of("1" + query.figure_unit) == TIME)
+
+
 def _reached_marked(answer: Answer) -> Answer:
     """Where the figure marked is where a change started ("人均预期寿命从2020年的82.4岁提升至83.9岁"), the figure
     reached; else the answer as it is."""
@@ -453,12 +460,25 @@ def _reached_marked(answer: Answer) -> Answer:
 
 def _year_marked(query: Query, answer: Answer) -> Answer:
     """Where the figure marked is said of another year and the sentence goes on to the asked one ("由1997年的3252亿美元
-    增加到2002年的6208亿美元", 2002 asked), the figure right after that year; else the answer as it is."""
-    if answer.span_end is None or len(query.fact_years) != 1 \
-            or last_named_year(_clause_lead(answer)) in (None, *query.fact_years):
+    增加到2002年的6208亿美元", 2002 asked), the figure right after that year; where its clause names no year and a
+    later clause opens with the asked one ("全国粮食连续四年增产，2007年产量达到50150万吨"), that clause's figure in
+    the unit asked; else the answer as it is."""
+    if answer.span_end is None or len(query.fact_years) != 1:
+        return answer
+    named = last_named_year(_clause_lead(answer))
+    if named in query.fact_years:
         return answer
     offset = answer.span_end - answer.start
-    after = re.search(rf"{query.fact_years[0]}年(?:底|末)?的?", answer.text[offset:])
+    year = query.fact_years[0]
+    if named is None:
+        opening = re.search(rf"[，,；;]\s*{year}年(?:底|末)?[^，,；;。]*", answer.text[offset:])
+        figures = [m for m in quantities(opening.group()) if answers_unit(query.figure_unit, m.group())] \
+            if opening else []
+        if not figures:
+            return answer
+        start = answer.span_end + opening.start() + figures[0].start()
+        return replace(answer, span_start=start, span_end=start + len(figures[0].group()), span_text=figures[0].group())
+    after = re.search(rf"{year}年(?:底|末)?的?", answer.text[offset:])
     figure = next(iter(quantities(answer.text[offset + after.end():])), None) if after else None
     if figure is None or figure.start() > 0:
         return answer
@@ -521,7 +541,7 @@ def _of_indicator(query: Query, answer: Answer) -> bool:
     end = answer.span_end - answer.start
     before = [c for c in clauses(answer.text[:end]) if c.strip()]
     said = before[-1] if before else ""
-    if (_RATE_ONLY.match(said) or _STOCK_ONLY.match(said)) and len(before) > 1:
+    if _CONTINUES.match(said) and len(before) > 1:
         said = before[-2] + said
     return any(states_indicator(i, said) for i in query.indicators)
 

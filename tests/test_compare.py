@@ -10,7 +10,7 @@ import pytest
 from index.read import WORK_REPORT
 from index.store import StoredChunk, StoredReport
 from search.answer import Answer
-from search.compare import (_growth_marked, _indicator_marked, _names_topic, _of_indicator, _plan_for_result,
+from search.compare import (_duration, _growth_marked, _year_marked, _indicator_marked, _names_topic, _of_indicator, _plan_for_result,
                             _reached_marked, _respective_marked, _runner_up_fits, _stock_marked, _times_after,
                             scope_cells, asked_year, asks_comparison, compared_places, figure_fits,
                             one_report_question, reviewed_year)
@@ -240,7 +240,8 @@ def test_a_city_listed_with_its_own_year_beside_its_districts_is_compared() -> N
               3: Places(own=frozenset({"罗湖区"}), parents=frozenset({"深圳市"}))}
     for question in ("新建污水管网多少公里？深圳市2012年、南山区2013年分别说一下。",
                      "注册志愿者人数：深圳市（2012年）和南山、罗湖（2013年）各有多少？",
-                     "养老床位：罗湖区2013年、深圳市“十三五”期间、南山区2021年各多少张？"):
+                     "养老床位：罗湖区2013年、深圳市“十三五”期间、南山区2021年各多少张？",
+                     "南山区2013年的生产总值，以及深圳市2012年的全市生产总值，列个表。"):  # compare_blind13 X024
         assert "深圳市" in compared_places(question, places, {"南山区", "罗湖区"}), question
     for question in ("深圳市2020年各区地区生产总值分别是多少", "深圳市南山区和罗湖区2013年的新增就业各是多少"):
         assert "深圳市" not in compared_places(question, places, {"南山区", "罗湖区"}), question
@@ -454,3 +455,14 @@ def test_a_figure_asked_with_how_each_report_says_it_asks_each_the_figure() -> N
     country = Cell(_report("g", 2008), "全国", 2007)
     assert one_report_question("上一年物价涨了多少？把1992、2008年国务院政府工作报告里的说法对比一下。", country,
                                ["全国", "国务院"]) == "全国2007年物价涨了多少"
+
+
+def test_a_later_clause_opening_with_the_year_asked_gives_its_figure() -> None:
+    """"全国粮食连续四年增产，2007年产量达到50150万吨": 2007's output, not "连续四年" (a time where none is asked;
+    compare_blind13 X017, compare_blind12 K018)."""
+    asked = parse_query("全国2007年粮食产量是多少")
+    marked = _year_marked(asked, _answer("全国粮食连续四年增产，2007年产量达到50150万吨。", "全国粮食连续四年"))
+    assert marked.span_text == "50150万吨"
+    assert _of_indicator(asked, marked)
+    assert _duration(asked, "四年") and not _duration(parse_query("粮食连续增产多少年"), "四年")
+    assert _year_marked(parse_query("全国2006年粮食产量是多少"), marked).span_text == "50150万吨"  # 2006 named nowhere

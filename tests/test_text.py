@@ -768,3 +768,10 @@ def test_a_list_of_provinces_by_abbreviation_is_written_out() -> None:
     for words in ("京津冀协同发展", "辽宁2025年", "川藏铁路", "新、旧动能转换", "江苏、吉林"):
         assert expand_abbreviations(words) == words  # words, or names written out already
 
+
+
+def test_a_years_mean_is_no_average_over_years() -> None:
+    """"PM2.5年均浓度" is the year's level (compare_blind13 X012: three rows left out as averages over years)."""
+    from text.tense import states_average
+    assert not states_average("南山2021年PM2.5年均浓度降到了多少")
+    assert states_average("“十四五”时期地区生产总值年均增长多少")

@@ -96,6 +96,7 @@ _LEVEL_REACHED = re.compile(alternation(_words("figure", "level")))
 _PERIOD_TOTAL = re.compile(alternation(_words("figure", "total") + _words("figure", "accumulated")))
 _ACCUMULATED = re.compile(alternation(_words("figure", "accumulated")))
 _AVERAGE = re.compile(alternation(_words("figure", "average")))
+_MEAN_LEVEL = re.compile(alternation(_words("figure", "mean_level")))
 
 
 def years_reviewed(heading: str, report_year: int) -> tuple[int, ...]:
@@ -148,8 +149,9 @@ def asks_level_at_year_end(question: str) -> bool:
 
 
 def states_average(text: str) -> bool:
-    """The text gives or asks a yearly average over several years ("年均增长", "平均每年")."""
-    return bool(_AVERAGE.search(text))
+    """The text gives or asks a yearly average over several years ("年均增长", "平均每年"), not a year's mean
+    ("PM2.5年均浓度": compare_blind13 X012, three rows left out)."""
+    return bool(_AVERAGE.search(_MEAN_LEVEL.sub(" ", text)))
 
 
 def states_period_total(text: str, accumulated: bool = True) -> bool:
