@@ -79,6 +79,10 @@ def test_the_question_asked_of_one_report() -> None:
     assert one_report_question("战略性新兴产业增加值哪个区多？福田、龙岗2021年各是多少，罗湖2021年又是多少？", cell,
                                taken) == "福田2021年战略性新兴产业增加值是多少"
     assert asks_comparison("北京、陕西、江苏哪个增得多？")
+    # "各自" goes whole: "…里，各自受理了多少宗" left "自受理了" (compare_blind13 X001)
+    assert one_report_question("光明区2021年、龙华区2019年的报告里，各自受理了多少宗行政复议案件？",
+                               Cell(_report("g", 2021, "法治政府建设报告"), "光明区", 2021),
+                               ["光明区", "龙华区"]).endswith("，受理了多少宗行政复议案件")
 
 
 def _answer(sentence: str, figure: str) -> Answer:
