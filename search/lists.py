@@ -46,6 +46,7 @@ _ASKED_COUNT = re.compile(f"([{ORDINAL_NUMERALS}]+|\\d{{1,2}})([个项条点类�
 # The cosines of the question's vector with texts' (a list's lead and heading).
 Closeness = Callable[[list[str]], list[float]]
 MIN_ITEMS = 2
+_OF = "的"
 LEAD_CHARS = 80       # the words before a list's first item read as its lead
 LED_KEY_CHARS = 2     # paragraphs led alike start with the same two characters ("当好")
 MAX_LED_CHARS = 25    # ... in a short first sentence ("坚持四项基本原则是改革开放和发展经济的根本保证。": 23)
@@ -658,7 +659,8 @@ def list_answer(index: Reader, hits: tuple[Hit, ...], grams: dict[str, float], d
     text = index.report_text(report.id)
     title = set(bigrams(report.title))
     # The question's words in the report's title say nothing of which of its lists is asked.
-    grams = {g: w for g, w in grams.items() if g not in title}
+    # Nor do pairs across 的 ("建设的下一步": 设的, 的下), which any item holding "建设的" would seem to be asked of.
+    grams = {g: w for g, w in grams.items() if g not in title and _OF not in g}
     near = [h.chunk for h in hits if h.chunk.report.id == report.id]
     found = [e for e in enumerations(text) + keyed_runs(text, asked.key, asked.count) if may_answer(e, asked)]
     # Sentences within one numbered item answer only when that item is asked of ("三是重点领域执法形成高压态势。严厉
@@ -766,7 +768,7 @@ def _score(text: str, e: Enumeration, grams: dict[str, float], near: list[Stored
             else sum(any(q in text[s.start:s.end] for q in asked.quoted) for s in e.items)
         score += QUOTED_WEIGHT * holding / len(e.items)
         if asked.counted and not holding and not any(q in context for q in asked.quoted):
-            score -= QUOTED_WEIGHT  # "四个“历史新高”" named nowhere near the list
+            return 0.0  # "四个“历史新高”" named nowhere near the list: not the list counted
     if e.style.startswith(KEYED):
         score += KEYED_WEIGHT
     return score

