@@ -767,8 +767,10 @@ def _score(text: str, e: Enumeration, grams: dict[str, float], near: list[Stored
         holding = len(e.items) if (e.style.startswith(NAMED) and e.style[1:] in asked.quoted) or e.style.startswith(KEYED) \
             else sum(any(q in text[s.start:s.end] for q in asked.quoted) for s in e.items)
         score += QUOTED_WEIGHT * holding / len(e.items)
-        if asked.counted and not holding and not any(q in context for q in asked.quoted):
-            return 0.0  # "四个“历史新高”" named nowhere near the list: not the list counted
+        # "四个“历史新高”" named nowhere near the list: not the list counted; unless the quote is the items' own
+        # numbering ("哪几个“一要、二要……”"), which items do not hold once their markers are read.
+        if asked.counted and not holding and not any(q in context or q[0] in ORDINAL_NUMERALS for q in asked.quoted):
+            return 0.0
     if e.style.startswith(KEYED):
         score += KEYED_WEIGHT
     return score

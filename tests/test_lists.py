@@ -387,3 +387,7 @@ def test_a_counted_quoted_name_held_nowhere_near_a_list_rules_it_out() -> None:
     named = ("标题\n（二）经济发展\n实现四个“历史新高”：一是税收创历史新高，增长10%；二是利润创历史新高；"
              "三是投资创历史新高；四是消费创历史新高。\n")
     assert any(_score(named, e, grams, [], asked) > 0.0 for e in enumerations(named))
+    # the quote may be the items' numbering, which items read without their markers do not hold (lists_blind15 Y030)
+    markers = "标题\n（三）生态\n一要守住底线，加强保护。二要提升质量，加强修复。三要创新机制，加强监管。\n"
+    numbered = Asked.of(parse_query("内蒙古2026年在生态安全屏障方面提了哪几个“一要、二要……”？"))
+    assert any(_score(markers, e, {"生态": 1.0}, [], numbered) > 0.0 for e in enumerations(markers))
