@@ -42,10 +42,11 @@ _PLACE_COUNT = re.compile(r"(?:这|那)?[两二三四五六七八九十几]个(?
                           r"(?:这|那|上述|以上)?[两二三四五六七八九十几]份|"  # "这几份国务院政府工作报告"
                           rf"各(?:省区市|省份|省区|省|市|区|县|乡镇|乡|镇|街道)|(?<=\x00){_WHOLE}")
 # After a place listed as one compared, past the years or plan period it is asked for ("深圳市2012年、南山区2013年",
-# "深圳市（2012年）和…", "北京“十四五”末、…"), not "深圳罗湖区", "深圳各区", "深圳市2020年各区".
+# "深圳市（2012年）和…", "北京“十四五”末、…", "深圳市2013年政府工作报告、…"), not "深圳罗湖区", "深圳各区",
+# "深圳市2020年各区".
 _PERIOD_ASKED = re.compile(f"“?{PLAN_PERIOD.pattern}”?(?:期间|时期|末)?")  # "“十四五”末", "十三五期间"
 _OWN_TIME = rf"(?:[（(]?(?:{YEAR}年?[、和与及]?)+[）)]?|{_PERIOD_ASKED.pattern})?"
-_LISTED_AFTER = re.compile(rf"{_OWN_TIME}(?:的?{_WHOLE}|本级|[和与及、，,。；;？?])")
+_LISTED_AFTER = re.compile(rf"{_OWN_TIME}(?:度?的?[\u4e00-\u9fff]{{0,8}}?报告(?:里|中)?)?(?:的?{_WHOLE}|本级|[和与及、，,。；;？?])")
 # A clause going on with the subject of the one before: its rate ("…，增长21%"), its stock ("新增…292家，总量达到
 # 905家"), or its figure in a year named ("全国粮食连续四年增产，2007年产量达到50150万吨").
 _CONTINUES = re.compile(rf"\s*(?:(?:同比|比上年)?(?:增长|下降|提高|增加|减少)|总量|总数|{YEAR}年)")
