@@ -13,6 +13,7 @@ from index.chunk import SEPARATOR
 from index.read import WORK_REPORT
 from index.store import StoredChunk, StoredReport
 from text.gazetteer import Division, gazetteer
+from text.question import FRAME
 from text.places import LEVEL_NAMES, NATIONAL_BODIES, NATIONAL_LEVEL, asks_national, is_division, level, short_forms, strip_body_suffix, units
 from text.tense import years_reviewed
 from text.years import YEAR_WORD, spanned_years
@@ -158,6 +159,8 @@ def unknown_places(named: list[str], tagged: list[str], places: dict[int, Places
     """
     known = {n for p in places.values() for n in p.own | p.parents}
     unknown = [COUNTRY] if mentioned == {COUNTRY} else []
+    named = [n for n in named if not _within_frame(n, question)]
+    tagged = [n for n in tagged if not _within_frame(n, question)]
     for name in named:
         if name not in known and not any(_below(name, p) for p in places.values()):
             unknown.append(name)
@@ -170,6 +173,14 @@ def unknown_places(named: list[str], tagged: list[str], places: dict[int, Places
                 and not any(name in n or n in name for n in named):
             unknown.append(name)
     return unknown
+
+
+def _within_frame(name: str, question: str) -> bool:
+    """Each mention of the name starts inside words that frame the question ("报告中城镇新增就业": 中城镇 is a town's
+    name, but 中 is of "报告中")."""
+    frames = [m.span() for m in FRAME.finditer(question)]
+    at = [m.start() for m in re.finditer(re.escape(name), question)]
+    return bool(at) and all(any(a < i < b for a, b in frames) for i in at)
 
 
 def years_covered(years: tuple[int, ...], reports: list[StoredReport]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from search.query import parse_query
-from search.scope import passage_years
+from search.scope import Places, passage_years, unknown_places
 from search.results import DoubtKind
 
 
@@ -66,3 +66,12 @@ def test_a_name_question_is_answered_only_by_a_sentence_naming_the_office_holder
 ])
 def test_rates_and_populations_asked_for_are_noted(question: str, measures: tuple) -> None:
     assert parse_query(question).measures == measures
+
+
+def test_a_place_name_inside_the_words_framing_the_question_is_none() -> None:
+    """"2008年报告中城镇新增就业": 中城镇 is a town the gazetteer knows, but 中 is of "报告中" (compare_blind14 C012:
+    every row doubted as of an unknown place, 1 → 4 of 4 cells)."""
+    places = {1: Places(frozenset({"国务院"}), frozenset())}
+    question = "全国2008年报告中城镇新增就业的预期目标是多少"
+    assert unknown_places(["中城镇"], [], places, set(), question) == []
+    assert unknown_places(["杭州市"], [], places, set(), "杭州市2022年报告中城镇新增就业多少") == ["杭州市"]
