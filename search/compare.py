@@ -20,7 +20,7 @@ from search.results import Cell, DoubtKind, Filters, Hit, SearchResult, Table
 from search.scope import Places
 from text.lexicon import alternation, words
 from text.numbers import (QUANTITY_UNITS, answers_unit, asks_growth, asks_share, asks_stock, gives_only_added,
-                          gives_share, gives_stock, measure_of, quantities)
+                          gives_share, gives_stock, measure_of, quantities, unit_of)
 from text.places import NATIONAL_BODIES, each_level, expand_abbreviations, names_country
 from text.question import POPULATIONS, REPORT_YEAR, WORDING, asks_figure, asks_wording, is_rate, states_indicator
 from text.sentences import clauses
@@ -440,8 +440,13 @@ def _stock_marked(query: Query, answer: Answer) -> Answer:
 
 
 def _duration(query: Query, figure: str) -> bool:
-    """A time ("全国粮食连续四年增产") where none is asked: no indicator's figure."""
-    return measure_of(figure) == TIME and not (query.figure_unit and measure_of("1" + query.figure_unit) == TIME)
+    """A time ("全国粮食连续四年增产", "…发展十年规划") where none is asked ("多少天", "优良天数"): no indicator's
+    figure."""
+    if measure_of(figure) != TIME:
+        return False
+    unit = unit_of(figure)
+    return not (query.figure_unit and measure_of("1" + query.figure_unit) == TIME) \
+        and not (unit and unit in YEAR_WORD.sub("", query.text))
 
 
 def _reached_marked(answer: Answer) -> Answer:
@@ -499,7 +504,7 @@ def figure_fits(query: Query, answer: Answer, in_review: bool = True) -> bool:
     if answer.span_text is None or answer.span_start is None:
         return False
     lead = _clause_lead(answer)
-    if _NOT_LEVEL.search(lead) or (gives_share(lead) and not _asks_rate(query)):
+    if _NOT_LEVEL.search(lead) or (gives_share(lead) and not _asks_rate(query)) or _duration(query, answer.span_text):
         return False
     # "国内生产总值从1997年的7.4万亿元增加到2002年的10.2万亿元": the figure is of the year its clause names last
     named = last_named_year(lead)

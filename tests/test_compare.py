@@ -479,3 +479,12 @@ def test_air_quality_is_named_as_reports_write_it() -> None:
     from search.confidence import _mentions
     assert _mentions("全年空气优良率98.9%，创历史最佳水平。", "空气质量")
     assert not _mentions("燃气管网覆盖率达88.8%。", "空气质量")
+
+
+def test_a_time_is_no_figure_unless_one_is_asked() -> None:
+    """"…列入国民经济和社会发展十年规划" marked "十年" for 1992's growth target (compare_blind14 C010); five sets showed
+    such rows. A time asked ("优良天数") keeps its days."""
+    target = parse_query("全国1992年政府工作报告提出的经济增长预期目标是多少")
+    assert not figure_fits(target, _answer("建议将兴建三峡工程列入国民经济和社会发展十年规划。", "国民经济和社会发展十年"))
+    days = parse_query("罗湖2013年空气质量优良天数是多少")
+    assert figure_fits(days, _answer("空气质量优良天数达358天。", "空气质量优良天数达358天"))
