@@ -114,6 +114,8 @@ def test_which_questions_ask_for_lists() -> None:
     assert asks_for_list("深圳市2021年政府重点要干的十个方面是什么")
     assert asks_for_list("盐田区2014年说的“十大亮点”都是啥")
     assert asks_for_list("广东省2014年要办好的十件民生实事是什么？")  # lists_blind14 L023: one sentence, 0 of 10
+    assert asks_for_list("罗湖区2014年的主要任务分几块？")  # lists_blind16 L026
+    assert asks_for_list("龙华区经济社会发展面临的主要问题是什么？（2020年政府工作报告）")  # lists_blind16 L025
     assert Asked.of(parse_query("广东省2014年要办好的十件民生实事是什么？")).count == 10
     assert not asks_for_list("2021年地区生产总值是多少？")
     assert asks_for_list("光明区2022年法治政府建设下一步怎么安排")
