@@ -363,6 +363,8 @@ def _growth_marked(query: Query, answer: Answer) -> Answer:
     # The clause right after the level, past the comma that may part them ("生产总值7630.59亿元，增长9.1%"); a
     # share asked, the first clause giving one ("研发投入85.6亿元，增长21%，占GDP比重提高到3.6%").
     following = [c for c in clauses(after) if c.strip()]
+    if following and not _CLAUSE_MARK.match(after) and not quantities(following[0]):
+        following = following[1:]  # the rest of the level's own clause ("首次突破400亿元|大关，增长4.5%")
     share = asks_share(query.text)
     clause = next((c for c in following if gives_share(c)), "") if share else next(iter(following), "")
     rate = next((m for m in quantities(clause) if measure_of(m.group()) == "rate"), None)

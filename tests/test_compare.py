@@ -488,3 +488,11 @@ def test_a_time_is_no_figure_unless_one_is_asked() -> None:
     assert not figure_fits(target, _answer("建议将兴建三峡工程列入国民经济和社会发展十年规划。", "国民经济和社会发展十年"))
     days = parse_query("罗湖2013年空气质量优良天数是多少")
     assert figure_fits(days, _answer("空气质量优良天数达358天。", "空气质量优良天数达358天"))
+
+
+def test_the_rate_after_the_rest_of_the_levels_clause() -> None:
+    """"地区生产总值首次突破400亿元大关，增长4.5%": the span ends before 大关, whose rest holds no rate; the growth
+    asked is the next clause's (compare_blind14 C018, compare_blind4 C021/C029)."""
+    asked = parse_query("大鹏2023年地区生产总值增速是多少")
+    marked = _growth_marked(asked, _answer("地区生产总值首次突破400亿元大关，增长4.5%。", "地区生产总值首次突破400亿元"))
+    assert marked.span_text == "4.5%"
