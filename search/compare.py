@@ -39,6 +39,7 @@ COUNTRY = "全国"
 _WHOLE = "全(?:省|市|区|县)"  # "广东全省": the place as a whole
 # What frames the places of a comparison once they are taken out: "四个区", "这几个省份", "两个区", "各省区".
 _PLACE_COUNT = re.compile(r"(?:这|那)?[两二三四五六七八九十几]个(?:省区市|省份|省区|省|市|区|县|乡镇|乡|镇|街道)|"
+                          r"(?<=\x00)[两二三四五六七八九十几](?:省区市|省市区|省份|省区|省市|省)|"  # "…、藏六省区"
                           r"(?:这|那|上述|以上)?[两二三四五六七八九十几]份|"  # "这几份国务院政府工作报告"
                           rf"各(?:省区市|省份|省区|省|市|区|县|乡镇|乡|镇|街道)|(?<=\x00){_WHOLE}")
 # After a place listed as one compared, past the years or plan period it is asked for ("深圳市2012年、南山区2013年",

@@ -496,3 +496,9 @@ def test_the_rate_after_the_rest_of_the_levels_clause() -> None:
     asked = parse_query("大鹏2023年地区生产总值增速是多少")
     marked = _growth_marked(asked, _answer("地区生产总值首次突破400亿元大关，增长4.5%。", "地区生产总值首次突破400亿元"))
     assert marked.span_text == "4.5%"
+
+
+def test_a_count_of_provinces_after_their_list_is_taken_out() -> None:
+    assert one_report_question("2025年规上工业增加值增速，河北、河南、西藏六省区分别是多少？",
+                               Cell(_report("h", 2026), "河北", 2025), ["河北", "河南", "西藏"]) \
+        == "河北2025年规上工业增加值增速是多少"
