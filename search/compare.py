@@ -47,7 +47,10 @@ _PLACE_COUNT = re.compile(r"(?:这|那)?[两二三四五六七八九十几]个(?
 # "深圳市2020年各区".
 _PERIOD_ASKED = re.compile(f"“?{PLAN_PERIOD.pattern}”?(?:期间|时期|末)?")  # "“十四五”末", "十三五期间"
 _OWN_TIME = rf"(?:[（(]?(?:{YEAR}年?[、和与及]?)+[）)]?|{_PERIOD_ASKED.pattern})?"
-_LISTED_AFTER = re.compile(rf"{_OWN_TIME}(?:度?的?[\u4e00-\u9fff]{{0,8}}?报告(?:里|中)?)?(?:的?{_WHOLE}|本级|[和与及、，,。；;？?])")
+_LISTED_AFTER = re.compile(rf"{_OWN_TIME}(?:度?的?[\u4e00-\u9fff]{{0,8}}?报告(?:里|中)?)?(?:的?{_WHOLE}|本级|[和与及、，,。；;？?])"
+                           # "广东省2013年的地方公共财政预算收入": its own year and 的 before what is asked of it, not
+                           # before the divisions it holds ("深圳市2020年的各区", "深圳市2020年的南山区")
+                           rf"|(?:{YEAR}年[、和与及]?)+的(?!各|全|[\u4e00-\u9fff]{{0,3}}(?:区|县|市|镇|乡|街道))")
 # A clause going on with the subject of the one before: its rate ("…，增长21%"), its stock ("新增…292家，总量达到
 # 905家"), or its figure in a year named ("全国粮食连续四年增产，2007年产量达到50150万吨").
 _CONTINUES = re.compile(rf"\s*(?:(?:同比|比上年)?(?:增长|下降|提高|增加|减少)|总量|总数|{YEAR}年)")
