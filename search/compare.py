@@ -19,7 +19,7 @@ from search.query import Query, asks_one_year, content_text
 from search.results import Cell, DoubtKind, Filters, Hit, SearchResult, Table
 from search.scope import Places
 from text.lexicon import alternation, words
-from text.numbers import (QUANTITY_UNITS, answers_unit, asks_growth, asks_share, asks_stock, gives_only_added,
+from text.numbers import (MEASURES, QUANTITY_UNITS, answers_unit, asks_growth, asks_share, asks_stock, gives_only_added,
                           gives_share, gives_stock, measure_of, quantities, unit_of)
 from text.places import NATIONAL_BODIES, each_level, expand_abbreviations, names_country
 from text.question import POPULATIONS, REPORT_YEAR, WORDING, asks_figure, asks_wording, is_rate, states_indicator
@@ -47,7 +47,8 @@ _PLACE_COUNT = re.compile(r"(?:这|那)?[两二三四五六七八九十几]个(?
 # "深圳市2020年各区".
 _PERIOD_ASKED = re.compile(f"“?{PLAN_PERIOD.pattern}”?(?:期间|时期|末)?")  # "“十四五”末", "十三五期间"
 _OWN_TIME = rf"(?:[（(]?(?:{YEAR}年?[、和与及]?)+[）)]?|{_PERIOD_ASKED.pattern})?"
-_LISTED_AFTER = re.compile(rf"{_OWN_TIME}(?:度?的?[\u4e00-\u9fff]{{0,8}}?报告(?:里|中)?)?(?:的?{_WHOLE}|本级|[和与及、，,。；;？?])"
+_REPORT_NAME = r"度?的?[\u4e00-\u9fff]{0,8}?(?:工作)?报告"  # after a year: "年度法治报告", "年的国务院政府工作报告"
+_LISTED_AFTER = re.compile(rf"{_OWN_TIME}(?:{_REPORT_NAME}(?:里|中)?)?(?:的?{_WHOLE}|本级|[和与及、，,。；;？?])"
                            # "广东省2013年的地方公共财政预算收入": its own year and 的 before what is asked of it, not
                            # before the divisions it holds ("深圳市2020年的各区", "深圳市2020年的南山区")
                            rf"|(?:{YEAR}年[、和与及]?)+的(?!各|全|[\u4e00-\u9fff]{{0,3}}(?:区|县|市|镇|乡|街道))")
@@ -71,7 +72,7 @@ _PREVIOUS_NAMED = re.compile(rf"(?:{PREVIOUS_YEAR_NAMED.pattern})的?")
 _BY_GONE = re.compile(rf"(?:到|截至|截止)\s*{_GONE}(?:底|末)?")
 # What names a report by its year once the year is out ("政府工作报告里，"), taken out when the year before it is
 # asked ("…报告里，上一年的"): the cell's year is that one, which the report's would otherwise name.
-_REPORT_NAMED = re.compile(rf"(?<={_GONE})度?的?[\u4e00-\u9fff]{{0,8}}?(?:工作)?报告(?:里|中|上)?[，,]?"
+_REPORT_NAMED = re.compile(rf"(?<={_GONE}){_REPORT_NAME}(?:里|中|上)?[，,]?"
                            rf"(?:报告)?(?:讲的|说的|提到的|的)?")
 # Joining words and marks left between and around what was taken out ("2014年和2023年", "北京、河北").
 _LEFT_AROUND = re.compile(f"[、，,和与及\\s]*{_GONE}(?:[、，,和与及\\s]*{_GONE})*[、，,和与及\\s]*")
@@ -137,11 +138,12 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
     placed = _placed_reports(query.place_text, reports, places, mentioned)
     own = _own_times(query.place_text, placed)
     if own:  # "光明区2021年、龙华区2019年、张店乡2023年的…": each place asked for its own years or plan period
-        cells = [Cell(report, place, asked_year(query, report), period=period) for place, times in own.items()
-                 for year, period, by_report in times for report in _reports_of(query, placed, place, year, by_report)]
-        return tuple(cells + [Cell(None, place, year, period=period) for place, times in own.items()
-                              for year, period, by_report in times
-                              if not _reports_of(query, placed, place, year, by_report)])
+        picked = [(place, year, period, _reports_of(query, placed, place, year, by_report))
+                  for place, times in own.items() for year, period, by_report in times]
+        cells = [Cell(report, place, asked_year(query, report), period=period)
+                 for place, _, period, found in picked for report in found]
+        return tuple(cells + [Cell(None, place, year, period=period) for place, year, period, found in picked
+                              if not found])
     if query.report_years:  # "国务院1992、2003、2024年报告…": those reports only
         placed = [(r, p) for r, p in placed if r.years and max(r.years) in query.report_years]
     years = query.fact_years
@@ -177,7 +179,7 @@ def _times_after(text: str, place: str) -> tuple[tuple[int, str, bool], ...]:
     """The years or plan period written after each mention of the place ("南山2013年、宝安2014年、…南山2021年"), each
     with whether it names the place's report rather than the year asked ("南山区2014年政府工作报告", "南山区（2014年和
     2022年报告）": the year each reviews)."""
-    pattern = (f"{re.escape(place)}[（(]?(?:((?:{YEAR}年?[、和与及，,]*)*{YEAR})年(度?的?[\u4e00-\u9fff]{{0,8}}?报告)?"
+    pattern = (f"{re.escape(place)}[（(]?(?:((?:{YEAR}年?[、和与及，,]*)*{YEAR})年({_REPORT_NAME})?"
                f"|({_PERIOD_ASKED.pattern}))")
     times: list[tuple[int, str, bool]] = []
     for after in re.finditer(pattern, text):
@@ -297,8 +299,8 @@ def _runner_up_fits(query: Query, hit: Hit) -> bool:
     lead = _clause_lead(hit.answer)
     if not any(states_indicator(i, lead) for i in query.indicators):
         return False
-    if query.tense == PLAN or query.insists_target or names_target(query.text):
-        return states_target(lead) or introduces_targets(hit.chunk.text[:hit.answer.span_start - hit.chunk.start])
+    if _asks_target(query):
+        return _stated_as_target(hit)
     return sentence_tense(hit.answer.text, section_tense(hit.chunk.section)) != PLAN
 
 
@@ -321,9 +323,16 @@ def _row_hit(query: Query, cell: Cell, hit: Hit, level: bool) -> Hit | None:
 def _plan_for_result(query: Query, hit: Hit) -> bool:
     """A result is asked (no plan or target word) and the sentence states a target outright ("…不少于28万人"), or is
     an item of a list of targets ("主要预期目标是：生产总值增长5%左右，…城镇新增就业40万人")."""
-    if query.tense == PLAN or query.insists_target or names_target(query.text):
-        return False
-    # The figure's own clause, not the sentence: "聚焦“1+2+4+N”目标任务体系，…生产总值增长5.6%" reviews the year.
+    return not _asks_target(query) and _stated_as_target(hit)
+
+
+def _asks_target(query: Query) -> bool:
+    return query.tense == PLAN or query.insists_target or names_target(query.text)
+
+
+def _stated_as_target(hit: Hit) -> bool:
+    """The figure's clause states a target, or it follows a lead-in naming targets in its sentence ("主要预期目标是：
+    …"). Its own clause, not the sentence: "聚焦“1+2+4+N”目标任务体系，…生产总值增长5.6%" reviews the year."""
     return states_target(_clause_lead(hit.answer)) \
         or introduces_targets(hit.chunk.text[:hit.answer.span_start - hit.chunk.start])
 
@@ -375,7 +384,7 @@ def _growth_marked(query: Query, answer: Answer) -> Answer:
     if rate is None:
         return answer
     start = answer.span_end + after.find(clause) + rate.start()
-    return replace(answer, span_start=start, span_end=start + len(rate.group()), span_text=rate.group())
+    return _remarked(answer, start, rate.group())
 
 
 def _respective_marked(query: Query, place: str, answer: Answer) -> Answer | None:
@@ -404,7 +413,7 @@ def _respective_marked(query: Query, place: str, answer: Answer) -> Answer | Non
         return None
     figure = figures[best]
     at = answer.start + start + turn + figure.start()
-    return replace(answer, span_start=at, span_end=at + len(figure.group()), span_text=figure.group())
+    return _remarked(answer, at, figure.group())
 
 
 def _indicator_marked(query: Query, answer: Answer) -> Answer:
@@ -414,9 +423,7 @@ def _indicator_marked(query: Query, answer: Answer) -> Answer:
     if answer.span_end is None or not query.indicators or _of_indicator(query, answer):
         return answer
     growth = asks_growth(query.text)
-    at = 0
-    for clause in clauses(answer.text):
-        start, at = at, at + len(clause) + 1
+    for start, clause in _clause_starts(answer.text):
         if not any(states_indicator(i, clause) for i in query.indicators):
             continue
         fitting = [m for m in quantities(clause) if (measure_of(m.group()) == "rate") == growth
@@ -425,7 +432,7 @@ def _indicator_marked(query: Query, answer: Answer) -> Answer:
         figure = (fitting[0] if growth else fitting[-1]) if fitting else None
         if figure is not None:
             begin = answer.start + start + figure.start()
-            return replace(answer, span_start=begin, span_end=begin + len(figure.group()), span_text=figure.group())
+            return _remarked(answer, begin, figure.group())
     return answer
 
 
@@ -435,13 +442,11 @@ def _stock_marked(query: Query, answer: Answer) -> Answer:
     if answer.span_end is None or not asks_stock(query.text) \
             or not gives_only_added(_clause_lead(answer)):
         return answer
-    at = 0
-    for clause in clauses(answer.text):
-        start, at = at, at + len(clause) + 1
+    for start, clause in _clause_starts(answer.text):
         figure = next((m for m in quantities(clause) if answers_unit(query.figure_unit, m.group())), None)
         if gives_stock(clause[:figure.start()] if figure else "") and not gives_only_added(clause):
             begin = answer.start + start + figure.start()
-            return replace(answer, span_start=begin, span_end=begin + len(figure.group()), span_text=figure.group())
+            return _remarked(answer, begin, figure.group())
     return answer
 
 
@@ -451,8 +456,22 @@ def _duration(query: Query, figure: str) -> bool:
     if measure_of(figure) != TIME:
         return False
     unit = unit_of(figure)
-    return not (query.figure_unit and measure_of("1" + query.figure_unit) == TIME) \
+    return MEASURES.get(query.figure_unit or "") != TIME \
         and not (unit and unit in YEAR_WORD.sub("", query.text))
+
+
+def _remarked(answer: Answer, start: int, figure: str) -> Answer:
+    """The answer with `figure`, at `start` in the report, as its marked figure."""
+    return replace(answer, span_start=start, span_end=start + len(figure), span_text=figure)
+
+
+def _clause_starts(text: str) -> list[tuple[int, str]]:
+    """Each clause of the text with where it starts in it."""
+    found, at = [], 0
+    for clause in clauses(text):
+        found.append((at, clause))
+        at += len(clause) + 1
+    return found
 
 
 def _reached_marked(answer: Answer) -> Answer:
@@ -467,7 +486,7 @@ def _reached_marked(answer: Answer) -> Answer:
     if figure is None or figure.start() > 0:
         return answer
     start = answer.start + to.end()
-    return replace(answer, span_start=start, span_end=start + len(figure.group()), span_text=figure.group())
+    return _remarked(answer, start, figure.group())
 
 
 def _year_marked(query: Query, answer: Answer) -> Answer:
@@ -489,13 +508,13 @@ def _year_marked(query: Query, answer: Answer) -> Answer:
         if not figures:
             return answer
         start = answer.span_end + opening.start() + figures[0].start()
-        return replace(answer, span_start=start, span_end=start + len(figures[0].group()), span_text=figures[0].group())
+        return _remarked(answer, start, figures[0].group())
     after = re.search(rf"{year}年(?:底|末)?的?", answer.text[offset:])
     figure = next(iter(quantities(answer.text[offset + after.end():])), None) if after else None
     if figure is None or figure.start() > 0:
         return answer
     start = answer.span_end + after.end()
-    return replace(answer, span_start=start, span_end=start + len(figure.group()), span_text=figure.group())
+    return _remarked(answer, start, figure.group())
 
 
 def _rates(text: str) -> list[str]:
