@@ -300,6 +300,9 @@ def test_the_year_so_far_is_reviewed_and_a_figure_to_reach_is_planned() -> None:
 def test_an_item_of_a_list_of_targets_is_a_target() -> None:
     assert sentence_tense("粮食产量超过840亿斤；", UNKNOWN, "今年经济社会发展的主要预期目标是：") == PLAN
     assert sentence_tense("粮食产量超过840亿斤；", UNKNOWN) == UNKNOWN
+    # a target met is a result (compare_blind15 D101: 河南's growth doubted as a target)
+    assert sentence_tense("一年来，…生产总值增长5.6%，…顺利完成全年主要目标任务。", DONE) == DONE
+    assert sentence_tense("今年主要目标是：生产总值增长5%左右。", DONE) == PLAN
     assert states_level_reached("农村贫困人口由4960万人减少到2820万人。")
     assert states_level_reached("PM2.5年均浓度降至19微克/立方米。")  # an annual mean, not an average over years
     assert not states_level_reached("地区生产总值年均增长6.2%，达到3.2万亿元。")
@@ -462,7 +465,7 @@ def test_the_base_of_a_rate_and_a_rough_count_are_read_right() -> None:
 def test_a_named_indicator_must_be_stated_in_a_form_reports_use() -> None:
     assert indicators_in("北京2025年城镇新增就业多少人") == ("城镇新增就业",)
     assert indicators_in("罗湖2021年GDP有多少亿") == ("gdp",)
-    assert indicators_in("单位GDP能耗下降多少") == () and not states_indicator("gdp", "单位国内生产总值能耗下降3.27%")
+    assert indicators_in("单位GDP能耗下降多少") == ("单位gdp能耗",) and not states_indicator("gdp", "单位国内生产总值能耗下降3.27%")
     assert not states_indicator("gdp", "万元GDP能耗下降3.65%")  # compare_blind4 C021: a row of GDP增速
     assert not states_indicator("城镇新增就业", "提供11.2万个高校毕业生就业岗位，精准帮扶7.2万名就业困难人员实现就业")
     assert states_indicator("地区生产总值", "全年经济增长5.4%") and states_indicator("城镇新增就业", "新增就业2600人")
@@ -767,6 +770,7 @@ def test_a_list_of_provinces_by_abbreviation_is_written_out() -> None:
     assert expand_abbreviations("八个省区市（京冀豫苏吉蒙陕藏）") == "八个省区市（北京、河北、河南、江苏、吉林、内蒙古、陕西、西藏）"
     # a count of them may follow (compare_blind14 C025: 西藏 was left out)
     assert expand_abbreviations("冀、豫、陕、藏六省区分别是多少") == "河北、河南、陕西、西藏六省区分别是多少"
+    assert expand_abbreviations("京、冀、苏、吉、藏五地哪个最快") == "北京、河北、江苏、吉林、西藏五地哪个最快"  # compare_blind15 D107
     for words in ("京津冀协同发展", "辽宁2025年", "川藏铁路", "新、旧动能转换", "江苏、吉林"):
         assert expand_abbreviations(words) == words  # words, or names written out already
 
@@ -777,3 +781,15 @@ def test_a_years_mean_is_no_average_over_years() -> None:
     from text.tense import states_average
     assert not states_average("南山2021年PM2.5年均浓度降到了多少")
     assert states_average("“十四五”时期地区生产总值年均增长多少")
+
+
+def test_energy_per_unit_of_gdp_and_economic_growth_are_indicators_of_their_own() -> None:
+    # compare_blind8 E027: "单位GDP能耗…下降了多少" had been answered by "全省PM2.5平均浓度累计下降27.4%"
+    energy = parse_query("河北单位GDP能耗累计下降了多少")
+    assert missing_measure(energy, "全省PM2.5平均浓度累计下降27.4%，水环境质量持续向好。") is not None
+    assert missing_measure(energy, "单位GDP能耗累计下降18%，建成自治区级以上绿色工厂510个。") is None
+    # compare_blind15 D123: "经济增长目标" by "提出了本世纪头二十年…的奋斗目标"
+    growth = parse_query("2003年提出的经济增长目标是多少")
+    assert missing_measure(growth, "中国共产党第十六次全国代表大会，提出了本世纪头二十年我国全面建设小康社会的奋斗目标。") \
+        is not None
+    assert missing_measure(growth, "综合分析国内外各种情况，今年经济增长预期目标为7%左右。") is None

@@ -43,9 +43,9 @@ _ABBREVIATIONS: dict[str, str] = dict(rows("province_abbreviations"))
 _ABBREVIATION = f"[{''.join(_ABBREVIATIONS)}]"
 # A list of provinces by their abbreviations: parted by 、 ("京、冀、豫"), or run together four or more
 # ("京冀豫苏吉蒙陕藏"; "京津冀", "辽宁" and "川藏" are words), not inside a longer word.
-# A count of them may follow ("冀、豫、苏、蒙、陕、藏六省区").
-_COUNTED_AFTER = "[两二三四五六七八九十]个?(?:省区市|省市区|省份|省区|省市|省)"
-_LIST_END = rf"(?:(?!{HAN})|(?={_COUNTED_AFTER}))"
+# A count of them may follow ("冀、豫、苏、蒙、陕、藏六省区", "京、冀、苏、吉、藏五地").
+PROVINCES_COUNTED = "[两二三四五六七八九十几]个?(?:省区市|省市区|省份|省区|省市|省|地区|地方|地)"
+_LIST_END = rf"(?:(?!{HAN})|(?={PROVINCES_COUNTED}))"
 _ABBREVIATED_LIST = re.compile(rf"(?<!{HAN}){_ABBREVIATION}(?:、{_ABBREVIATION})+{_LIST_END}|"
                                rf"(?<!{HAN}){_ABBREVIATION}{{4,}}{_LIST_END}")
 
