@@ -21,7 +21,7 @@ from search.scope import Places
 from text.lexicon import alternation, words
 from text.numbers import (MEASURES, QUANTITY_UNITS, answers_unit, asks_growth, asks_share, asks_stock, gives_only_added,
                           gives_share, gives_stock, measure_of, quantities, unit_of)
-from text.places import NATIONAL_BODIES, each_level, expand_abbreviations, names_country
+from text.places import NATIONAL_BODIES, PROVINCES_COUNTED, each_level, expand_abbreviations, names_country
 from text.question import POPULATIONS, REPORT_YEAR, WORDING, asks_figure, asks_wording, is_rate, states_indicator
 from text.sentences import clauses
 from text.tokens import bigrams
@@ -39,7 +39,7 @@ COUNTRY = "全国"
 _WHOLE = "全(?:省|市|区|县)"  # "广东全省": the place as a whole
 # What frames the places of a comparison once they are taken out: "四个区", "这几个省份", "两个区", "各省区".
 _PLACE_COUNT = re.compile(r"(?:这|那)?[两二三四五六七八九十几]个(?:省区市|省份|省区|省|市|区|县|乡镇|乡|镇|街道)|"
-                          r"(?<=\x00)[两二三四五六七八九十几](?:省区市|省市区|省份|省区|省市|省)|"  # "…、藏六省区"
+                          rf"(?<=\x00){PROVINCES_COUNTED}|"  # "…、藏六省区"
                           r"(?:这|那|上述|以上)?[两二三四五六七八九十几]份|"  # "这几份国务院政府工作报告"
                           rf"各(?:省区市|省份|省区|省|市|区|县|乡镇|乡|镇|街道)|(?<=\x00){_WHOLE}")
 # After a place listed as one compared, past the years or plan period it is asked for ("深圳市2012年、南山区2013年",
@@ -74,6 +74,11 @@ _BY_GONE = re.compile(rf"(?:到|截至|截止)\s*{_GONE}(?:底|末)?")
 # asked ("…报告里，上一年的"): the cell's year is that one, which the report's would otherwise name.
 _REPORT_NAMED = re.compile(rf"(?<={_GONE}){_REPORT_NAME}(?:里|中|上)?[，,]?"
                            rf"(?:报告)?(?:讲的|说的|提到的|的)?")
+# The kind of report named after the places, not their years, right before the words asking ("…数量对比：光明区、
+# 龙华区、张店乡的法治政府建设报告各是多少宗"): left in, it read as what is asked ("…数量：的法治政府建设报告是多少宗").
+# Before what is asked, it stays ("…法治政府报告里行政复议案件各有多少": without it, 张店乡's "化解矛盾26起" held
+# enough of the rest to fill a row).
+_PLACES_REPORT = re.compile(rf"(?<={_GONE})的?[\u4e00-\u9fff]{{0,8}}?(?:工作)?报告(?:里|中|上)?(?=各|分别)")
 # Joining words and marks left between and around what was taken out ("2014年和2023年", "北京、河北").
 _LEFT_AROUND = re.compile(f"[、，,和与及\\s]*{_GONE}(?:[、，,和与及\\s]*{_GONE})*[、，,和与及\\s]*")
 # "（北京、河北…）", "（一般）", "光明（新）区"; not a name in letters ("居民消费价格（CPI）涨幅": 吉林 writes "CPI涨幅")
@@ -92,8 +97,9 @@ def asks_comparison(question: str) -> bool:
 
 def _names_several(query: Query, mentioned: set[str]) -> bool:
     """The question names several places or years ("2023年盐田、大鹏、坪山的一般公共预算收入情况如何"): a comparison
-    without a word asking for one."""
-    return len(mentioned - NATIONAL_BODIES) >= 2 or len(query.fact_years) >= 2
+    without a word asking for one), or several reports by their years ("1992年、2003年…国务院政府工作报告提出的经济增长
+    目标，列个表")."""
+    return len(mentioned - NATIONAL_BODIES) >= 2 or len(query.fact_years) >= 2 or len(query.report_years) >= 2
 
 
 def compared_places(text: str, places: dict[int, Places], mentioned: set[str]) -> set[str]:
@@ -140,6 +146,10 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
     if own:  # "光明区2021年、龙华区2019年、张店乡2023年的…": each place asked for its own years or plan period
         picked = [(place, year, period, _reports_of(query, placed, place, year, by_report))
                   for place, times in own.items() for year, period, by_report in times]
+        # A place named without a time of its own among them ("…龙华区2019年法治政府报告里哪个多，张店乡有没有写"):
+        # each of its reports, for the year it reviews.
+        picked += [(place, None, "", [report for report, p in placed if p == place])
+                   for place, times in own.items() if not times]
         cells = [Cell(report, place, asked_year(query, report), period=period)
                  for place, _, period, found in picked for report in found]
         return tuple(cells + [Cell(None, place, year, period=period) for place, year, period, found in picked
@@ -169,10 +179,19 @@ def _reports_of(query: Query, placed: list[tuple[StoredReport, str]], place: str
 
 def _own_times(text: str, placed: list[tuple[StoredReport, str]]) -> dict[str, tuple[tuple[int, str, bool], ...]]:
     """Each place compared with the years ("大鹏新区2013年、2023年和盐田区2014年…") or the plan period ("北京“十四五”末、
-    深圳市2012年…": its last year, with the period's words) written right after it, when every one has its own."""
+    深圳市2012年…": its last year, with the period's words) written right after it, when two have their own at
+    least; the others with none, or listed before one, with its ("江苏、内蒙古、河北、陕西“十四五”期间")."""
     places = dict.fromkeys(place for _, place in placed)
     times = {p: _times_after(text, p) for p in places}
-    return times if len(places) >= 2 and all(times.values()) else {}
+    for place in sorted(places, key=lambda p: -_at(text, p)):
+        listed = re.match(r"[、和与及]", text[_at(text, place) + len(place):])
+        after = next((p for p in places if listed and text.startswith(p, listed.end() + _at(text, place) + len(place))),
+                     None)
+        if not times[place] and after:
+            times[place] = times[after]
+    # The country's years follow the body's name ("国务院2020年、2024年政府工作报告"), which the place "全国" is not.
+    named = all(t or p in text for p, t in times.items())
+    return times if named and sum(bool(t) for t in times.values()) >= 2 else {}
 
 
 def _times_after(text: str, place: str) -> tuple[tuple[int, str, bool], ...]:
@@ -229,6 +248,7 @@ def one_report_question(question: str, cell: Cell, taken: Iterable[str], own_per
     text = _ASIDE.sub("", question)
     for name in sorted(set(taken), key=len, reverse=True):
         text = text.replace(name, _GONE)
+    text = _PLACES_REPORT.sub("", text)
     by_year_end = bool(_BY_YEAR.search(text))
     report_named = bool(REPORT_YEAR.search(question))
     text = _BARE_YEARS.sub(_GONE, YEAR_WORD.sub(_GONE, text))

@@ -11,7 +11,7 @@ from index.read import WORK_REPORT
 from index.store import StoredChunk, StoredReport
 from search.answer import Answer
 from search.compare import (_duration, _growth_marked, _year_marked, _indicator_marked, _names_topic, _of_indicator, _plan_for_result,
-                            _reached_marked, _respective_marked, _runner_up_fits, _stock_marked, _times_after,
+                            _reached_marked, _respective_marked, _runner_up_fits, _stock_marked, _times_after, _own_times, _names_several,
                             scope_cells, asked_year, asks_comparison, compared_places, figure_fits,
                             one_report_question, reviewed_year)
 from search.present import result_json
@@ -504,3 +504,34 @@ def test_a_count_of_provinces_after_their_list_is_taken_out() -> None:
     assert one_report_question("2025年规上工业增加值增速，河北、河南、西藏六省区分别是多少？",
                                Cell(_report("h", 2026), "河北", 2025), ["河北", "河南", "西藏"]) \
         == "河北2025年规上工业增加值增速是多少"
+
+
+def test_a_place_without_a_time_of_its_own_is_asked_for_each_report_or_shares_the_time_listed_after_it() -> None:
+    """"光明区2021年和龙华区2019年…哪个多，张店乡有没有写": 张店乡's report is asked too (compare_blind15 D125: no table
+    was built); "江苏、内蒙古、河北、陕西“十四五”期间": the period is the four's (compare_blind8 E027)."""
+    question = "行政机关负责人出庭应诉多少宗？光明区2021年和龙华区2019年法治政府报告里哪个多，张店乡有没有写"
+    places = {1: Places(frozenset({"光明区"}), frozenset({"深圳市"})), 2: Places(frozenset({"龙华区"}), frozenset({"深圳市"})),
+              3: Places(frozenset({"张店乡"}), frozenset({"鲁山县"}))}
+    reports = {1: _report("g21", 2021, "法治政府建设报告"), 2: _report("l19", 2019, "法治政府建设报告"),
+               3: _report("z23", 2023, "法治政府建设报告")}
+    reports = {rid: replace(r, id=rid) for rid, r in reports.items()}
+    cells = scope_cells(parse_query(question), reports, places, {"光明区", "龙华区", "张店乡"})
+    assert [(c.report.path if c.report else None, c.year) for c in cells] == [("g21", 2021), ("l19", 2019), ("z23", 2023)]
+    listed = "单位GDP能耗五年累计下降了多少？江苏、内蒙古、河北、陕西“十四五”期间，深圳市“十三五”期间。"
+    provinces = [(_report(p, 2026), p) for p in ("江苏", "内蒙古", "河北", "陕西")] + [(_report("深圳市", 2021), "深圳市")]
+    times = _own_times(listed, provinces)
+    assert times["河北"] == times["陕西"] == ((2025, "“十四五”期间", False),) and times["深圳市"][0][0] == 2020
+
+
+def test_the_kind_of_report_named_after_the_places_is_not_what_is_asked() -> None:
+    asked = one_report_question("行政复议案件数量对比：光明区、龙华区、张店乡的法治政府建设报告各是多少宗？",
+                                Cell(_report("g", 2021, "法治政府建设报告"), "光明区", 2021), ["光明区", "龙华区", "张店乡"])
+    assert "报告" not in asked and asked.startswith("光明区") and "行政复议案件数量" in asked
+    # before what is asked it stays: without it, 张店乡's "化解矛盾26起" held enough of the rest to fill a row
+    assert "报告" in one_report_question("光明区、张店乡法治政府报告里行政复议案件各有多少？",
+                                         Cell(_report("z", 2023), "张店乡", 2023), ["光明区", "张店乡"])
+
+
+def test_reports_named_by_several_years_are_compared() -> None:
+    assert _names_several(parse_query("1992年、2003年、2008年国务院政府工作报告提出的经济增长目标，列个表"), {"国务院"})
+    assert not _names_several(parse_query("2008年国务院政府工作报告提出的经济增长目标"), {"国务院"})
