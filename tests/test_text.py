@@ -771,6 +771,10 @@ def test_a_list_of_provinces_by_abbreviation_is_written_out() -> None:
     # a count of them may follow (compare_blind14 C025: 西藏 was left out)
     assert expand_abbreviations("冀、豫、陕、藏六省区分别是多少") == "河北、河南、陕西、西藏六省区分别是多少"
     assert expand_abbreviations("京、冀、苏、吉、藏五地哪个最快") == "北京、河北、江苏、吉林、西藏五地哪个最快"  # compare_blind15 D107
+    # after a year, and three or more parted by 、 wherever they start (compare_blind16 K204, K205)
+    assert expand_abbreviations("去年冀豫吉蒙陕五省区") == "去年河北、河南、吉林、内蒙古、陕西五省区"
+    assert expand_abbreviations("2025年京、冀、苏的收入") == "2025年北京、河北、江苏的收入"
+    assert expand_abbreviations("对比一下冀、苏、吉") == "对比一下河北、江苏、吉林"
     for words in ("京津冀协同发展", "辽宁2025年", "川藏铁路", "新、旧动能转换", "江苏、吉林"):
         assert expand_abbreviations(words) == words  # words, or names written out already
 
@@ -793,3 +797,4 @@ def test_energy_per_unit_of_gdp_and_economic_growth_are_indicators_of_their_own(
     assert missing_measure(growth, "中国共产党第十六次全国代表大会，提出了本世纪头二十年我国全面建设小康社会的奋斗目标。") \
         is not None
     assert missing_measure(growth, "综合分析国内外各种情况，今年经济增长预期目标为7%左右。") is None
+

@@ -45,9 +45,13 @@ _ABBREVIATION = f"[{''.join(_ABBREVIATIONS)}]"
 # ("京冀豫苏吉蒙陕藏"; "京津冀", "辽宁" and "川藏" are words), not inside a longer word.
 # A count of them may follow ("冀、豫、苏、蒙、陕、藏六省区", "京、冀、苏、吉、藏五地").
 PROVINCES_COUNTED = "[两二三四五六七八九十几]个?(?:省区市|省市区|省份|省区|省市|省|地区|地方|地)"
-_LIST_END = rf"(?:(?!{HAN})|(?={PROVINCES_COUNTED}))"
-_ABBREVIATED_LIST = re.compile(rf"(?<!{HAN}){_ABBREVIATION}(?:、{_ABBREVIATION})+{_LIST_END}|"
-                               rf"(?<!{HAN}){_ABBREVIATION}{{4,}}{_LIST_END}")
+_LIST_END = rf"(?:(?!{HAN}|、)|(?={PROVINCES_COUNTED}|的))"  # "京、冀、苏的收入": not "北京、河北、苏的"
+# After a year it starts a list too ("2025年京、冀…", "去年冀豫吉蒙陕五省区"); three or more parted by 、 are one
+# wherever they start ("对比一下冀、苏、吉": compare_blind16 K204 had asked of 江苏 and 吉林 only).
+_LIST_START = rf"(?:(?<!{HAN})|(?<=年))"
+_ABBREVIATED_LIST = re.compile(rf"{_LIST_START}{_ABBREVIATION}(?:、{_ABBREVIATION})+{_LIST_END}|"
+                               rf"{_ABBREVIATION}(?:、{_ABBREVIATION}){{2,}}{_LIST_END}|"
+                               rf"{_LIST_START}{_ABBREVIATION}{{4,}}{_LIST_END}")
 
 
 def expand_abbreviations(text: str) -> str:
