@@ -775,6 +775,9 @@ def test_a_list_of_provinces_by_abbreviation_is_written_out() -> None:
     assert expand_abbreviations("去年冀豫吉蒙陕五省区") == "去年河北、河南、吉林、内蒙古、陕西五省区"
     assert expand_abbreviations("2025年京、冀、苏的收入") == "2025年北京、河北、江苏的收入"
     assert expand_abbreviations("对比一下冀、苏、吉") == "对比一下河北、江苏、吉林"
+    # before the words asking of them (compare_blind17 R323, R306: no table was built)
+    assert expand_abbreviations("城镇化率：豫、苏、吉各是多少") == "城镇化率：河南、江苏、吉林各是多少"
+    assert expand_abbreviations("冀、蒙、陕列个表") == "河北、内蒙古、陕西列个表"
     for words in ("京津冀协同发展", "辽宁2025年", "川藏铁路", "新、旧动能转换", "江苏、吉林"):
         assert expand_abbreviations(words) == words  # words, or names written out already
 

@@ -39,6 +39,7 @@ _NUMERAL_NAME = re.compile(alternation(words("numeral_names")))
 _RATE = re.compile(rf"率|%|‰|{_FRACTION}")
 # What each unit measures (units.tsv, third column), and what a question's "多少钱" asks.
 MEASURES = {unit: rest[0] for unit, _, *rest in rows("units") if rest} | {"钱": "money", "%": "rate"}
+_FOREIGN_CURRENCIES = frozenset(u for u, m in MEASURES.items() if m == "money" and u not in ("元", "钱"))
 _CLASSIFIER_GROUPS = {unit: frozenset(rest[1].split()) for unit, _, *rest in rows("units") if len(rest) > 1}
 GENERAL_CLASSIFIER = "个"
 MEASURE_NAMES = {measure: name for measure, name, *_ in rows("measures")}
@@ -224,6 +225,11 @@ def answers_measure(measure: str, figure: str) -> bool:
     return measure_of(figure) in (measure, "rate", None)
 
 
+def _currency(unit: str) -> str:
+    """The currency a unit of money names: a foreign one ("美元") or the yuan ("元", and "钱" asked)."""
+    return unit if unit in _FOREIGN_CURRENCIES else "元"
+
+
 def answers_unit(asked: str | None, figure: str) -> bool:
     """The figure can answer a question asking for a figure in that unit: one of the same measure ("多少亿元" is
     not "增长7%"), a count in the classifier asked, one of its group or 个 ("多少本护照" is not "321名", nor
@@ -238,6 +244,8 @@ def answers_unit(asked: str | None, figure: str) -> bool:
         return True
     if want == "count" and asked != GENERAL_CLASSIFIER:
         return given == "count" and _same_classifier(asked, unit_of(figure) or "")
+    if want == "money" and given == "money":  # "多少亿美元" is not "出口退税190.3亿元" (compare_blind17 R320)
+        return _currency(asked) == _currency(unit_of(figure) or "")
     return given == want or (want == "count" and given == "people")  # "几个" → "8人"
 
 

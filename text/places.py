@@ -45,7 +45,9 @@ _ABBREVIATION = f"[{''.join(_ABBREVIATIONS)}]"
 # ("京冀豫苏吉蒙陕藏"; "京津冀", "辽宁" and "川藏" are words), not inside a longer word.
 # A count of them may follow ("冀、豫、苏、蒙、陕、藏六省区", "京、冀、苏、吉、藏五地").
 PROVINCES_COUNTED = "[两二三四五六七八九十几]个?(?:省区市|省市区|省份|省区|省市|省|地区|地方|地)"
-_LIST_END = rf"(?:(?!{HAN}|、)|(?={PROVINCES_COUNTED}|的))"  # "京、冀、苏的收入": not "北京、河北、苏的"
+# A list ends before a mark or a word asking of its places ("京、冀、苏的收入", "…藏、吉各是多少", "…陕列个表"), never at
+# a 、 ("北京、河北、苏的") or inside a name ("江苏、吉林").
+_LIST_END = rf"(?:(?!{HAN}|、)|(?={PROVINCES_COUNTED}|的|各|分别|列|哪|等|都|这|今年|去年))"
 # After a year it starts a list too ("2025年京、冀…", "去年冀豫吉蒙陕五省区"); three or more parted by 、 are one
 # wherever they start ("对比一下冀、苏、吉": compare_blind16 K204 had asked of 江苏 and 吉林 only).
 _LIST_START = rf"(?:(?<!{HAN})|(?<=年))"
