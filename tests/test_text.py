@@ -801,3 +801,11 @@ def test_energy_per_unit_of_gdp_and_economic_growth_are_indicators_of_their_own(
         is not None
     assert missing_measure(growth, "综合分析国内外各种情况，今年经济增长预期目标为7%左右。") is None
 
+
+
+def test_a_population_before_a_rate_qualifies_the_rate() -> None:
+    # compare_blind17 R323: "常住人口城镇化率" asked no population of "城镇化率增至67.17%"
+    rate = parse_query("陕西常住人口城镇化率是多少")
+    assert "常住人口" not in rate.measures
+    assert missing_measure(rate, "区域协同联动发展态势基本形成，城镇化率增至67.17%。") is None
+    assert parse_query("深圳常住人口有多少").measures == ("常住人口",)

@@ -30,7 +30,8 @@ NAME_ASKED = re.compile(r"([^，,。？?\s]{2,16}?)(?:叫什么名字|叫什么|
 NAME_MARK = re.compile("[“”\"「」《》]|——|—")
 # "行政诉讼败诉率是多少", "常住人口": a rate or population asked for is answered only by a sentence that names it.
 POPULATIONS = ("常住人口", "户籍人口", "贫困人口", "农村人口", "城镇人口", "流动人口", "总人口")
-MEASURE = re.compile(f"{HAN}{{2}}率(?![先领])|{alternation(POPULATIONS)}")
+# A population before a rate qualifies the rate ("常住人口城镇化率" asks no population: compare_blind17 R323).
+MEASURE = re.compile(f"{HAN}{{2}}率(?![先领])|{alternation(POPULATIONS)}(?!{HAN}{{0,4}}率)")
 # Words officials use that reports spell differently; each adds the report's wording to the question.
 SYNONYMS: dict[str, str] = dict(rows("synonyms"))
 
