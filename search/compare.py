@@ -63,6 +63,8 @@ _THINGS_PART = re.compile("[、和及与]")
 _FROM = "从"  # "从2020年的82.4岁提升至83.9岁": from one figure to the one reached
 _REACHED = re.compile(rf"[^，,；;。\d]{{0,6}}?(?:到|至)(?:{YEAR}年(?:底|末)?的?)?")
 _GONE = "\x00"  # where a place or year was taken out of the question
+# The count of the places listed, between the last and their year ("福田、罗湖、南山、龙岗四个区2021年").
+_COUNTED_PLACES = r"(?:(?:这|那)?[两二三四五六七八九十几]个?(?:省区市|省份|省区|省市|省|市|区|县|乡镇|乡|镇|街道|地区|地))"
 _BY_YEAR = re.compile(rf"(?:到|截至|截止)\s*{YEAR}\s*年(?!度)")  # "到2025年居民人均可支配收入达到多少"
 # Years listed without 年 before one with it ("1992、2003、2024年国务院政府工作报告"), once that one is out.
 _BARE_YEARS = re.compile(rf"(?<!\d)(?:{YEAR}\s*[、和与及,，]\s*)+(?={_GONE})")
@@ -198,7 +200,7 @@ def _times_after(text: str, place: str) -> tuple[tuple[int, str, bool], ...]:
     """The years or plan period written after each mention of the place ("南山2013年、宝安2014年、…南山2021年"), each
     with whether it names the place's report rather than the year asked ("南山区2014年政府工作报告", "南山区（2014年和
     2022年报告）": the year each reviews)."""
-    pattern = (f"{re.escape(place)}[（(]?(?:((?:{YEAR}年?[、和与及，,]*)*{YEAR})年({_REPORT_NAME})?"
+    pattern = (f"{re.escape(place)}{_COUNTED_PLACES}?[（(]?(?:((?:{YEAR}年?[、和与及，,]*)*{YEAR})年({_REPORT_NAME})?"
                f"|({_PERIOD_ASKED.pattern}))")
     times: list[tuple[int, str, bool]] = []
     for after in re.finditer(pattern, text):

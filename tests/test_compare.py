@@ -549,3 +549,11 @@ def test_a_currency_asked_is_the_currency_given() -> None:
     from text.numbers import answers_unit
     assert not answers_unit("美元", "190.3亿元")  # compare_blind17 R320: "出口退税190.3亿元" for an export in 美元
     assert answers_unit("美元", "221.1亿美元") and answers_unit("元", "3.2万元")
+
+
+def test_the_count_of_places_listed_may_stand_before_their_year() -> None:
+    """"福田、罗湖、南山、龙岗四个区2021年": 2021 is 龙岗's and, listed before it, the others' (compare_blind16 K218:
+    "豫、苏、蒙、藏、陕五省区“十四五”末")."""
+    question = "深圳福田、罗湖、南山、龙岗四个区2021年PM2.5浓度是多少？大鹏新区、盐田区2023年的也一起列出来。"
+    assert _times_after(question, "龙岗") == ((2021, "", False),)
+    assert _times_after("豫、苏、蒙、藏、陕五省区“十四五”末和全国2023年", "陕")[0][1] == "“十四五”末"
