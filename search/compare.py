@@ -38,10 +38,12 @@ _ASKED_AGAIN = re.compile(r"(?:[？?，,\s]*是多少)+")
 COUNTRY = "全国"
 _WHOLE = "全(?:省|市|区|县)"  # "广东全省": the place as a whole
 # What frames the places of a comparison once they are taken out: "四个区", "这几个省份", "两个区", "各省区".
-_PLACE_COUNT = re.compile(r"(?:这|那)?[两二三四五六七八九十几]个(?:省区市|省份|省区|省|市|区|县|乡镇|乡|镇|街道)|"
+_COUNT = "[两二三四五六七八九十几]"
+_KINDS = "省区市|省份|省区|省|市|区|县|乡镇|乡|镇|街道"  # the kinds of places counted
+_PLACE_COUNT = re.compile(rf"(?:这|那)?{_COUNT}个(?:{_KINDS})|"
                           rf"(?<=\x00){PROVINCES_COUNTED}|"  # "…、藏六省区"
-                          r"(?:这|那|上述|以上)?[两二三四五六七八九十几]份|"  # "这几份国务院政府工作报告"
-                          rf"各(?:省区市|省份|省区|省|市|区|县|乡镇|乡|镇|街道)|(?<=\x00){_WHOLE}")
+                          rf"(?:这|那|上述|以上)?{_COUNT}份|"  # "这几份国务院政府工作报告"
+                          rf"各(?:{_KINDS})|(?<=\x00){_WHOLE}")
 # After a place listed as one compared, past the years or plan period it is asked for ("深圳市2012年、南山区2013年",
 # "深圳市（2012年）和…", "北京“十四五”末、…", "深圳市2013年政府工作报告、…"), not "深圳罗湖区", "深圳各区",
 # "深圳市2020年各区".
@@ -64,7 +66,7 @@ _FROM = "从"  # "从2020年的82.4岁提升至83.9岁": from one figure to the 
 _REACHED = re.compile(rf"[^，,；;。\d]{{0,6}}?(?:到|至)(?:{YEAR}年(?:底|末)?的?)?")
 _GONE = "\x00"  # where a place or year was taken out of the question
 # The count of the places listed, between the last and their year ("福田、罗湖、南山、龙岗四个区2021年").
-_COUNTED_PLACES = r"(?:(?:这|那)?[两二三四五六七八九十几]个?(?:省区市|省份|省区|省市|省|市|区|县|乡镇|乡|镇|街道|地区|地))"
+_COUNTED_PLACES = rf"(?:(?:这|那)?{_COUNT}个?(?:{_KINDS}|省市|地区|地))"
 _BY_YEAR = re.compile(rf"(?:到|截至|截止)\s*{YEAR}\s*年(?!度)")  # "到2025年居民人均可支配收入达到多少"
 # Years listed without 年 before one with it ("1992、2003、2024年国务院政府工作报告"), once that one is out.
 _BARE_YEARS = re.compile(rf"(?<!\d)(?:{YEAR}\s*[、和与及,，]\s*)+(?={_GONE})")
@@ -80,7 +82,7 @@ _REPORT_NAMED = re.compile(rf"(?<={_GONE}){_REPORT_NAME}(?:里|中|上)?[，,]?"
 # 龙华区、张店乡的法治政府建设报告各是多少宗"): left in, it read as what is asked ("…数量：的法治政府建设报告是多少宗").
 # Before what is asked, it stays ("…法治政府报告里行政复议案件各有多少": without it, 张店乡's "化解矛盾26起" held
 # enough of the rest to fill a row).
-_PLACES_REPORT = re.compile(rf"(?<={_GONE})的?[\u4e00-\u9fff]{{0,8}}?(?:工作)?报告(?:里|中|上)?(?=各|分别)")
+_PLACES_REPORT = re.compile(rf"(?<={_GONE}){_REPORT_NAME}(?:里|中|上)?(?=各|分别)")
 # Joining words and marks left between and around what was taken out ("2014年和2023年", "北京、河北").
 _LEFT_AROUND = re.compile(f"[、，,和与及\\s]*{_GONE}(?:[、，,和与及\\s]*{_GONE})*[、，,和与及\\s]*")
 # "（北京、河北…）", "（一般）", "光明（新）区"; not a name in letters ("居民消费价格（CPI）涨幅": 吉林 writes "CPI涨幅")
@@ -185,10 +187,10 @@ def _own_times(text: str, placed: list[tuple[StoredReport, str]]) -> dict[str, t
     least; the others with none, or listed before one, with its ("江苏、内蒙古、河北、陕西“十四五”期间")."""
     places = dict.fromkeys(place for _, place in placed)
     times = {p: _times_after(text, p) for p in places}
-    for place in sorted(places, key=lambda p: -_at(text, p)):
-        listed = re.match(r"[、和与及]", text[_at(text, place) + len(place):])
-        after = next((p for p in places if listed and text.startswith(p, listed.end() + _at(text, place) + len(place))),
-                     None)
+    for place in sorted(places, key=lambda p: -_at(text, p)):  # the last listed first: its time passes back
+        end = _at(text, place) + len(place)
+        listed = _THINGS_PART.match(text, end)
+        after = next((p for p in places if listed and text.startswith(p, listed.end())), None)
         if not times[place] and after:
             times[place] = times[after]
     # The country's years follow the body's name ("国务院2020年、2024年政府工作报告"), which the place "全国" is not.
