@@ -221,6 +221,8 @@ def test_office_holder_and_measures_asked_for() -> None:
 def test_synonyms_map_both_ways_where_reports_use_either() -> None:
     assert SYNONYMS["gdp"] == "生产总值" and SYNONYMS["社零"] == "社会消费品零售总额"
     assert SYNONYMS["社会消费品零售总额"] == "社零" and SYNONYMS["一共"] == "累计"
+    # 社消零 is how some offices shorten it (compare_blind18 T418: all six rows were missing)
+    assert SYNONYMS["社消零"] == "社会消费品零售总额" and indicators_in("罗湖2013年社消零总额是多少")
     assert SYNONYMS["违法建筑"] == "违建" and SYNONYMS["违建"] == "违法建筑"  # "全年消减违建256万平方米"
 
 
@@ -775,7 +777,11 @@ def test_a_list_of_provinces_by_abbreviation_is_written_out() -> None:
     # before the words asking of them (compare_blind17 R323, R306: no table was built)
     assert expand_abbreviations("城镇化率：豫、苏、吉各是多少") == "城镇化率：河南、江苏、吉林各是多少"
     assert expand_abbreviations("冀、蒙、陕列个表") == "河北、内蒙古、陕西列个表"
-    for words in ("京津冀协同发展", "辽宁2025年", "川藏铁路", "新、旧动能转换", "江苏、吉林"):
+    # before a time, and two joined by 和 (compare_blind18 T420, T423, T424: no table, or only the provinces written out)
+    assert expand_abbreviations("冀、豫、陕现在各多少公里") == "河北、河南、陕西现在各多少公里"
+    assert expand_abbreviations("蒙、苏现在各是多少") == "内蒙古、江苏现在各是多少"
+    assert expand_abbreviations("当年目标、豫和蒙2026年的目标") == "当年目标、河南、内蒙古2026年的目标"
+    for words in ("京津冀协同发展", "辽宁2025年", "川藏铁路", "新、旧动能转换", "江苏、吉林", "中苏和平", "江苏现在"):
         assert expand_abbreviations(words) == words  # words, or names written out already
 
 

@@ -41,24 +41,24 @@ _IN_A_NAME = re.compile(rf"{HAN}{{2}}(?={alternation(words('institution_suffixes
 
 _ABBREVIATIONS: dict[str, str] = dict(rows("province_abbreviations"))
 _ABBREVIATION = f"[{''.join(_ABBREVIATIONS)}]"
-# A list of provinces by their abbreviations: parted by 、 ("京、冀、豫"), or run together four or more
-# ("京冀豫苏吉蒙陕藏"; "京津冀", "辽宁" and "川藏" are words), not inside a longer word.
+# A list of provinces by their abbreviations: parted by 、 ("京、冀、豫"; two also by 和/与: "豫和蒙2026年"), or run
+# together four or more ("京冀豫苏吉蒙陕藏"; "京津冀", "辽宁" and "川藏" are words), not inside a longer word.
 # A count of them may follow ("冀、豫、苏、蒙、陕、藏六省区", "京、冀、苏、吉、藏五地").
 PROVINCES_COUNTED = "[两二三四五六七八九十几]个?(?:省区市|省市区|省份|省区|省市|省|地区|地方|地)"
-# A list ends before a mark or a word asking of its places ("京、冀、苏的收入", "…藏、吉各是多少", "…陕列个表"), never at
-# a 、 ("北京、河北、苏的") or inside a name ("江苏、吉林").
-_LIST_END = rf"(?:(?!{HAN}|、)|(?={PROVINCES_COUNTED}|的|各|分别|列|哪|等|都|这|今年|去年))"
+# A list ends before a mark or a word asking of its places ("京、冀、苏的收入", "…藏、吉各是多少", "…陕列个表"), or of
+# a time ("冀、豫、陕现在各多少公里"), never at a 、 ("北京、河北、苏的") or inside a name ("江苏、吉林").
+_LIST_END = rf"(?:(?!{HAN}|、)|(?={PROVINCES_COUNTED}|的|各|分别|列|哪|等|都|这|今年|去年|现在|目前))"
 # After a year it starts a list too ("2025年京、冀…", "去年冀豫吉蒙陕五省区"); three or more parted by 、 are one
 # wherever they start ("对比一下冀、苏、吉": compare_blind16 K204 had asked of 江苏 and 吉林 only).
 _LIST_START = rf"(?:(?<!{HAN})|(?<=年))"
-_ABBREVIATED_LIST = re.compile(rf"{_LIST_START}{_ABBREVIATION}(?:、{_ABBREVIATION})+{_LIST_END}|"
+_ABBREVIATED_LIST = re.compile(rf"{_LIST_START}{_ABBREVIATION}(?:[、和与]{_ABBREVIATION})+{_LIST_END}|"
                                rf"{_ABBREVIATION}(?:、{_ABBREVIATION}){{2,}}{_LIST_END}|"
                                rf"{_LIST_START}{_ABBREVIATION}{{4,}}{_LIST_END}")
 
 
 def expand_abbreviations(text: str) -> str:
     """The text with each list of provinces by abbreviation written out: "京、冀、豫2025年…" → "北京、河北、河南2025年…"."""
-    return _ABBREVIATED_LIST.sub(lambda m: "、".join(_ABBREVIATIONS[c] for c in m.group() if c != "、"), text)
+    return _ABBREVIATED_LIST.sub(lambda m: "、".join(_ABBREVIATIONS[c] for c in m.group() if c in _ABBREVIATIONS), text)
 
 
 def outside_names(text: str) -> str:
