@@ -124,6 +124,10 @@ class KeywordIndex:
         """How rare the term is among the passages (a term never seen is as rare as can be)."""
         return float(bm25_idf(self.num_docs, self.document_frequency(term)))
 
+    def passage_share(self, term: str) -> float:
+        """The share of the passages holding the term."""
+        return self.document_frequency(term) / max(self.num_docs, 1)
+
     def knows_any(self, tokens: list[str]) -> bool:
         return any(t in self.vocab for t in tokens)
 

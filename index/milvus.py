@@ -449,6 +449,10 @@ class MilvusReader:
         known = self._known_terms([term])[term]
         return float(bm25_idf(self.num_docs, known[1] if known else 0))
 
+    def passage_share(self, term: str) -> float:
+        known = self._known_terms([term])[term]
+        return (known[1] if known else 0) / max(self.num_docs, 1)
+
     def never_mentions(self, word: str) -> bool:
         pairs = bigrams(word)
         known = self._known_terms(pairs)

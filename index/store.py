@@ -568,6 +568,9 @@ class IndexReader:
         """How rare a keyword term is among the passages (BM25's IDF)."""
         return self.keywords.idf(term)
 
+    def passage_share(self, term: str) -> float:
+        return self.keywords.passage_share(term)
+
     def never_mentions(self, word: str) -> bool:
         """No passage holds the word: some pair of its characters is in none (every pair is a keyword token)."""
         return any(self.keywords.document_frequency(pair) == 0 for pair in bigrams(word))

@@ -158,7 +158,7 @@ class Searcher:
             ask = partial(self._one_report, k=k, recipe=recipe)
             allowed = {rid: r for rid, r in view.index.reports.items() if filters.allows(r)}
             table = compare_table(query, allowed, {rid: view.places[rid] for rid in allowed}, mentioned, ask,
-                                  asked=bool(compare))
+                                  view.index.passage_share, asked=bool(compare))
         # A comparison is answered by its table; a list question by the enumeration that answers it.
         enumeration = (list_answer(view.index, hits, grams, doubt.kind if doubt else None, Asked.of(query), place,
                                    lambda texts: [float(c) for c in self.embedder.passages(texts) @ vector])

@@ -79,6 +79,10 @@ def test_the_question_asked_of_one_report() -> None:
     assert one_report_question("战略性新兴产业增加值哪个区多？福田、龙岗2021年各是多少，罗湖2021年又是多少？", cell,
                                taken) == "福田2021年战略性新兴产业增加值是多少"
     assert asks_comparison("北京、陕西、江苏哪个增得多？")
+    # "再加上…的" asks one more report the same (compare_blind18 T407: its words in each report's question had left
+    # 南山's "PM2.5降至19.1微克/立方米" below the topic share)
+    assert one_report_question("2021年福田、龙岗四个区PM2.5年均浓度各是多少？再加上罗湖2019年的，哪个最低", cell,
+                               taken) == "福田2021年PM2.5年均浓度是多少"
     # "各自" goes whole: "…里，各自受理了多少宗" left "自受理了" (compare_blind13 X001)
     assert one_report_question("光明区2021年、龙华区2019年的报告里，各自受理了多少宗行政复议案件？",
                                Cell(_report("g", 2021, "法治政府建设报告"), "光明区", 2021),
@@ -193,8 +197,36 @@ def test_a_figure_of_another_indicator_is_no_row(compare_searcher) -> None:
 def test_a_sentence_holding_little_of_what_is_asked_is_no_row() -> None:
     """"新建污水管网多少公里" searched in 盐田 2024's report alone found "新增郊野径和特色步道18.5公里"."""
     asked = parse_query("盐田区2023年新建污水管网多少公里")
-    assert not _names_topic(asked, "盐田区", _answer("新增郊野径和特色步道18.5公里，新种乔木8619株。", "18.5公里"))
-    assert _names_topic(asked, "盐田区", _answer("新建污水管网15.2公里，完成正本清源改造。", "15.2公里"))
+    rare = lambda gram: 0.01  # noqa: E731
+    assert not _names_topic(asked, "盐田区", _answer("新增郊野径和特色步道18.5公里，新种乔木8619株。", "18.5公里"), rare)
+    assert _names_topic(asked, "盐田区", _answer("新建污水管网15.2公里，完成正本清源改造。", "15.2公里"), rare)
+
+
+def test_a_sentence_sharing_only_common_words_with_what_is_asked_is_no_row() -> None:
+    """compare_blind18 T410, T412: "上市企业" shares only 企业 with "新引进落户企业436家", "新增养老床位" only 新增 with
+    "新增学位9270座，成立…3个教育集团"; an indicator named in the figure's clause needs no more."""
+    common = {"企业": 0.2, "新增": 0.12, "增长": 0.3}
+    share = lambda gram: common.get(gram, 0.01)  # noqa: E731
+    listed = parse_query("盐田区2023年上市企业数量：多少家？")
+    assert not _names_topic(listed, "盐田区", _answer("全年新引进落户企业436家。", "436家"), share)
+    assert _names_topic(listed, "盐田区", _answer("上市企业增至191家，每平方公里超过1家。", "191家"), share)
+    beds = parse_query("福田区2021年新增养老床位：新增多少张？")
+    assert not _names_topic(beds, "福田区", _answer("新增学位9270座，成立福田区外国语3个教育集团。", "3个"), share)
+    growth = parse_query("全国2023年经济增长了多少")
+    assert _names_topic(growth, "全国", _answer("增长5.2%。", "5.2%"), share)
+
+
+def test_a_comparison_row_of_common_words_only_is_left_out(shared_index_searcher) -> None:
+    """The 36 reports' index: 福田's 2022 report states no new elderly-care beds (compare_blind18 T412 had shown its
+    "3个" education groups), 罗湖's does."""
+    table = result_json(shared_index_searcher.search("新增养老床位：罗湖区2021年、福田区2021年分别新增多少张？"))["table"]
+    rows = {Path(r["doc"]).name: r for r in table["rows"]}
+    assert "gzbg_shenzhen_futian_2022.txt" not in rows
+    assert "140张" in rows["gzbg_shenzhen_luohu_2022.txt"]["answer_span_text"]
+    table = result_json(shared_index_searcher.search("上市企业数量：南山区2021年、盐田区2023年各多少家？"))["table"]
+    rows = {Path(r["doc"]).name: r for r in table["rows"]}
+    assert "gzbg_shenzhen_yantian_2024.txt" not in rows  # "全年新引进落户企业436家"
+    assert "191家" in rows["gzbg_shenzhen_nanshan_2022.txt"]["answer_span_text"]
 
 
 def test_a_plan_period_asked_of_one_report_is_not_one_year() -> None:

@@ -44,6 +44,7 @@ def test_an_empty_table_still_gives_a_loadable_index(tmp_path) -> None:
     reader = KeywordIndex(tmp_path / "k")
     try:
         assert reader.num_docs == 0 and reader.scores(["矛盾"]).size == 0 and reader.idf("矛盾") > 0
+        assert reader.passage_share("矛盾") == 0
     finally:
         reader.close()
 

@@ -70,6 +70,8 @@ def test_milvus_answers_exactly_as_the_local_store(both, embedder) -> None:
         for word in ("火星", "矛盾"):
             assert there.index.never_mentions(word) == here.index.never_mentions(word)
             assert there.index.idf(word) == pytest.approx(here.index.idf(word), rel=1e-6)
+            assert there.index.passage_share(word) == pytest.approx(here.index.passage_share(word), rel=1e-6)
+        assert 0 < here.index.passage_share("矛盾") < 1 and here.index.passage_share("火星") == 0
         rid = next(iter(there.index.reports))
         assert there.index.report_text(rid) == here.index.report_text(rid)
         assert sorted(there.index.passages()) == sorted(here.index.passages())
