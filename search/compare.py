@@ -19,7 +19,7 @@ from search.query import Query, asks_one_year, content_text
 from search.results import Cell, DoubtKind, Filters, Hit, SearchResult, Table
 from search.scope import Places
 from text.lexicon import alternation, words
-from text.numbers import (MEASURES, QUANTITY_UNITS, answers_unit, asks_growth, asks_share, asks_stock, gives_only_added,
+from text.numbers import (MEASURES, QUANTITY_UNITS, answers_unit, asks_growth, asks_how_many, asks_share, asks_stock, gives_only_added,
                           gives_share, gives_stock, measure_of, quantities, unit_of)
 from text.places import NATIONAL_BODIES, PROVINCES_COUNTED, each_level, expand_abbreviations, names_country
 from text.question import POPULATIONS, REPORT_YEAR, WORDING, asks_figure, asks_wording, is_rate, states_indicator
@@ -34,6 +34,7 @@ _AS_A_WHOLE = re.compile(alternation(words("compare_frame_words")))
 _NOT_LEVEL = re.compile(alternation(words("not_level_words")))
 HOW_MUCH = "是多少"
 TIME = "time"  # what a duration measures (units.tsv): "连续四年"
+_COUNTS = ("count", "people")  # what a number of things or of people measures (units.tsv)
 _ASKED_AGAIN = re.compile(r"(?:[？?，,\s]*是多少)+")
 COUNTRY = "全国"
 _WHOLE = "全(?:省|市|区|县)"  # "广东全省": the place as a whole
@@ -58,7 +59,7 @@ _LISTED_AFTER = re.compile(rf"{_OWN_TIME}(?:{_REPORT_NAME}(?:里|中)?)?(?:的?{
 # 905家"), or its figure in a year named ("全国粮食连续四年增产，2007年产量达到50150万吨").
 _CONTINUES = re.compile(rf"\s*(?:(?:同比|比上年)?(?:增长|下降|提高|增加|减少)|总量|总数|{YEAR}年)")
 # Anywhere in the question, a change or a situation asked ("社会消费品零售总额情况…分别多少": its growth answers).
-_CHANGE_ASKED = re.compile("增长|增速|增幅|涨幅|上涨|下降|降低|提高|减少|增加|翻番|情况")
+_CHANGE_ASKED = re.compile("增长|增速|增幅|涨幅|上涨|上升|下降|降低|降了|提高|减少|增加|翻番|情况")
 _RESPECTIVELY = "分别"  # "A、B分别增长x%、y%": each figure of its thing in turn
 _CLAUSE_MARK = re.compile("[，,；;。：:！？]")
 _THINGS_PART = re.compile("[、和及与]")
@@ -84,7 +85,8 @@ _REPORT_NAMED = re.compile(rf"(?<={_GONE}){_REPORT_NAME}(?:里|中|上)?[，,]?"
 # enough of the rest to fill a row).
 _PLACES_REPORT = re.compile(rf"(?<={_GONE}){_REPORT_NAME}(?:里|中|上)?(?=各|分别)")
 # Joining words and marks left between and around what was taken out ("2014年和2023年", "北京、河北").
-_LEFT_AROUND = re.compile(f"[、，,和与及\\s]*{_GONE}(?:[、，,和与及\\s]*{_GONE})*[、，,和与及\\s]*")
+_JOINING = "(?:[、，,和与及\\s]|以及)*"
+_LEFT_AROUND = re.compile(f"{_JOINING}{_GONE}(?:{_JOINING}{_GONE})*{_JOINING}")
 RUNNERS_UP = 2  # passages after the top one whose figure may fill a row the top one's does not fit
 MIN_TOPIC_SHARE = 0.15  # the question's bigrams an answering sentence holds (_names_topic), its units aside
 # A bigram in more passages than this is a common word ("企业", "新增", "建设"): sharing only such words with the
@@ -275,6 +277,8 @@ def one_report_question(question: str, cell: Cell, taken: Iterable[str], own_per
     if not asks_figure(text):  # "…对比一下", "…各是什么情况": asked of one report, how much it is
         text = _AS_A_WHOLE.sub(HOW_MUCH, text, count=1)
         text = text if asks_figure(text) else text + HOW_MUCH
+    elif not asks_how_many(text):  # "…实现就业的人数": a number of people, as "…人数是多少" says
+        text += HOW_MUCH
     # A plan period asked ("“十四五”期间…", "截至“十四五”末"): its review answers, which one year's name would doubt.
     year = cell.period or (f"{cell.year}年" if cell.year and dated and not PLAN_PERIOD.search(text) else "")
     # "到2025年…达到多少": the level reached by the year's end, which a review of the years before gives.
@@ -579,8 +583,11 @@ def figure_fits(query: Query, answer: Answer, in_review: bool = True) -> bool:
     if (over_years and not (states_period_total(query.text) or asks_period(query.text))) \
             or (states_average(query.text) and not states_average(lead)):
         return False
-    # A rate asked ("优良天数比例") is not a count beside one ("全省PM2.5浓度下降13.7%，优良天数增加25天").
-    return not (asks_growth(query.text) or _asks_rate(query)) or bool(_rates(answer.span_text))
+    # A rate asked ("优良天数比例") is not a count beside one ("全省PM2.5浓度下降13.7%，优良天数增加25天"), nor a count
+    # asked a rate beside it ("实现就业的人数": not "户籍居民登记失业率控制在3%", compare_blind8 E007).
+    if asks_growth(query.text) or _asks_rate(query):
+        return bool(_rates(answer.span_text))
+    return not (_asks_count(query) and not _CHANGE_ASKED.search(query.text) and _rates(answer.span_text))
 
 
 def _asks_level(query: Query) -> bool:
@@ -590,6 +597,12 @@ def _asks_level(query: Query) -> bool:
     return bool(query.indicators) and query.tense >= 0 and not _asks_rate(query) \
         and not _CHANGE_ASKED.search(query.text) \
         and not any(is_rate(i) for i in query.indicators)
+
+
+def _asks_count(query: Query) -> bool:
+    """A number of things or people is asked ("多少张", "实现就业的人数是多少"); "死亡人数下降了多少" asks a change,
+    which a rate gives."""
+    return (MEASURES.get(query.figure_unit or "") or query.noun_measure) in _COUNTS
 
 
 def _asks_rate(query: Query) -> bool:

@@ -83,6 +83,8 @@ def test_the_question_asked_of_one_report() -> None:
     # 南山's "PM2.5降至19.1微克/立方米" below the topic share)
     assert one_report_question("2021年福田、龙岗四个区PM2.5年均浓度各是多少？再加上罗湖2019年的，哪个最低", cell,
                                taken) == "福田2021年PM2.5年均浓度是多少"
+    # a table asked for is no part of what each report is asked (compare_blind8 E019: "创新载体总数列个表是多少")
+    assert one_report_question("创新载体总数帮我列个表：福田、罗湖2021年", cell, taken) == "福田2021年创新载体总数是多少"
     # "各自" goes whole: "…里，各自受理了多少宗" left "自受理了" (compare_blind13 X001)
     assert one_report_question("光明区2021年、龙华区2019年的报告里，各自受理了多少宗行政复议案件？",
                                Cell(_report("g", 2021, "法治政府建设报告"), "光明区", 2021),
@@ -367,6 +369,19 @@ def test_a_rate_asked_is_answered_by_a_rate() -> None:
     assert _growth_marked(asked, research).span_text == "3.6%"
     doctors = _answer("每万名常住人口全科医生数达5.7名。", "每万名常住人口全科医生数达5.7名")
     assert figure_fits(parse_query("罗湖2021年每万名常住人口全科医生数是多少"), doctors, in_review=False)
+
+
+def test_a_count_asked_is_no_rate_unless_its_change_is() -> None:
+    """compare_blind8 E007: 南山's "户籍居民登记失业率控制在3%" had filled "实现就业的人数"; "死亡人数下降了多少" is a
+    change, which a rate gives (compare_blind6 D007)."""
+    jobs = _answer("新增就业岗位8000多个，户籍居民登记失业率控制在3%以内。", "户籍居民登记失业率控制在3%")
+    cell = Cell(_report("n", 2014), "南山区", 2013)
+    asked = one_report_question("帮助失业人员实现就业的人数：光明新区2015年，以及南山区2013年。", cell,
+                                ["光明新区", "南山区"])
+    assert asked == "南山区2013年帮助失业人员实现就业的人数是多少"
+    assert not figure_fits(parse_query(asked), jobs, in_review=False)
+    deaths = _answer("生产安全事故死亡人数下降12.5%。", "生产安全事故死亡人数下降12.5%")
+    assert figure_fits(parse_query("北京2025年生产安全事故死亡人数下降了多少"), deaths, in_review=False)
 
 
 def test_a_row_whose_clause_names_the_indicator_despite_few_of_the_questions_words(compare_searcher) -> None:
