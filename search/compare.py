@@ -19,14 +19,14 @@ from search.query import Query, asks_one_year, content_text
 from search.results import Cell, DoubtKind, Filters, Hit, SearchResult, Table
 from search.scope import Places
 from text.lexicon import alternation, words
-from text.numbers import (MEASURES, QUANTITY_UNITS, answers_unit, asks_growth, asks_how_many, asks_share, asks_stock, gives_only_added,
+from text.numbers import (MEASURES, QUANTITY_UNITS, answers_unit, asks_added, asks_growth, asks_how_many, asks_share, asks_stock, gives_only_added,
                           gives_share, gives_stock, measure_of, quantities, unit_of)
 from text.places import NATIONAL_BODIES, PROVINCES_COUNTED, each_level, expand_abbreviations, names_country
 from text.question import POPULATIONS, REPORT_YEAR, WORDING, asks_figure, asks_wording, is_rate, states_indicator
 from text.sentences import clauses
 from text.tokens import bigrams
 from text.tense import (PLAN, asks_period, introduces_targets, names_target, period_reviews, sentence_tense,
-                        states_average, states_period_total, states_target)
+                        states_average, states_level_reached, states_period_total, states_target)
 from text.years import DIGIT_YEAR, PLAN_PERIOD, PREVIOUS_YEAR_NAMED, YEAR, YEAR_WORD, last_named_year, plan_end_year
 
 COMPARE = re.compile(alternation(words("compare_words"), escape=False))
@@ -379,8 +379,13 @@ def _stated_as_target(hit: Hit) -> bool:
 def _in_period_review(query: Query, hit: Hit) -> bool:
     """One year's figure asked and the one marked stands in a review of several years ("这五年…社会消费品零售总额
     突破1.5万亿元" for 河北's 2025): that year's own figure is in its own review (lists_blind2: a wrong row).
-    Unless its clause names the year ("由1997年的3252亿美元增加到2002年的6208亿美元": lost a right row)."""
-    if not asks_one_year(query) or hit.answer is None or last_named_year(_clause_lead(hit.answer)) in query.fact_years:
+    Unless its clause names the year ("由1997年的3252亿美元增加到2002年的6208亿美元": lost a right row) or states the
+    level reached at the review's end ("居民人均可支配收入从27136元增长到36439元": compare_blind18 T421) and what was
+    added is not asked ("新增养老床位": not "全区养老机构…达到9341个、床位10.5万张", compare_blind8 E029)."""
+    if not asks_one_year(query) or hit.answer is None:
+        return False
+    lead = _clause_lead(hit.answer)
+    if last_named_year(lead) in query.fact_years or (states_level_reached(lead) and not asks_added(query.text)):
         return False
     return _in_review(hit)
 

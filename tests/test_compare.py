@@ -10,7 +10,7 @@ import pytest
 from index.read import WORK_REPORT
 from index.store import StoredChunk, StoredReport
 from search.answer import Answer
-from search.compare import (_duration, _growth_marked, _year_marked, _indicator_marked, _names_topic, _of_indicator, _plan_for_result,
+from search.compare import (_duration, _growth_marked, _in_period_review, _year_marked, _indicator_marked, _names_topic, _of_indicator, _plan_for_result,
                             _reached_marked, _respective_marked, _runner_up_fits, _stock_marked, _times_after, _own_times, _names_several,
                             scope_cells, asked_year, asks_comparison, compared_places, figure_fits,
                             one_report_question, reviewed_year)
@@ -604,3 +604,15 @@ def test_the_count_of_places_listed_may_stand_before_their_year() -> None:
     question = "深圳福田、罗湖、南山、龙岗四个区2021年PM2.5浓度是多少？大鹏新区、盐田区2023年的也一起列出来。"
     assert _times_after(question, "龙岗") == ((2021, "", False),)
     assert _times_after("豫、苏、蒙、藏、陕五省区“十四五”末和全国2023年", "陕")[0][1] == "“十四五”末"
+
+
+def test_the_level_reached_at_the_end_of_a_review_of_years_is_the_last_years() -> None:
+    """compare_blind18 T421, T423: in "这五年…" the level reached ("从27136元增长到36439元", "森林覆盖率达到22%") is
+    the last year's; a level is not what was added ("新增养老床位": compare_blind8 E029), nor a yearly average."""
+    review = "过去五年，我们砥砺前行。"
+    income = _hit("一、过去五年工作回顾", "居民人均可支配收入从27136元增长到36439元。", "从27136元增长到36439元", review)
+    assert not _in_period_review(parse_query("河北2025年居民人均可支配收入是多少"), income)
+    beds = _hit("一、过去五年工作回顾", "全区养老机构和设施达到9341个、床位10.5万张。", "床位10.5万张", review)
+    assert _in_period_review(parse_query("内蒙古2025年新增养老床位多少张"), beds)
+    growth = _hit("一、过去五年工作回顾", "地区生产总值年均增长5.5%。", "年均增长5.5%", review)
+    assert _in_period_review(parse_query("河北2025年地区生产总值增长多少"), growth)

@@ -786,6 +786,14 @@ def test_a_list_of_provinces_by_abbreviation_is_written_out() -> None:
 
 
 
+def test_a_rate_as_it_stands_is_the_level_reached() -> None:
+    """compare_blind18 T414: "常住人口城镇化率60%" in a review of five years is the last year's rate, as "增至" is."""
+    assert states_level_reached("常住人口城镇化率60%。") and states_level_reached("城镇化率增至67.17％")
+    assert states_level_reached("常住人口城镇化率达76.2%。")
+    assert not states_level_reached("经济增长率7%") and not states_level_reached("地区生产总值年均增长5.5%")
+    assert not states_level_reached("城镇新增就业累计106万人，常住人口城镇化率达到71.5%。")
+
+
 def test_a_years_mean_is_no_average_over_years() -> None:
     """"PM2.5年均浓度" is the year's level (compare_blind13 X012: three rows left out as averages over years)."""
     from text.tense import states_average

@@ -175,6 +175,11 @@ def gives_stock(text: str) -> bool:
     return bool(_STOCK_GIVEN.search(text))
 
 
+def asks_added(question: str) -> bool:
+    """The question asks how many were added ("新增养老床位各多少张"), not how many there are."""
+    return bool(_ADDED.search(question)) and not asks_stock(question)
+
+
 def gives_only_added(sentence: str) -> bool:
     """The sentence counts what was added ("建成…4个公园") and gives no stock."""
     return bool(_ADDED.search(sentence)) and not _STOCK_GIVEN.search(sentence)

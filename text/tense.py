@@ -93,6 +93,9 @@ _PERIOD_OPENER = re.compile(alternation(_words("opener", "period")))
 _YEAR_OPENER = re.compile(rf"{alternation(_words('opener', 'year'))}|{YEAR}年(?:是|，|极不平凡|很不平凡|极不寻常)")
 _TOP_HEADING = re.compile(r"[一二三四五六七八九十]+、")
 _LEVEL_REACHED = re.compile(alternation(_words("figure", "level")))
+# A rate stated as it stands ("常住人口城镇化率60%", "城镇化率达76.2%"); not a growth rate ("增长率7%"), which a review
+# of several years gives as their average.
+_RATE_LEVEL = re.compile(r"(?<!增长)(?<!增)率(?:达到?|为|是)?\s*\d+(?:\.\d+)?\s*[%％]")
 _PERIOD_TOTAL = re.compile(alternation(_words("figure", "total") + _words("figure", "accumulated")))
 _ACCUMULATED = re.compile(alternation(_words("figure", "accumulated")))
 _AVERAGE = re.compile(alternation(_words("figure", "average")))
@@ -135,8 +138,9 @@ def period_reviews(text: str) -> tuple[tuple[int, int], ...]:
 
 def states_level_reached(sentence: str) -> bool:
     """Inside a review of several years, the sentence gives the level reached at its end (the last year's
-    figure: "人口自然增长率降到6.45‰"), not a total or average over the years ("每年城镇新增就业40万人以上")."""
-    return bool(_LEVEL_REACHED.search(sentence)) and not _PERIOD_TOTAL.search(sentence)
+    figure: "人口自然增长率降到6.45‰", "常住人口城镇化率60%"), not a total or average over the years ("每年城镇新增就业
+    40万人以上")."""
+    return bool(_LEVEL_REACHED.search(sentence) or _RATE_LEVEL.search(sentence)) and not _PERIOD_TOTAL.search(sentence)
 
 
 # "深圳全市到2020年底建成了多少个5G基站": the level at a year's end, which a review of the years up to it gives.
