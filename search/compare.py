@@ -48,6 +48,9 @@ _PLACE_COUNT = re.compile(rf"(?:这|那)?{_COUNT}个(?:{_KINDS})|"
 # After a place listed as one compared, past the years or plan period it is asked for ("深圳市2012年、南山区2013年",
 # "深圳市（2012年）和…", "北京“十四五”末、…", "深圳市2013年政府工作报告、…"), not "深圳罗湖区", "深圳各区",
 # "深圳市2020年各区".
+# "冀、豫、陕现在各多少公里": the latest year each place's reports review (_LATEST until the reports are known)
+_NOW = "现在|目前|当前"
+_LATEST = 0
 _PERIOD_ASKED = re.compile(f"“?{PLAN_PERIOD.pattern}”?(?:期间|时期|末)?")  # "“十四五”末", "十三五期间"
 _OWN_TIME = rf"(?:[（(]?(?:{YEAR}年?[、和与及]?)+[）)]?|{_PERIOD_ASKED.pattern})?"
 _REPORT_NAME = r"度?的?[\u4e00-\u9fff]{0,8}?(?:工作)?报告"  # after a year: "年度法治报告", "年的国务院政府工作报告"
@@ -194,7 +197,7 @@ def _own_times(text: str, placed: list[tuple[StoredReport, str]]) -> dict[str, t
     深圳市2012年…": its last year, with the period's words) written right after it, when two have their own at
     least; the others with none, or listed before one, with its ("江苏、内蒙古、河北、陕西“十四五”期间")."""
     places = dict.fromkeys(place for _, place in placed)
-    times = {p: _times_after(text, p) for p in places}
+    times = {p: _latest_for(_times_after(text, p), [r for r, q in placed if q == p]) for p in places}
     for place in sorted(places, key=lambda p: -_at(text, p)):  # the last listed first: its time passes back
         end = _at(text, place) + len(place)
         listed = _THINGS_PART.match(text, end)
@@ -211,14 +214,24 @@ def _times_after(text: str, place: str) -> tuple[tuple[int, str, bool], ...]:
     with whether it names the place's report rather than the year asked ("南山区2014年政府工作报告", "南山区（2014年和
     2022年报告）": the year each reviews)."""
     pattern = (f"{re.escape(place)}{_COUNTED_PLACES}?[（(]?(?:((?:{YEAR}年?[、和与及，,]*)*{YEAR})年({_REPORT_NAME})?"
-               f"|({_PERIOD_ASKED.pattern}))")
+               f"|({_PERIOD_ASKED.pattern})|({_NOW}))")
     times: list[tuple[int, str, bool]] = []
     for after in re.finditer(pattern, text):
         if after.group(1):
             times += [(int(y), "", bool(after.group(2))) for y in DIGIT_YEAR.findall(after.group(1))]
-        else:
+        elif after.group(3):
             times.append((plan_end_year(PLAN_PERIOD.search(after.group(3)).group()), after.group(3), False))
+        else:
+            times.append((_LATEST, "", False))
     return tuple(dict.fromkeys(times))
+
+
+def _latest_for(times: tuple[tuple[int, str, bool], ...],
+                reports: list[StoredReport]) -> tuple[tuple[int, str, bool], ...]:
+    """The times with "现在" as the latest year the place's reports review."""
+    latest = max((y for r in reports if (y := reviewed_year(r)) is not None), default=None)
+    return tuple((latest, period, named) if year == _LATEST else (year, period, named) for year, period, named in times
+                 if year != _LATEST or latest is not None)
 
 
 def _placed_reports(text: str, reports: dict[int, StoredReport], places: dict[int, Places],

@@ -616,3 +616,15 @@ def test_the_level_reached_at_the_end_of_a_review_of_years_is_the_last_years() -
     assert _in_period_review(parse_query("内蒙古2025年新增养老床位多少张"), beds)
     growth = _hit("一、过去五年工作回顾", "地区生产总值年均增长5.5%。", "年均增长5.5%", review)
     assert _in_period_review(parse_query("河北2025年地区生产总值增长多少"), growth)
+
+
+def test_places_asked_for_now_are_asked_of_their_latest_report(shared_index_searcher) -> None:
+    """"冀、豫、陕现在各多少公里" beside "全国2002年": each province's latest report, the country's of 2002
+    (compare_blind18 T420 had built no table)."""
+    table = result_json(shared_index_searcher.search(
+        "高速公路通车里程：全国2002年是多少？冀、豫、陕现在各多少公里？"))["table"]
+    cells = {(c["place"], c["year"], Path(c["doc"]).name) for c in (*table["rows"], *table["missing"]) if c["doc"]}
+    assert {("河北", 2025, "gzbg_2026_hebei.txt"), ("陕西", 2025, "gzbg_2026_shaanxi.txt"),
+            ("全国", 2002, "gzbg_guowuyuan_2003.txt")} <= cells
+    rows = {Path(r["doc"]).name: r for r in table["rows"]}
+    assert "6895公里" in rows["gzbg_2026_shaanxi.txt"]["answer_span_text"]
