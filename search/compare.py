@@ -280,7 +280,7 @@ def one_report_question(question: str, cell: Cell, taken: Iterable[str], own_per
     if own_periods:  # "北京“十四五”末、深圳市2012年…": each cell asks its own
         text = _PERIOD_ASKED.sub(_GONE, text)
     text = _PLACE_COUNT.sub(_GONE, text)
-    if report_named and _PREVIOUS_NAMED.search(text):  # "国务院2003年、2008年政府工作报告里，上一年的…"
+    if report_named:  # "国务院2003年、2008年政府工作报告里，上一年的…": the report searched is the one named
         text = _REPORT_NAMED.sub(_GONE, text)
     text = _BY_GONE.sub(_GONE, text)
     if not asks_wording(question):  # "…涨了多少？把…报告里的说法对比一下": the figure each gives, not its phrasing
@@ -315,7 +315,7 @@ def compare_table(query: Query, reports: dict[int, StoredReport], places: dict[i
     taken = [n for p in places.values() for n in p.own] + [COUNTRY]
     level = _asks_level(query)
     own_periods = any(c.period for c in cells)
-    dated = bool(query.years)
+    dated = bool(query.fact_years)  # reports named by their years only ("2003、2008年政府工作报告里…"): what each states
     asked = expand_abbreviations(query.text)  # "京、冀…" asked of 北京's report as "北京…"
     answered = [_answered(cell, one_report_question(asked, cell, taken, own_periods, dated), ask, share, level)
                 for cell in cells]
