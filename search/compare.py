@@ -77,6 +77,7 @@ _BARE_YEARS = re.compile(rf"(?<!\d)(?:{YEAR}\s*[、和与及,，]\s*)+(?={_GONE}
 # "上一年" once the cell's year is named: the year asked is that one already ("2014年几份报告里，…上一年的": 2013);
 # not "比上年增长".
 _PREVIOUS_NAMED = re.compile(rf"(?:{PREVIOUS_YEAR_NAMED.pattern})的?")
+_PERIOD_OF_OTHER = re.compile(f"(?<={_GONE}){_PERIOD_ASKED.pattern}")
 _BY_GONE = re.compile(rf"(?:到|截至|截止)\s*{_GONE}(?:底|末)?")
 # What names a report by its year once the year is out ("政府工作报告里，"), taken out when the year before it is
 # asked ("…报告里，上一年的"): the cell's year is that one, which the report's would otherwise name.
@@ -162,9 +163,14 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
         picked = [(place, year, period, _reports_of(query, placed, place, year, by_report))
                   for place, times in own.items() for year, period, by_report in times]
         # A place named without a time of its own among them ("…龙华区2019年法治政府报告里哪个多，张店乡有没有写"):
-        # each of its reports, for the year it reviews.
-        picked += [(place, None, "", [report for report, p in placed if p == place])
-                   for place, times in own.items() if not times]
+        # the years asked where some are no place's own ("2021年福田、罗湖…，龙华区2019年", "罗湖区历年…（2013年、
+        # 2021年）…和龙岗区2021年"), else each of its reports, for the year it reviews ("光明区、龙华区法治政府建设
+        # 报告中…，张店乡2023年…").
+        claimed = {year for times in own.values() for year, _, _ in times}
+        years = query.fact_years if set(query.fact_years) - claimed else ()
+        for place in (place for place, times in own.items() if not times):
+            picked += [(place, year, "", _reports_of(query, placed, place, year, False)) for year in years] or \
+                [(place, None, "", [report for report, p in placed if p == place])]
         cells = [Cell(report, place, asked_year(query, report), period=period)
                  for place, _, period, found in picked for report in found]
         return tuple(cells + [Cell(None, place, year, period=period) for place, year, period, found in picked
@@ -194,8 +200,9 @@ def _reports_of(query: Query, placed: list[tuple[StoredReport, str]], place: str
 
 def _own_times(text: str, placed: list[tuple[StoredReport, str]]) -> dict[str, tuple[tuple[int, str, bool], ...]]:
     """Each place compared with the years ("大鹏新区2013年、2023年和盐田区2014年…") or the plan period ("北京“十四五”末、
-    深圳市2012年…": its last year, with the period's words) written right after it, when two have their own at
-    least; the others with none, or listed before one, with its ("江苏、内蒙古、河北、陕西“十四五”期间")."""
+    深圳市2012年…": its last year, with the period's words) written right after it, when one has its own at least
+    among two places or more; the others with none, or listed before one, with its ("江苏、内蒙古、河北、陕西“十四五”
+    期间")."""
     places = dict.fromkeys(place for _, place in placed)
     times = {p: _latest_for(_times_after(text, p), [r for r, q in placed if q == p]) for p in places}
     for place in sorted(places, key=lambda p: -_at(text, p)):  # the last listed first: its time passes back
@@ -206,7 +213,7 @@ def _own_times(text: str, placed: list[tuple[StoredReport, str]]) -> dict[str, t
             times[place] = times[after]
     # The country's years follow the body's name ("国务院2020年、2024年政府工作报告"), which the place "全国" is not.
     named = all(t or p in text for p, t in times.items())
-    return times if named and sum(bool(t) for t in times.values()) >= 2 else {}
+    return times if named and len(times) >= 2 and any(times.values()) else {}
 
 
 def _times_after(text: str, place: str) -> tuple[tuple[int, str, bool], ...]:
@@ -279,6 +286,7 @@ def one_report_question(question: str, cell: Cell, taken: Iterable[str], own_per
     text = _BARE_YEARS.sub(_GONE, YEAR_WORD.sub(_GONE, text))
     if own_periods:  # "北京“十四五”末、深圳市2012年…": each cell asks its own
         text = _PERIOD_ASKED.sub(_GONE, text)
+    text = _PERIOD_OF_OTHER.sub(_GONE, text)  # "…、西安“十四五”末…": another place's period
     text = _PLACE_COUNT.sub(_GONE, text)
     if report_named:  # "国务院2003年、2008年政府工作报告里，上一年的…": the report searched is the one named
         text = _REPORT_NAMED.sub(_GONE, text)
@@ -312,7 +320,9 @@ def compare_table(query: Query, reports: dict[int, StoredReport], places: dict[i
     # that the ranked results (one report's figure among them) held (0.85 → 0.83).
     if len({c.report.id for c in cells if c.report}) < 2:
         return None
-    taken = [n for p in places.values() for n in p.own] + [COUNTRY]
+    # Places named with no report of their own go too ("…、西安“十四五”末地铁运营里程…": its period left in made every
+    # report's question one of the plan period).
+    taken = [n for p in places.values() for n in p.own] + [COUNTRY, *mentioned]
     level = _asks_level(query)
     own_periods = any(c.period for c in cells)
     dated = bool(query.fact_years)  # reports named by their years only ("2003、2008年政府工作报告里…"): what each states

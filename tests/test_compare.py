@@ -573,6 +573,21 @@ def test_a_place_without_a_time_of_its_own_is_asked_for_each_report_or_shares_th
     provinces = [(_report(p, 2026), p) for p in ("江苏", "内蒙古", "河北", "陕西")] + [(_report("深圳市", 2021), "深圳市")]
     times = _own_times(listed, provinces)
     assert times["河北"] == times["陕西"] == ((2025, "“十四五”期间", False),) and times["深圳市"][0][0] == 2020
+    # One place with a year of its own is enough: the others are asked for each report (compare_blind19 U503 had
+    # asked all three for 2023), or for the years asked where some are no place's own (compare_blind7 D015).
+    one_timed = "请分别列出光明区、龙华区法治政府建设报告中印发的规范性文件数量，张店乡2023年报告如有也一并列出。"
+    cells = scope_cells(parse_query(one_timed), reports, places, {"光明区", "龙华区", "张店乡"})
+    assert [(c.report.path if c.report else None, c.year) for c in cells] == [("z23", 2023), ("g21", 2021), ("l19", 2019)]
+    shared = "复议案件：光明区历年（2019年、2021年）是多少？和龙华区2019年比一比。"
+    cells = scope_cells(parse_query(shared), reports, places, {"光明区", "龙华区"})
+    assert {(c.place, c.year) for c in cells} == {("龙华区", 2019), ("光明区", 2019), ("光明区", 2021)}
+
+
+def test_the_period_of_a_place_without_a_report_is_not_asked_of_the_others() -> None:
+    """compare_blind17 R325: "…西安“十四五”末…" left in made 深圳's question one of the plan period."""
+    question = "地铁运营里程哪个多：北京2025年、深圳2020年、西安“十四五”末各多少公里？"
+    asked = one_report_question(question, Cell(_report("s", 2021), "深圳", 2020), ["北京", "深圳", "西安"])
+    assert asked == "深圳2020年地铁运营里程：多少公里"
 
 
 def test_the_kind_of_report_named_after_the_places_is_not_what_is_asked() -> None:
