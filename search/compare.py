@@ -35,6 +35,7 @@ _NOT_LEVEL = re.compile(alternation(words("not_level_words")))
 HOW_MUCH = "是多少"
 TIME = "time"  # what a duration measures (units.tsv): "连续四年"
 _COUNTS = ("count", "people")  # what a number of things or of people measures (units.tsv)
+_MULTIPLE, _MULTIPLE_WORD = "ratio", "倍"  # what "一点五倍" measures (units.tsv), and the word asking for one
 _ASKED_AGAIN = re.compile(r"(?:[？?，,\s]*是多少)+")
 COUNTRY = "全国"
 _WHOLE = "全(?:省|市|区|县)"  # "广东全省": the place as a whole
@@ -370,8 +371,8 @@ def _row_hit(query: Query, cell: Cell, hit: Hit, share: Share, level: bool) -> H
     """The hit with the figure asked marked, or None when it marks none that fits."""
     if hit.answer is None or hit.chunk.report.id != cell.report.id:
         return None
-    answer = _respective_marked(query, cell.place, _growth_marked(
-        query, _reached_marked(_stock_marked(query, _indicator_marked(query, _year_marked(query, hit.answer))))))
+    answer = _respective_marked(query, cell.place, _growth_marked(query, _reached_marked(_stock_marked(
+        query, _indicator_marked(query, _year_marked(query, _past_duration_marked(query, hit.answer)))))))
     if answer is None:
         return None
     marked = replace(hit, answer=answer)
@@ -527,6 +528,17 @@ def _duration(query: Query, figure: str) -> bool:
         and not (unit and unit in YEAR_WORD.sub("", query.text))
 
 
+def _past_duration_marked(query: Query, answer: Answer) -> Answer:
+    """Where the figure marked is a time none asks ("全国粮食连续四年增产，2007年产量达到50150万吨"), the next figure of
+    its sentence in the unit asked; else the answer as it is (compare_blind19 U514)."""
+    if answer.span_end is None or not _duration(query, answer.span_text or ""):
+        return answer
+    end = answer.span_end - answer.start
+    after = next((m for m in quantities(answer.text[end:]) if not _duration(query, m.group())
+                  and answers_unit(query.figure_unit, m.group()) and not DIGIT_YEAR.fullmatch(m.group())), None)
+    return _remarked(answer, answer.span_end + after.start(), after.group()) if after else answer
+
+
 def _remarked(answer: Answer, start: int, figure: str) -> Answer:
     """The answer with `figure`, at `start` in the report, as its marked figure."""
     return replace(answer, span_start=start, span_end=start + len(figure), span_text=figure)
@@ -596,7 +608,8 @@ def figure_fits(query: Query, answer: Answer, in_review: bool = True) -> bool:
     if answer.span_text is None or answer.span_start is None:
         return False
     lead = _clause_lead(answer)
-    if _NOT_LEVEL.search(lead) or (gives_share(lead) and not _asks_rate(query)) or _duration(query, answer.span_text):
+    if _NOT_LEVEL.search(lead) or (gives_share(lead) and not _asks_rate(query)) or _duration(query, answer.span_text) \
+            or _only_multiple(query, answer.span_text):
         return False
     # "国内生产总值从1997年的7.4万亿元增加到2002年的10.2万亿元": the figure is of the year its clause names last
     named = last_named_year(lead)
@@ -616,6 +629,12 @@ def figure_fits(query: Query, answer: Answer, in_review: bool = True) -> bool:
     if asks_growth(query.text) or _asks_rate(query):
         return bool(_rates(answer.span_text))
     return not (_asks_count(query) and not _CHANGE_ASKED.search(query.text) and _rates(answer.span_text))
+
+
+def _only_multiple(query: Query, span: str) -> bool:
+    """The figure is a multiple of another ("可以等于一九四九年的一点五倍") where none is asked (compare_blind19 U514)."""
+    figures = [m.group() for m in quantities(span)]
+    return bool(figures) and measure_of(figures[-1]) == _MULTIPLE and _MULTIPLE_WORD not in query.text
 
 
 def _asks_level(query: Query) -> bool:

@@ -10,7 +10,7 @@ import pytest
 from index.read import WORK_REPORT
 from index.store import StoredChunk, StoredReport
 from search.answer import Answer
-from search.compare import (_duration, _growth_marked, _in_period_review, _year_marked, _indicator_marked, _names_topic, _of_indicator, _plan_for_result,
+from search.compare import (_duration, _growth_marked, _in_period_review, _past_duration_marked, _year_marked, _indicator_marked, _names_topic, _of_indicator, _plan_for_result,
                             _reached_marked, _respective_marked, _runner_up_fits, _stock_marked, _times_after, _own_times, _names_several,
                             scope_cells, asked_year, asks_comparison, compared_places, figure_fits,
                             one_report_question, reviewed_year)
@@ -648,3 +648,14 @@ def test_places_asked_for_now_are_asked_of_their_latest_report(shared_index_sear
             ("全国", 2002, "gzbg_guowuyuan_2003.txt")} <= cells
     rows = {Path(r["doc"]).name: r for r in table["rows"]}
     assert "6895公里" in rows["gzbg_2026_shaanxi.txt"]["answer_span_text"]
+
+
+def test_a_time_marked_gives_way_to_the_figure_after_it_and_a_multiple_is_no_amount() -> None:
+    """compare_blind19 U514: "全国粮食连续四年增产，2007年产量达到50150万吨" had marked "连续四年" and left the row
+    out; "可以等于一九四九年的一点五倍" is no amount of grain unless a multiple is asked."""
+    asked = parse_query("全国2007年粮食产量是多少")
+    sentence = "全国粮食连续四年增产，2007年产量达到50150万吨。"
+    assert _past_duration_marked(asked, _answer(sentence, "全国粮食连续四年")).span_text == "50150万吨"
+    multiple = _answer("预计今年的粮食产量可以等于一九四九年的一点五倍。", "可以等于一九四九年的一点五倍")
+    assert not figure_fits(parse_query("全国1954年粮食产量是多少"), multiple, in_review=False)
+    assert figure_fits(parse_query("全国1954年粮食产量是1949年的几倍"), multiple, in_review=False)
