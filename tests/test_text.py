@@ -811,6 +811,10 @@ def test_energy_per_unit_of_gdp_and_economic_growth_are_indicators_of_their_own(
     assert missing_measure(growth, "中国共产党第十六次全国代表大会，提出了本世纪头二十年我国全面建设小康社会的奋斗目标。") \
         is not None
     assert missing_measure(growth, "综合分析国内外各种情况，今年经济增长预期目标为7%左右。") is None
+    # compare_blind19 U515: a grain harvest is not the area sown nor the capacity ("确保粮食种植面积4510万亩以上")
+    assert not states_indicator("粮食产量", "确保粮食种植面积4510万亩以上")
+    assert not states_indicator("粮食产量", "粮食综合生产能力迈上1000亿斤")
+    assert states_indicator("粮食产量", "粮食产量1300亿斤以上")
 
 
 
