@@ -18,6 +18,7 @@ from search.answer import Answer, section_tense
 from search.query import Query, asks_one_year, content_text
 from search.results import Cell, DoubtKind, Filters, Hit, SearchResult, Table
 from search.scope import Places
+from text import HAN
 from text.lexicon import alternation, words
 from text.numbers import (MEASURES, QUANTITY_UNITS, answers_unit, asks_added, asks_growth, asks_how_many, asks_share, asks_stock, gives_only_added,
                           gives_share, gives_stock, measure_of, quantities, unit_of)
@@ -35,6 +36,7 @@ _NOT_LEVEL = re.compile(alternation(words("not_level_words")))
 HOW_MUCH = "是多少"
 TIME = "time"  # what a duration measures (units.tsv): "连续四年"
 _COUNTS = ("count", "people")  # what a number of things or of people measures (units.tsv)
+_ADDED_WORD = "新增"  # what a clause counting the added opens with ("新增运营里程30公里")
 _MULTIPLE, _MULTIPLE_WORD = "ratio", "倍"  # what "一点五倍" measures (units.tsv), and the word asking for one
 _ASKED_AGAIN = re.compile(r"(?:[？?，,\s]*是多少)+")
 COUNTRY = "全国"
@@ -79,6 +81,9 @@ _BARE_YEARS = re.compile(rf"(?<!\d)(?:{YEAR}\s*[、和与及,，]\s*)+(?={_GONE}
 # not "比上年增长".
 _PREVIOUS_NAMED = re.compile(rf"(?:{PREVIOUS_YEAR_NAMED.pattern})的?")
 _PERIOD_OF_OTHER = re.compile(f"(?<={_GONE}){_PERIOD_ASKED.pattern}")
+# Places each with a year, the last followed by the report's name ("广东省2014年、深圳市2013年、…宝安区2015年的政府工作
+# 报告"): each year names its place's report (compare_blind20 V624).
+_REPORTS_LISTED = re.compile(rf"(?:[、和与及]\s*{HAN}{{1,8}}?{YEAR}年)+{_REPORT_NAME}")
 _BY_GONE = re.compile(rf"(?:到|截至|截止)\s*{_GONE}(?:底|末)?")
 # What names a report by its year once the year is out ("政府工作报告里，"), taken out when the year before it is
 # asked ("…报告里，上一年的"): the cell's year is that one, which the report's would otherwise name.
@@ -226,7 +231,8 @@ def _times_after(text: str, place: str) -> tuple[tuple[int, str, bool], ...]:
     times: list[tuple[int, str, bool]] = []
     for after in re.finditer(pattern, text):
         if after.group(1):
-            times += [(int(y), "", bool(after.group(2))) for y in DIGIT_YEAR.findall(after.group(1))]
+            by_report = bool(after.group(2) or _REPORTS_LISTED.match(text, after.end()))
+            times += [(int(y), "", by_report) for y in DIGIT_YEAR.findall(after.group(1))]
         elif after.group(3):
             times.append((plan_end_year(PLAN_PERIOD.search(after.group(3)).group()), after.group(3), False))
         else:
@@ -505,14 +511,17 @@ def _indicator_marked(query: Query, answer: Answer) -> Answer:
 
 
 def _stock_marked(query: Query, answer: Answer) -> Answer:
-    """Where the stock is asked ("高新技术企业总量") and the figure marked counts the added ("新增国家级高新技术企业
-    292家，总量达到905家"), the figure of the clause giving the stock; else the answer as it is."""
-    if answer.span_end is None or not asks_stock(query.text) \
-            or not gives_only_added(_clause_lead(answer)):
+    """Where what was added is not asked ("高新技术企业总量", "地铁运营里程") and the figure marked counts the added
+    ("新增国家级高新技术企业292家，总量达到905家", "新增运营里程30公里，总里程达909公里"), the figure of the clause giving
+    the stock; else the answer as it is. Unless the stock is asked, the stock's clause names what the added one does
+    ("里程"): "新增减税降费超万亿元" is not "人均地区生产总值达16.7万元" (compare_blind7 D013)."""
+    if answer.span_end is None or asks_added(query.text) or not gives_only_added(lead := _clause_lead(answer)):
         return answer
+    named = set(bigrams(lead)) - set(bigrams(_ADDED_WORD))
     for start, clause in _clause_starts(answer.text):
         figure = next((m for m in quantities(clause) if answers_unit(query.figure_unit, m.group())), None)
-        if gives_stock(clause[:figure.start()] if figure else "") and not gives_only_added(clause):
+        if gives_stock(clause[:figure.start()] if figure else "") and not gives_only_added(clause) \
+                and (asks_stock(query.text) or named & set(bigrams(clause))):
             begin = answer.start + start + figure.start()
             return _remarked(answer, begin, figure.group())
     return answer

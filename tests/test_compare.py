@@ -10,7 +10,7 @@ import pytest
 from index.read import WORK_REPORT
 from index.store import StoredChunk, StoredReport
 from search.answer import Answer
-from search.compare import (_duration, _growth_marked, _in_period_review, _past_duration_marked, _year_marked, _indicator_marked, _names_topic, _of_indicator, _plan_for_result,
+from search.compare import (_duration, _growth_marked, _in_period_review, _past_duration_marked, _stock_marked, _year_marked, _indicator_marked, _names_topic, _of_indicator, _plan_for_result,
                             _reached_marked, _respective_marked, _runner_up_fits, _stock_marked, _times_after, _own_times, _names_several,
                             scope_cells, asked_year, asks_comparison, compared_places, figure_fits,
                             one_report_question, reviewed_year)
@@ -659,3 +659,23 @@ def test_a_time_marked_gives_way_to_the_figure_after_it_and_a_multiple_is_no_amo
     multiple = _answer("预计今年的粮食产量可以等于一九四九年的一点五倍。", "可以等于一九四九年的一点五倍")
     assert not figure_fits(parse_query("全国1954年粮食产量是多少"), multiple, in_review=False)
     assert figure_fits(parse_query("全国1954年粮食产量是1949年的几倍"), multiple, in_review=False)
+
+
+def test_each_year_of_places_listed_before_a_report_name_names_its_report() -> None:
+    """compare_blind20 V624: "广东省2014年、深圳市2013年、…宝安区2015年的政府工作报告": each year names the place's report,
+    not the year asked (only 宝安区's had been read so, and no table was built)."""
+    text = "广东省2014年、深圳市2013年、南山区2014年、宝安区2015年的政府工作报告，新开工的保障性住房各是多少套？"
+    assert _times_after(text, "深圳市") == ((2013, "", True),)
+    assert _times_after(text, "宝安区") == ((2015, "", True),)
+    assert _times_after("深圳市2013年、南山区2014年新开工的保障性住房各是多少套？", "深圳市") == ((2013, "", False),)
+
+
+def test_the_stock_beside_what_was_added_unless_that_is_asked() -> None:
+    """compare_blind20 V611: "地铁运营里程" is the total ("总里程达909公里"), not the year's addition beside it; "新增
+    减税降费超万亿元" has no stock of its own in "人均地区生产总值达16.7万元" (compare_blind7 D013)."""
+    sentence = "开通3条地铁新线、新增运营里程30公里，总里程达909公里、居全国首位。"
+    metro = _answer(sentence, "新增运营里程30公里")
+    assert _stock_marked(parse_query("北京2025年地铁运营里程是多少公里"), metro).span_text == "909公里"
+    assert _stock_marked(parse_query("北京2025年新增地铁运营里程多少公里"), metro).span_text == "新增运营里程30公里"
+    taxes = _answer("人均地区生产总值达16.7万元，新增减税降费超1万亿元。", "新增减税降费超1万亿元")
+    assert _stock_marked(parse_query("江苏减税降费多少"), taxes).span_text == "新增减税降费超1万亿元"
