@@ -10,7 +10,7 @@ import pytest
 from index.read import WORK_REPORT
 from index.store import StoredChunk, StoredReport
 from search.answer import Answer
-from search.compare import (_duration, _growth_marked, _in_period_review, _past_duration_marked, _stock_marked, _year_marked, _indicator_marked, _names_topic, _of_indicator, _plan_for_result,
+from search.compare import (_duration, _growth_marked, _in_period_review, _past_duration_marked, _year_marked, _indicator_marked, _names_topic, _of_indicator, _plan_for_result,
                             _reached_marked, _respective_marked, _runner_up_fits, _stock_marked, _times_after, _own_times, _names_several,
                             scope_cells, asked_year, asks_comparison, compared_places, figure_fits,
                             one_report_question, reviewed_year)
