@@ -63,9 +63,15 @@ def _gives_figure_of(indicator: str, unit: str | None, sentence: str, total: boo
 
 def _counts(noun: str, unit: str | None, sentence: str) -> bool:
     """Some figure that may answer the unit is not written onto another noun: "3个社区获评…" counts 社区, not the 公园
-    asked; "再清理淘汰了36家，" may count the 企业 named before it, and "裁减军队员额20万任务" counts the 员额 it follows."""
-    return any(answers_unit(unit, m.group()) and (sentence[:m.start()].endswith(noun)
+    asked; "再清理淘汰了36家，" may count the 企业 named before it, "裁减军队员额20万任务" counts the 员额 it follows, and
+    "普法宣传活动46场次" the 宣传 before its light head (compare_blind20 V605)."""
+    return any(answers_unit(unit, m.group()) and (_follows(noun, sentence[:m.start()])
                                                   or _may_count(noun, sentence[m.end():])) for m in quantities(sentence))
+
+
+def _follows(noun: str, before: str) -> bool:
+    """The text before a figure ends with the noun, perhaps with a light head after it."""
+    return any(before.endswith(noun + head) for head in ("", *_LIGHT_HEADS))
 
 
 def _may_count(noun: str, after: str) -> bool:

@@ -127,6 +127,10 @@ def test_a_count_in_a_unit_of_its_group_and_a_long_noun_with_words_inside() -> N
     assert firms.counted == "企业" and missing_measure(firms, "国家高新技术企业增至1415家。") is None
     talks = parse_query("张店乡2023年开展了多少场普法宣传活动")
     assert missing_measure(talks, "累计开展普法宣传15次。") is None  # 活动 is a light head (data/light_heads.txt)
+    # and the other way round: "几次普法宣传" by "普法宣传活动46场次" (compare_blind20 V605)
+    asked = parse_query("光明新区2015年开展了几次普法宣传")
+    assert missing_measure(asked, "共组织普法宣传活动46场次，普法受教育群众65000余人。") is None
+    assert missing_measure(asked, "共组织法律顾问活动46场次。") is not None
     assert missing_measure(talks, "累计开展文艺演出15次。") is not None
 
 def test_a_total_asked_is_not_a_growth_rate() -> None:
