@@ -48,12 +48,12 @@ _PLACE_COUNT = re.compile(rf"(?:这|那)?{_COUNT}个(?:{_KINDS})|"
                           rf"(?<=\x00){PROVINCES_COUNTED}|"  # "…、藏六省区"
                           rf"(?:这|那|上述|以上)?{_COUNT}份|"  # "这几份国务院政府工作报告"
                           rf"各(?:{_KINDS})|(?<=\x00){_WHOLE}")
-# After a place listed as one compared, past the years or plan period it is asked for ("深圳市2012年、南山区2013年",
-# "深圳市（2012年）和…", "北京“十四五”末、…", "深圳市2013年政府工作报告、…"), not "深圳罗湖区", "深圳各区",
-# "深圳市2020年各区".
 # "冀、豫、陕现在各多少公里": the latest year each place's reports review (_LATEST until the reports are known)
 _NOW = "现在|目前|当前"
 _LATEST = 0
+# After a place listed as one compared, past the years or plan period it is asked for ("深圳市2012年、南山区2013年",
+# "深圳市（2012年）和…", "北京“十四五”末、…", "深圳市2013年政府工作报告、…"), not "深圳罗湖区", "深圳各区",
+# "深圳市2020年各区".
 _PERIOD_ASKED = re.compile(f"“?{PLAN_PERIOD.pattern}”?(?:期间|时期|末)?")  # "“十四五”末", "十三五期间"
 _OWN_TIME = rf"(?:[（(]?(?:{YEAR}年?[、和与及]?)+[）)]?|{_PERIOD_ASKED.pattern})?"
 _REPORT_NAME = r"度?的?[\u4e00-\u9fff]{0,8}?(?:工作)?报告"  # after a year: "年度法治报告", "年的国务院政府工作报告"
@@ -80,6 +80,7 @@ _BARE_YEARS = re.compile(rf"(?<!\d)(?:{YEAR}\s*[、和与及,，]\s*)+(?={_GONE}
 # "上一年" once the cell's year is named: the year asked is that one already ("2014年几份报告里，…上一年的": 2013);
 # not "比上年增长".
 _PREVIOUS_NAMED = re.compile(rf"(?:{PREVIOUS_YEAR_NAMED.pattern})的?")
+# A plan period right after a place taken out is that place's ("…、西安“十四五”末…"), not the others'.
 _PERIOD_OF_OTHER = re.compile(f"(?<={_GONE}){_PERIOD_ASKED.pattern}")
 # Places each with a year, the last followed by the report's name ("广东省2014年、深圳市2013年、…宝安区2015年的政府工作
 # 报告"): each year names its place's report (compare_blind20 V624).
