@@ -446,12 +446,15 @@ class MilvusReader:
         return {t: self._terms[t] for t in terms}
 
     def idf(self, term: str) -> float:
-        known = self._known_terms([term])[term]
-        return float(bm25_idf(self.num_docs, known[1] if known else 0))
+        return float(bm25_idf(self.num_docs, self._frequency(term)))
 
     def passage_share(self, term: str) -> float:
+        return self._frequency(term) / max(self.num_docs, 1)
+
+    def _frequency(self, term: str) -> int:
+        """The number of passages holding the term."""
         known = self._known_terms([term])[term]
-        return (known[1] if known else 0) / max(self.num_docs, 1)
+        return known[1] if known else 0
 
     def never_mentions(self, word: str) -> bool:
         pairs = bigrams(word)

@@ -20,23 +20,21 @@ from search.results import Cell, DoubtKind, Filters, Hit, SearchResult, Table
 from search.scope import Places
 from text import HAN
 from text.lexicon import alternation, words
-from text.numbers import (MEASURES, QUANTITY_UNITS, answers_unit, asks_added, asks_growth, asks_how_many, asks_share, asks_stock, gives_only_added,
-                          gives_share, gives_stock, measure_of, quantities, unit_of)
+from text.numbers import (COUNT_MEASURES, MEASURES, QUANTITY_UNITS, answers_unit, asks_added, asks_growth, asks_how_many, asks_share, asks_stock, gives_only_added,
+                          gives_share, gives_stock, measure_of, quantities, unit_of, without_added)
 from text.places import NATIONAL_BODIES, PROVINCES_COUNTED, each_level, expand_abbreviations, names_country
 from text.question import POPULATIONS, REPORT_YEAR, WORDING, asks_figure, asks_wording, is_rate, states_indicator
 from text.sentences import clauses
 from text.tokens import bigrams
 from text.tense import (PLAN, asks_period, introduces_targets, names_target, period_reviews, sentence_tense,
                         states_average, states_level_reached, states_period_total, states_target)
-from text.years import DIGIT_YEAR, PLAN_PERIOD, PREVIOUS_YEAR_NAMED, YEAR, YEAR_WORD, last_named_year, plan_end_year
+from text.years import DIGIT_YEAR, NOW, PLAN_PERIOD, PREVIOUS_YEAR_NAMED, YEAR, YEAR_WORD, last_named_year, plan_end_year
 
 COMPARE = re.compile(alternation(words("compare_words"), escape=False))
 _AS_A_WHOLE = re.compile(alternation(words("compare_frame_words")))
 _NOT_LEVEL = re.compile(alternation(words("not_level_words")))
 HOW_MUCH = "是多少"
 TIME = "time"  # what a duration measures (units.tsv): "连续四年"
-_COUNTS = ("count", "people")  # what a number of things or of people measures (units.tsv)
-_ADDED_WORD = "新增"  # what a clause counting the added opens with ("新增运营里程30公里")
 _MULTIPLE, _MULTIPLE_WORD = "ratio", "倍"  # what "一点五倍" measures (units.tsv), and the word asking for one
 _ASKED_AGAIN = re.compile(r"(?:[？?，,\s]*是多少)+")
 COUNTRY = "全国"
@@ -48,9 +46,7 @@ _PLACE_COUNT = re.compile(rf"(?:这|那)?{_COUNT}个(?:{_KINDS})|"
                           rf"(?<=\x00){PROVINCES_COUNTED}|"  # "…、藏六省区"
                           rf"(?:这|那|上述|以上)?{_COUNT}份|"  # "这几份国务院政府工作报告"
                           rf"各(?:{_KINDS})|(?<=\x00){_WHOLE}")
-# "冀、豫、陕现在各多少公里": the latest year each place's reports review (_LATEST until the reports are known)
-_NOW = "现在|目前|当前"
-_LATEST = 0
+_LATEST = 0  # "冀、豫、陕现在各多少公里": the latest year each place's reports review, once the reports are known
 # After a place listed as one compared, past the years or plan period it is asked for ("深圳市2012年、南山区2013年",
 # "深圳市（2012年）和…", "北京“十四五”末、…", "深圳市2013年政府工作报告、…"), not "深圳罗湖区", "深圳各区",
 # "深圳市2020年各区".
@@ -228,7 +224,7 @@ def _times_after(text: str, place: str) -> tuple[tuple[int, str, bool], ...]:
     with whether it names the place's report rather than the year asked ("南山区2014年政府工作报告", "南山区（2014年和
     2022年报告）": the year each reviews)."""
     pattern = (f"{re.escape(place)}{_COUNTED_PLACES}?[（(]?(?:((?:{YEAR}年?[、和与及，,]*)*{YEAR})年({_REPORT_NAME})?"
-               f"|({_PERIOD_ASKED.pattern})|({_NOW}))")
+               f"|({_PERIOD_ASKED.pattern})|({NOW}))")
     times: list[tuple[int, str, bool]] = []
     for after in re.finditer(pattern, text):
         if after.group(1):
@@ -518,7 +514,7 @@ def _stock_marked(query: Query, answer: Answer) -> Answer:
     ("里程"): "新增减税降费超万亿元" is not "人均地区生产总值达16.7万元" (compare_blind7 D013)."""
     if answer.span_end is None or asks_added(query.text) or not gives_only_added(lead := _clause_lead(answer)):
         return answer
-    named = set(bigrams(lead)) - set(bigrams(_ADDED_WORD))
+    named = set(bigrams(without_added(lead)))
     for start, clause in _clause_starts(answer.text):
         figure = next((m for m in quantities(clause) if answers_unit(query.figure_unit, m.group())), None)
         if gives_stock(clause[:figure.start()] if figure else "") and not gives_only_added(clause) \
@@ -659,7 +655,7 @@ def _asks_level(query: Query) -> bool:
 def _asks_count(query: Query) -> bool:
     """A number of things or people is asked ("多少张", "实现就业的人数是多少"); "死亡人数下降了多少" asks a change,
     which a rate gives."""
-    return (MEASURES.get(query.figure_unit or "") or query.noun_measure) in _COUNTS
+    return (MEASURES.get(query.figure_unit or "") or query.noun_measure) in COUNT_MEASURES
 
 
 def _asks_rate(query: Query) -> bool:

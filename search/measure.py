@@ -7,7 +7,7 @@ import re
 
 from search.query import Query
 from text import HAN
-from text.numbers import (MEASURE_NAMES, MEASURES, answers_measure, answers_unit, asks_growth, asks_per_head, asks_share, asks_stock, gives_rate, is_article,
+from text.numbers import (COUNT_MEASURES, MEASURE_NAMES, MEASURES, answers_measure, answers_unit, asks_growth, asks_per_head, asks_share, asks_stock, gives_rate, is_article,
                           gives_only_added, gives_share, is_bound, measure_of, per_capita, per_head, quantities)
 from text.lexicon import words
 from text.question import POPULATIONS, SYNONYMS, states_indicator
@@ -174,7 +174,7 @@ def _names_figure(word: str, head: str, sentence: str) -> bool:
 def _per_head_count(query: Query, sentence: str, figure: re.Match[str]) -> bool:
     """A count asked ("签约了多少人") is not a figure per so many people ("每万人…配备全科医生6.3名"), unless that is
     what is asked ("每万人常住人口配了几名全科医生")."""
-    return MEASURES[query.figure_unit or ""] in ("people", "count") and per_head(sentence, figure) \
+    return MEASURES[query.figure_unit or ""] in COUNT_MEASURES and per_head(sentence, figure) \
         and not asks_per_head(query.text)
 
 

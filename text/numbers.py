@@ -42,6 +42,7 @@ MEASURES = {unit: rest[0] for unit, _, *rest in rows("units") if rest} | {"钱":
 _FOREIGN_CURRENCIES = frozenset(u for u, m in MEASURES.items() if m == "money" and u not in ("元", "钱"))
 _CLASSIFIER_GROUPS = {unit: frozenset(rest[1].split()) for unit, _, *rest in rows("units") if len(rest) > 1}
 GENERAL_CLASSIFIER = "个"
+COUNT_MEASURES = ("count", "people")  # what a number of things or of people measures
 MEASURE_NAMES = {measure: name for measure, name, *_ in rows("measures")}
 _MEASURE_NOUNS = tuple((noun, measure) for measure, _, *nouns in rows("measures") for noun in " ".join(nouns).split())
 _UNIT_AT_END = re.compile(f"{alternation(UNITS)}$")
@@ -178,6 +179,11 @@ def gives_stock(text: str) -> bool:
 def asks_added(question: str) -> bool:
     """The question asks how many were added ("新增养老床位各多少张"), not how many there are."""
     return bool(_ADDED.search(question)) and not asks_stock(question)
+
+
+def without_added(text: str) -> str:
+    """The text without the words saying something was added ("新增运营里程" → "运营里程")."""
+    return _ADDED.sub(" ", text)
 
 
 def gives_only_added(sentence: str) -> bool:

@@ -5,6 +5,7 @@ import re
 
 from text import HAN
 from text.lexicon import alternation, rows, words
+from text.years import NOW
 
 # Suffix → level: 1 province, 2 prefecture (city), 3 county, 4 township.
 LEVELS: dict[str, int] = {suffix: int(level) for suffix, level in rows("admin_levels")}
@@ -47,7 +48,7 @@ _ABBREVIATION = f"[{''.join(_ABBREVIATIONS)}]"
 PROVINCES_COUNTED = "[两二三四五六七八九十几]个?(?:省区市|省市区|省份|省区|省市|省|地区|地方|地)"
 # A list ends before a mark or a word asking of its places ("京、冀、苏的收入", "…藏、吉各是多少", "…陕列个表"), or of
 # a time ("冀、豫、陕现在各多少公里"), never at a 、 ("北京、河北、苏的") or inside a name ("江苏、吉林").
-_LIST_END = rf"(?:(?!{HAN}|、)|(?={PROVINCES_COUNTED}|的|各|分别|列|哪|等|都|这|今年|去年|现在|目前))"
+_LIST_END = rf"(?:(?!{HAN}|、)|(?={PROVINCES_COUNTED}|的|各|分别|列|哪|等|都|这|今年|去年|{NOW}))"
 # After a year it starts a list too ("2025年京、冀…", "去年冀豫吉蒙陕五省区"); three or more parted by 、 are one
 # wherever they start ("对比一下冀、苏、吉": compare_blind16 K204 had asked of 江苏 and 吉林 only).
 _LIST_START = rf"(?:(?<!{HAN})|(?<=年))"

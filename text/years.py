@@ -10,6 +10,7 @@ from text.lexicon import alternation, words
 
 YEAR = r"(?:19|20)\d{2}"                       # the years reports speak of, in digits
 DIGIT_YEAR = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
+NOW = "现在|目前|当前"  # the time of the latest report ("冀、豫、陕现在各多少公里")
 YEAR_WORD = re.compile(rf"{YEAR}\s*年度?")     # "2023年", "2023 年度"
 _NAMED_YEAR = re.compile(rf"(?<!\d)({YEAR})(?=年)")
 DATE_LINE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?")  # a line that is only a date ("2024年1月8日")
