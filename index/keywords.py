@@ -141,9 +141,39 @@ class KeywordIndex:
             np.add.at(scores, self._indices.read(start, end), np.float32(count) * self._data.read(start, end))
         return scores
 
+    def top(self, tokens: list[str], k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The k best (row, BM25) among the passages holding a token, best first; `allowed`: a mask over rows."""
+        scores = self.scores(tokens)
+        if allowed is not None:
+            scores[~allowed] = 0.0
+        return [(int(r), float(scores[r])) for r in top_rows(scores, k)]
+
     def close(self) -> None:
         self._data.close()
         self._indices.close()
+
+
+_SAMPLE = 4096  # scores looked at to guess a threshold below the k-th best
+
+
+def top_rows(scores: np.ndarray, k: int) -> np.ndarray:
+    """The rows of the k highest positive scores, highest first, ties by row: the same set as a full selection.
+
+    A full np.argpartition over a million scores took 8.6 ms of the keyword stage's 13 (p50, 1M passages);
+    a threshold guessed from a strided sample leaves a few hundred rows to sort. Whenever at least k scores
+    reach the threshold, the k-th best does too, so nothing above it is lost; otherwise every row is sorted."""
+    n = len(scores)
+    rows = None
+    if n > 8 * _SAMPLE and k > 0:
+        step = n // _SAMPLE
+        sample = np.sort(scores[::step])
+        threshold = sample[max(0, len(sample) - (3 * k) // step - 8)]
+        if threshold > 0:
+            rows = np.flatnonzero(scores >= threshold)
+            rows = rows if len(rows) >= k else None
+    if rows is None:
+        rows = np.flatnonzero(scores > 0)
+    return rows[np.lexsort((rows, -scores[rows]))][:k]
 
 
 class _NpyColumn:

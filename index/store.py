@@ -558,11 +558,8 @@ class IndexReader:
         """The k passages (id, BM25) that best match the tokens, optionally only those of the given reports."""
         if not len(self.keyword_ids) or not self.keywords.knows_any(tokens):
             return []  # no scoring pass over every passage for a question of unknown words
-        scores = self.keywords.scores(tokens)
-        if reports is not None:
-            scores = np.where(self._mask(reports), scores, 0.0)
-        top = np.argpartition(-scores, min(k, len(scores) - 1))[:k]
-        return [(int(self.keyword_ids[i]), float(scores[i])) for i in top if scores[i] > 0]
+        allowed = None if reports is None else self._mask(reports)
+        return [(int(self.keyword_ids[row]), score) for row, score in self.keywords.top(tokens, k, allowed)]
 
     def idf(self, term: str) -> float:
         """How rare a keyword term is among the passages (BM25's IDF)."""

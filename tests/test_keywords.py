@@ -93,3 +93,39 @@ def test_postings_read_the_same_with_or_without_pread(tmp_path, positioned: bool
             assert np.array_equal(column.read(start, end), values[start:end])
     finally:
         column.close()
+
+
+@pytest.mark.parametrize("n, k", [(50, 10), (200_000, 100), (200_000, 5000), (1_000_000, 100)])
+def test_the_top_rows_are_those_of_a_full_sort_with_ties_by_row(n: int, k: int) -> None:
+    from index.keywords import top_rows
+    rng = np.random.default_rng(n + k)
+    scores = np.zeros(n, dtype=np.float32)
+    touched = rng.choice(n, n // 3, replace=False)
+    scores[touched] = rng.integers(1, 40, len(touched)).astype(np.float32) / 4  # few distinct values: many ties
+    want = sorted(np.flatnonzero(scores > 0), key=lambda r: (-scores[r], r))[:k]
+    assert top_rows(scores, k).tolist() == want
+
+
+def test_top_rows_falls_back_to_every_row_when_the_sample_misleads() -> None:
+    from index.keywords import top_rows
+    scores = np.zeros(1_000_000, dtype=np.float32)
+    scores[:20 * 244:244] = 10.0   # the strided sample (every 244th row) sees only these 20: its threshold keeps 20
+    scores[1:500 * 244:244] = 3.0  # ... and none of the 500 rows that fill the rest of the top 100
+    top = top_rows(scores, 100)
+    assert len(top) == 100 and set(scores[top[:20]]) == {10.0} and top[20:].tolist() == list(range(1, 80 * 244, 244))
+
+
+def test_the_keyword_top_honours_an_allowed_mask(tmp_path) -> None:
+    tokenizer = KeywordTokenizer()
+    rows = [" ".join(tokenizer.tokens(c.embed_text)) for c in chunk_report(read_report(SEED_REPORT))]
+    build_keyword_index(rows).save(tmp_path / "k")
+    reader = KeywordIndex(tmp_path / "k")
+    try:
+        tokens = tokenizer.tokens("2023年化解了多少起矛盾纠纷")
+        best = reader.top(tokens, 3)
+        assert len(best) == 3 and best[0][1] >= best[1][1] >= best[2][1] > 0
+        allowed = np.ones(reader.num_docs, dtype=bool)
+        allowed[best[0][0]] = False
+        assert best[0][0] not in [row for row, _ in reader.top(tokens, 3, allowed)]
+    finally:
+        reader.close()
