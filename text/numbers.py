@@ -1,6 +1,7 @@
 """Numbers with their units, in digits and in Chinese numerals: "26起", "1.2万人次", "百分之六点五", "三百一十件"."""
 from __future__ import annotations
 
+import functools
 import re
 
 from text import CHINESE_DIGITS
@@ -63,12 +64,15 @@ def gives_rate(sentence: str) -> bool:
     return bool(_RATE.search(sentence))
 
 
-def quantities(sentence: str) -> list[re.Match[str]]:
+# A search reads each shortlisted sentence's figures four to six times (evidence, measure, span, table):
+# 390 calls a question over 240 sentences, 1.0 s of 8.3 in a profile of 157 questions at 100k passages.
+@functools.lru_cache(maxsize=8192)
+def quantities(sentence: str) -> tuple[re.Match[str], ...]:
     """The number phrases of a sentence that give a quantity (a year such as "2023年" or "一九四九年" is a date, not a
     quantity; "二万五千五百公里" is one), nor is the start of a name ("四人帮", "八项规定") or a tier ("百亿级基金")."""
-    return [m for m in NUMBER.finditer(sentence)
-            if not is_year(m.group().replace(" ", "")) and not _NUMERAL_NAME.match(sentence, m.start())
-            and not sentence.startswith("级", m.end())]
+    return tuple(m for m in NUMBER.finditer(sentence)
+                 if not is_year(m.group().replace(" ", "")) and not _NUMERAL_NAME.match(sentence, m.start())
+                 and not sentence.startswith("级", m.end()))
 
 
 _BOUND_BEFORE = re.compile(alternation(w for w, where in rows("bound_words") if where == "before") + "$")
