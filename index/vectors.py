@@ -7,18 +7,21 @@ Kinds, chosen by size (see benchmarks/RESULTS.md for the measurements behind the
 
 * up to FLAT_LIMIT vectors: exact search, ``IDMap2,Flat(IP)``.  One query scans every vector
   (1.5 kB each): 3 ms at 50k on one quiet core, crossing 20 ms near 340k (near 100k under load).
-* above: an inverted file with half-precision vectors, ``IVF<nlist>,SQfp16(IP)``, scanning a
-  quarter of its lists.  It holds ids itself and a hash-table direct map so ``reconstruct(id)``
+* above: an inverted file with half-precision vectors, ``IVF<nlist>,SQfp16(IP)``, scanning
+  12·sqrt(nlist) of its lists.  It holds ids itself and a hash-table direct map so ``reconstruct(id)``
   works; it costs 768 bytes a vector instead of 1536 (1M vectors: ~0.8 GB instead of 1.5 GB).
-  Measured with the real evaluation questions as queries: recall@10 against exact 0.999 on 60k
-  real passage embeddings (5x faster than exact there) and 0.98 on 100k synthetic ones.  8-bit
-  vectors (SQ8) were tried and dropped: their rounding alone capped recall@10 at 0.98 even when
-  every list was scanned, and 0.96 at the same speed.  ``nprobe`` is
-  stored in the index file, but FAISS ignores it when a caller passes plain
-  ``SearchParameters`` -- so always build parameters with `search_parameters`.
+  Measured with the real evaluation questions as queries (benchmarks/RESULTS.md section 5): recall@10
+  against exact 0.993 on 100k and 0.994 on 1M synthetic vectors, and 0.999 on 60k real passage
+  embeddings.  Also measured and not kept at 1M: HNSW32 (SQfp16, efSearch 1024: 0.979 in 5.1 ms;
+  a better-built graph, efConstruction 160, recalled no more), 4-bit PQ fast-scan with a half-precision
+  re-rank (0.96-0.98), 16k lists from two-level k-means (0.986 in 4.5 ms, 0.995 in 8.4 ms: little
+  better than 4,096 lists, whose plain k-means over 16k lists took over 10 minutes).  8-bit vectors
+  (SQ8) cap recall@10 at 0.98 by their rounding alone.  ``nprobe`` is stored in the index file, but
+  FAISS ignores it when a caller passes plain ``SearchParameters`` -- so always build parameters with
+  `search_parameters`.
 
 Every kind answers `search_vectors(index, query, k, allowed_ids)`, which also handles a filter
-(an IDSelectorBatch) and falls back to exact scoring when the filter keeps few ids, where an
+(a bitmap of the allowed ids) and scores exactly when the filter keeps few ids, where an
 approximate index would find too few of them.
 """
 from __future__ import annotations
@@ -37,10 +40,16 @@ KIND_IVF = "IVF,SQfp16(IP)"       # the manifest records the full name, e.g. "IV
 FLAT_LIMIT = 50_000               # exact search up to here; IVF is already as good and faster above
 IVF_TRAIN_PER_LIST = 40           # training points per list (FAISS warns below 39)
 IVF_MAX_TRAIN = 200_000
-IVF_PROBE_SHARE = 1 / 4           # share of the lists a query scans (recall@10 0.98 with real questions)
+# Lists a query scans: 12·sqrt(nlist). Measured with 1,848 real eval questions against exact search
+# (benchmarks/RESULTS.md section 5): recall@10 0.993 at 100k (384 of 1,024 lists) and 0.994 at 1M (768 of
+# 4,096) on the synthetic sets; a fixed quarter of the lists gave 0.984 at 100k and cost 10.7 ms at 1M
+# for 0.996, where 768 lists take 6.8 ms.
+IVF_PROBE_FACTOR = 12
 IVF_MIN_PROBE = 16
-MAX_WIDEN = 4.0                   # filtered searches scan at most this many times more lists
-SMALL_FILTER = 20_000            # filters keeping at most this many ids are scored exactly
+# A filter keeping a share s of the ids scans 1/sqrt(s) times more lists. Whole reports of the 1M set
+# kept (s = 0.03, 0.07, 0.30) gave recall@10 0.99-0.998 within the filter; scanning 1/s times more, as
+# before, cost up to all 4,096 lists (135 ms) for the same recall.
+SMALL_FILTER = 2_000              # filters keeping at most this many ids are scored exactly (~5 us an id)
 # One query is far faster on one OpenMP thread: on a 2-vCPU machine a second thread cost 30x
 # (0.8 ms -> 33 ms at 10k vectors, spin-waiting on a busy core). Builds use every core.
 QUERY_THREADS = 1
@@ -68,7 +77,7 @@ def ivf_lists(n: int) -> int:
 
 
 def ivf_probes(nlist: int) -> int:
-    return int(min(nlist, max(IVF_MIN_PROBE, round(nlist * IVF_PROBE_SHARE))))
+    return int(min(nlist, max(IVF_MIN_PROBE, round(IVF_PROBE_FACTOR * math.sqrt(nlist)))))
 
 
 def build_vector_index(ids: np.ndarray, vectors: np.ndarray, dim: int,
@@ -150,10 +159,23 @@ def _search(index: faiss.Index, query: np.ndarray, k: int, allowed_ids: np.ndarr
             return []
         if not _is_flat(index) and allowed_ids.size <= SMALL_FILTER:
             return _exact_among(index, query[0], k, allowed_ids)
-        selector = faiss.IDSelectorBatch(allowed_ids)
-        widen = min(MAX_WIDEN, n / allowed_ids.size)
+        bitmap, selector = _selector(allowed_ids, n)
+        widen = math.sqrt(n / allowed_ids.size)
         scores, found = index.search(query, min(k, n), params=search_parameters(index, selector, widen))
+        del bitmap  # the selector reads it until here
     return [(int(i), float(s)) for i, s in zip(found[0], scores[0]) if i >= 0]
+
+
+def _selector(ids: np.ndarray, n: int) -> tuple[np.ndarray | None, faiss.IDSelector]:
+    """A bitmap over the ids where it is small (rowids run up to about the number of vectors), else a hash set:
+    building IDSelectorBatch over 280k ids took 14.5 ms and made the 1M scan twice as slow (25 vs 12 ms)."""
+    top = int(ids.max()) + 1
+    if top > 64 * n + (1 << 20):
+        return None, faiss.IDSelectorBatch(ids)
+    member = np.zeros(top, dtype=bool)
+    member[ids] = True
+    bitmap = np.packbits(member, bitorder="little")
+    return bitmap, faiss.IDSelectorBitmap(top, faiss.swig_ptr(bitmap))
 
 
 def reconstruct_many(index: faiss.Index, ids: list[int] | np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from index.store import IndexReader, live_generation
-from index.vectors import (FLAT_LIMIT, KIND_FLAT, KIND_IVF, build_vector_index, choose_kind, ivf_lists,
+from index.vectors import (FLAT_LIMIT, KIND_FLAT, KIND_IVF, build_vector_index, choose_kind, ivf_lists, ivf_probes,
                            reconstruct_many, search_parameters, search_vectors)
 
 DIM = 384
@@ -62,6 +62,7 @@ def test_kind_is_chosen_by_size():
     assert choose_kind(FLAT_LIMIT) == KIND_FLAT
     assert choose_kind(FLAT_LIMIT + 1) == KIND_IVF
     assert ivf_lists(1_000_000) == 4096
+    assert (ivf_probes(1024), ivf_probes(4096), ivf_probes(16)) == (384, 768, 16)  # 12·sqrt(nlist), by measured recall
     assert ivf_lists(100) >= 1
 
 
@@ -100,11 +101,17 @@ def test_filter_keeps_only_allowed_ids(kind, data):
     assert search_vectors(index, queries[0], 10, allowed_ids=np.empty(0, dtype=np.int64)) == []
 
 
-def test_filtered_selector_path_matches_exact(data, monkeypatch):
-    """The IDSelector path of an approximate index (not only the exact fallback) finds the right ids."""
+@pytest.mark.parametrize("rowids", ["sparse", "dense"])
+def test_filtered_selector_path_matches_exact(data, monkeypatch, rowids):
+    """The IDSelector path of an approximate index (not only the exact fallback) finds the right ids, through a hash
+    set for ids spread up to 10^9 and through a bitmap for rowids numbered about as densely as SQLite gives them."""
     import index.vectors as vectors_module
 
     ids, vectors, queries = data
+    if rowids == "dense":
+        ids = np.random.default_rng(5).permutation(len(ids)).astype(np.int64) + 1
+    bitmap, _ = vectors_module._selector(ids[::3], len(ids))
+    assert (bitmap is None) == (rowids == "sparse")
     monkeypatch.setattr(vectors_module, "SMALL_FILTER", 0)
     index, _ = build_vector_index(ids, vectors, DIM, kind=KIND_IVF)
     exact, _ = build_vector_index(ids, vectors, DIM, kind=KIND_FLAT)
