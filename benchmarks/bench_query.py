@@ -9,7 +9,8 @@ Questions: tests/eval/questions.jsonl.  Stages, timed inside the real Searcher.s
 timing hook: question parsing + embedding, vector search (FAISS, 1 thread; 2 threads in a pass of
 their own), keyword search (postings of the question's terms + top-k), fusion+rerank (missing
 cosines, scope, sentence evidence over the top 40, de-dup, picking), answer (answer spans and the
-no-answer decision).  "end to end" is the sum, i.e. Searcher.search as the app calls it.
+no-answer decision), compose (a comparison's table, a list question's items: searches of their own per report,
+and list items embedded).  "end to end" is the sum, i.e. Searcher.search as the app calls it.
 """
 from __future__ import annotations
 
@@ -119,7 +120,7 @@ def main() -> None:
         s = res["stages"]
         fmt = lambda k: f"{s[k]['p50']:.1f} / {s[k]['p95']:.1f}" if k in s else "–"  # noqa: E731
         rows.append([f"{size:,} {store}", res["kind"], fmt("embed"), fmt("vector"), fmt("vector_2t"), fmt("keyword"),
-                     fmt("rerank"), fmt("answer"), fmt("end_to_end")])
+                     fmt("rerank"), fmt("answer"), fmt("compose"), fmt("end_to_end")])
         cold = sorted(cold_start(index_dir) for _ in range(3))[1]
         after = res["rss_after"]
         mem_rows.append([f"{size:,} {store}", f"{res['rss_loaded']['rss']:.0f}",
@@ -132,7 +133,7 @@ def main() -> None:
     print("Query latency, ms p50 / p95 (eval questions; vector search with 1 and 2 FAISS threads)")
     print()
     print(table(["passages", "vector index", "query embedding", "vector 1 thread", "vector 2 threads", "keyword",
-                 "fusion+rerank", "answer", "end to end (1 thread)"], rows))
+                 "fusion+rerank", "answer", "table / list", "end to end (1 thread)"], rows))
     print()
     print(table(["passages", "RSS after load MB", "RSS after queries MB (anonymous + mapped files)",
                  "keyword files MB (read per query, cached by the OS)", "Searcher() s (warm imports)",

@@ -163,6 +163,7 @@ class Searcher:
         enumeration = (list_answer(view.index, hits, grams, doubt.kind if doubt else None, Asked.of(query), place,
                                    lambda texts: [float(c) for c in self.embedder.passages(texts) @ vector])
                        if mode == "answer" and table is None and asks_for_list(query.text) else None)
+        mark("compose")
         return SearchResult(query, mode, hits, doubt, evidence, confidence if doubt is None else 0.0, evidence_signals,
                             conflicts, list=enumeration, table=table)
 
