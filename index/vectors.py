@@ -175,7 +175,7 @@ def _selector(ids: np.ndarray, n: int) -> tuple[np.ndarray | None, faiss.IDSelec
     member = np.zeros(top, dtype=bool)
     member[ids] = True
     bitmap = np.packbits(member, bitorder="little")
-    return bitmap, faiss.IDSelectorBitmap(top, faiss.swig_ptr(bitmap))
+    return bitmap, faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap))  # its size in bytes, not bits
 
 
 def reconstruct_many(index: faiss.Index, ids: list[int] | np.ndarray) -> np.ndarray:
