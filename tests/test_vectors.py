@@ -114,7 +114,8 @@ def test_filtered_selector_path_matches_exact(data, monkeypatch, rowids):
     assert (bitmap is None) == (rowids == "sparse")
     low = np.sort(ids)[:50]  # a filter of the lowest ids: every id above them lies past the bitmap's end
     narrow_bitmap, narrow = vectors_module._selector(low, len(ids))
-    assert narrow.n == len(narrow_bitmap) == (int(low.max()) + 8) // 8  # FAISS reads n bytes: past them is garbage
+    if rowids == "dense":
+        assert narrow.n == len(narrow_bitmap) == (int(low.max()) + 8) // 8  # FAISS reads n bytes; past them, garbage
     assert [narrow.is_member(int(i)) for i in np.sort(ids)[40:60]] == [True] * 10 + [False] * 10
     assert not narrow.is_member(int(ids.max())) and not narrow.is_member(8 * (int(low.max()) + 1))
     monkeypatch.setattr(vectors_module, "SMALL_FILTER", 0)
