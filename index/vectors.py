@@ -36,7 +36,7 @@ import numpy as np
 from index.system import cpu_threads
 
 KIND_FLAT = "IDMap2,Flat(IP)"
-KIND_IVF = "IVF,SQfp16(IP)"       # the manifest records the full name, e.g. "IVF4096,SQfp16(IP),nprobe=1024"
+KIND_IVF = "IVF,SQfp16(IP)"       # the manifest records the full name, e.g. "IVF4096,SQfp16(IP),nprobe=768"
 FLAT_LIMIT = 50_000               # exact search up to here; IVF is already as good and faster above
 IVF_TRAIN_PER_LIST = 40           # training points per list (FAISS warns below 39)
 IVF_MAX_TRAIN = 200_000
