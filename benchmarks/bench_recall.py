@@ -46,10 +46,10 @@ def main() -> None:
             backend = stored_backend(index.manifest["model"])
             sets.append((index_dir.name, backend, index.table.embeddings(index.vectors.d, index.vectors.ntotal)))
     if args.windows:
-        embedder = embedders.setdefault(default_backend(), Embedder())
+        embedder = embedder_for(embedders, default_backend())
         sets.append((f"{args.windows:,} real windows", default_backend(), window_vectors(args.windows, embedder)))
     for name_of_set, backend, vectors in sets:
-        embedder = embedders.setdefault(backend, Embedder(backend=backend))
+        embedder = embedder_for(embedders, backend)
         queries = np.vstack([embedder.query(q) for q in questions])
         ids = np.arange(len(vectors), dtype=np.int64)
         exact, _ = V.build_vector_index(ids, vectors, vectors.shape[1], kind=V.KIND_FLAT)
@@ -81,6 +81,13 @@ def main() -> None:
     print()
     print(table(["index", "vectors", "approximate kind", "nprobe", "recall@10 vs exact", "approx ms p50 / p95 (k=100, 1 thread)",
                  "exact ms p50 / p95", "IVF build s"], rows))
+
+
+def embedder_for(embedders: dict[str, Embedder], backend: str) -> Embedder:
+    """One model load per backend (setdefault's default argument loaded the model again for every set)."""
+    if backend not in embedders:
+        embedders[backend] = Embedder(backend=backend)
+    return embedders[backend]
 
 
 def window_vectors(n: int, embedder: Embedder, seed: int = 0) -> np.ndarray:

@@ -10,7 +10,7 @@ Kinds, chosen by size (see benchmarks/RESULTS.md for the measurements behind the
 * above: an inverted file with half-precision vectors, ``IVF<nlist>,SQfp16(IP)``, scanning
   12·sqrt(nlist) of its lists.  It holds ids itself and a hash-table direct map so ``reconstruct(id)``
   works; it costs 768 bytes a vector instead of 1536 (1M vectors: ~0.8 GB instead of 1.5 GB).
-  Measured with the real evaluation questions as queries (benchmarks/RESULTS.md section 5): recall@10
+  Measured with the real evaluation questions as queries (benchmarks/RESULTS.md section 12): recall@10
   against exact 0.993 on 100k and 0.994 on 1M synthetic vectors, and 0.999 on 60k real passage
   embeddings.  Also measured and not kept at 1M: HNSW32 (SQfp16, efSearch 1024: 0.979 in 5.1 ms;
   a better-built graph, efConstruction 160, recalled no more), 4-bit PQ fast-scan with a half-precision
@@ -41,7 +41,7 @@ FLAT_LIMIT = 50_000               # exact search up to here; IVF is already as g
 IVF_TRAIN_PER_LIST = 40           # training points per list (FAISS warns below 39)
 IVF_MAX_TRAIN = 200_000
 # Lists a query scans: 12·sqrt(nlist). Measured with 1,848 real eval questions against exact search
-# (benchmarks/RESULTS.md section 5): recall@10 0.993 at 100k (384 of 1,024 lists) and 0.994 at 1M (768 of
+# (benchmarks/RESULTS.md section 12): recall@10 0.993 at 100k (384 of 1,024 lists) and 0.994 at 1M (768 of
 # 4,096) on the synthetic sets; a fixed quarter of the lists gave 0.984 at 100k and cost 10.7 ms at 1M
 # for 0.996, where 768 lists take 6.8 ms.
 IVF_PROBE_FACTOR = 12
