@@ -6,11 +6,15 @@
 Each size runs in its own process (clean RSS).  Sizes other than the real index are synthetic
 (benchmarks/synth_index.py: recombined real passages, real-ish vectors), cached in /tmp/bench-synth-N.
 Questions: tests/eval/questions.jsonl.  Stages, timed inside the real Searcher.search through its
-timing hook: question parsing + embedding, vector search (FAISS, 1 thread; 2 threads in a pass of
-their own), keyword search (postings of the question's terms + top-k), fusion+rerank (missing
-cosines, scope, sentence evidence over the top 40, de-dup, picking), answer (answer spans and the
-no-answer decision), compose (a comparison's table, a list question's items: searches of their own per report,
-and list items embedded).  "end to end" is the sum, i.e. Searcher.search as the app calls it.
+timing hook, on the calling thread: question (parsing, the places named, the reports in scope),
+keyword search (postings of the question's terms + top-k), embedding + vector (the wait for the
+question's embedding and vector search, which run on the searcher's worker thread beside the two
+stages before: what they take beyond them), fusion+rerank (missing cosines, scope, sentence evidence
+over the top 40, de-dup, picking), answer (answer spans and the no-answer decision), compose (a
+comparison's table, a list question's items: searches of their own per report, and list items
+embedded).  "end to end" is the sum, i.e. Searcher.search as the app calls it.  In a pass of their
+own, alone: the query embedding (one encoder thread, as a search runs it) and the vector search
+with 1 and 2 FAISS threads.
 """
 from __future__ import annotations
 
@@ -67,13 +71,17 @@ def measure(index_dir: Path, repeats: int) -> dict:
     local = index.manifest.get("store", "local") == "local"
     # Two FAISS threads in a pass of their own: their OpenMP workers spin after each search and
     # slowed whichever stage ran next by milliseconds when this was measured inside the loop above.
-    vectors_module.QUERY_THREADS = 2
-    stages["vector_2t"] = []
-    for q in questions * repeats if local else []:  # Milvus has its own threads
-        vector = searcher.embedder.query(parse_query(q).text)
+    for stage in ("embed_alone", "vector_alone", "vector_2t"):
+        stages[stage] = []
+    for q in questions * repeats:
         t = time.perf_counter()
-        index.nearest(vector, searcher.weights.candidates)
-        stages["vector_2t"].append(time.perf_counter() - t)
+        vector = searcher.embedder.query(parse_query(q).text)
+        stages["embed_alone"].append(time.perf_counter() - t)
+        for threads, stage in ((1, "vector_alone"), (2, "vector_2t")) if local else ((1, "vector_alone"),):
+            vectors_module.QUERY_THREADS = threads  # Milvus has its own threads
+            t = time.perf_counter()
+            index.nearest(vector, searcher.weights.candidates)
+            stages[stage].append(time.perf_counter() - t)
     vectors_module.QUERY_THREADS = 1
     return {
         "n": index.manifest["chunks"], "kind": index.manifest.get("vector_index"),
@@ -119,8 +127,9 @@ def main() -> None:
         res = json.loads(out.stdout.strip().splitlines()[-1])
         s = res["stages"]
         fmt = lambda k: f"{s[k]['p50']:.1f} / {s[k]['p95']:.1f}" if k in s else "–"  # noqa: E731
-        rows.append([f"{size:,} {store}", res["kind"], fmt("embed"), fmt("vector"), fmt("vector_2t"), fmt("keyword"),
-                     fmt("rerank"), fmt("answer"), fmt("compose"), fmt("end_to_end")])
+        rows.append([f"{size:,} {store}", res["kind"], fmt("question"), fmt("keyword"), fmt("vector"), fmt("rerank"),
+                     fmt("answer"), fmt("compose"), fmt("end_to_end"), fmt("embed_alone"), fmt("vector_alone"),
+                     fmt("vector_2t")])
         cold = sorted(cold_start(index_dir) for _ in range(3))[1]
         after = res["rss_after"]
         mem_rows.append([f"{size:,} {store}", f"{res['rss_loaded']['rss']:.0f}",
@@ -130,10 +139,11 @@ def main() -> None:
     print()
     print(machine())
     print()
-    print("Query latency, ms p50 / p95 (eval questions; vector search with 1 and 2 FAISS threads)")
+    print("Query latency, ms p50 / p95 (eval questions; the last three columns each alone, in a pass of their own)")
     print()
-    print(table(["passages", "vector index", "query embedding", "vector 1 thread", "vector 2 threads", "keyword",
-                 "fusion+rerank", "answer", "table / list", "end to end (1 thread)"], rows))
+    print(table(["passages", "vector index", "question", "keyword", "embedding + vector (beyond the keyword stage)",
+                 "fusion+rerank", "answer", "table / list", "end to end", "query embedding alone",
+                 "vector alone (1 thread)", "vector alone (2 threads)"], rows))
     print()
     print(table(["passages", "RSS after load MB", "RSS after queries MB (anonymous + mapped files)",
                  "keyword files MB (read per query, cached by the OS)", "Searcher() s (warm imports)",

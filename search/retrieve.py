@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -70,6 +71,7 @@ class Searcher:
         self.weights = weights
         self.calibration = calibration()
         self._retired: _View | None = None
+        self._beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policy-search-vectors")
 
     @property
     def index(self) -> Reader:
@@ -107,6 +109,10 @@ class Searcher:
         mode = mode_for(query, mode)
         if not has_word(query.text):
             return SearchResult(query, mode, doubt=Doubt(DoubtKind.NO_CONTENT))
+        # The question's embedding and vector search run beside the place and keyword stages (index.embed: one
+        # encoder thread for a question); one worker, first in first out, so a search's vector search finds its
+        # embedding done.
+        embedding = self._beside.submit(self.embedder.query, query.text)
         named = gazetteer().named_in(self.tokenizer.words(query.place_text))
         mentioned = mentioned_places(query.place_text, view.places, named)
         place = place_scores(view.index, view.places, mentioned, weights, own_level(query.place_text))
@@ -117,12 +123,12 @@ class Searcher:
             # "2002年全国财政收入": the country's reports only; a province's "稳居全国第4位" passage outranked them and
             # was then withheld as another place's (3 of blind6's questions; no other set moved).
             reports = _of_places(reports, place)
-        vector = self.embedder.query(query.text)
-        mark("embed")
-        dense = view.index.nearest(vector, weights.candidates, reports)
-        mark("vector")
+        mark("question")
+        nearest = self._beside.submit(lambda: view.index.nearest(embedding.result(), weights.candidates, reports))
         keyword = view.index.keyword_matches(self.tokenizer.tokens(keyword_text(query)), weights.candidates, reports)
         mark("keyword")
+        vector, dense = embedding.result(), nearest.result()
+        mark("vector")
         candidates = merge(view.index, vector, dense, keyword)
         grams = question_grams(query, mentioned, view.index.idf)
         ranked = rerank(view.index, place, fuse(candidates, recipe, weights), query, grams, recipe, weights,
@@ -171,6 +177,7 @@ class Searcher:
         return self.search(question, k=k, filters=filters, mode="answer", recipe=recipe, compare=False)
 
     def close(self) -> None:
+        self._beside.shutdown(wait=True)
         self.view.index.close()
 
     def __enter__(self) -> "Searcher":

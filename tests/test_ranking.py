@@ -49,10 +49,21 @@ def test_the_weights_passed_in_are_the_ones_used(seed_searcher) -> None:
 def test_the_timing_hook_hears_every_stage_in_order(seed_searcher) -> None:
     stages: list[str] = []
     result = seed_searcher.search(QUESTION, timer=stages.append)
-    assert stages == ["embed", "vector", "keyword", "rerank", "answer", "compose"] and result.confident
+    assert stages == ["question", "keyword", "vector", "rerank", "answer", "compose"] and result.confident
     stages.clear()
     seed_searcher.search("？？？", timer=stages.append)
     assert stages == []  # nothing to search for: no stage ran
+
+
+def test_searches_at_once_from_several_threads_answer_as_one_at_a_time(seed_searcher) -> None:
+    """The page serves several users at once; each search's vector stage runs on the searcher's worker thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [QUESTION, "张店乡2024年的工作安排有哪些", "普法宣传开展了多少次", "行政复议案件多少件"] * 3
+    alone = [[(h.chunk.id, h.score) for h in seed_searcher.search(q).hits] for q in questions]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda q: [(h.chunk.id, h.score) for h in seed_searcher.search(q).hits], questions))
+    assert together == alone and all(alone)
 
 
 @pytest.mark.parametrize("kind", list(DoubtKind))
