@@ -574,7 +574,15 @@ class IndexReader:
 
     def _mask(self, reports: set[int]) -> np.ndarray:
         """Over passages in id order (the keyword index's row order): which belong to one of the reports."""
-        return np.isin(self.chunk_report_ids, np.fromiter(reports, dtype=np.int64, count=len(reports)))
+        # A table over report ids read once per passage: np.isin compared every passage with each report in turn
+        # (5 ms at 1M passages for a scope of a few reports).
+        wanted = np.fromiter(reports, dtype=np.int64, count=len(reports))
+        ids = self.chunk_report_ids
+        if not len(ids) or not len(wanted) or wanted.min() < 0 or ids.min() < 0:
+            return np.isin(ids, wanted)
+        table = np.zeros(max(int(wanted.max()), int(ids.max())) + 1, dtype=bool)
+        table[wanted] = True
+        return table[ids]
 
     def close(self) -> None:
         self.table.close()

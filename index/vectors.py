@@ -183,7 +183,7 @@ def reconstruct_many(index: faiss.Index, ids: list[int] | np.ndarray) -> np.ndar
     dim = index.d
     if len(ids) == 0:
         return np.empty((0, dim), dtype=np.float32)
-    return np.vstack([index.reconstruct(int(i)) for i in ids])
+    return index.reconstruct_batch(np.asarray(ids, dtype=np.int64))
 
 
 def _exact_among(index: faiss.Index, query: np.ndarray, k: int, ids: np.ndarray) -> list[tuple[int, float]]:

@@ -1,7 +1,7 @@
 """Stage one of a search: the passages worth reading closely, from the vectors and the keywords, fused."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,13 +22,11 @@ class Candidate:
 def merge(index: Reader, vector: np.ndarray, dense: list[tuple[int, float]],
           keyword: list[tuple[int, float]]) -> list[Candidate]:
     """The union of the best dense and keyword matches, each with both scores (dense ones first)."""
-    found: dict[int, Candidate] = {cid: Candidate(cid, dense=cosine) for cid, cosine in dense}
-    for cid, score in keyword:
-        found[cid] = replace(found.get(cid, Candidate(cid)), keyword=score)
-    missing = [cid for cid, c in found.items() if c.dense == 0.0]
-    for cid, cosine in zip(missing, index.cosines(vector, missing)):
-        found[cid] = replace(found[cid], dense=cosine)
-    return list(found.values())
+    cosines, scores = dict(dense), dict(keyword)
+    ids = list({**cosines, **scores})
+    missing = [cid for cid in ids if cosines.get(cid, 0.0) == 0.0]
+    cosines.update(zip(missing, index.cosines(vector, missing)))
+    return [Candidate(cid, keyword=scores.get(cid, 0.0), dense=cosines[cid]) for cid in ids]
 
 
 def fuse(candidates: list[Candidate], recipe: str, weights: Weights) -> list[Candidate]:
@@ -37,6 +35,13 @@ def fuse(candidates: list[Candidate], recipe: str, weights: Weights) -> list[Can
     share = weights.keyword_share
     if recipe == "keyword":
         candidates = [c for c in candidates if c.keyword > 0]
-    scored = [replace(c, score={"keyword": c.keyword / top_keyword, "vector": c.dense}.get(
-        recipe, share * c.keyword / top_keyword + (1 - share) * c.dense)) for c in candidates]
+    scored = [Candidate(c.id, c.keyword, c.dense, _fused(c, recipe, top_keyword, share)) for c in candidates]
     return sorted(scored, key=lambda c: -c.score)
+
+
+def _fused(c: Candidate, recipe: str, top_keyword: float, share: float) -> float:
+    if recipe == "keyword":
+        return c.keyword / top_keyword
+    if recipe == "vector":
+        return c.dense
+    return share * c.keyword / top_keyword + (1 - share) * c.dense

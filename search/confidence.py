@@ -29,10 +29,11 @@ def assess(index: Reader, places: dict[int, Places], place: dict[int, float], qu
     """None when the top passage answers; else why not: a place or year the index does not cover, a passage
     about another place or year, or of a division below the one asked about, too little of the question, or no
     sign of the name, rate or population asked."""
-    unknown = unknown_places(named, tokenizer.place_names(query.place_text), places, mentioned, query.place_text)
+    tagged = tokenizer.place_names(query.place_text)
+    unknown = unknown_places(named, tagged, places, mentioned, query.place_text)
     if unknown := [n for n in unknown if not _national_speaks_of(n, places, top) and not _named_beside(n, place, top)]:
         return Doubt(DoubtKind.UNKNOWN_PLACE, places=tuple(unknown))
-    places_named = [*named, *mentioned, *tokenizer.place_names(query.place_text)]
+    places_named = [*named, *mentioned, *tagged]
     if unseen := [w for w in query.modifiers if _unseen(index, w) and not _straddles(w, query.text, places_named)
                   and not _cut_across_a_word(index, w, query.text)]:
         return Doubt(DoubtKind.UNSEEN_TOPIC, missing=unseen[0])  # "火星基地建设进展如何": no report names 火星
