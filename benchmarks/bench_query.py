@@ -7,10 +7,11 @@ Each size runs in its own process (clean RSS).  Sizes other than the real index 
 (benchmarks/synth_index.py: recombined real passages, real-ish vectors), cached in /tmp/bench-synth-N.
 Questions: tests/eval/questions.jsonl.  Stages, timed inside the real Searcher.search through its
 timing hook, on the calling thread: question (parsing, the places named, the reports in scope),
-keyword search (postings of the question's terms + top-k), embedding + vector (the wait for the
-question's embedding and vector search, which run on the searcher's worker thread beside the two
-stages before: what they take beyond them), fusion+rerank (missing cosines, scope, sentence evidence
-over the top 40, de-dup, picking), answer (answer spans and the no-answer decision), compose (a
+keyword search (postings of the question's terms + top-k), read (the best keyword matches read
+sentence by sentence), embedding + vector (the wait for the question's embedding and vector search,
+which run on the searcher's worker thread beside the three stages before: what they take beyond
+them), fusion+rerank (missing cosines, scope, sentence evidence for the rest of the top 40, de-dup,
+picking), answer (answer spans and the no-answer decision), compose (a
 comparison's table, a list question's items: searches of their own per report, and list items
 embedded).  "end to end" is the sum, i.e. Searcher.search as the app calls it.  In a pass of their
 own, alone: the query embedding (one encoder thread, as a search runs it) and the vector search
@@ -127,9 +128,9 @@ def main() -> None:
         res = json.loads(out.stdout.strip().splitlines()[-1])
         s = res["stages"]
         fmt = lambda k: f"{s[k]['p50']:.1f} / {s[k]['p95']:.1f}" if k in s else "–"  # noqa: E731
-        rows.append([f"{size:,} {store}", res["kind"], fmt("question"), fmt("keyword"), fmt("vector"), fmt("rerank"),
-                     fmt("answer"), fmt("compose"), fmt("end_to_end"), fmt("embed_alone"), fmt("vector_alone"),
-                     fmt("vector_2t")])
+        rows.append([f"{size:,} {store}", res["kind"], *map(fmt, (
+            "question", "keyword", "read", "vector", "rerank", "answer", "compose", "end_to_end", "embed_alone",
+            "vector_alone", "vector_2t"))])
         cold = sorted(cold_start(index_dir) for _ in range(3))[1]
         after = res["rss_after"]
         mem_rows.append([f"{size:,} {store}", f"{res['rss_loaded']['rss']:.0f}",
@@ -141,7 +142,7 @@ def main() -> None:
     print()
     print("Query latency, ms p50 / p95 (eval questions; the last three columns each alone, in a pass of their own)")
     print()
-    print(table(["passages", "vector index", "question", "keyword", "embedding + vector (beyond the keyword stage)",
+    print(table(["passages", "vector index", "question", "keyword", "read", "embedding + vector (beyond the stages beside)",
                  "fusion+rerank", "answer", "table / list", "end to end", "query embedding alone",
                  "vector alone (1 thread)", "vector alone (2 threads)"], rows))
     print()

@@ -36,21 +36,18 @@ class Ranked:
 
 
 def rerank(index: Reader, place: dict[int, float], fused: list[Candidate], query: Query,
-           grams: dict[str, float], recipe: str, weights: Weights, idea: np.ndarray | None = None) -> list[Ranked]:
+           grams: dict[str, float], recipe: str, weights: Weights, idea: np.ndarray | None = None,
+           read: dict[int, tuple[StoredChunk, SentenceEvidence | None]] | None = None) -> list[Ranked]:
     """The best `rerank_depth` fused candidates with their sentence evidence; the hybrid adds its bonuses
     (`place`: each report's match with the places named, from place_scores; `idea`: a wording request's vector,
     matched against each passage's sentences)."""
     shortlist = fused[:weights.rerank_depth]
-    chunks = index.chunks([c.id for c in shortlist])
+    read = read or {}
+    read = {**read, **read_passages(index, [c.id for c in shortlist if c.id not in read], query, grams, weights)}
     closest = _closest_sentences(index, [c.id for c in shortlist], idea) if idea is not None else {}
     ranked = []
     for c in shortlist:
-        chunk = chunks[c.id]
-        # "到2020年污水日处理能力累计多少" asks the running total a review of several years gives ("累计达760万吨"),
-        # "到2020年底建成了多少个5G基站" the level it reached ("建成5G基站4.7万个")
-        periods = _review_periods(index, chunk) if asks_one_year(query) or query.period else ()
-        evidence = best_sentence(chunk.text, grams, query.fact_years, query.wants_quantity, section_tense(chunk.section),
-                                 query.quoted, weights, periods, _states_asked(query, chunk.text), query.period)
+        chunk, evidence = read[c.id]
         score = c.score
         if recipe == "hybrid":
             score += _evidence_bonus(evidence, query, scope(query, place.get(chunk.report.id), chunk, weights),
@@ -58,6 +55,22 @@ def rerank(index: Reader, place: dict[int, float], fused: list[Candidate], query
             score += weights.idea * closest.get(c.id, 0.0)
         ranked.append(Ranked(c.id, score, chunk, evidence))
     return sorted(ranked, key=lambda r: -r.score)
+
+
+def read_passages(index: Reader, ids: list[int], query: Query, grams: dict[str, float],
+                  weights: Weights) -> dict[int, tuple[StoredChunk, SentenceEvidence | None]]:
+    """Each passage with the sentence that best answers the question."""
+    chunks = index.chunks(ids)
+    return {i: (chunks[i], _evidence(index, chunks[i], query, grams, weights)) for i in ids}
+
+
+def _evidence(index: Reader, chunk: StoredChunk, query: Query, grams: dict[str, float],
+              weights: Weights) -> SentenceEvidence | None:
+    # "到2020年污水日处理能力累计多少" asks the running total a review of several years gives ("累计达760万吨"),
+    # "到2020年底建成了多少个5G基站" the level it reached ("建成5G基站4.7万个")
+    periods = _review_periods(index, chunk) if asks_one_year(query) or query.period else ()
+    return best_sentence(chunk.text, grams, query.fact_years, query.wants_quantity, section_tense(chunk.section),
+                         query.quoted, weights, periods, _states_asked(query, chunk.text), query.period)
 
 
 def _closest_sentences(index: Reader, ids: list[int], idea: np.ndarray) -> dict[int, float]:

@@ -19,7 +19,7 @@ from search.confidence import assess
 from search.measure import FIGURE, STOCK
 from search.query import Query, keyword_text, mode_for, parse_query, question_grams
 from search.calibration import calibration, signals
-from search.rank import Ranked, pick, place_scores, rerank, scope
+from search.rank import Ranked, pick, place_scores, read_passages, rerank, scope
 from search.results import Doubt, DoubtKind, Filters, Hit, SearchResult
 from search.scope import Places, level_label, mentioned_places, report_places
 from search.weights import Weights
@@ -127,12 +127,17 @@ class Searcher:
         nearest = self._beside.submit(lambda: view.index.nearest(embedding.result(), weights.candidates, reports))
         keyword = view.index.keyword_matches(self.tokenizer.tokens(keyword_text(query)), weights.candidates, reports)
         mark("keyword")
+        # While the vector search runs, the best keyword matches are read sentence by sentence: most of them make the
+        # shortlist, and the rerank then reads only the rest (1M passages: 18.0 vs 20.1 ms p50 end to end; 100k:
+        # 11.0 vs 15.3).
+        grams = question_grams(query, mentioned, view.index.idf)
+        read = read_passages(view.index, [cid for cid, _ in keyword[:weights.rerank_depth]], query, grams, weights)
+        mark("read")
         vector, dense = embedding.result(), nearest.result()
         mark("vector")
         candidates = merge(view.index, vector, dense, keyword)
-        grams = question_grams(query, mentioned, view.index.idf)
         ranked = rerank(view.index, place, fuse(candidates, recipe, weights), query, grams, recipe, weights,
-                        vector if mode == "wording" else None)
+                        vector if mode == "wording" else None, read)
         picked, quoted_found = pick(ranked, query, mode, k, weights, scoped=_one_report(place))
         mark("rerank")
         if not picked:

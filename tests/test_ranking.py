@@ -49,7 +49,7 @@ def test_the_weights_passed_in_are_the_ones_used(seed_searcher) -> None:
 def test_the_timing_hook_hears_every_stage_in_order(seed_searcher) -> None:
     stages: list[str] = []
     result = seed_searcher.search(QUESTION, timer=stages.append)
-    assert stages == ["question", "keyword", "vector", "rerank", "answer", "compose"] and result.confident
+    assert stages == ["question", "keyword", "read", "vector", "rerank", "answer", "compose"] and result.confident
     stages.clear()
     seed_searcher.search("？？？", timer=stages.append)
     assert stages == []  # nothing to search for: no stage ran
