@@ -109,8 +109,8 @@ class Searcher:
         mode = mode_for(query, mode)
         if not has_word(query.text):
             return SearchResult(query, mode, doubt=Doubt(DoubtKind.NO_CONTENT))
-        # The question's embedding and vector search run beside the place and keyword stages (index.embed: one
-        # encoder thread for a question); one worker, first in first out, so a search's vector search finds its
+        # The question's embedding and vector search run beside the place and keyword stages (index.embed: encoder
+        # threads that sleep when idle); one worker, first in first out, so a search's vector search finds its
         # embedding done.
         embedding = self._beside.submit(self.embedder.query, query.text)
         named = gazetteer().named_in(self.tokenizer.words(query.place_text))
