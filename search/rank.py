@@ -57,11 +57,16 @@ def rerank(index: Reader, place: dict[int, float], fused: list[Candidate], query
     return sorted(ranked, key=lambda r: -r.score)
 
 
-def read_passages(index: Reader, ids: list[int], query: Query, grams: dict[str, float],
-                  weights: Weights) -> dict[int, tuple[StoredChunk, SentenceEvidence | None]]:
-    """Each passage with the sentence that best answers the question."""
+def read_passages(index: Reader, ids: list[int], query: Query, grams: dict[str, float], weights: Weights,
+                  enough: Callable[[], bool] = lambda: False) -> dict[int, tuple[StoredChunk, SentenceEvidence | None]]:
+    """Each passage with the sentence that best answers the question; those read before `enough` says so."""
     chunks = index.chunks(ids)
-    return {i: (chunks[i], _evidence(index, chunks[i], query, grams, weights)) for i in ids}
+    read = {}
+    for i in ids:
+        if enough():
+            break
+        read[i] = (chunks[i], _evidence(index, chunks[i], query, grams, weights))
+    return read
 
 
 def _evidence(index: Reader, chunk: StoredChunk, query: Query, grams: dict[str, float],
