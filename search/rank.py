@@ -60,6 +60,8 @@ def rerank(index: Reader, place: dict[int, float], fused: list[Candidate], query
 def read_passages(index: Reader, ids: list[int], query: Query, grams: dict[str, float], weights: Weights,
                   enough: Callable[[], bool] = lambda: False) -> dict[int, tuple[StoredChunk, SentenceEvidence | None]]:
     """Each passage with the sentence that best answers the question; those read before `enough` says so."""
+    if enough():
+        return {}
     chunks = index.chunks(ids)
     read = {}
     for i in ids:

@@ -31,6 +31,7 @@ from text.tokens import KeywordTokenizer
 
 __all__ = ["RECIPES", "Filters", "Hit", "ModelMismatch", "SearchResult", "Searcher", "Weights"]
 
+BESIDE_WORKERS = 2
 Timer = Callable[[str], None]  # called with a stage's name as each stage of a search ends
 
 
@@ -71,7 +72,9 @@ class Searcher:
         self.weights = weights
         self.calibration = calibration()
         self._retired: _View | None = None
-        self._beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policy-search-vectors")
+        # Two workers: two users' searches overlap, as the page allows two at once. A search's vector search waits
+        # only for its own embedding, queued before it and so already taken by a worker: no search waits on another's.
+        self._beside = ThreadPoolExecutor(max_workers=BESIDE_WORKERS, thread_name_prefix="policy-search-vectors")
 
     @property
     def index(self) -> Reader:
@@ -110,8 +113,7 @@ class Searcher:
         if not has_word(query.text):
             return SearchResult(query, mode, doubt=Doubt(DoubtKind.NO_CONTENT))
         # The question's embedding and vector search run beside the place and keyword stages (index.embed: encoder
-        # threads that sleep when idle); one worker, first in first out, so a search's vector search finds its
-        # embedding done.
+        # threads that sleep when idle).
         embedding = self._beside.submit(self.embedder.query, query.text)
         named = gazetteer().named_in(self.tokenizer.words(query.place_text))
         mentioned = mentioned_places(query.place_text, view.places, named)
