@@ -186,6 +186,8 @@ class Searcher:
 
     def close(self) -> None:
         self._beside.shutdown(wait=True)
+        if self._retired is not None:  # a Milvus reader holds its client (and a milvus-lite file) until closed
+            self._retired.index.close()
         self.view.index.close()
 
     def __enter__(self) -> "Searcher":

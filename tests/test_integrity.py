@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,23 @@ def test_a_damaged_generation_is_not_served_the_previous_one_is(two_generations:
         top = searcher.search("2023年化解了多少起矛盾纠纷").hits[0]
         assert top.answer.span_text.endswith("26起")
         assert not searcher.refresh()  # serving the older generation is not a reason to reopen at every question
+
+
+def test_closing_a_searcher_closes_the_generation_it_retired_too(two_generations: Path, tmp_path: Path,
+                                                                  embedder) -> None:
+    index_dir = tmp_path / "index"
+    shutil.copytree(two_generations / "index", index_dir)
+    newest = (index_dir / CURRENT).read_text(encoding="utf-8")
+    (index_dir / CURRENT).write_text("gen-000001", encoding="utf-8")
+    searcher = Searcher(index_dir, embedder=embedder)
+    (index_dir / CURRENT).write_text(newest, encoding="utf-8")  # as a build publishing the next generation
+    assert searcher.refresh()
+    retired = searcher._retired.index
+    assert retired.generation.name == "gen-000001" and searcher.index.generation.name == "gen-000002"
+    searcher.close()
+    for reader in (retired, searcher.index):
+        with pytest.raises(sqlite3.ProgrammingError):  # closed: "Cannot operate on a closed database"
+            reader.table.db.execute("SELECT 1")
 
 
 @pytest.mark.parametrize("name", ["truncated vectors", "keyword matrix bytes", "damaged manifest"])
