@@ -7,7 +7,7 @@ import pytest
 
 from helpers import SEED_REPORT
 from index.chunk import chunk_report
-from index.keywords import KeywordIndex, build_keyword_index
+from index.keywords import COMMON_SHARE, KeywordIndex, build_keyword_index
 from index.read import read_report
 from text.tokens import KeywordTokenizer, bigrams
 
@@ -129,3 +129,34 @@ def test_the_keyword_top_honours_an_allowed_mask(tmp_path) -> None:
         assert best[0][0] not in [row for row, _ in reader.top(tokens, 3, allowed)]
     finally:
         reader.close()
+
+
+def test_pruning_common_terms_finds_the_same_top_to_the_last_bit(shared_index_searcher) -> None:
+    # The pruned path (index.keywords.COMMON_SHARE) runs from PRUNE_FROM postings, i.e. at large indexes only; here it is
+    # forced on the 36 reports and checked against the full scoring, unscoped and scoped, with ties ordered by row.
+    from helpers import PROJECT
+    from search.eval import load_questions
+    from search.query import keyword_text, parse_query
+
+    folder = shared_index_searcher.view.index.generation / "keywords"
+    full, pruned = KeywordIndex(folder), KeywordIndex(folder, prune_from=0)
+    index, tokenizer = shared_index_searcher.view.index, shared_index_searcher.tokenizer
+    rng = np.random.default_rng(7)
+    reports = sorted(index.reports)
+    bounded = 0
+    try:
+        questions = load_questions(PROJECT / "tests" / "eval" / "questions.jsonl")
+        for n, question in enumerate(questions):
+            tokens = tokenizer.tokens(keyword_text(parse_query(question.question)))
+            allowed = index._mask(set(rng.choice(reports, 3, replace=False).tolist())) if n % 3 == 2 else None
+            for k in (5, 100):
+                postings = pruned._postings(tokens)
+                common = [p for p in postings if p.end - p.start >= COMMON_SHARE * pruned.num_docs]
+                found = pruned._top_pruned(postings, common, k, allowed) if common else None
+                bounded += found is not None
+                assert pruned.top(tokens, k, allowed) == full.top(tokens, k, allowed), question.question
+                assert found is None or found == full.top(tokens, k, allowed), question.question
+    finally:
+        full.close()
+        pruned.close()
+    assert bounded >= len(questions) // 2  # the pruned path itself was taken, not only its fallback
