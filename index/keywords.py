@@ -104,6 +104,9 @@ def build_keyword_index(rows: Iterable[str], k1: float = K1, b: float = B) -> Ke
 COMMON_SHARE = 0.25
 # Below this many postings of common terms pruning saves nothing (100k passages: p50 0.73 vs 0.70 ms unpruned).
 PRUNE_FROM = 500_000
+# Room left below the bound for float32 rounding: a passage's sum of n term scores in another order differs by at most
+# about n * 2**-24 of it, so this covers questions of up to ~800 terms (questions stop at 500 characters).
+ROUNDING_ROOM = 1e-4
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,10 @@ class _Posting:
     start: int
     end: int
     idf: float
+
+    @property
+    def size(self) -> int:
+        return self.end - self.start
 
 
 def _add(scores: np.ndarray, docs: np.ndarray, values: np.ndarray) -> None:
@@ -132,8 +139,10 @@ class KeywordIndex:
     """
 
     def __init__(self, folder: Path, prune_from: int = PRUNE_FROM) -> None:
-        self.prune_from = prune_from
         params = json.loads((folder / PARAMS).read_text(encoding="utf-8"))
+        # The bound pruning relies on (a term score below its IDF) holds for Lucene's BM25, not for bm25s's other
+        # variants (BM25+, BM25L, ATIRE), which an index it built may have used.
+        self.prune_from = prune_from if params.get("method") == "lucene" else None
         self.num_docs: int = params["num_docs"]
         self.vocab: dict[str, int] = json.loads((folder / VOCAB).read_text(encoding="utf-8"))
         self.indptr: np.ndarray = np.load(folder / INDPTR)
@@ -157,69 +166,79 @@ class KeywordIndex:
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 of every passage for the question's tokens; a repeated token counts again, as in bm25s."""
-        scores = np.zeros(self.num_docs, dtype=np.float32)
-        for posting in self._postings(tokens):
-            _add(scores, *self._read(posting))
-        return scores
+        return self._scores(self._postings(tokens))
 
     def top(self, tokens: list[str], k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The k best (row, BM25) among the passages holding a token, best first; `allowed`: a mask over rows."""
         postings = self._postings(tokens)
-        common = [p for p in postings if p.end - p.start >= COMMON_SHARE * self.num_docs]
-        if common and sum(p.end - p.start for p in common) >= self.prune_from:
-            found = self._top_pruned(postings, common, k, allowed)
+        if self.prune_from is not None and sum(p.size for p in self.common(postings)) >= max(1, self.prune_from):
+            found = self._top_pruned(postings, k, allowed)
             if found is not None:
                 return found
-        scores = np.zeros(self.num_docs, dtype=np.float32)
-        for posting in postings:
-            _add(scores, *self._read(posting))
+        scores = self._scores(postings)
         if allowed is not None:
             scores[~allowed] = 0.0
         return [(int(r), float(scores[r])) for r in top_rows(scores, k)]
 
-    def _top_pruned(self, postings: list[_Posting], common: list[_Posting], k: int,
+    def common(self, postings: list[_Posting]) -> list[_Posting]:
+        """The postings of terms common enough to be pruned (COMMON_SHARE)."""
+        return [p for p in postings if p.size >= COMMON_SHARE * self.num_docs]
+
+    def _top_pruned(self, postings: list[_Posting], k: int,
                     allowed: np.ndarray | None) -> list[tuple[int, float]] | None:
         """The k best as a full scoring finds them, with the common terms looked up only for the passages they can
         still lift into the k best: a BM25 term score is below the term's IDF, so a passage below the rarer terms'
-        k-th best by more than the common terms' IDFs together stays out. The candidates' scores are summed term by
-        term in the order a full scoring adds them, so they are equal to the last bit. None: no such bound (too few
-        passages hold a rarer term, or the common terms could lift any of them)."""
-        rare = [p for p in postings if p not in common]
-        read = {p: self._read(p) for p in rare}
+        k-th best by more than the common terms' IDFs together stays out. None: no such bound (too few passages hold
+        a rarer term, or the common terms could lift any of them)."""
+        common = {id(p) for p in self.common(postings)}
+        read = {id(p): self._read(p) for p in postings if id(p) not in common}
         partial = np.zeros(self.num_docs, dtype=np.float32)
-        for p in rare:
-            _add(partial, *read[p])
+        for values in read.values():
+            _add(partial, *values)
         if allowed is not None:
             partial[~allowed] = 0.0
         best = top_rows(partial, k)
-        if len(best) < k:
+        if k <= 0 or len(best) < k:
             return None
-        reach = sum(p.count * p.idf for p in common)
+        reach = sum(p.count * p.idf for p in postings if id(p) in common)
         floor = float(partial[best[-1]])
-        floor -= reach + 1e-4 * (floor + reach)  # float32 sums in another order differ by far less than this margin
+        floor -= reach + ROUNDING_ROOM * (floor + reach)
         if floor <= 0:
             return None
         rows = np.flatnonzero(partial >= floor).astype(np.int32)  # as the postings: no int64 copy of each to search
-        scores = np.zeros(len(rows), dtype=np.float32)
-        for p in postings:
-            if p in read:
-                docs, values = read[p]
-            else:
-                docs, values = self._indices.read(p.start, p.end), self._data.read(p.start, p.end)
-            at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
-            held = docs[at] == rows
-            found = values[at[held]]
-            scores[held] += found if p in read else np.float32(p.count) * found
+        scores = self._candidate_scores(rows, postings, read)
         order = np.lexsort((rows, -scores))[:k]
         return [(int(rows[i]), float(scores[i])) for i in order if scores[i] > 0]
 
+    def _candidate_scores(self, rows: np.ndarray, postings: list[_Posting],
+                          read: dict[int, tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """The rows' BM25 (rows ascending), summed term by term in the order _scores adds them: equal to the last bit."""
+        scores = np.zeros(len(rows), dtype=np.float32)
+        for p in postings:
+            docs, values = read[id(p)] if id(p) in read else (self._indices.read(p.start, p.end), None)
+            at = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
+            held = docs[at] == rows
+            if values is None:  # a common term: only the candidates' scores are read
+                scores[held] += np.float32(p.count) * self._data.read(p.start, p.end)[at[held]]
+            else:
+                scores[held] += values[at[held]]
+        return scores
+
+    def _scores(self, postings: list[_Posting]) -> np.ndarray:
+        scores = np.zeros(self.num_docs, dtype=np.float32)
+        for posting in postings:
+            _add(scores, *self._read(posting))
+        return scores
+
     def _postings(self, tokens: list[str]) -> list[_Posting]:
-        """The question's known terms in the order of first mention, each with how often it is asked for."""
+        """The question's terms held by some passage, in the order of first mention, each with how often it is
+        asked for."""
         found = []
         for term, count in Counter(t for t in tokens if t in self.vocab).items():
             tid = self.vocab[term]
             start, end = int(self.indptr[tid]), int(self.indptr[tid + 1])
-            found.append(_Posting(count, start, end, float(bm25_idf(self.num_docs, end - start))))
+            if end > start:  # an index bm25s built may list a term no passage holds (its empty token)
+                found.append(_Posting(count, start, end, float(bm25_idf(self.num_docs, end - start))))
         return found
 
     def _read(self, posting: _Posting) -> tuple[np.ndarray, np.ndarray]:

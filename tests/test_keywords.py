@@ -7,7 +7,7 @@ import pytest
 
 from helpers import SEED_REPORT
 from index.chunk import chunk_report
-from index.keywords import COMMON_SHARE, KeywordIndex, build_keyword_index
+from index.keywords import KeywordIndex, KeywordMatrix, build_keyword_index
 from index.read import read_report
 from text.tokens import KeywordTokenizer, bigrams
 
@@ -151,8 +151,7 @@ def test_pruning_common_terms_finds_the_same_top_to_the_last_bit(shared_index_se
             allowed = index._mask(set(rng.choice(reports, 3, replace=False).tolist())) if n % 3 == 2 else None
             for k in (5, 100):
                 postings = pruned._postings(tokens)
-                common = [p for p in postings if p.end - p.start >= COMMON_SHARE * pruned.num_docs]
-                found = pruned._top_pruned(postings, common, k, allowed) if common else None
+                found = pruned._top_pruned(postings, k, allowed) if pruned.common(postings) else None
                 bounded += found is not None
                 assert pruned.top(tokens, k, allowed) == full.top(tokens, k, allowed), question.question
                 assert found is None or found == full.top(tokens, k, allowed), question.question
@@ -160,3 +159,47 @@ def test_pruning_common_terms_finds_the_same_top_to_the_last_bit(shared_index_se
         full.close()
         pruned.close()
     assert bounded >= len(questions) // 2  # the pruned path itself was taken, not only its fallback
+
+
+def test_pruned_and_full_scoring_agree_on_skewed_synthetic_terms(tmp_path) -> None:
+    # Sub-second and without the shared reports: terms from everywhere to nowhere, repeated tokens, ties, masks, k from
+    # 0 to more than the passages matching.
+    rng = np.random.default_rng(3)
+    vocab = [f"t{i}" for i in range(60)]
+    shares = np.geomspace(0.95, 0.002, len(vocab))
+    rows = [" ".join(t for t, share in zip(vocab, shares) for _ in range(rng.integers(1, 3)) if rng.random() < share)
+            for _ in range(3000)]
+    build_keyword_index(rows).save(tmp_path / "k")
+    full, pruned = KeywordIndex(tmp_path / "k"), KeywordIndex(tmp_path / "k", prune_from=0)
+    taken = 0
+    try:
+        for n in range(300):
+            tokens = list(rng.choice(vocab, rng.integers(1, 12)))
+            allowed = rng.random(full.num_docs) < 0.3 if n % 4 == 0 else None
+            for k in (0, 1, 7, 100, 5000):
+                assert pruned.top(tokens, k, allowed) == full.top(tokens, k, allowed), (tokens, k)
+                taken += pruned._top_pruned(pruned._postings(tokens), k, allowed) is not None
+    finally:
+        full.close()
+        pruned.close()
+    assert taken > 200
+
+
+def test_terms_without_postings_and_other_bm25_variants_are_scored_in_full(tmp_path) -> None:
+    # bm25s may list its empty token with no postings; its BM25+ / BM25L / ATIRE scores may pass the IDF bound.
+    matrix = KeywordMatrix({"": 0, "a": 1, "b": 2}, np.array([0, 0, 3, 4]), np.array([0, 1, 2, 1], dtype=np.int32),
+                           np.array([0.1, 0.2, 0.3, 0.9], dtype=np.float32), 3)
+    matrix.save(tmp_path / "k")
+    reader = KeywordIndex(tmp_path / "k", prune_from=0)
+    try:
+        reader_top = reader.top(["", "a", "b"], 2)
+        assert reader_top == [(1, pytest.approx(1.1)), (2, pytest.approx(0.3))]
+    finally:
+        reader.close()
+    params = tmp_path / "k" / "params.index.json"
+    params.write_text(params.read_text(encoding="utf-8").replace("lucene", "bm25+"), encoding="utf-8")
+    other = KeywordIndex(tmp_path / "k", prune_from=0)
+    try:
+        assert other.prune_from is None and other.top(["", "a", "b"], 2) == reader_top
+    finally:
+        other.close()
