@@ -46,7 +46,6 @@ _ASKED_COUNT = re.compile(f"([{ORDINAL_NUMERALS}]+|\\d{{1,2}})([个项条点类�
 # The cosines of the question's vector with texts' (a list's lead and heading).
 Closeness = Callable[[list[str]], list[float]]
 MIN_ITEMS = 2
-NEAR_PASSAGES = 32    # passages either side of the answer's read first to find which passage holds each item
 _OF = "的"
 LEAD_CHARS = 80       # the words before a list's first item read as its lead
 LED_KEY_CHARS = 2     # paragraphs led alike start with the same two characters ("当好")
@@ -681,7 +680,7 @@ def list_answer(index: Reader, hits: tuple[Hit, ...], grams: dict[str, float], d
     if under:
         children = [(_score(text, e, grams, near, asked), e) for e in under]
         score, best = max(_closer(children, closeness) if closeness else children, key=lambda p: p[0])
-    chunks = _report_chunks(index, first.chunk, [s.start for s in best.items])
+    chunks = _report_chunks(index, first.chunk)
     items = tuple(ListItem(text[s.start:s.end], s.ordinal, s.start, s.end, _chunk_at(chunks, s.start))
                   for s in best.items)
     return ListAnswer(report.path, report.title, best.lead, items, round(score, 4))
@@ -777,29 +776,11 @@ def _score(text: str, e: Enumeration, grams: dict[str, float], near: list[Stored
     return score
 
 
-def _report_chunks(index: Reader, chunk: StoredChunk, offsets: list[int]) -> list[StoredChunk]:
-    """The report's passages in order, as far as _chunk_at needs them for these offsets: those around `chunk` when
-    they reach past the offsets on both sides, else all of the report's (a build stores a report's passages under
-    consecutive ids). Reading all of a 28k-passage report (the synthetic 1M set) took 334 ms a list answer."""
+def _report_chunks(index: Reader, chunk: StoredChunk) -> list[StoredChunk]:
+    """The report's passages in order: a build stores a report's passages under consecutive ids."""
     count = chunk.report.chunks
-    for reach in (min(NEAR_PASSAGES, count), count):
-        low, high = max(1, chunk.id - reach), chunk.id + reach
-        around = index.chunks(list(range(low, high + 1)))
-        mine = sorted((c for c in around.values() if c.report.id == chunk.report.id), key=lambda c: c.start)
-        if reach >= count or _places_all(mine, low, high, offsets):
-            return mine
-    return []
-
-
-def _places_all(chunks: list[StoredChunk], low: int, high: int, offsets: list[int]) -> bool:
-    """Whether _chunk_at over these consecutive passages of a report (ids from low to high, where they are the
-    report's) finds for every offset what it finds over all of them: the first passage ends at or before the offsets
-    or opens the report, and the last ends after them or closes the report."""
-    if not chunks:
-        return False
-    opens = low == 1 or chunks[0].id > low
-    closes = chunks[-1].id < high
-    return (opens or chunks[0].end <= min(offsets)) and (closes or chunks[-1].end > max(offsets))
+    around = index.chunks(list(range(max(1, chunk.id - count), chunk.id + count + 1)))
+    return sorted((c for c in around.values() if c.report.id == chunk.report.id), key=lambda c: c.start)
 
 
 def _chunk_at(chunks: list[StoredChunk], offset: int) -> StoredChunk | None:

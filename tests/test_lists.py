@@ -401,28 +401,3 @@ def test_a_counted_quoted_name_held_nowhere_near_a_list_rules_it_out() -> None:
     markers = "标题\n（三）生态\n一要守住底线，加强保护。二要提升质量，加强修复。三要创新机制，加强监管。\n"
     numbered = Asked.of(parse_query("内蒙古2026年在生态安全屏障方面提了哪几个“一要、二要……”？"))
     assert any(_score(markers, e, {"生态": 1.0}, [], numbered) > 0.0 for e in enumerations(markers))
-
-
-def test_items_are_placed_in_the_same_passages_from_the_answers_neighbours_as_from_the_whole_report(
-        shared_index_searcher) -> None:
-    # _report_chunks reads the passages around the answer first and all of the report's only when those may not
-    # hold an item: the placing must be the same either way, for lists near the answer, far from it and at the ends.
-    from search.lists import NEAR_PASSAGES, _chunk_at, _report_chunks
-
-    index = shared_index_searcher.view.index
-    report = max(index.reports.values(), key=lambda r: r.chunks)
-    assert report.chunks > 3 * NEAR_PASSAGES
-    ids = [pid for pid, rid, _, _ in index.passages() if rid == report.id]
-    whole = sorted(index.chunks(ids).values(), key=lambda c: c.start)
-    text_end = len(index.report_text(report.id))
-    windowed = 0
-    for hit in (whole[0], whole[len(whole) // 2], whole[-1]):
-        at = whole.index(hit)
-        near = [c.start for c in whole[max(0, at - 5):at + 6]] + [c.end - 1 for c in whole[max(0, at - 5):at + 6]]
-        for offsets in (near, [0, 1, hit.start], [hit.start, text_end - 1], list(range(0, text_end, 97))):
-            chunks = _report_chunks(index, hit, offsets)
-            windowed += len(chunks) < len(whole)
-            for offset in offsets:
-                mine, every = _chunk_at(chunks, offset), _chunk_at(whole, offset)
-                assert (mine and mine.id) == (every and every.id), (hit.id, offset)
-    assert windowed >= 3  # the neighbours alone were enough for the lists near the answer
