@@ -36,7 +36,7 @@ from index.integrity import (MANIFEST, Damage, GenerationDamaged, IndexDamaged, 
                              read_manifest)
 from index.keywords import KeywordIndex, build_keyword_index
 from index.read import Report, page_of
-from index.vectors import build_vector_index, reconstruct_many, search_vectors
+from index.vectors import IdRun, build_vector_index, reconstruct_many, search_vectors
 from text.tokens import bigrams
 
 __all__ = ["ChunkRow", "ChunkTable", "IndexLocked", "IndexReader", "ModelMismatch", "StoreError", "StoredChunk",
@@ -495,6 +495,10 @@ class IndexReader:
             with _damage_named(generation, CHUNK_REPORTS):
                 self.chunk_report_ids = self._load_chunk_reports()
             self._report_id_end = int(self.chunk_report_ids.max()) + 1 if len(self.chunk_report_ids) else 0
+            # Passage ids ascend with the rows; with no gap (no passage removed since the ids were given) a scope's
+            # mask over rows is one over ids too.
+            ids = self.keyword_ids
+            self._first_id = int(ids[0]) if len(ids) and int(ids[-1]) - int(ids[0]) + 1 == len(ids) else None
         except GenerationDamaged:
             self.table.close()
             raise
@@ -544,10 +548,11 @@ class IndexReader:
 
     def nearest(self, vector: np.ndarray, k: int, reports: set[int] | None = None) -> list[tuple[int, float]]:
         """The k passages (id, cosine) nearest the vector, optionally only those of the given reports."""
-        ids = None if reports is None else self.keyword_ids[self._mask(reports)]
-        if ids is not None and ids.size == 0:
-            return []
-        return search_vectors(self.vectors, vector, k, ids)
+        if reports is None:
+            return search_vectors(self.vectors, vector, k)
+        mask = self._mask(reports)
+        return search_vectors(self.vectors, vector, k,
+                              IdRun(self._first_id, mask) if self._first_id is not None else self.keyword_ids[mask])
 
     def cosines(self, vector: np.ndarray, ids: list[int]) -> list[float]:
         """The vector's cosine with each of these passages."""

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import faiss
 import numpy as np
@@ -138,8 +139,20 @@ def search_parameters(index: faiss.Index, selector: faiss.IDSelector | None = No
     return params
 
 
+@dataclass(frozen=True)
+class IdRun:
+    """Allowed ids given as a mask over consecutive ids (first, first + 1, …): a scope of a few reports among a million
+    passages turns into the search's bitmap without listing its ids (1M passages, a third of them allowed: 4.3 ms to
+    list them and mark them, 1 ms from the mask)."""
+    first: int
+    mask: np.ndarray
+
+    def ids(self) -> np.ndarray:
+        return self.first + np.flatnonzero(self.mask)
+
+
 def search_vectors(index: faiss.Index, query: np.ndarray, k: int,
-                   allowed_ids: np.ndarray | None = None) -> list[tuple[int, float]]:
+                   allowed_ids: np.ndarray | IdRun | None = None) -> list[tuple[int, float]]:
     """The k best (id, cosine) for one unit query vector, optionally only among `allowed_ids`."""
     n = index.ntotal
     if n == 0 or k <= 0:
@@ -149,18 +162,21 @@ def search_vectors(index: faiss.Index, query: np.ndarray, k: int,
         return _search(index, query, k, allowed_ids)
 
 
-def _search(index: faiss.Index, query: np.ndarray, k: int, allowed_ids: np.ndarray | None) -> list[tuple[int, float]]:
+def _search(index: faiss.Index, query: np.ndarray, k: int,
+            allowed: np.ndarray | IdRun | None) -> list[tuple[int, float]]:
     n = index.ntotal
-    if allowed_ids is None:
+    if allowed is None:
         scores, found = index.search(query, min(k, n), params=search_parameters(index))
     else:
-        allowed_ids = np.ascontiguousarray(allowed_ids, dtype=np.int64)
-        if allowed_ids.size == 0:
+        run = allowed if isinstance(allowed, IdRun) else None
+        ids = None if run else np.ascontiguousarray(allowed, dtype=np.int64)
+        size = int(np.count_nonzero(run.mask)) if run else ids.size
+        if size == 0:
             return []
-        if not _is_flat(index) and allowed_ids.size <= SMALL_FILTER:
-            return _exact_among(index, query[0], k, allowed_ids)
-        bitmap, selector = _selector(allowed_ids, n)
-        widen = math.sqrt(n / allowed_ids.size)
+        if not _is_flat(index) and size <= SMALL_FILTER:
+            return _exact_among(index, query[0], k, run.ids() if run else ids)
+        bitmap, selector = _run_selector(run, n) if run else _selector(ids, n)
+        widen = math.sqrt(n / size)
         scores, found = index.search(query, min(k, n), params=search_parameters(index, selector, widen))
         del bitmap  # the selector reads it until here
     return [(int(i), float(s)) for i, s in zip(found[0], scores[0]) if i >= 0]
@@ -170,10 +186,28 @@ def _selector(ids: np.ndarray, n: int) -> tuple[np.ndarray | None, faiss.IDSelec
     """A bitmap over the ids where it is small (rowids run up to about the number of vectors), else a hash set:
     building IDSelectorBatch over 280k ids took 14.5 ms and made the 1M scan twice as slow (25 vs 12 ms)."""
     top = int(ids.max()) + 1
-    if top > 64 * n + (1 << 20):
+    if not _fits_a_bitmap(top, n):
         return None, faiss.IDSelectorBatch(ids)
     member = np.zeros(top, dtype=bool)
     member[ids] = True
+    return _bitmap(member)
+
+
+def _run_selector(run: IdRun, n: int) -> tuple[np.ndarray | None, faiss.IDSelector]:
+    """The same selector as _selector(run.ids(), n), marked from the mask."""
+    if not _fits_a_bitmap(run.first + len(run.mask), n):
+        return _selector(run.ids(), n)
+    member = np.zeros(run.first + len(run.mask), dtype=bool)
+    member[run.first:] = run.mask
+    return _bitmap(member)
+
+
+def _fits_a_bitmap(top: int, n: int) -> bool:
+    """Ids below `top` fit a bitmap of modest size (64 bits a vector, plus 128 kB)."""
+    return top <= 64 * n + (1 << 20)
+
+
+def _bitmap(member: np.ndarray) -> tuple[np.ndarray, faiss.IDSelector]:
     bitmap = np.packbits(member, bitorder="little")
     return bitmap, faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap))  # its size in bytes, not bits
 

@@ -167,3 +167,21 @@ def test_empty_index():
     for kind in (KIND_FLAT,):
         index, _ = build_vector_index(np.empty(0, dtype=np.int64), np.empty((0, DIM), dtype=np.float32), DIM, kind=kind)
         assert search_vectors(index, np.ones(DIM, dtype=np.float32), 10) == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_mask_over_consecutive_ids_filters_as_the_ids_it_marks(kind, data):
+    # IdRun hands the search a scope as a mask over consecutive ids (index/store.py, when no passage id is missing):
+    # the same selector, so the same results, for the exact fallback, the bitmap, empty and full scopes.
+    from index.vectors import IdRun
+
+    _, vectors, queries = data
+    first = 17
+    ids = np.arange(first, first + len(vectors), dtype=np.int64)
+    index, _ = build_vector_index(ids, vectors, DIM, kind=kind)
+    rng = np.random.default_rng(11)
+    for share in (0.0, 0.001, 0.2, 0.6, 1.0):
+        mask = rng.random(len(ids)) < share
+        for q in queries[:8]:
+            assert search_vectors(index, q, 20, IdRun(first, mask)) == search_vectors(index, q, 20, ids[mask])
+    assert IdRun(first, mask).ids().tolist() == ids[mask].tolist()
