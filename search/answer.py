@@ -30,6 +30,7 @@ class Answer:
     span_start: int | None     # the number phrase, for quantity questions
     span_end: int | None
     span_text: str | None
+    in_review: bool = False    # the sentence stands in its report's review of several years ("过去五年…")
 
 
 @dataclass(frozen=True)

@@ -20,15 +20,16 @@ from search.results import Cell, DoubtKind, Filters, Hit, SearchResult, Table
 from search.scope import Places
 from text import HAN
 from text.lexicon import alternation, words
-from text.numbers import (COUNT_MEASURES, MEASURES, QUANTITY_UNITS, answers_unit, asks_added, asks_growth, asks_how_many, asks_share, asks_stock, gives_only_added,
+from text.numbers import (COUNT_MEASURES, MEASURES, QUANTITY_UNITS, answers_unit, asked_unit, asks_added, asks_growth, asks_how_many, asks_share, asks_stock, gives_only_added,
                           gives_share, gives_stock, measure_of, quantities, unit_of, without_added)
 from text.places import NATIONAL_BODIES, PROVINCES_COUNTED, each_level, expand_abbreviations, names_country
 from text.question import POPULATIONS, REPORT_YEAR, WORDING, asks_figure, asks_wording, is_rate, states_indicator
 from text.sentences import clauses
 from text.tokens import bigrams
-from text.tense import (PLAN, asks_period, introduces_targets, names_target, period_reviews, sentence_tense,
+from text.tense import (PLAN, asks_period, introduces_targets, period_reviews, sentence_tense,
                         states_average, states_level_reached, states_period_total, states_target)
-from text.years import DIGIT_YEAR, NOW, PLAN_PERIOD, PREVIOUS_YEAR_NAMED, YEAR, YEAR_WORD, last_named_year, plan_end_year
+from text.years import (DIGIT_YEAR, NOW, PLAN_PERIOD, PREVIOUS_YEAR_NAMED, THIS_YEARS_REPORT, YEAR, YEAR_WORD,
+                        last_named_year, plan_end_year, subject_years)
 
 COMPARE = re.compile(alternation(words("compare_words"), escape=False))
 _AS_A_WHOLE = re.compile(alternation(words("compare_frame_words")))
@@ -57,6 +58,11 @@ _LISTED_AFTER = re.compile(rf"{_OWN_TIME}(?:{_REPORT_NAME}(?:里|中)?)?(?:的?{
                            # "广东省2013年的地方公共财政预算收入": its own year and 的 before what is asked of it, not
                            # before the divisions it holds ("深圳市2020年的各区", "深圳市2020年的南山区")
                            rf"|(?:{YEAR}年[、和与及]?)+的(?!各|全|[\u4e00-\u9fff]{{0,3}}(?:区|县|市|镇|乡|街道))")
+_LOOK_AT = "(?:看|按|取|用)"  # "龙岗、罗湖看2022年政府工作报告，坪山、盐田看2024年的" (compare_blind20 V601)
+_PAST_OWN_TIME = re.compile(rf"{_OWN_TIME}(?:{_REPORT_NAME}(?:里|中)?)?的?")
+# What follows a place that says where the places compared are: its divisions ("深圳各区", "深圳市下辖", "深圳市内",
+# "北京市海淀区" aside, which `inner` holds), or a name no report has ("深圳市宝安…" with 宝安 unknown: a division).
+_DIVISIONS_AFTER = re.compile(rf"[各全下所内辖属]|{HAN}{{1,4}}?(?:区|县|乡|镇|街道|新区)|[、，,和与及]")
 # A clause going on with the subject of the one before: its rate ("…，增长21%"), its stock ("新增…292家，总量达到
 # 905家"), or its figure in a year named ("全国粮食连续四年增产，2007年产量达到50150万吨").
 _CONTINUES = re.compile(rf"\s*(?:(?:同比|比上年)?(?:增长|下降|提高|增加|减少)|总量|总数|{YEAR}年)")
@@ -94,6 +100,8 @@ _PLACES_REPORT = re.compile(rf"(?<={_GONE}){_REPORT_NAME}(?:里|中|上)?(?=各|
 # Joining words and marks left between and around what was taken out ("2014年和2023年", "北京、河北").
 _JOINING = "(?:[、，,和与及\\s]|以及)*"
 _LEFT_AROUND = re.compile(f"{_JOINING}{_GONE}(?:{_JOINING}{_GONE})*{_JOINING}")
+_ASKS_APART = re.compile("[？?！!。；;]")  # between the sentences of a question
+_TOPIC = re.compile(r"[^，,：:]{2,24}[：:]")  # "养老床位：", "矛盾纠纷调处数量对比："
 RUNNERS_UP = 2  # passages after the top one whose figure may fill a row the top one's does not fit
 MIN_TOPIC_SHARE = 0.15  # the question's bigrams an answering sentence holds (_names_topic), its units aside
 # A bigram in more passages than this is a common word ("企业", "新增", "建设"): sharing only such words with the
@@ -129,13 +137,24 @@ def compared_places(text: str, places: dict[int, Places], mentioned: set[str]) -
     names = {n for n in known if n in text} | mentioned
     names = {n for n in names if not any(n != m and n in m for m in names)}
     framed = {n for p in places.values() if p.own & names for n in p.parents}
-    return {n for n in names if n not in framed or n in mentioned or _listed(text, n)}
+    return {n for n in names if n not in framed or n in mentioned
+            or _listed(text, n, {m for p in places.values() if n in p.parents for m in p.own & names})}
 
 
-def _listed(text: str, name: str) -> bool:
-    """A place that holds others is compared too when listed as one ("广东全省和深圳罗湖区、南山区…"), not when it
-    says where they are ("深圳罗湖区", "深圳各区")."""
-    return any(_LISTED_AFTER.match(text, m.end()) for m in re.finditer(re.escape(name), text))
+def _listed(text: str, name: str, inner: set[str]) -> bool:
+    """A place that holds others is compared too when listed as one ("广东全省和深圳罗湖区、南山区…"), or named with a
+    time of its own before what is asked ("深圳“十三五”末的地铁运营里程呢？罗湖区…", "深圳市“十三五”期间新增多少张":
+    compare_blind22 V708, compare_blind21 W724); not when it says where they are ("深圳罗湖区", "深圳各区", "深圳市2020年
+    的南山区": one of them, `inner`, or its divisions after its time) or is part of a name ("深圳东部中心")."""
+    for m in re.finditer(re.escape(name), text):
+        if _LISTED_AFTER.match(text, m.end()):
+            return True
+        timed = _PAST_OWN_TIME.match(text, m.end())
+        after = text[timed.end():]
+        if timed.group().strip("的") and after and not after.startswith(tuple(inner)) \
+                and not _DIVISIONS_AFTER.match(after) and not _PLACE_COUNT.match(after):
+            return True
+    return False
 
 
 def reviewed_year(report: StoredReport) -> int | None:
@@ -163,7 +182,8 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
     placed = _placed_reports(query.place_text, reports, places, mentioned)
     own = _own_times(query.place_text, placed)
     if own:  # "光明区2021年、龙华区2019年、张店乡2023年的…": each place asked for its own years or plan period
-        picked = [(place, year, period, _reports_of(query, placed, place, year, by_report))
+        reviewed = {asked_year(query, report) for report, _ in placed}
+        picked = [(place, year, period, _reports_of(query, placed, place, year, by_report, reviewed))
                   for place, times in own.items() for year, period, by_report in times]
         # A place named without a time of its own among them ("…龙华区2019年法治政府报告里哪个多，张店乡有没有写"):
         # the years asked where some are no place's own ("2021年福田、罗湖…，龙华区2019年", "罗湖区历年…（2013年、
@@ -172,10 +192,13 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
         claimed = {year for times in own.values() for year, _, _ in times}
         years = query.fact_years if set(query.fact_years) - claimed else ()
         for place in (place for place, times in own.items() if not times):
-            picked += [(place, year, "", _reports_of(query, placed, place, year, False)) for year in years] or \
+            picked += [(place, year, "", _reports_of(query, placed, place, year, False, reviewed)) for year in years] or \
                 [(place, None, "", [report for report, p in placed if p == place])]
-        cells = [Cell(report, place, asked_year(query, report), period=period)
-                 for place, _, period, found in picked for report in found]
+        # A report once per place: another year's (a report's own year, _reports_of) reaches the one already asked.
+        cells = []
+        for place, _, period, found in picked:
+            cells += [Cell(report, place, asked_year(query, report), period=period) for report in found
+                      if not any(c.report.id == report.id and c.place == place for c in cells)]
         return tuple(cells + [Cell(None, place, year, period=period) for place, year, period, found in picked
                               if not found])
     if query.report_years:  # "国务院1992、2003、2024年报告…": those reports only
@@ -185,20 +208,44 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
         return tuple(Cell(report, place, asked_year(query, report)) for report, place in placed)
     cells = [Cell(report, place, year) for report, place in placed for year in years
              if asked_year(query, report) == year]
-    # A year no report of a place reviews ("张店乡2023年和2024年…", with no 2024 report) is listed as not stated.
-    uncovered = [Cell(None, place, year) for place in dict.fromkeys(p for _, p in placed) for year in years
-                 if not any(c.place == place and c.year == year for c in cells)]
-    return tuple(cells + uncovered)
+    # A year no report in scope reviews names the reports of that year, each for the year it reviews ("罗湖区2014年和
+    # 2022年的GDP": the 2014 and 2022 reports, with 2013's and 2021's); one that some report reviews is that year's
+    # figure ("深圳各区2014年…": 罗湖's 2014 report, of 2013, is no row), and a place with no report of it ("张店乡2023年
+    # 和2024年…", no 2024 report) is listed as not stating it.
+    reviewed = {asked_year(query, report) for report, _ in placed}
+    for place in dict.fromkeys(p for _, p in placed):
+        for year in years:
+            if not any(c.place == place and c.year == year for c in cells):
+                cells += (_of_report_year(query, placed, place, year, cells) if year not in reviewed else []) \
+                    or [Cell(None, place, year)]
+    order = {report.id: at for at, (report, _) in enumerate(placed)}
+    return tuple(sorted(cells, key=lambda c: order[c.report.id] if c.report else len(order)))
+
+
+def _of_report_year(query: Query, placed: list[tuple[StoredReport, str]], place: str, year: int,
+                    cells: list[Cell]) -> list[Cell]:
+    """The place's report of the year, asked for the year it reviews, unless a cell holds it already. compare_blind23:
+    11 of 25 questions named reports by their own years ("南山、龙岗、罗湖三个区2022年地区生产总值")."""
+    held = {c.report.id for c in cells if c.report}
+    return [Cell(report, place, asked_year(query, report)) for report, p in placed
+            if p == place and report.id not in held and _of_year(report, year)]
+
+
+def _of_year(report: StoredReport, year: int) -> bool:
+    """The report is that year's ("2022年政府工作报告"), whichever year it reviews."""
+    return max(report.years, default=None) == year
 
 
 def _reports_of(query: Query, placed: list[tuple[StoredReport, str]], place: str, year: int,
-                by_report: bool) -> list[StoredReport]:
+                by_report: bool, reviewed: set[int | None]) -> list[StoredReport]:
     """The place's reports a time of its own picks: those of that year where it names the report ("南山区2014年政府
     工作报告"), unless it has none, as "光明新区2015年政府工作报告" names the one reviewing 2015; else the reports
     asked for that year."""
     own = [report for report, p in placed if p == place]
-    named = [report for report in own if by_report and max(report.years, default=None) == year]
-    return named or [report for report in own if asked_year(query, report) == year]
+    named = [report for report in own if by_report and _of_year(report, year)]
+    # A year no report in scope reviews names the place's report of that year, as in scope_cells.
+    return named or [report for report in own if asked_year(query, report) == year] \
+        or [report for report in own if year not in reviewed and _of_year(report, year)]
 
 
 def _own_times(text: str, placed: list[tuple[StoredReport, str]]) -> dict[str, tuple[tuple[int, str, bool], ...]]:
@@ -223,7 +270,7 @@ def _times_after(text: str, place: str) -> tuple[tuple[int, str, bool], ...]:
     """The years or plan period written after each mention of the place ("南山2013年、宝安2014年、…南山2021年"), each
     with whether it names the place's report rather than the year asked ("南山区2014年政府工作报告", "南山区（2014年和
     2022年报告）": the year each reviews)."""
-    pattern = (f"{re.escape(place)}{_COUNTED_PLACES}?[（(]?(?:((?:{YEAR}年?[、和与及，,]*)*{YEAR})年({_REPORT_NAME})?"
+    pattern = (f"{re.escape(place)}{_COUNTED_PLACES}?[（(]?{_LOOK_AT}?(?:((?:{YEAR}年?[、和与及，,]*)*{YEAR})年({_REPORT_NAME})?"
                f"|({_PERIOD_ASKED.pattern})|({NOW}))")
     times: list[tuple[int, str, bool]] = []
     for after in re.finditer(pattern, text):
@@ -276,6 +323,21 @@ def _short_name(p: Places) -> str:
     return min(p.own, key=len) if p.own else ""
 
 
+def own_clause(question: str, place: str, places: set[str]) -> str:
+    """Where the question asks the places in sentences of their own, each with its own unit ("矛盾纠纷调处数量对比：
+    张店乡2023年化解了多少起？光明新区2015年、南山区2013年各调处了多少宗？"), the one naming the place, after the topic
+    the question opens with ("…对比："); else the whole question. Asked the whole question, 张店乡's report was asked
+    "…化解了多少起？调处了多少宗？给没给总数" and doubted its own "化解矛盾26起" (compare_blind21 W706). A sentence
+    asking with no unit leans on the others for what it asks ("…增长目标是多少？福田、南山、龙岗同年报告又是多少",
+    "…燃气管道多少公里？吉林、陕西…分别是多少": compare_blind15 D114, compare_blind7 D008)."""
+    asks = [a for a in _ASKS_APART.split(question) if a.strip()]
+    own = [a for a in asks if place and place in a]
+    if sum(any(p in a for p in places if p) for a in asks) < 2 or len(own) != 1 or not asked_unit(own[0]):
+        return question
+    topic = _TOPIC.match(asks[0])
+    return f"{topic.group()}{own[0]}" if topic and not own[0].startswith(topic.group()) else own[0]
+
+
 def one_report_question(question: str, cell: Cell, taken: Iterable[str], own_periods: bool = False,
                         dated: bool = True) -> str:
     """The comparison asked of one report: its place and year before what the question asks of each
@@ -294,6 +356,7 @@ def one_report_question(question: str, cell: Cell, taken: Iterable[str], own_per
     text = _PLACE_COUNT.sub(_GONE, text)
     if report_named:  # "国务院2003年、2008年政府工作报告里，上一年的…": the report searched is the one named
         text = _REPORT_NAMED.sub(_GONE, text)
+    text = THIS_YEARS_REPORT.sub(_GONE, text)  # "今年各省的政府工作报告里，": so is this year's
     text = _BY_GONE.sub(_GONE, text)
     if not asks_wording(question):  # "…涨了多少？把…报告里的说法对比一下": the figure each gives, not its phrasing
         text = WORDING.sub(_GONE, text)
@@ -329,10 +392,14 @@ def compare_table(query: Query, reports: dict[int, StoredReport], places: dict[i
     taken = [n for p in places.values() for n in p.own] + [COUNTRY, *mentioned]
     level = _asks_level(query)
     own_periods = any(c.period for c in cells)
-    dated = bool(query.fact_years)  # reports named by their years only ("2003、2008年政府工作报告里…"): what each states
+    # Reports named by their years only ("2003、2008年政府工作报告里…"): what each states. The year before named
+    # ("去年…实际完成了多少") is the cell's year, and one year's figure, not the five years' in the same report
+    # (江苏's "城镇新增就业超690万人": compare_blind22 V703).
+    dated = bool(query.fact_years or PREVIOUS_YEAR_NAMED.search(query.text))
     asked = expand_abbreviations(query.text)  # "京、冀…" asked of 北京's report as "北京…"
-    answered = [_answered(cell, one_report_question(asked, cell, taken, own_periods, dated), ask, share, level)
-                for cell in cells]
+    places = {c.place for c in cells}
+    answered = [_answered(cell, one_report_question(own_clause(asked, cell.place, places), cell, taken, own_periods,
+                                                    dated), ask, share, level) for cell in cells]
     return Table(rows=tuple(c for c in answered if c.hit is not None),
                  missing=tuple(c for c in answered if c.hit is None))
 
@@ -344,7 +411,7 @@ def _answered(cell: Cell, question: str, ask: Ask, share: Share, level: bool = F
     if cell.report is None:
         return cell
     result = ask(question, Filters(reports=(cell.report.path,)))
-    if not result.hits or not (result.confident or _named_outright(result)):
+    if not result.hits or not (result.confident or _named_outright(result) or _other_tense(result)):
         return cell
     for rank, hit in enumerate(result.hits[:1 + RUNNERS_UP]):
         marked = _row_hit(result.query, cell, hit, share, level)
@@ -352,7 +419,7 @@ def _answered(cell: Cell, question: str, ask: Ask, share: Share, level: bool = F
         # 收入" is not the "十四五" goal "…居民人均可支配收入超过9万元" its indicator named outright (compare_blind17
         # R324). A target asked keeps it: an item of the targets' list may stand in a passage after their lead-in
         # ("CPI涨幅2%左右，…": compare_blind5 C001).
-        trusted = result.confident or _asks_target(result.query)
+        trusted = (result.confident or _asks_target(result.query)) and not _other_tense(result)
         if marked and ((rank == 0 and trusted) or _runner_up_fits(result.query, marked)):
             return replace(cell, hit=marked)
     return cell
@@ -393,14 +460,22 @@ def _plan_for_result(query: Query, hit: Hit) -> bool:
 
 
 def _asks_target(query: Query) -> bool:
-    return query.tense == PLAN or query.insists_target or names_target(query.text)
+    return query.tense == PLAN or query.insists_target or query.target_named
 
 
 def _stated_as_target(hit: Hit) -> bool:
     """The figure's clause states a target, or it follows a lead-in naming targets in its sentence ("主要预期目标是：
     …"). Its own clause, not the sentence: "聚焦“1+2+4+N”目标任务体系，…生产总值增长5.6%" reviews the year."""
     return states_target(_clause_lead(hit.answer)) \
-        or introduces_targets(hit.chunk.text[:hit.answer.span_start - hit.chunk.start])
+        or introduces_targets(hit.chunk.text[:hit.answer.span_start - hit.chunk.start]) or _of_later_year(hit)
+
+
+def _of_later_year(hit: Hit) -> bool:
+    """The figure's sentence, up to it, speaks of a year after its report's ("到一九八五年，粮食产量达到八千亿斤" in the
+    1978 report: compare_blind21 W710): a plan for then, whatever its words."""
+    latest = max(hit.chunk.report.years, default=None)
+    before = hit.answer.text[:hit.answer.span_end - hit.answer.start]
+    return latest is not None and any(year > latest for year in subject_years(before))
 
 
 def _in_period_review(query: Query, hit: Hit) -> bool:
@@ -418,12 +493,26 @@ def _in_period_review(query: Query, hit: Hit) -> bool:
 
 
 def _in_review(hit: Hit) -> bool:
-    """The answer stands in a review of several years ("过去五年…")."""
+    """The answer stands in a review of several years ("过去五年…") its passage opens, or, giving what was added
+    ("城镇新增就业603.7万人": five years' jobs, compare_blind22 V703), one its report opened passages before
+    (search/rank.in_review). A level there ("高速公路通车里程6895公里") reads as the review's last year's, as before
+    (compare_blind18 T420)."""
     at = hit.answer.start - hit.chunk.start
-    return any(a <= at < b for a, b in period_reviews(hit.chunk.text))
+    if any(a <= at < b for a, b in period_reviews(hit.chunk.text)):
+        return True
+    lead = _clause_lead(hit.answer) if hit.answer.span_end is not None else hit.answer.text
+    return hit.answer.in_review and gives_only_added(lead)
 
 
 _OUTWEIGHED = frozenset({DoubtKind.LOW_CONFIDENCE, DoubtKind.WEAK_MATCH})
+_OTHER_TENSE = frozenset({DoubtKind.TARGET_NOT_RESULT, DoubtKind.RESULT_NOT_TARGET})
+
+
+def _other_tense(result: SearchResult) -> bool:
+    """The top answer is doubted only for its tense (a target where a result is asked, or the reverse): a runner-up in
+    the tense asked may answer ("城镇新增就业120万人" is 江苏's 2026 target; its 2025 result "城镇新增就业141万人"
+    ranks third: compare_blind22 V703)."""
+    return result.doubt is not None and result.doubt.kind in _OTHER_TENSE
 
 
 def _named_outright(result: SearchResult) -> bool:

@@ -22,7 +22,7 @@ from search.results import DoubtKind, Hit, ListAnswer, ListItem
 from text.lexicon import alternation, words
 from text.numbers import ORDINAL_NUMERALS
 from text.sentences import LIST_ITEM, item_ordinal
-from text.tense import ADDRESS, heading_tense, introduces_targets, names_target
+from text.tense import ADDRESS, heading_tense, introduces_targets
 from text.years import YEAR
 from text.tokens import bigrams
 
@@ -623,7 +623,7 @@ class Asked:
         number = _number(count.group(1)) if count else name[1] if name else None
         return cls(query.fact_years, query.tense, bool(SHORTCOMING.search(asking)), query.years, number,
                    query.quoted, bool(_ASKS_STRUCTURE.search(asking)), bool(_COUNTED_QUOTE.search(asking)), asking,
-                   name[0] if name else "", names_target(query.text) or query.insists_target)
+                   name[0] if name else "", query.target_named or query.insists_target)
 
 
 def _counted_name(query: Query, asking: str) -> tuple[str, int] | None:

@@ -10,6 +10,7 @@ from text.numbers import asked_unit, asks_how_many, asks_total, noun_measure
 from text.question import (FRAME, MEASURE, NAME_ASKED, asked_kind, compound_modifiers, counted_phrase, indicators_in, latin_terms, measure_phrases, ORIGINAL, PERSON_ROLE, QUOTED, asks_figure, REPORT_YEAR, SYNONYMS,
                            WHY, asks_wording)
 from text.tense import (DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, TARGET_QUESTION, UNKNOWN, asks_period,
+                        names_target, refuses_target, without_plan_unasked,
                         asks_level_at_year_end, states_period_total, without_level_raised)
 from text.tokens import bigrams
 from text.years import DIGIT_YEAR, PLAN_PERIOD, PREVIOUS_YEAR, YEAR_WORD, asked_years, names_span, spell_years
@@ -30,6 +31,7 @@ class Query:
     tense: int = 0              # +1 asks what was done, -1 asks what is planned, 0 cannot tell
     insists_result: bool = False  # "实际…", "完成了…": a target does not answer it
     insists_target: bool = False  # "今年…计划…多少": a result does not answer it
+    target_named: bool = False    # a target spoken of ("…的目标", not "不要今年的目标")
     report_years: tuple[int, ...] = ()  # those years that name the report ("2024年工作报告里")
     person_role: str = ""       # "书记" when the question asks that office holder's name
     named_thing: str = ""       # what a name is asked of ("大鹏的珊瑚保育计划叫什么": 大鹏的珊瑚保育计划)
@@ -78,6 +80,7 @@ def parse_query(question: str) -> Query:
     why = bool(WHY.search(text))  # a reason is wanted, not a figure
     counted = counted_phrase(text)  # tagging the question once for the thing counted and what narrows it
     named = m.group(1) if (m := NAME_ASKED.search(text)) else ""
+    tensed = without_plan_unasked(text.replace(named, " ") if named else text)
     return Query(
         text=text,
         quoted=tuple(q for q in quoted if not q.startswith(("http", "www")) and not PLAN_PERIOD.fullmatch(q)),
@@ -105,9 +108,10 @@ def parse_query(question: str) -> Query:
         expanded=" ".join([text, *extra]),
         place_text=outside_names(expand_abbreviations(text)),
         synonyms=used,
-        tense=_tense(text.replace(named, " ") if named else text),
-        insists_result=bool(RESULT_QUESTION.search(text)) and not PLAN_QUESTION.search(text),
-        insists_target=bool(TARGET_QUESTION.search(text)),
+        tense=_tense(tensed),
+        insists_result=refuses_target(text) or bool(RESULT_QUESTION.search(tensed)) and not PLAN_QUESTION.search(tensed),
+        insists_target=bool(TARGET_QUESTION.search(tensed)),
+        target_named=names_target(tensed),
     )
 
 

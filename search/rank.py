@@ -75,7 +75,7 @@ def _evidence(index: Reader, chunk: StoredChunk, query: Query, grams: dict[str, 
               weights: Weights) -> SentenceEvidence | None:
     # "到2020年污水日处理能力累计多少" asks the running total a review of several years gives ("累计达760万吨"),
     # "到2020年底建成了多少个5G基站" the level it reached ("建成5G基站4.7万个")
-    periods = _review_periods(index, chunk) if asks_one_year(query) or query.period else ()
+    periods = review_periods(index, chunk) if asks_one_year(query) or query.period else ()
     return best_sentence(chunk.text, grams, query.fact_years, query.wants_quantity, section_tense(chunk.section),
                          query.quoted, weights, periods, _states_asked(query, chunk.text), query.period)
 
@@ -100,7 +100,7 @@ def _states_asked(query: Query, passage: str) -> Callable[[str], bool] | None:
 _PERIODS: dict[tuple[str, int], tuple[tuple[int, int], ...]] = {}
 
 
-def _review_periods(index: Reader, chunk: StoredChunk) -> tuple[tuple[int, int], ...]:
+def review_periods(index: Reader, chunk: StoredChunk) -> tuple[tuple[int, int], ...]:
     """The passage's stretches (passage offsets) under a review of several years; a report's spans are found
     once per index generation."""
     key = (index.generation_name, chunk.report.id)
@@ -110,6 +110,12 @@ def _review_periods(index: Reader, chunk: StoredChunk) -> tuple[tuple[int, int],
         _PERIODS[key] = period_reviews(index.report_text(chunk.report.id))
     return tuple((max(a - chunk.start, 0), b - chunk.start) for a, b in _PERIODS[key]
                  if a < chunk.end and b > chunk.start)
+
+
+def in_review(index: Reader, chunk: StoredChunk, at: int) -> bool:
+    """The report offset `at` of the passage stands in a review of several years, which may open passages before
+    it ("一、“十四五”时期和2025年工作回顾 / 过去的五年… / …民生福祉不断增进。…城镇新增就业603.7万人")."""
+    return any(a <= at - chunk.start < b for a, b in review_periods(index, chunk))
 
 
 def _evidence_bonus(evidence: SentenceEvidence | None, query: Query, scope_match: float, weights: Weights) -> float:

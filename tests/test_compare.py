@@ -19,6 +19,7 @@ from search.query import parse_query
 from search.results import Cell, Hit
 from search.scope import Places
 from text.places import each_level
+from text.tense import period_reviews
 from text.years import plan_end_year
 
 
@@ -466,7 +467,9 @@ def _hit(section: str, sentence: str, figure: str, before: str = "") -> Hit:
     report = _report("r", 2022)
     chunk = StoredChunk(1, report, section, 0, len(text), text, 0, len(text), "")
     at = text.index(figure, len(before))
-    return Hit(0, 1.0, chunk, Answer(sentence, len(before), len(text), at, at + len(figure), figure))
+    # as the search marks it (search/rank.in_review), the passage being the whole report here
+    in_review = any(a <= len(before) < b for a, b in period_reviews(text))
+    return Hit(0, 1.0, chunk, Answer(sentence, len(before), len(text), at, at + len(figure), figure, in_review))
 
 
 def test_a_figure_listed_after_the_targets_lead_in_of_its_own_sentence_is_a_target() -> None:
@@ -679,3 +682,81 @@ def test_the_stock_beside_what_was_added_unless_that_is_asked() -> None:
     assert _stock_marked(parse_query("北京2025年新增地铁运营里程多少公里"), metro).span_text == "新增运营里程30公里"
     taxes = _answer("人均地区生产总值达16.7万元，新增减税降费超1万亿元。", "新增减税降费超1万亿元")
     assert _stock_marked(parse_query("江苏减税降费多少"), taxes).span_text == "新增减税降费超1万亿元"
+
+
+def test_a_target_refused_or_this_years_report_named_asks_no_target() -> None:
+    """"…去年…实际完成了多少？…不要今年的目标" asks 2025's results of the 2026 reports (compare_blind22 V703)."""
+    from search.results import DoubtKind  # noqa: F401  (the tense doubt the comparison reads past)
+    from text.tense import DONE, PLAN
+    query = parse_query("今年各省的政府工作报告里，去年城镇新增就业实际完成了多少？只要去年的实绩，不要今年的目标。")
+    assert query.tense == DONE and query.insists_result and not query.target_named and not query.insists_target
+    assert parse_query("去年北京的PM2.5浓度是多少？要实际值，不是目标").insists_result
+    target = parse_query("今年北京的GDP增长目标是多少")
+    assert target.tense == PLAN and target.target_named
+
+
+def test_a_shortened_province_name_is_written_out() -> None:
+    from text.places import expand_abbreviations
+    assert expand_abbreviations("内蒙、西藏规上工业增加值增速对比") == "内蒙古、西藏规上工业增加值增速对比"
+    assert expand_abbreviations("内蒙古自治区") == "内蒙古自治区"
+
+
+def test_each_place_asked_in_a_sentence_of_its_own() -> None:
+    from search.compare import own_clause
+    places = {"张店乡", "光明新区", "南山区", "光明区"}
+    question = "矛盾纠纷调处数量对比：张店乡2023年化解了多少起？光明新区2015年、南山区2013年各调处了多少宗？"
+    assert own_clause(question, "张店乡", places) == "矛盾纠纷调处数量对比：张店乡2023年化解了多少起"
+    assert own_clause(question, "南山区", places) == "矛盾纠纷调处数量对比：光明新区2015年、南山区2013年各调处了多少宗"
+    # no unit of its own: the sentence leans on the one before for what it asks
+    leaning = "罗湖区2022年政府工作报告定的地区生产总值增长目标是多少？福田、南山、龙岗同年报告又是多少"
+    assert own_clause(leaning, "福田", {"罗湖区", "福田", "南山", "龙岗"}) == leaning
+    # all the places in one sentence: the whole question
+    together = "2025年改造老旧燃气管道多少公里？吉林、陕西、河南分别是多少？"
+    assert own_clause(together, "吉林", {"吉林", "陕西", "河南"}) == together
+
+
+def test_a_city_with_a_time_of_its_own_is_compared_beside_its_district() -> None:
+    def place(own: set[str], *parents: str) -> Places:
+        return Places(own=frozenset(own), parents=frozenset(parents))
+    places = {1: place({"深圳市", "深圳"}, "广东"), 2: place({"罗湖区", "罗湖"}, "深圳", "深圳市", "广东")}
+    assert compared_places("深圳“十三五”末的地铁运营里程呢？罗湖区2021年已开通的地铁总里程又是多少？", places, set()) \
+        == {"深圳", "罗湖区"}
+    assert compared_places("深圳罗湖区和福田区2021年的地铁里程", places, set()) == {"罗湖区"}
+    assert compared_places("深圳市2020年的罗湖区地铁里程", places, set()) == {"罗湖区"}
+
+
+def test_a_level_reached_in_a_review_of_years() -> None:
+    from text.tense import states_level_reached
+    assert states_level_reached("港口集装箱吞吐量达2655万标箱")
+    assert states_level_reached("全社会研发投入占地区生产总值比重达4.93%")
+    assert not states_level_reached("累计新增就业达50万人")
+    assert not states_level_reached("城镇新增就业603.7万人")
+
+
+def test_a_year_no_report_reviews_names_the_report_of_that_year(compare_searcher) -> None:
+    """"罗湖区2014年和2022年的GDP": no report reviews 2014 or 2022, so each year names its report, asked for the year
+    it reviews (compare_blind23: 11 of 25 questions named reports so)."""
+    table = _table(compare_searcher, "罗湖区2014年和2022年的GDP")
+    rows = {Path(r["doc"]).name: r for r in table["rows"]}
+    assert "1488亿元" in rows["gzbg_shenzhen_luohu_2014.txt"]["answer_span_text"]
+    assert "2571.67亿元" in rows["gzbg_shenzhen_luohu_2022.txt"]["answer_span_text"]
+    assert rows["gzbg_shenzhen_luohu_2022.txt"]["year"] == 2021
+    # a year some report reviews is that year's figure: 罗湖's 2014 report (of 2013) is no row of "深圳各区2014年"
+    # (test_each_district_of_a_city)
+
+
+def test_a_review_of_five_years_opened_in_an_earlier_passage(compare_searcher) -> None:
+    """河南's "城镇新增就业603.7万人" and 江苏's "超690万人" stand in the "十四五" review opened passages before theirs:
+    not 2025's; past their reports' 2026 targets, the year's own figures are (compare_blind22 V703)."""
+    table = _table(compare_searcher, "今年各省的政府工作报告里，去年城镇新增就业实际完成了多少？看苏、豫两地，只要去年的实绩，"
+                                     "不要今年的目标。")
+    rows = {Path(r["doc"]).name: r["answer_span_text"] for r in table["rows"]}
+    assert "141万人" in rows["gzbg_2026_jiangsu.txt"] and "121.7万人" in rows["gzbg_2026_henan.txt"]
+
+
+def test_a_figure_for_a_year_after_the_report_is_a_plan(compare_searcher) -> None:
+    """The 1978 report's "到一九八五年，粮食产量达到八千亿斤" is a plan, not 1977's harvest (compare_blind21 W710)."""
+    table = _table(compare_searcher, "国务院1978年和1992年政府工作报告里上一年的全国粮食产量各是多少？")
+    rows = {Path(r["doc"]).name: r["answer_span_text"] for r in table["rows"]}
+    assert "八千亿斤" not in rows.get("gzbg_guowuyuan_1978.txt", "")
+    assert "43524万吨" in rows["gzbg_guowuyuan_1992.txt"].replace("４３５２４", "43524")

@@ -57,8 +57,14 @@ _ABBREVIATED_LIST = re.compile(rf"{_LIST_START}{_ABBREVIATION}(?:[、和与]{_AB
                                rf"{_LIST_START}{_ABBREVIATION}{{4,}}{_LIST_END}")
 
 
+_ALIASES: dict[str, str] = dict(rows("place_aliases"))
+_ALIAS = re.compile("|".join(f"{re.escape(short)}(?!{re.escape(full[len(short):])})" for short, full in _ALIASES.items()))
+
+
 def expand_abbreviations(text: str) -> str:
-    """The text with each list of provinces by abbreviation written out: "京、冀、豫2025年…" → "北京、河北、河南2025年…"."""
+    """The text with each list of provinces by abbreviation written out ("京、冀、豫2025年…" → "北京、河北、河南2025年…")
+    and each shortened name in full ("内蒙" → "内蒙古")."""
+    text = _ALIAS.sub(lambda m: _ALIASES[m.group()], text)
     return _ABBREVIATED_LIST.sub(lambda m: "、".join(_ABBREVIATIONS[c] for c in m.group() if c in _ABBREVIATIONS), text)
 
 

