@@ -66,6 +66,9 @@ _DIVISIONS_AFTER = re.compile(rf"[各全下所内辖属]|{HAN}{{1,4}}?(?:区|县
 # A clause going on with the subject of the one before: its rate ("…，增长21%"), its stock ("新增…292家，总量达到
 # 905家"), or its figure in a year named ("全国粮食连续四年增产，2007年产量达到50150万吨").
 _CONTINUES = re.compile(rf"\s*(?:(?:同比|比上年)?(?:增长|下降|提高|增加|减少)|总量|总数|{YEAR}年)")
+# A clause stating the level its subject, named in the clause before, reached ("盐田港区集装箱吞吐量创历史新高，
+# 达1167.28万标箱").
+_LEVEL_GOES_ON = re.compile(r"\s*(?:达到|达|为|增至|突破|超过|约)\s*[约近超]?\d")
 # Anywhere in the question, a change or a situation asked ("社会消费品零售总额情况…分别多少": its growth answers).
 _CHANGE_ASKED = re.compile("增长|增速|增幅|涨幅|上涨|上升|下降|降低|降了|提高|减少|增加|翻番|情况")
 _RESPECTIVELY = "分别"  # "A、B分别增长x%、y%": each figure of its thing in turn
@@ -448,7 +451,8 @@ def _row_hit(query: Query, cell: Cell, hit: Hit, share: Share, level: bool) -> H
     marked = replace(hit, answer=answer)
     if not figure_fits(query, answer, _in_review(marked)) or (level and _rates(answer.span_text or "")) \
             or _in_period_review(query, marked) or not _of_indicator(query, answer) \
-            or not _names_topic(query, cell.place, answer, share) or _plan_for_result(query, marked):
+            or not _names_topic(query, cell.place, answer, share) or not _clause_names_topic(query, cell.place, answer, share) \
+            or _plan_for_result(query, marked):
         return None
     return marked
 
@@ -778,6 +782,28 @@ def _names_topic(query: Query, place: str, answer: Answer, share: Share) -> bool
     shared = grams & set(bigrams(answer.text))
     return len(shared) / len(grams) >= MIN_TOPIC_SHARE \
         and (bool(query.indicators) or any(share(g) <= MAX_COMMON_SHARE for g in shared))
+
+
+def _clause_names_topic(query: Query, place: str, answer: Answer, share: Share) -> bool:
+    """The figure's own clause, with those before it that it goes on from ("…7630.59亿元，增长9.1%"), names what is
+    asked by a word that is not common, or the indicator asked: a sentence naming it elsewhere is no figure of it
+    ("新能源汽车产量增长5.1倍，13个大模型通过国家备案")."""
+    grams = _topic_grams(query, place)
+    if not grams or answer.span_start is None:
+        return True
+    parts = clauses(answer.text)
+    at, end = answer.span_start - answer.start, 0
+    for i, part in enumerate(parts):
+        end += len(part) + 1
+        if end > at:
+            break
+    own = parts[i]
+    while i > 0 and (_CONTINUES.match(parts[i]) or _LEVEL_GOES_ON.match(parts[i])):
+        i -= 1
+        own = parts[i] + "，" + own
+    if any(states_indicator(indicator, own) for indicator in query.indicators):
+        return True
+    return bool(grams & set(bigrams(own)))
 
 
 def _topic_grams(query: Query, place: str) -> set[str]:

@@ -760,3 +760,16 @@ def test_a_figure_for_a_year_after_the_report_is_a_plan(compare_searcher) -> Non
     rows = {Path(r["doc"]).name: r["answer_span_text"] for r in table["rows"]}
     assert "八千亿斤" not in rows.get("gzbg_guowuyuan_1978.txt", "")
     assert "43524万吨" in rows["gzbg_guowuyuan_1992.txt"].replace("４３５２４", "43524")
+
+
+def test_the_figures_own_clause_names_what_is_asked() -> None:
+    """"新能源汽车保有量" is not "…，新能源汽车产量增长5.1倍，…，13个大模型通过国家备案" (compare_blind24 Y825); a clause
+    going on from its subject's ("盐田港区集装箱吞吐量创历史新高，达1167.28万标箱") names it through that one."""
+    from search.compare import _clause_names_topic
+    share = lambda gram: 0.01  # noqa: E731
+    cars = parse_query("河北2025年新能源汽车保有量多少辆")
+    sentence = "钢铁产品由原料级向材料级转变，新能源汽车产量增长5.1倍，综合算力指数全国第一，13个大模型通过国家备案。"
+    assert not _clause_names_topic(cars, "河北", _answer(sentence, "13个"), share)
+    port = parse_query("盐田2014年集装箱吞吐量是多少")
+    reached = "一是盐田港区集装箱吞吐量创历史新高，达1167.28万标箱，增长8.1%。"
+    assert _clause_names_topic(port, "盐田", _answer(reached, "达1167.28万标箱"), share)
