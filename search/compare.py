@@ -445,7 +445,8 @@ def _row_hit(query: Query, cell: Cell, hit: Hit, share: Share, level: bool) -> H
     if hit.answer is None or hit.chunk.report.id != cell.report.id:
         return None
     answer = _respective_marked(query, cell.place, _growth_marked(query, _reached_marked(_stock_marked(
-        query, _indicator_marked(query, _year_marked(query, _past_duration_marked(query, hit.answer)))))))
+        query, _indicator_marked(query, _year_marked(query, _past_duration_marked(query, _counted_marked(
+            query, hit.answer))))))))
     if answer is None:
         return None
     marked = replace(hit, answer=answer)
@@ -636,6 +637,36 @@ def _past_duration_marked(query: Query, answer: Answer) -> Answer:
     after = next((m for m in quantities(answer.text[end:]) if not _duration(query, m.group())
                   and answers_unit(query.figure_unit, m.group()) and not DIGIT_YEAR.fullmatch(m.group())), None)
     return _remarked(answer, answer.span_end + after.start(), after.group()) if after else answer
+
+
+def _counted_marked(query: Query, answer: Answer) -> Answer:
+    """Where a count of something is asked ("签约了多少个项目", "多少个监控点") and the figure marked is not said of it
+    ("筹办招商大会3场，签约重大项目50个"; "建成8个街道、…和9431个电子监控点"), the first figure in the unit asked that
+    is, in its own stretch of the sentence (compare_blind24 Y802, Y807); else the answer as it is."""
+    if answer.span_start is None or not query.counted:
+        return answer
+    counts = [(m, stretch) for m, stretch in _counted_stretches(answer.text)
+              if answers_unit(query.figure_unit, m.group()) and query.counted in stretch]
+    start, end = answer.span_start - answer.start, answer.span_end - answer.start
+    if not counts or any(m.start() < end and m.end() > start for m, _ in counts):
+        return answer
+    return _remarked(answer, answer.start + counts[0][0].start(), counts[0][0].group())
+
+
+def _counted_stretches(sentence: str) -> list[tuple[re.Match[str], str]]:
+    """Each figure of the sentence with the stretch around it that it is said of: from the mark before it to the
+    next figure or mark ("…电子监控平台和 9431个电子监控点": "和 9431个电子监控点")."""
+    found = list(quantities(sentence))
+    stretches = []
+    for i, m in enumerate(found):
+        start = max(sentence.rfind(c, 0, m.start()) for c in "，,；;、。：:和及") + 1
+        end = min([found[i + 1].start()] if i + 1 < len(found) else [len(sentence)])
+        mark = _STRETCH_END.search(sentence, m.end(), end)
+        stretches.append((m, sentence[max(start, found[i - 1].end() if i else 0):mark.start() if mark else end]))
+    return stretches
+
+
+_STRETCH_END = re.compile("[，,；;、。：:]")
 
 
 def _remarked(answer: Answer, start: int, figure: str) -> Answer:

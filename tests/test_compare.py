@@ -773,3 +773,18 @@ def test_the_figures_own_clause_names_what_is_asked() -> None:
     port = parse_query("盐田2014年集装箱吞吐量是多少")
     reached = "一是盐田港区集装箱吞吐量创历史新高，达1167.28万标箱，增长8.1%。"
     assert _clause_names_topic(port, "盐田", _answer(reached, "达1167.28万标箱"), share)
+
+
+def test_the_figure_of_the_thing_counted_is_marked() -> None:
+    """"签约了多少个项目": not "筹办招商大会3场"; "多少个监控点": not "建成8个街道" (compare_blind24 Y802, Y807). A figure
+    already said of it stays, words and all."""
+    from search.compare import _counted_marked
+    projects = parse_query("罗湖2021年在招商大会上签约了多少个项目")
+    sentence = "筹办招商大会3场，签约重大项目50个，意向投资总额833亿元。"
+    assert _counted_marked(projects, _answer(sentence, "筹办招商大会3场")).span_text == "50个"
+    cameras = parse_query("南山2013年建成了多少个监控点")
+    points = "建成8个街道、82个社区电子监控平台和 9431个电子监控点。"
+    assert _counted_marked(cameras, _answer(points, "建成8个")).span_text == "9431个"
+    places = parse_query("坪山2023年新增多少个学位")
+    seats = "新增基础教育学位超7100个，小一、初一公办学位保障率排名全市第一。"
+    assert _counted_marked(places, _answer(seats, "新增基础教育学位超7100个")).span_text == "新增基础教育学位超7100个"
