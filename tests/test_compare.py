@@ -699,6 +699,8 @@ def test_a_shortened_province_name_is_written_out() -> None:
     from text.places import expand_abbreviations
     assert expand_abbreviations("内蒙、西藏规上工业增加值增速对比") == "内蒙古、西藏规上工业增加值增速对比"
     assert expand_abbreviations("内蒙古自治区") == "内蒙古自治区"
+    # three or more parted by 、 run straight into what is asked (compare_blind21 W720)
+    assert expand_abbreviations("“十四五”末冀、豫、陕、蒙高速公路通车里程") == "“十四五”末河北、河南、陕西、内蒙古高速公路通车里程"
 
 
 def test_each_place_asked_in_a_sentence_of_its_own() -> None:
