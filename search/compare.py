@@ -29,7 +29,7 @@ from text.tokens import bigrams
 from text.tense import (PLAN, asks_period, introduces_targets, period_reviews, sentence_tense,
                         states_average, states_level_reached, states_period_total, states_target)
 from text.years import (DIGIT_YEAR, NOW, PLAN_PERIOD, PREVIOUS_YEAR_NAMED, THIS_YEARS_REPORT, YEAR, YEAR_WORD,
-                        last_named_year, plan_end_year, subject_years)
+                        CN_YEAR, last_named_year, plan_end_year, year_value)
 
 COMPARE = re.compile(alternation(words("compare_words"), escape=False))
 _AS_A_WHOLE = re.compile(alternation(words("compare_frame_words")))
@@ -60,15 +60,15 @@ _LISTED_AFTER = re.compile(rf"{_OWN_TIME}(?:{_REPORT_NAME}(?:里|中)?)?(?:的?{
                            rf"|(?:{YEAR}年[、和与及]?)+的(?!各|全|[\u4e00-\u9fff]{{0,3}}(?:区|县|市|镇|乡|街道))")
 _LOOK_AT = "(?:看|按|取|用)"  # "龙岗、罗湖看2022年政府工作报告，坪山、盐田看2024年的" (compare_blind20 V601)
 _PAST_OWN_TIME = re.compile(rf"{_OWN_TIME}(?:{_REPORT_NAME}(?:里|中)?)?的?")
-# What follows a place that says where the places compared are: its divisions ("深圳各区", "深圳市下辖", "深圳市内",
-# "北京市海淀区" aside, which `inner` holds), or a name no report has ("深圳市宝安…" with 宝安 unknown: a division).
-_DIVISIONS_AFTER = re.compile(rf"[各全下所内辖属]|{HAN}{{1,4}}?(?:区|县|乡|镇|街道|新区)|[、，,和与及]")
+# What follows a place that says where the places compared are: its divisions ("深圳各区", "深圳市下辖", "深圳市内";
+# those named, "深圳市罗湖区", are `inner`), or more places listed.
+_DIVISIONS_AFTER = re.compile("[各全下所内辖属、，,和与及]")
 # A clause going on with the subject of the one before: its rate ("…，增长21%"), its stock ("新增…292家，总量达到
 # 905家"), or its figure in a year named ("全国粮食连续四年增产，2007年产量达到50150万吨").
 _CONTINUES = re.compile(rf"\s*(?:(?:同比|比上年)?(?:增长|下降|提高|增加|减少)|总量|总数|{YEAR}年)")
 # A clause stating the level its subject, named in the clause before, reached ("盐田港区集装箱吞吐量创历史新高，
 # 达1167.28万标箱").
-_LEVEL_GOES_ON = re.compile(r"\s*(?:达到|达|为|增至|突破|超过|约)\s*[约近超]?\d")
+_LEVEL_GOES_ON = re.compile(r"\s*(?:达到|达|增至|突破)\s*[约近超]?\d")
 # Anywhere in the question, a change or a situation asked ("社会消费品零售总额情况…分别多少": its growth answers).
 _CHANGE_ASKED = re.compile("增长|增速|增幅|涨幅|上涨|上升|下降|降低|降了|提高|减少|增加|翻番|情况")
 _RESPECTIVELY = "分别"  # "A、B分别增长x%、y%": each figure of its thing in turn
@@ -90,6 +90,7 @@ _PERIOD_OF_OTHER = re.compile(f"(?<={_GONE}){_PERIOD_ASKED.pattern}")
 # Places each with a year, the last followed by the report's name ("广东省2014年、深圳市2013年、…宝安区2015年的政府工作
 # 报告"): each year names its place's report (compare_blind20 V624).
 _REPORTS_LISTED = re.compile(rf"(?:[、和与及]\s*{HAN}{{1,8}}?{YEAR}年)+{_REPORT_NAME}")
+_BY_A_YEAR = re.compile(rf"(?:到|至|截至)\s*({YEAR}|{CN_YEAR})\s*年")  # "到一九八五年，…"; not "完成2025年规划目标"
 _BY_GONE = re.compile(rf"(?:到|截至|截止)\s*{_GONE}(?:底|末)?")
 # What names a report by its year once the year is out ("政府工作报告里，"), taken out when the year before it is
 # asked ("…报告里，上一年的"): the cell's year is that one, which the report's would otherwise name.
@@ -104,6 +105,7 @@ _PLACES_REPORT = re.compile(rf"(?<={_GONE}){_REPORT_NAME}(?:里|中|上)?(?=各|
 _JOINING = "(?:[、，,和与及\\s]|以及)*"
 _LEFT_AROUND = re.compile(f"{_JOINING}{_GONE}(?:{_JOINING}{_GONE})*{_JOINING}")
 _ASKS_APART = re.compile("[？?！!。；;]")  # between the sentences of a question
+_ASKING = re.compile("是多少|多少|几|各|分别|呢|又|还有|那|是|了|的")  # the words asking, not what is asked
 _TOPIC = re.compile(r"[^，,：:]{2,24}[：:]")  # "养老床位：", "矛盾纠纷调处数量对比："
 RUNNERS_UP = 2  # passages after the top one whose figure may fill a row the top one's does not fit
 MIN_TOPIC_SHARE = 0.15  # the question's bigrams an answering sentence holds (_names_topic), its units aside
@@ -184,8 +186,8 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
     a target); none named ("历年") is every report of the places, or those the years naming reports name."""
     placed = _placed_reports(query.place_text, reports, places, mentioned)
     own = _own_times(query.place_text, placed)
+    reviewed = {asked_year(query, report) for report, _ in placed}  # years some report in scope is asked for
     if own:  # "光明区2021年、龙华区2019年、张店乡2023年的…": each place asked for its own years or plan period
-        reviewed = {asked_year(query, report) for report, _ in placed}
         picked = [(place, year, period, _reports_of(query, placed, place, year, by_report, reviewed))
                   for place, times in own.items() for year, period, by_report in times]
         # A place named without a time of its own among them ("…龙华区2019年法治政府报告里哪个多，张店乡有没有写"):
@@ -206,6 +208,7 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
                               if not found])
     if query.report_years:  # "国务院1992、2003、2024年报告…": those reports only
         placed = [(r, p) for r, p in placed if r.years and max(r.years) in query.report_years]
+        reviewed = {asked_year(query, report) for report, _ in placed}
     years = query.fact_years
     if not years:  # each report asked for the year it reviews: "盐田区2014年集装箱吞吐量是多少"
         return tuple(Cell(report, place, asked_year(query, report)) for report, place in placed)
@@ -215,7 +218,6 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
     # 2022年的GDP": the 2014 and 2022 reports, with 2013's and 2021's); one that some report reviews is that year's
     # figure ("深圳各区2014年…": 罗湖's 2014 report, of 2013, is no row), and a place with no report of it ("张店乡2023年
     # 和2024年…", no 2024 report) is listed as not stating it.
-    reviewed = {asked_year(query, report) for report, _ in placed}
     for place in dict.fromkeys(p for _, p in placed):
         for year in years:
             if not any(c.place == place and c.year == year for c in cells):
@@ -335,10 +337,21 @@ def own_clause(question: str, place: str, places: set[str]) -> str:
     "…燃气管道多少公里？吉林、陕西…分别是多少": compare_blind15 D114, compare_blind7 D008)."""
     asks = [a for a in _ASKS_APART.split(question) if a.strip()]
     own = [a for a in asks if place and place in a]
-    if sum(any(p in a for p in places if p) for a in asks) < 2 or len(own) != 1 or not asked_unit(own[0]):
+    if sum(any(p in a for p in places if p) for a in asks) < 2 or len(own) != 1 or not asked_unit(own[0]) \
+            or not _asks_own_thing(own[0], places):
         return question
     topic = _TOPIC.match(asks[0])
     return f"{topic.group()}{own[0]}" if topic and not own[0].startswith(topic.group()) else own[0]
+
+
+def _asks_own_thing(sentence: str, places: set[str]) -> bool:
+    """The sentence names what it asks, beyond places, years, its unit and the words asking ("光明新区2015年各调处了
+    多少宗": 调处; not "河南2025年是多少万人", which asks what the sentence before does)."""
+    for name in places:
+        sentence = sentence.replace(name, "")
+    unit = asked_unit(sentence) or ""
+    left = _ASKING.sub("", YEAR_WORD.sub("", sentence)).replace(unit, "")
+    return len(re.findall(HAN, left)) >= 2
 
 
 def one_report_question(question: str, cell: Cell, taken: Iterable[str], own_periods: bool = False,
@@ -398,7 +411,7 @@ def compare_table(query: Query, reports: dict[int, StoredReport], places: dict[i
     # Reports named by their years only ("2003、2008年政府工作报告里…"): what each states. The year before named
     # ("去年…实际完成了多少") is the cell's year, and one year's figure, not the five years' in the same report
     # (江苏's "城镇新增就业超690万人": compare_blind22 V703).
-    dated = bool(query.fact_years or PREVIOUS_YEAR_NAMED.search(query.text))
+    dated = bool(query.fact_years or PREVIOUS_YEAR_NAMED.search(query.text) or THIS_YEARS_REPORT.search(query.text))
     asked = expand_abbreviations(query.text)  # "京、冀…" asked of 北京's report as "北京…"
     places = {c.place for c in cells}
     answered = [_answered(cell, one_report_question(own_clause(asked, cell.place, places), cell, taken, own_periods,
@@ -480,7 +493,7 @@ def _of_later_year(hit: Hit) -> bool:
     1978 report: compare_blind21 W710): a plan for then, whatever its words."""
     latest = max(hit.chunk.report.years, default=None)
     before = hit.answer.text[:hit.answer.span_end - hit.answer.start]
-    return latest is not None and any(year > latest for year in subject_years(before))
+    return latest is not None and any(year_value(m.group(1)) > latest for m in _BY_A_YEAR.finditer(before))
 
 
 def _in_period_review(query: Query, hit: Hit) -> bool:
@@ -655,18 +668,19 @@ def _counted_marked(query: Query, answer: Answer) -> Answer:
 
 def _counted_stretches(sentence: str) -> list[tuple[re.Match[str], str]]:
     """Each figure of the sentence with the stretch around it that it is said of: from the mark before it to the
-    next figure or mark ("…电子监控平台和 9431个电子监控点": "和 9431个电子监控点")."""
+    next figure or mark ("…电子监控平台和 9431个电子监控点": " 9431个电子监控点")."""
     found = list(quantities(sentence))
     stretches = []
     for i, m in enumerate(found):
-        start = max(sentence.rfind(c, 0, m.start()) for c in "，,；;、。：:和及") + 1
-        end = min([found[i + 1].start()] if i + 1 < len(found) else [len(sentence)])
+        start = max(sentence.rfind(c, 0, m.start()) for c in _STRETCH_MARKS) + 1
+        end = found[i + 1].start() if i + 1 < len(found) else len(sentence)
         mark = _STRETCH_END.search(sentence, m.end(), end)
         stretches.append((m, sentence[max(start, found[i - 1].end() if i else 0):mark.start() if mark else end]))
     return stretches
 
 
-_STRETCH_END = re.compile("[，,；;、。：:]")
+_STRETCH_MARKS = "，,；;、。：:和及"  # where a figure's stretch of a sentence starts and ends
+_STRETCH_END = re.compile(f"[{_STRETCH_MARKS}]")
 
 
 def _remarked(answer: Answer, start: int, figure: str) -> Answer:

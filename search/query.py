@@ -81,6 +81,8 @@ def parse_query(question: str) -> Query:
     counted = counted_phrase(text)  # tagging the question once for the thing counted and what narrows it
     named = m.group(1) if (m := NAME_ASKED.search(text)) else ""
     tensed = without_plan_unasked(text.replace(named, " ") if named else text)
+    # "今年政府工作报告里计划新增就业多少": this year's plan asked, its report named or not
+    insists_target = bool(TARGET_QUESTION.search(without_plan_unasked(text, report_named=False)))
     return Query(
         text=text,
         quoted=tuple(q for q in quoted if not q.startswith(("http", "www")) and not PLAN_PERIOD.fullmatch(q)),
@@ -109,8 +111,9 @@ def parse_query(question: str) -> Query:
         place_text=outside_names(expand_abbreviations(text)),
         synonyms=used,
         tense=_tense(tensed),
-        insists_result=refuses_target(text) or bool(RESULT_QUESTION.search(tensed)) and not PLAN_QUESTION.search(tensed),
-        insists_target=bool(TARGET_QUESTION.search(tensed)),
+        insists_result=not insists_target and (refuses_target(text) or bool(RESULT_QUESTION.search(tensed))
+                                               and not PLAN_QUESTION.search(tensed)),
+        insists_target=insists_target,
         target_named=names_target(tensed),
     )
 

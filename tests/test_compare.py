@@ -686,13 +686,19 @@ def test_the_stock_beside_what_was_added_unless_that_is_asked() -> None:
 
 def test_a_target_refused_or_this_years_report_named_asks_no_target() -> None:
     """"…去年…实际完成了多少？…不要今年的目标" asks 2025's results of the 2026 reports (compare_blind22 V703)."""
-    from search.results import DoubtKind  # noqa: F401  (the tense doubt the comparison reads past)
     from text.tense import DONE, PLAN
     query = parse_query("今年各省的政府工作报告里，去年城镇新增就业实际完成了多少？只要去年的实绩，不要今年的目标。")
     assert query.tense == DONE and query.insists_result and not query.target_named and not query.insists_target
     assert parse_query("去年北京的PM2.5浓度是多少？要实际值，不是目标").insists_result
     target = parse_query("今年北京的GDP增长目标是多少")
     assert target.tense == PLAN and target.target_named
+    # what is asked between 今年 and 报告, a question "是不是计划…", cities "不含计划单列市": still targets
+    assert parse_query("江苏、河南今年的城镇新增就业目标在报告里是多少").insists_target
+    assert parse_query("今年政府工作报告里计划新增就业多少").insists_target
+    asked = parse_query("江苏、河南今年是不是计划城镇新增就业100万人")
+    assert asked.tense == PLAN and not asked.insists_result
+    cities = parse_query("各市一般公共预算收入增长目标是多少（不含计划单列市）")
+    assert cities.insists_target and not cities.insists_result
 
 
 def test_a_shortened_province_name_is_written_out() -> None:
@@ -701,6 +707,7 @@ def test_a_shortened_province_name_is_written_out() -> None:
     assert expand_abbreviations("内蒙古自治区") == "内蒙古自治区"
     # three or more parted by 、 run straight into what is asked (compare_blind21 W720)
     assert expand_abbreviations("“十四五”末冀、豫、陕、蒙高速公路通车里程") == "“十四五”末河北、河南、陕西、内蒙古高速公路通车里程"
+    assert expand_abbreviations("北京、津、冀协同发展") == "北京、津、冀协同发展"
 
 
 def test_each_place_asked_in_a_sentence_of_its_own() -> None:
@@ -715,6 +722,9 @@ def test_each_place_asked_in_a_sentence_of_its_own() -> None:
     # all the places in one sentence: the whole question
     together = "2025年改造老旧燃气管道多少公里？吉林、陕西、河南分别是多少？"
     assert own_clause(together, "吉林", {"吉林", "陕西", "河南"}) == together
+    # its own unit but nothing else of its own: what the sentence before asks
+    again = "江苏2025年城镇新增就业多少万人？河南2025年是多少万人？"
+    assert own_clause(again, "河南", {"江苏", "河南"}) == again
 
 
 def test_a_city_with_a_time_of_its_own_is_compared_beside_its_district() -> None:
@@ -725,6 +735,8 @@ def test_a_city_with_a_time_of_its_own_is_compared_beside_its_district() -> None
         == {"深圳", "罗湖区"}
     assert compared_places("深圳罗湖区和福田区2021年的地铁里程", places, set()) == {"罗湖区"}
     assert compared_places("深圳市2020年的罗湖区地铁里程", places, set()) == {"罗湖区"}
+    # 地区生产总值 is no division of 深圳's
+    assert compared_places("深圳“十三五”末的地区生产总值呢？罗湖区2021年的又是多少？", places, set()) == {"深圳", "罗湖区"}
 
 
 def test_a_level_reached_in_a_review_of_years() -> None:
@@ -733,6 +745,7 @@ def test_a_level_reached_in_a_review_of_years() -> None:
     assert states_level_reached("全社会研发投入占地区生产总值比重达4.93%")
     assert not states_level_reached("累计新增就业达50万人")
     assert not states_level_reached("城镇新增就业603.7万人")
+    assert not states_level_reached("外贸进出口总额增长达15%")
 
 
 def test_a_year_no_report_reviews_names_the_report_of_that_year(compare_searcher) -> None:
@@ -760,8 +773,11 @@ def test_a_figure_for_a_year_after_the_report_is_a_plan(compare_searcher) -> Non
     """The 1978 report's "到一九八五年，粮食产量达到八千亿斤" is a plan, not 1977's harvest (compare_blind21 W710)."""
     table = _table(compare_searcher, "国务院1978年和1992年政府工作报告里上一年的全国粮食产量各是多少？")
     rows = {Path(r["doc"]).name: r["answer_span_text"] for r in table["rows"]}
-    assert "八千亿斤" not in rows.get("gzbg_guowuyuan_1978.txt", "")
+    assert "gzbg_guowuyuan_1978.txt" in {Path(c["doc"]).name for c in table["missing"] if c["doc"]}
     assert "43524万吨" in rows["gzbg_guowuyuan_1992.txt"].replace("４３５２４", "43524")
+    from search.compare import _of_later_year
+    done = _hit("一、过去五年工作回顾", "提前完成2025年规划目标，累计建成5G基站4.7万个。", "累计建成5G基站4.7万个")
+    assert not _of_later_year(done)  # a year named, not one the figure is planned for
 
 
 def test_the_figures_own_clause_names_what_is_asked() -> None:
@@ -787,6 +803,8 @@ def test_the_figure_of_the_thing_counted_is_marked() -> None:
     cameras = parse_query("南山2013年建成了多少个监控点")
     points = "建成8个街道、82个社区电子监控平台和 9431个电子监控点。"
     assert _counted_marked(cameras, _answer(points, "建成8个")).span_text == "9431个"
+    joined = "建成8个街道和电子监控点9431个。"
+    assert _counted_marked(cameras, _answer(joined, "建成8个")).span_text == "9431个"
     places = parse_query("坪山2023年新增多少个学位")
     seats = "新增基础教育学位超7100个，小一、初一公办学位保障率排名全市第一。"
     assert _counted_marked(places, _answer(seats, "新增基础教育学位超7100个")).span_text == "新增基础教育学位超7100个"

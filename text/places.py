@@ -53,13 +53,16 @@ _LIST_END = rf"(?:(?!{HAN}|、)|(?={PROVINCES_COUNTED}|的|各|分别|列|哪|�
 # wherever they start ("对比一下冀、苏、吉": compare_blind16 K204 had asked of 江苏 and 吉林 only).
 _LIST_START = rf"(?:(?<!{HAN})|(?<=年))"
 _ABBREVIATED_LIST = re.compile(rf"{_LIST_START}{_ABBREVIATION}(?:[、和与]{_ABBREVIATION})+{_LIST_END}|"
-                               # three or more parted by 、 end anywhere: "“十四五”末冀、豫、陕、蒙高速公路" (compare_blind21 W720)
-                               rf"{_ABBREVIATION}(?:、{_ABBREVIATION}){{2,}}(?!、)|"
+                               rf"{_ABBREVIATION}(?:、{_ABBREVIATION}){{2,}}{_LIST_END}|"
+                               # three or more parted by 、 after a time run into what is asked: "“十四五”末冀、豫、陕、
+                               # 蒙高速公路" (compare_blind21 W720); not "北京、津、冀协同发展"
+                               rf"(?:(?<!{HAN})|(?<=[年末]))(?:{_ABBREVIATION}、){{2,}}{_ABBREVIATION}(?!、)|"
                                rf"{_LIST_START}{_ABBREVIATION}{{4,}}{_LIST_END}")
 
 
 _ALIASES: dict[str, str] = dict(rows("place_aliases"))
-_ALIAS = re.compile("|".join(f"{re.escape(short)}(?!{re.escape(full[len(short):])})" for short, full in _ALIASES.items()))
+_ALIAS = re.compile("|".join(f"{re.escape(short)}(?!{re.escape(full[len(short):])})" for short, full in _ALIASES.items())
+                    or "(?!)")  # no aliases listed: matches nothing
 
 
 def expand_abbreviations(text: str) -> str:

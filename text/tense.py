@@ -66,7 +66,8 @@ def without_level_raised(question: str) -> tuple[str, bool]:
 # Plan words that ask no plan: a target refused ("只要去年的实绩，不要今年的目标", "要实际值，不是目标") and this
 # year's report named as where to look ("今年各省的政府工作报告里，去年…实际完成了多少"). Read as asking one, they
 # took five reports' 2026 targets for their 2025 results (compare_blind22 V703, V709).
-_REFUSED_TARGET = re.compile(r"(?:不要|不是|而不是|而非|并非|不看|不含)[^，,。？?；;！!]{0,6}?(?:目标|计划|预期)(?:值|数)?")
+# "是不是计划…" asks; "（不含计划单列市）" names cities (review of 8c0626f).
+_REFUSED_TARGET = re.compile(r"(?:不要|(?<!是)不是|而非|并非|不看|不含)[^，,。？?；;！!]{0,6}?(?:目标|计划(?!单列)|预期)(?:值|数)?")
 
 
 def refuses_target(question: str) -> bool:
@@ -74,10 +75,11 @@ def refuses_target(question: str) -> bool:
     return bool(_REFUSED_TARGET.search(question))
 
 
-def without_plan_unasked(question: str) -> str:
-    """The question without the plan words that ask no plan (a target refused, this year's report named), for
-    telling the tense it asks."""
-    return THIS_YEARS_REPORT.sub(" ", _REFUSED_TARGET.sub(" ", question))
+def without_plan_unasked(question: str, report_named: bool = True) -> str:
+    """The question without the plan words that ask no plan: a target refused, and (`report_named`) this year's
+    report named as where to look; for telling the tense it asks."""
+    question = _REFUSED_TARGET.sub(" ", question)
+    return THIS_YEARS_REPORT.sub(" ", question) if report_named else question
 
 
 def names_target(text: str) -> bool:
@@ -116,7 +118,7 @@ _LEVEL_REACHED = re.compile(alternation(_words("figure", "level")))
 # "十三五", lists_blind C024, compare_blind7 D024).
 # "港口集装箱吞吐量达2655万标箱", "居民人均可支配收入达6.49万元，五年年均增长7.8%": 深圳's 2020 level in its review of
 # "十三五" (lists_blind C025, compare_blind18 T421).
-_REACHED_FIGURE = re.compile(r"达\s*[约近超]?\s*\d")
+_REACHED_FIGURE = re.compile(r"(?<!增长)(?<!增幅)(?<!增速)(?<!下降)达\s*[约近超]?\s*\d")  # not "增长达15%"
 _RATE_LEVEL = re.compile(r"(?:(?<!增长)(?<!增)率|比重|比例|占比)(?:达到?|为|是)?\s*\d+(?:\.\d+)?\s*[%％]")
 _PERIOD_TOTAL = re.compile(alternation(_words("figure", "total") + _words("figure", "accumulated")))
 _ACCUMULATED = re.compile(alternation(_words("figure", "accumulated")))

@@ -15,7 +15,8 @@ YEAR_WORD = re.compile(rf"{YEAR}\s*年度?")     # "2023年", "2023 年度"
 _NAMED_YEAR = re.compile(rf"(?<!\d)({YEAR})(?=年)")
 DATE_LINE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?")  # a line that is only a date ("2024年1月8日")
 # This year's report named as where to look ("今年各省的政府工作报告里，去年…"): no year asked of the figure.
-THIS_YEARS_REPORT = re.compile(r"今年[^，,。？?；;！!\d]{0,10}?报告(?:里|中|上)?[，,]?")
+# Between 今年 and 报告 only places and joining words, never what is asked ("今年的城镇新增就业目标在报告里": a target).
+THIS_YEARS_REPORT = re.compile(r"今年(?:[^，,。？?；;！!\d目计预多几]){0,8}?(?:政府)?(?:工作)?报告(?:里|中|上)?[，,]?")
 PREVIOUS_YEAR = re.compile(alternation(words("previous_year_words")))
 # The year before named as the one spoken of ("去年居民消费价格…上涨4.8%"), not compared with ("比上年增长").
 PREVIOUS_YEAR_NAMED = re.compile(rf"(?<![比较同])(?:{PREVIOUS_YEAR.pattern})")
