@@ -201,8 +201,8 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
                 [(place, None, "", [report for report, p in placed if p == place])]
         # A report once per place: another year's (a report's own year, _reports_of) reaches the one already asked.
         cells = []
-        for place, _, period, found in picked:
-            cells += [Cell(report, place, asked_year(query, report), period=period) for report in found
+        for place, year, period, found in picked:
+            cells += [_named_cell(query, report, place, year, period) for report in found
                       if not any(c.report.id == report.id and c.place == place for c in cells)]
         return tuple(cells + [Cell(None, place, year, period=period) for place, year, period, found in picked
                               if not found])
@@ -232,8 +232,16 @@ def _of_report_year(query: Query, placed: list[tuple[StoredReport, str]], place:
     """The place's report of the year, asked for the year it reviews, unless a cell holds it already. compare_blind23:
     11 of 25 questions named reports by their own years ("南山、龙岗、罗湖三个区2022年地区生产总值")."""
     held = {c.report.id for c in cells if c.report}
-    return [Cell(report, place, asked_year(query, report)) for report, p in placed
+    return [_named_cell(query, report, place, year) for report, p in placed
             if p == place and report.id not in held and _of_year(report, year)]
+
+
+def _named_cell(query: Query, report: StoredReport, place: str, year: int | None, period: str = "") -> Cell:
+    """The report's cell for the year it is asked, with the year the question named where that picked the report
+    by its own year instead (the row says so: "2021年（2022年报告）")."""
+    asked = asked_year(query, report)
+    named = year if year is not None and year != asked and not period and _of_year(report, year) else None
+    return Cell(report, place, asked, period=period, named_year=named)
 
 
 def _of_year(report: StoredReport, year: int) -> bool:

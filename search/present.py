@@ -213,7 +213,7 @@ def cell_json(cell: Cell) -> dict:
     stated)."""
     report = cell.report
     where = {"doc": report.path if report else None, "title": report.title if report else None,
-             "place": cell.place, "year": cell.year, "period": cell.period}
+             "place": cell.place, "year": cell.year, "period": cell.period, "named_year": cell.named_year}
     return {**where, **hit_json(cell.hit), **where} if cell.hit else where
 
 
@@ -235,8 +235,13 @@ NOT_STATED = ("报告未写明", "Not stated in the report")
 NO_REPORT = ("未收录该地该年的报告", "No report of the place for that year is indexed")
 
 
+REPORT_OF_YEAR = ("{year}年报告", "the {year} report")  # a row's report, named by the year the question gave
+
+
 def cell_where(cell: Cell) -> str:
     when = cell.period or (f"{cell.year}年" if cell.year else "")
+    if cell.named_year:  # "罗湖区2022年GDP": the 2022 report, which gives 2021's
+        when += f"（{REPORT_OF_YEAR[0].format(year=cell.named_year)}）"
     return f"{cell.place} {when}" if when else cell.place
 
 

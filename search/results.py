@@ -123,6 +123,8 @@ class Cell:
     year: int | None                     # the year asked, else the one the report reviews (None: unknown)
     hit: Hit | None = None
     period: str = ""                     # a plan period asked of this place alone ("“十四五”末"), ending in `year`
+    named_year: int | None = None        # the year the question named, where the row is that year's report, which
+                                         # reviews `year` ("罗湖区2022年GDP": the 2022 report's 2021)
 
 
 @dataclass(frozen=True)

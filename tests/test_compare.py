@@ -808,3 +808,16 @@ def test_the_figure_of_the_thing_counted_is_marked() -> None:
     places = parse_query("坪山2023年新增多少个学位")
     seats = "新增基础教育学位超7100个，小一、初一公办学位保障率排名全市第一。"
     assert _counted_marked(places, _answer(seats, "新增基础教育学位超7100个")).span_text == "新增基础教育学位超7100个"
+
+
+def test_a_row_of_a_report_named_by_its_year_says_so(compare_searcher) -> None:
+    """"罗湖区2022年GDP" reads the 2022 report, which gives 2021's: the row says both (CLI, page and JSON)."""
+    from search.present import cell_where
+    result = compare_searcher.search("罗湖区2014年和2022年的GDP", k=10)
+    where = {Path(c.report.path).name: cell_where(c) for c in result.table.rows}
+    assert where["gzbg_shenzhen_luohu_2022.txt"] == "罗湖区 2021年（2022年报告）"
+    rows = {Path(r["doc"]).name: r for r in result_json(result)["table"]["rows"]}
+    assert rows["gzbg_shenzhen_luohu_2022.txt"]["named_year"] == 2022
+    # a year some report reviews is named by nothing else
+    plain = compare_searcher.search("盐田区2014年和2023年的旅游收入各是多少？", k=10)
+    assert all(c.named_year is None for c in plain.table.rows)
