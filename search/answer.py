@@ -30,7 +30,8 @@ class Answer:
     span_start: int | None     # the number phrase, for quantity questions
     span_end: int | None
     span_text: str | None
-    in_review: bool = False    # the sentence stands in its report's review of several years ("过去五年…")
+    in_review: bool = False    # the sentence stands in its report's review of several years ("过去五年…"); marked
+                               # for a comparison's searches of one report (Searcher._one_report)
 
 
 @dataclass(frozen=True)

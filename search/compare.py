@@ -24,7 +24,7 @@ from text.numbers import (COUNT_MEASURES, MEASURES, QUANTITY_UNITS, answers_unit
                           gives_share, gives_stock, measure_of, quantities, unit_of, without_added)
 from text.places import NATIONAL_BODIES, PROVINCES_COUNTED, each_level, expand_abbreviations, names_country
 from text.question import POPULATIONS, REPORT_YEAR, WORDING, asks_figure, asks_wording, is_rate, states_indicator
-from text.sentences import clauses
+from text.sentences import SENTENCE_ENDS, clauses
 from text.tokens import bigrams
 from text.tense import (PLAN, asks_period, introduces_targets, period_reviews, sentence_tense,
                         states_average, states_level_reached, states_period_total, states_target)
@@ -104,7 +104,7 @@ _PLACES_REPORT = re.compile(rf"(?<={_GONE}){_REPORT_NAME}(?:里|中|上)?(?=各|
 # Joining words and marks left between and around what was taken out ("2014年和2023年", "北京、河北").
 _JOINING = "(?:[、，,和与及\\s]|以及)*"
 _LEFT_AROUND = re.compile(f"{_JOINING}{_GONE}(?:{_JOINING}{_GONE})*{_JOINING}")
-_ASKS_APART = re.compile("[？?！!。；;]")  # between the sentences of a question
+_ASKS_APART = re.compile(f"[{SENTENCE_ENDS}]")  # between the sentences of a question
 _ASKING = re.compile("是多少|多少|几|各|分别|呢|又|还有|那|是|了|的")  # the words asking, not what is asked
 _TOPIC = re.compile(r"[^，,：:]{2,24}[：:]")  # "养老床位：", "矛盾纠纷调处数量对比："
 RUNNERS_UP = 2  # passages after the top one whose figure may fill a row the top one's does not fit

@@ -153,7 +153,7 @@ class Searcher:
             check = partial(assess, view.index, view.places, place, query, mode, named, mentioned,
                             tokenizer=self.tokenizer, weights=weights)
             picked, doubt = _first_sound(picked, check, any_year=not query.years)
-        hits = tuple(Hit(i + 1, round(r.score, 6), r.chunk, _answer(view.index, r, grams, query),
+        hits = tuple(Hit(i + 1, round(r.score, 6), r.chunk, _answer(r, grams, query),
                          level_label(view.places[r.chunk.report.id])) for i, r in enumerate(picked))
         confidence, evidence_signals = 0.0, {}
         if picked and doubt is None:
@@ -163,7 +163,7 @@ class Searcher:
             confidence = self.calibration.confidence(evidence_signals)
             if mode == "answer" and confidence < self.calibration.threshold:  # a wording list is no answer to doubt
                 doubt = Doubt(DoubtKind.LOW_CONFIDENCE)
-        conflicts = _conflicts(view.index, ranked, hits[0], grams, query) if hits and doubt is None and mode == "answer" else ()
+        conflicts = _conflicts(ranked, hits[0], grams, query) if hits and doubt is None and mode == "answer" else ()
         hits, conflicts = _newest_first(hits, conflicts)
         mark("answer")
         evidence = picked[0].evidence.coverage if picked and picked[0].evidence else 0.0
@@ -182,7 +182,11 @@ class Searcher:
                             conflicts, list=enumeration, table=table)
 
     def _one_report(self, question: str, filters: Filters, k: int, recipe: str) -> SearchResult:
-        return self.search(question, k=k, filters=filters, mode="answer", recipe=recipe, compare=False)
+        """A comparison's search of one report, its answers marked where they stand in a review of several years
+        (only the comparison reads that: a single search would pay for it on every hit)."""
+        index = self.view.index
+        result = self.search(question, k=k, filters=filters, mode="answer", recipe=recipe, compare=False)
+        return replace(result, hits=tuple(_reviewed(index, hit) for hit in result.hits))
 
     def close(self) -> None:
         self._beside.shutdown(wait=True)
@@ -242,14 +246,19 @@ def _covers_as_much(r: Ranked, top: Ranked) -> bool:
     return r.evidence is not None and top.evidence is not None and r.evidence.coverage >= top.evidence.coverage
 
 
-def _answer(index: Reader, r: Ranked, grams: dict[str, float], query: Query) -> Answer | None:
+def _answer(r: Ranked, grams: dict[str, float], query: Query) -> Answer | None:
     if r.evidence is None:
         return None
-    answer = make_answer(r.chunk.text, r.chunk.start, r.evidence, grams, query.wants_quantity, query.figure_unit)
-    return replace(answer, in_review=in_review(index, r.chunk, answer.start))
+    return make_answer(r.chunk.text, r.chunk.start, r.evidence, grams, query.wants_quantity, query.figure_unit)
 
 
-def _conflicts(index: Reader, ranked: list[Ranked], top: Hit, grams: dict[str, float], query: Query) -> tuple[Hit, ...]:
+def _reviewed(index: Reader, hit: Hit) -> Hit:
+    if hit.answer is None:
+        return hit
+    return replace(hit, answer=replace(hit.answer, in_review=in_review(index, hit.chunk, hit.answer.start)))
+
+
+def _conflicts(ranked: list[Ranked], top: Hit, grams: dict[str, float], query: Query) -> tuple[Hit, ...]:
     """Passages of other reports of the same body and year that state the answer with another figure: two
     versions of one report must not leave the older figure unremarked. Read before near-duplicates are merged."""
     report, answer = top.chunk.report, top.answer
@@ -260,7 +269,7 @@ def _conflicts(index: Reader, ranked: list[Ranked], top: Hit, grams: dict[str, f
         other = r.chunk.report
         if other.id == report.id or other.id in found or other.body != report.body or other.years != report.years:
             continue
-        stated = _answer(index, r, grams, query)
+        stated = _answer(r, grams, query)
         if stated is not None and restates(answer, stated):
             found[other.id] = Hit(top.rank, round(r.score, 6), r.chunk, stated, top.level)  # same body, same level
     return tuple(found.values())
