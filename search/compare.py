@@ -20,10 +20,10 @@ from search.results import Cell, DoubtKind, Filters, Hit, SearchResult, Table
 from search.scope import Places
 from text import HAN
 from text.lexicon import alternation, words
-from text.numbers import (COUNT_MEASURES, MEASURES, QUANTITY_UNITS, answers_unit, asked_unit, asks_added, asks_growth, asks_how_many, asks_share, asks_stock, gives_only_added,
+from text.numbers import (COUNT_MEASURES, MEASURES, QUANTITY_UNITS, answers_unit, asked_unit, asks_added, asks_growth, asks_how_many, asks_share, asks_stock, gives_only_added, gives_only_stock,
                           gives_share, gives_stock, measure_of, quantities, unit_of, without_added)
 from text.places import NATIONAL_BODIES, PROVINCES_COUNTED, each_level, expand_abbreviations, names_country
-from text.question import POPULATIONS, REPORT_YEAR, WORDING, asks_figure, asks_wording, is_rate, states_indicator
+from text.question import POPULATIONS, REPORT_YEAR, REVIEWED_YEARS, WORDING, asks_figure, asks_wording, is_rate, states_indicator
 from text.sentences import SENTENCE_ENDS, clauses
 from text.tokens import bigrams
 from text.tense import (PLAN, asks_period, introduces_targets, period_reviews, sentence_tense,
@@ -95,7 +95,7 @@ _BY_GONE = re.compile(rf"(?:到|截至|截止)\s*{_GONE}(?:底|末)?")
 # What names a report by its year once the year is out ("政府工作报告里，"), taken out when the year before it is
 # asked ("…报告里，上一年的"): the cell's year is that one, which the report's would otherwise name.
 _REPORT_NAMED = re.compile(rf"(?<={_GONE}){_REPORT_NAME}(?:里|中|上)?[，,]?"
-                           rf"(?:报告)?(?:讲的|说的|提到的|的)?")
+                           rf"(?:报告)?(?:讲的|说的|提到的|回顾的|的|说|讲)?(?:{REVIEWED_YEARS})?")
 # The kind of report named after the places, not their years, right before the words asking ("…数量对比：光明区、
 # 龙华区、张店乡的法治政府建设报告各是多少宗"): left in, it read as what is asked ("…数量：的法治政府建设报告是多少宗").
 # Before what is asked, it stays ("…法治政府报告里行政复议案件各有多少": without it, 张店乡's "化解矛盾26起" held
@@ -206,12 +206,16 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
                       if not any(c.report.id == report.id and c.place == place for c in cells)]
         return tuple(cells + [Cell(None, place, year, period=period) for place, year, period, found in picked
                               if not found])
-    if query.report_years:  # "国务院1992、2003、2024年报告…": those reports only
-        placed = [(r, p) for r, p in placed if r.years and max(r.years) in query.report_years]
+    if query.report_years:  # "国务院1992、2003、2024年报告…": those reports only, but for places named with none of
+        # those years ("国务院2003年报告讲的前五年、河南“十四五”期间、西藏2025年…": compare_blind27 R707); not "各省"
+        # ("2026年各省报告里…": 广东's 2014 report is none of them)
+        dated = {p for r, p in placed if _named_report(query, r)}
+        placed = [(r, p) for r, p in placed if _named_report(query, r) or (p not in dated and p in query.place_text)]
         reviewed = {asked_year(query, report) for report, _ in placed}
-    years = query.fact_years
+    # "1954年报告说1949年": 1949 is asked of that report alone
+    years = tuple(y for y in query.fact_years if y not in dict(query.asked_of_reports).values())
     if not years:  # each report asked for the year it reviews: "盐田区2014年集装箱吞吐量是多少"
-        return tuple(Cell(report, place, asked_year(query, report)) for report, place in placed)
+        return tuple(_asked_cell(query, report, place) for report, place in placed)
     cells = [Cell(report, place, year) for report, place in placed for year in years
              if asked_year(query, report) == year]
     # A year no report in scope reviews names the reports of that year, each for the year it reviews ("罗湖区2014年和
@@ -223,6 +227,10 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
             if not any(c.place == place and c.year == year for c in cells):
                 cells += (_of_report_year(query, placed, place, year, cells) if year not in reviewed else []) \
                     or [Cell(None, place, year)]
+    if query.report_years:  # a report named by its year is asked for the year it reviews when no year named is its:
+        # "按2003年、2008年报告回顾的五年和2024年报告回顾的2023年" (compare_blind25 Z903 built no table)
+        cells += [_asked_cell(query, report, place) for report, place in placed
+                  if not any(c.report is not None and c.report.id == report.id for c in cells)]
     order = {report.id: at for at, (report, _) in enumerate(placed)}
     return tuple(sorted(cells, key=lambda c: order[c.report.id] if c.report else len(order)))
 
@@ -236,12 +244,27 @@ def _of_report_year(query: Query, placed: list[tuple[StoredReport, str]], place:
             if p == place and report.id not in held and _of_year(report, year)]
 
 
+def _asked_cell(query: Query, report: StoredReport, place: str) -> Cell:
+    """The report's cell for what the question asks of it by its year: a year ("2008年报告里的2005年"), the years it
+    reviews ("2003年报告回顾的前五年"); else the year it reviews (or sets a target for)."""
+    asked = dict(query.asked_of_reports).get(max(report.years)) if report.years else None
+    if isinstance(asked, str):
+        return Cell(report, place, None, period=asked)
+    return Cell(report, place, asked if asked is not None else asked_year(query, report))
+
+
+def _named_report(query: Query, report: StoredReport) -> bool:
+    return bool(report.years) and max(report.years) in query.report_years
+
+
 def _named_cell(query: Query, report: StoredReport, place: str, year: int | None, period: str = "") -> Cell:
     """The report's cell for the year it is asked, with the year the question named where that picked the report
     by its own year instead (the row says so: "2021年（2022年报告）")."""
-    asked = asked_year(query, report)
-    named = year if year is not None and year != asked and not period and _of_year(report, year) else None
-    return Cell(report, place, asked, period=period, named_year=named)
+    own = _asked_cell(query, report, place)
+    if own.period and not period:
+        return own
+    named = year if year is not None and year != own.year and not period and _of_year(report, year) else None
+    return Cell(report, place, own.year, period=period, named_year=named)
 
 
 def _of_year(report: StoredReport, year: int) -> bool:
@@ -267,16 +290,25 @@ def _own_times(text: str, placed: list[tuple[StoredReport, str]]) -> dict[str, t
     among two places or more; the others with none, or listed before one, with its ("江苏、内蒙古、河北、陕西“十四五”
     期间")."""
     places = dict.fromkeys(place for _, place in placed)
-    times = {p: _latest_for(_times_after(text, p), [r for r, q in placed if q == p]) for p in places}
+    times = {p: _latest_for(_times_after(text, _written_as(text, p)), [r for r, q in placed if q == p]) for p in places}
     for place in sorted(places, key=lambda p: -_at(text, p)):  # the last listed first: its time passes back
         end = _at(text, place) + len(place)
         listed = _THINGS_PART.match(text, end)
         after = next((p for p in places if listed and text.startswith(p, listed.end())), None)
         if not times[place] and after:
             times[place] = times[after]
-    # The country's years follow the body's name ("国务院2020年、2024年政府工作报告"), which the place "全国" is not.
+    # The country is named by its body ("国务院2020年、2024年政府工作报告"): with no time after it, it has none of its
+    # own ("1978年报告提出的…、2024年国务院报告的当年目标、豫和蒙2026年的目标": compare_blind18 T424).
     named = all(t or p in text for p, t in times.items())
     return times if named and len(times) >= 2 and any(times.values()) else {}
+
+
+def _written_as(text: str, place: str) -> str:
+    """How the question names the place: the country by the body whose reports speak for it ("国务院2020年、2024年
+    政府工作报告，吉林2025年，广东2013年…": compare_blind8 E009 asked every report for 2025 and 2013)."""
+    if place != COUNTRY:
+        return place
+    return min((b for b in NATIONAL_BODIES if b in text), key=lambda b: _at(text, b), default=place)
 
 
 def _times_after(text: str, place: str) -> tuple[tuple[int, str, bool], ...]:
@@ -290,11 +322,26 @@ def _times_after(text: str, place: str) -> tuple[tuple[int, str, bool], ...]:
         if after.group(1):
             by_report = bool(after.group(2) or _REPORTS_LISTED.match(text, after.end()))
             times += [(int(y), "", by_report) for y in DIGIT_YEAR.findall(after.group(1))]
+            times += [(int(y), "", True) for y in _reports_listed_on(text, after.end())] if by_report else []
         elif after.group(3):
             times.append((plan_end_year(PLAN_PERIOD.search(after.group(3)).group()), after.group(3), False))
         else:
             times.append((_LATEST, "", False))
     return tuple(dict.fromkeys(times))
+
+
+# A report named by its year after those of a place, with what is asked of them between: "国务院2003年、2008年报告
+# 回顾的前五年，2024年报告回顾的2023年，以及河北…" (compare_blind7 D040), "国务院2003年报告里的2002年、2008年报告…".
+_MORE_REPORTS = re.compile(rf"[^，,。？?；;！!、]{{0,12}}?[，,、]\s*((?:{YEAR}年?[、和与及]*)*{YEAR})年{_REPORT_NAME}")
+
+
+def _reports_listed_on(text: str, at: int) -> list[str]:
+    """The years of the reports listed on from `at`, each after what is asked of the one before."""
+    years: list[str] = []
+    while more := _MORE_REPORTS.match(text, at):
+        years += DIGIT_YEAR.findall(more.group(1))
+        at = more.end()
+    return years
 
 
 def _latest_for(times: tuple[tuple[int, str, bool], ...],
@@ -663,15 +710,30 @@ def _past_duration_marked(query: Query, answer: Answer) -> Answer:
 def _counted_marked(query: Query, answer: Answer) -> Answer:
     """Where a count of something is asked ("签约了多少个项目", "多少个监控点") and the figure marked is not said of it
     ("筹办招商大会3场，签约重大项目50个"; "建成8个街道、…和9431个电子监控点"), the first figure in the unit asked that
-    is, in its own stretch of the sentence (compare_blind24 Y802, Y807); else the answer as it is."""
+    is, in its own stretch of the sentence (compare_blind24 Y802, Y807), the one said of most of what is asked where
+    several are; else the answer as it is."""
     if answer.span_start is None or not query.counted:
         return answer
     counts = [(m, stretch) for m, stretch in _counted_stretches(answer.text)
               if answers_unit(query.figure_unit, m.group()) and query.counted in stretch]
     start, end = answer.span_start - answer.start, answer.span_end - answer.start
-    if not counts or any(m.start() < end and m.end() > start for m, _ in counts):
+    marked = [c for c in counts if c[0].start() < end and c[0].end() > start]
+    if not counts or (marked and not _better_named(query, counts, marked[0])):
         return answer
-    return _remarked(answer, answer.start + counts[0][0].start(), counts[0][0].group())
+    best = max(counts, key=lambda c: _stretch_topic(query, c[1]))  # the first of the best named
+    return _remarked(answer, answer.start + best[0].start(), best[0].group())
+
+
+def _better_named(query: Query, counts: list[tuple[re.Match[str], str]], marked: tuple[re.Match[str], str]) -> bool:
+    """Another count of the thing is said of more of what is asked: "优质饮用水入户改造完成了多少个小区" is "106个
+    小区优质饮用水入户改造", not "102个小区二次供水设施" before it (compare_blind27 R720)."""
+    return any(_stretch_topic(query, stretch) > _stretch_topic(query, marked[1]) for _, stretch in counts)
+
+
+def _stretch_topic(query: Query, stretch: str) -> int:
+    """How many of the question's bigrams, the counted noun's aside, a stretch of a sentence holds."""
+    asked = set(bigrams(content_text(query, set()))) - _UNIT_GRAMS - set(bigrams(query.counted or ""))
+    return len(asked & set(bigrams(stretch)))
 
 
 def _counted_stretches(sentence: str) -> list[tuple[re.Match[str], str]]:
@@ -761,7 +823,7 @@ def figure_fits(query: Query, answer: Answer, in_review: bool = True) -> bool:
         return False
     lead = _clause_lead(answer)
     if _NOT_LEVEL.search(lead) or (gives_share(lead) and not _asks_rate(query)) or _duration(query, answer.span_text) \
-            or _only_multiple(query, answer.span_text):
+            or _only_multiple(query, answer.span_text) or (asks_added(query.text) and gives_only_stock(lead)):
         return False
     # "国内生产总值从1997年的7.4万亿元增加到2002年的10.2万亿元": the figure is of the year its clause names last
     named = last_named_year(lead)

@@ -108,9 +108,9 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
     counted = _counted_forms(query)
     if counted and not any(_names(w, sentence) for w in counted):
         return query.counted  # "多少张病床" by "新增幼儿园6所"
-    for narrower in query.counted_by:
-        if narrower not in sentence and narrower not in passage:
-            return narrower + (query.counted or "")  # "多少件行政复议案件" by "…刑事案件的发生"
+    unstated = [w for w in query.counted_by if w not in sentence and w not in passage]
+    if unstated and not _narrowed_enough(query, unstated, sentence):
+        return unstated[0] + (query.counted or "")  # "多少件行政复议案件" by "…刑事案件的发生"
     if counted and not any(_counts(w, query.figure_unit, sentence) for w in counted):
         return query.counted  # "多少个公园" by "石鼓山法治公园获评…，3个社区获评…"
     if query.figure_unit and not any(answers_unit(query.figure_unit, m.group()) and not _per_head_count(query, sentence, m)
@@ -142,6 +142,21 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
         if query.how_many and term not in sentence.lower():
             return term.upper()
     return None
+
+
+def _narrowed_enough(query: Query, unstated: list[str], sentence: str) -> bool:
+    """Of three or more narrowing words one may be left out when the others stand right before the thing counted:
+    "国家生态文明建设示范区" is "国家生态文明示范区" in Inner Mongolia's report (compare_blind25 Z909), but "115项行政
+    审批事项…“权责清单”" is no "行政机构权责事项"; one or two are what is counted ("行政复议案件")."""
+    narrowers, counted = query.counted_by, query.counted or ""
+    if len(narrowers) < 3 or len(unstated) != 1 or not counted:
+        return False
+    said = [w for w in narrowers if w not in unstated]
+    return any(all(w in sentence[max(0, m.start() - _NARROWED_WITHIN):m.start()] for w in said)
+               for m in re.finditer(re.escape(counted), sentence))
+
+
+_NARROWED_WITHIN = 12  # characters before the thing counted where the words narrowing it stand
 
 
 def _counted_forms(query: Query) -> list[str]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from text.normalize import normalize_text
 from text.places import expand_abbreviations, outside_names
 from text.numbers import asked_unit, asks_how_many, asks_total, noun_measure
-from text.question import (FRAME, MEASURE, NAME_ASKED, asked_kind, compound_modifiers, counted_phrase, indicators_in, latin_terms, measure_phrases, ORIGINAL, PERSON_ROLE, QUOTED, asks_figure, REPORT_YEAR, SYNONYMS,
+from text.question import (FRAME, MEASURE, NAME_ASKED, asked_kind, asked_of_reports, compound_modifiers, counted_phrase, indicators_in, latin_terms, measure_phrases, ORIGINAL, PERSON_ROLE, QUOTED, asks_figure, REPORT_YEAR, SYNONYMS,
                            WHY, asks_wording)
 from text.tense import (DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, TARGET_QUESTION, UNKNOWN, asks_period,
                         names_target, refuses_target, without_plan_unasked,
@@ -33,6 +33,7 @@ class Query:
     insists_target: bool = False  # "今年…计划…多少": a result does not answer it
     target_named: bool = False    # a target spoken of ("…的目标", not "不要今年的目标")
     report_years: tuple[int, ...] = ()  # those years that name the report ("2024年工作报告里")
+    asked_of_reports: tuple[tuple[int, int | str], ...] = ()  # report year, what is asked of it ("2003年报告说2002年")
     person_role: str = ""       # "书记" when the question asks that office holder's name
     named_thing: str = ""       # what a name is asked of ("大鹏的珊瑚保育计划叫什么": 大鹏的珊瑚保育计划)
     measures: tuple[str, ...] = ()  # rates and populations asked for ("败诉率", "常住人口")
@@ -88,6 +89,7 @@ def parse_query(question: str) -> Query:
         quoted=tuple(q for q in quoted if not q.startswith(("http", "www")) and not PLAN_PERIOD.fullmatch(q)),
         years=years,
         report_years=report_years,
+        asked_of_reports=asked_of_reports(text),
         person_role=m.group(1) if (m := PERSON_ROLE.search(text)) else "",
         named_thing=named,
         measures=tuple(dict.fromkeys(MEASURE.findall(text))),

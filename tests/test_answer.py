@@ -111,6 +111,31 @@ def test_what_narrows_the_thing_counted_must_be_said_in_the_sentence_or_its_pass
     sentence = "2023年化解矛盾26起，防止了小事变炸与民事变刑案件的发生。"
     assert missing_measure(query, sentence, "做到矛盾化解在基层，" + sentence) == "行政复议案件"
     assert missing_measure(query, "受理案件12件。", "依法办理行政复议。受理案件12件。") is None
+    # of three or more narrowing words one may be left out, of one or two none (compare_blind25 Z909)
+    zones = parse_query("内蒙古2025年新增了几个国家生态文明建设示范区")
+    assert missing_measure(zones, "新增5个国家生态文明示范区、3个实践创新基地。") is None
+    assert missing_measure(zones, "新增5个国家森林城市示范区。") is not None
+
+
+def test_a_level_asked_with_its_growth_refused_is_read_as_a_level() -> None:
+    """"只要总额，不要增速": Hebei's "从3826.5亿元增长到4398.6亿元" is the level, not set aside for the five-year
+    average growth beside it (compare_blind26 Q603)."""
+    query = parse_query("河北2025年一般公共预算收入是多少亿元？只要总额，不要增速")
+    sentence = "一般公共预算收入从3826.5亿元增长到4398.6亿元，规上工业增加值年均增长6.5%。"
+    assert missing_measure(query, sentence) is None
+    assert missing_measure(parse_query("河北2025年一般公共预算收入是多少亿元，增速多少"), sentence) is not None
+
+
+def test_words_after_how_many_that_ask_no_unit_and_an_indicator_inside_a_longer_word() -> None:
+    """"调到每月多少，年均增幅多少" asks no years, "各是多少列一下" no trains; "全国高校毕业生" names no 高新技术企业
+    (国高), "提高企业效益" no 高企 (compare_blind25 Z914, compare_blind26 Q613)."""
+    assert parse_query("吉林最低工资标准年均增幅多少").figure_unit is None
+    assert parse_query("调到每月多少年均增幅多少").figure_unit is None
+    assert parse_query("社会组织是多少列一下").figure_unit is None
+    assert parse_query("今年开行了多少列中欧班列").figure_unit == "列"
+    assert parse_query("全国高校毕业生有多少人").indicators == ()
+    assert parse_query("提高企业效益多少").indicators == ()
+    assert parse_query("全国高新技术企业有多少家").indicators == ("高新技术企业",)
 
 
 

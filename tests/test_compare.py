@@ -98,6 +98,9 @@ def _answer(sentence: str, figure: str) -> Answer:
 
 
 def test_a_figure_that_is_not_the_things_own_is_left_out() -> None:
+    added = parse_query("江苏2025年新增了几位两院院士")  # how many there are is not how many were added (Z905)
+    assert not figure_fits(added, _answer("两院院士增至123位，入选人数位居全国前列。", "两院院士增至123位"))
+    assert figure_fits(added, _answer("新增院士6人，培养工程硕博士3529名。", "新增院士6人"))
     amount = parse_query("宝安2014年公共财政预算收入多少")
     assert not figure_fits(amount, _answer("税收对公共财政预算收入贡献达91.8%。", "税收对公共财政预算收入贡献达91.8%"))
     assert figure_fits(amount, _answer("公共财政预算收入154亿元，增长15.3%。", "公共财政预算收入154亿元"))
@@ -760,6 +763,30 @@ def test_a_year_no_report_reviews_names_the_report_of_that_year(compare_searcher
     # (test_each_district_of_a_city)
 
 
+def test_what_is_asked_of_each_report_named_by_its_year() -> None:
+    """"2003年报告说2002年", "2008年报告里的2005年", "…回顾的前五年": each report is asked that (compare_blind22
+    V716, compare_blind24 Y822, compare_blind7 D040); the year said is no other report's."""
+    from text.question import asked_of_reports
+    assert asked_of_reports("1954年国务院报告说1949年铁路通车里程多少？2003年报告说2002年营运里程达到多少？"
+                            "2008年报告说五年新增多少公里？") == ((1954, 1949), (2003, 2002), (2008, "五年"))
+    assert asked_of_reports("国务院2003年、2008年报告回顾的前五年，2024年报告回顾的2023年") == \
+        ((2003, "前五年"), (2008, "前五年"), (2024, 2023))
+    assert asked_of_reports("2014年那份报告里讲的上一年GDP") == ()
+    assert asked_of_reports("国务院2024年政府工作报告2023年度GDP") == ()
+
+
+def test_each_report_named_by_its_year_answers_what_is_asked_of_it(compare_searcher) -> None:
+    """The 2008 report's "2005年人均期望寿命达到73岁" is its row; the country's reports are listed after the body's
+    name and on ("国务院2003年报告里的2002年、2008年报告里的2005年"), each asked its own year."""
+    table = _table(compare_searcher, "人均预期寿命历年比较：国务院2003年报告里的2002年、2008年报告里的2005年，"
+                                     "深圳市2021年报告里的2020年，分别是多少岁？")
+    rows = {Path(r["doc"]).name: r for r in table["rows"]}
+    assert "73岁" in rows["gzbg_guowuyuan_2008.txt"]["answer_span_text"] and rows["gzbg_guowuyuan_2008.txt"]["year"] == 2005
+    assert "71.8岁" in rows["gzbg_guowuyuan_2003.txt"]["answer_span_text"]
+    assert "83.5岁" in rows["gzbg_shenzhen_city_2021.txt"]["answer_span_text"]
+    assert not [c for c in table["missing"] if not c["doc"]]  # no year asked of a place with no report of it
+
+
 def test_a_review_of_five_years_opened_in_an_earlier_passage(compare_searcher) -> None:
     """河南's "城镇新增就业603.7万人" and 江苏's "超690万人" stand in the "十四五" review opened passages before theirs:
     not 2025's; past their reports' 2026 targets, the year's own figures are (compare_blind22 V703)."""
@@ -808,6 +835,11 @@ def test_the_figure_of_the_thing_counted_is_marked() -> None:
     places = parse_query("坪山2023年新增多少个学位")
     seats = "新增基础教育学位超7100个，小一、初一公办学位保障率排名全市第一。"
     assert _counted_marked(places, _answer(seats, "新增基础教育学位超7100个")).span_text == "新增基础教育学位超7100个"
+    # of two counts of the thing, the one said of more of what is asked (compare_blind27 R720)
+    water = parse_query("南山区2021年优质饮用水入户改造完成了多少个小区")
+    homes = "完成102个小区二次供水设施、106个小区优质饮用水入户改造。"
+    assert _counted_marked(water, _answer(homes, "完成102个小区二次")).span_text == "106个"
+    assert _counted_marked(water, _answer(homes, "106个")).span_text == "106个"
 
 
 def test_a_row_of_a_report_named_by_its_year_says_so(compare_searcher) -> None:

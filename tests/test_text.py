@@ -206,6 +206,8 @@ def test_frame_words_leave_the_subject(question: str, left: str) -> None:
     ("区政府规范性文件正式印发了多少件？光明区2021年和龙华区2019年的法治政府报告各怎么说的？", True, False),
     ("上一年物价涨了多少？把1992、2008年国务院政府工作报告里的说法对比一下。", True, False),
     ("学法考试的参考率、优秀率各是多少？", True, False), ("行政首长出庭应诉的提法，给我找些参考", False, True),
+    # where to look, not the phrasing asked (compare_blind25 Z905)
+    ("2025年各新增了几位两院院士？按今年各省政府工作报告的说法。", True, False), ("别的地方有什么说法", False, True),
 ])
 def test_what_a_question_asks_for(question: str, quantity: bool, wording: bool) -> None:
     assert (asks_figure(question), asks_wording(question)) == (quantity, wording)
@@ -781,7 +783,10 @@ def test_a_list_of_provinces_by_abbreviation_is_written_out() -> None:
     assert expand_abbreviations("冀、豫、陕现在各多少公里") == "河北、河南、陕西现在各多少公里"
     assert expand_abbreviations("蒙、苏现在各是多少") == "内蒙古、江苏现在各是多少"
     assert expand_abbreviations("当年目标、豫和蒙2026年的目标") == "当年目标、河南、内蒙古2026年的目标"
-    for words in ("京津冀协同发展", "辽宁2025年", "川藏铁路", "新、旧动能转换", "江苏、吉林", "中苏和平", "江苏现在"):
+    # one alone with its year, as places in a list are (compare_blind26 Q616)
+    assert expand_abbreviations("粤2013年、罗湖区2021年") == "广东2013年、罗湖区2021年"
+    for words in ("京津冀协同发展", "辽宁2025年", "川藏铁路", "新、旧动能转换", "江苏、吉林", "中苏和平", "江苏现在",
+                  "京沪2023年", "A股2023年"):
         assert expand_abbreviations(words) == words  # words, or names written out already
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import re
 
-from text import CHINESE_DIGITS
+from text import CHINESE_DIGITS, REFUSAL
 from text.lexicon import alternation, rows, words
 from text.years import is_year
 
@@ -190,6 +190,15 @@ def without_added(text: str) -> str:
     return _ADDED.sub(" ", text)
 
 
+# "两院院士增至123位" is how many there are now: not how many were added ("新增了几位两院院士", compare_blind25 Z905).
+_STOCK_REACHED = re.compile("增至|增加到|总数|总量|共有|现有|已有")
+
+
+def gives_only_stock(text: str) -> bool:
+    """The text gives how many there are in all and not how many were added ("两院院士增至123位")."""
+    return bool(_STOCK_REACHED.search(text)) and not _ADDED.search(_STOCK_REACHED.sub(" ", text))
+
+
 def gives_only_added(sentence: str) -> bool:
     """The sentence counts what was added ("建成…4个公园") and gives no stock."""
     return bool(_ADDED.search(sentence)) and not _STOCK_GIVEN.search(sentence)
@@ -197,6 +206,9 @@ def gives_only_added(sentence: str) -> bool:
 
 # "2002年GDP增长了多少": a growth rate is asked, which "平均每年增长7.7%" over five years does not give for one year.
 _GROWTH_ASKED = re.compile("增长了?多少|增速|增幅|涨幅|增长率|涨了多少")
+# "只要总额，不要增速" asks the level: read as a growth question, Hebei's "一般公共预算收入从3826.5亿元增长到4398.6亿元"
+# was set aside for the five-year average beside it (compare_blind26 Q603).
+_REFUSED_GROWTH = re.compile(rf"{REFUSAL}[^，,。？?；;！!]{{0,4}}?(?:增速|增幅|涨幅|增长率)")
 
 
 # "服务业占本市生产总值比重", "研发投入占GDP百分之几", "工业在经济总量里占了多大份额": a share of a whole. Asked, a
@@ -219,7 +231,7 @@ def gives_share(sentence: str) -> bool:
 
 def asks_growth(question: str) -> bool:
     """The question asks how fast something grew, not its level."""
-    return bool(_GROWTH_ASKED.search(question))
+    return bool(_GROWTH_ASKED.search(_REFUSED_GROWTH.sub(" ", question)))
 
 
 def asks_per_head(question: str) -> bool:

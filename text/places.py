@@ -57,7 +57,10 @@ _ABBREVIATED_LIST = re.compile(rf"{_LIST_START}{_ABBREVIATION}(?:[、和与]{_AB
                                # three or more parted by 、 after a time run into what is asked: "“十四五”末冀、豫、陕、
                                # 蒙高速公路" (compare_blind21 W720); not "北京、津、冀协同发展"
                                rf"(?:(?<!{HAN})|(?<=[年末]))(?:{_ABBREVIATION}、){{2,}}{_ABBREVIATION}(?!、)|"
-                               rf"{_LIST_START}{_ABBREVIATION}{{4,}}{_LIST_END}")
+                               rf"{_LIST_START}{_ABBREVIATION}{{4,}}{_LIST_END}|"
+                               # one alone with its year, as a place in a list is ("粤2013年、罗湖区2021年":
+                               # compare_blind26 Q616)
+                               rf"(?<!{HAN}){_ABBREVIATION}(?=(?:19|20)\d\d年)")
 
 
 _ALIASES: dict[str, str] = dict(rows("place_aliases"))

@@ -22,6 +22,19 @@ QUOTED = re.compile(r"[“\"「『‘'《]([^”\"」』’'》]{2,60})[”\"」
 # "2014年南山区报告中…", "大鹏新区2024年工作报告里…": the year names the report, not the fact; a listed run of
 # years before it names a report each ("国务院1992、2003、2024年报告").
 REPORT_YEAR = re.compile(rf"(?<!\d)((?:{YEAR}年?\s*[、和及与,，]\s*)*{YEAR})\s*年度?的?{HAN}{{0,8}}?(?:工作)?报告")
+# What a report named by its year is asked for, right after it: a year ("2003年报告说2002年", "2024年报告回顾的2023
+# 年") or the years it reviews ("2003年、2008年报告回顾的前五年"). Asked for the year it reviews, "2008年报告里的2005
+# 年" and "…回顾的前五年" found sentences of other years; and the year said, taken for the question's, asked every
+# other report for it (compare_blind22 V716, compare_blind24 Y822, compare_blind7 D040).
+REVIEWED_YEARS = "前五年|这五年|过去五年|五年来|五年"
+_ASKED_OF_REPORT = re.compile(rf"{REPORT_YEAR.pattern}(?:里|中|上)?[，,]?(?:的|讲的|说的|提到的|提出的|定的|确定的|回顾的|说|讲)?"
+                              rf"(?:({YEAR})年(?!度)|({REVIEWED_YEARS}))")
+
+
+def asked_of_reports(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Each report year with what the question asks of that report: a year, or words naming the years it reviews."""
+    return tuple((int(y), int(m.group(2)) if m.group(2) else m.group(3)) for m in _ASKED_OF_REPORT.finditer(text)
+                 for y in re.findall(YEAR, m.group(1)))
 # "张店乡党委书记叫什么名字": a person's name is wanted, and only a sentence naming one answers it.
 PERSON_ROLE = re.compile(f"({'|'.join(words('office_titles'))})[^，。？?]{{0,4}}(?:叫什么名字|叫什么|叫啥|姓名|名字|姓什么)")
 # "大鹏的珊瑚保育计划叫什么": the name of a thing is asked; the words before say what is named.
@@ -252,6 +265,11 @@ def compound_modifiers(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+# "按今年各省政府工作报告的说法" says where to look, not that the phrasing is asked: read as a wording request, four
+# provinces' counts of new academicians built no table (compare_blind25 Z905).
+_ACCORDING_TO = re.compile(r"(?:按照?|根据|依照|依据)[^，,。？?；;！!]{0,20}?说法")
+
+
 def asks_wording(text: str) -> bool:
     """The question asks how reports phrase a point ("别的乡镇怎么写…"), not how much they say it is."""
-    return bool(WORDING.search(text)) and _FIGURE_ASKED not in text
+    return bool(WORDING.search(_ACCORDING_TO.sub(" ", text))) and _FIGURE_ASKED not in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from text import REFUSAL
 from text.lexicon import alternation, rows
 from text.sentences import sentences
 from text.years import THIS_YEARS_REPORT, YEAR
@@ -67,7 +68,7 @@ def without_level_raised(question: str) -> tuple[str, bool]:
 # year's report named as where to look ("今年各省的政府工作报告里，去年…实际完成了多少"). Read as asking one, they
 # took five reports' 2026 targets for their 2025 results (compare_blind22 V703, V709).
 # "是不是计划…" asks; "（不含计划单列市）" names cities (review of 8c0626f).
-_REFUSED_TARGET = re.compile(r"(?:不要|(?<!是)不是|而非|并非|不看|不含)[^，,。？?；;！!]{0,6}?(?:目标|计划(?!单列)|预期)(?:值|数)?")
+_REFUSED_TARGET = re.compile(rf"{REFUSAL}[^，,。？?；;！!]{{0,6}}?(?:目标|计划(?!单列)|预期)(?:值|数)?")
 
 
 def refuses_target(question: str) -> bool:
