@@ -10,7 +10,7 @@ from text import HAN
 from text.numbers import (COUNT_MEASURES, MEASURE_NAMES, MEASURES, answers_measure, answers_unit, asks_growth, asks_per_head, asks_share, asks_stock, gives_rate, is_article,
                           gives_only_added, gives_share, is_bound, measure_of, per_capita, per_head, quantities)
 from text.lexicon import words
-from text.question import POPULATIONS, SYNONYMS, states_indicator
+from text.question import BROAD_WORDS, POPULATIONS, SYNONYMS, states_indicator
 from text.sentences import clauses
 from text.tense import asks_period, states_period_total
 
@@ -182,7 +182,8 @@ def _only_over_years(query: Query, indicator: str, sentence: str) -> bool:
 def _names_figure(word: str, head: str, sentence: str) -> bool:
     """The sentence names the figure: its word ("三农"), the word's last two characters before the head ("财政赤字规模"
     as "赤字规模"), a listed synonym, or a longer form the word abbreviates ("高企": 高新技术企业)."""
-    forms = (word, word[-2:] + head, SYNONYMS.get(word), SYNONYMS.get(word + head))
+    short = word[-2:] + head if word[-2:] not in BROAD_WORDS else None  # "经济增加值" is any economy's
+    forms = (word, short, SYNONYMS.get(word), SYNONYMS.get(word + head))
     return any(f and f in sentence for f in forms) or bool(re.search(".{0,6}".join(map(re.escape, word)), sentence))
 
 

@@ -126,6 +126,14 @@ def test_a_level_asked_with_its_growth_refused_is_read_as_a_level() -> None:
     assert missing_measure(parse_query("河北2025年一般公共预算收入是多少亿元，增速多少"), sentence) is not None
 
 
+def test_a_broad_word_before_a_figures_head_is_named_with_the_word_before_it() -> None:
+    """"数字经济增加值" is not "民营经济增加值" (compare_blind26 Q620); "数字经济核心产业增加值" names it."""
+    query = parse_query("陕西2025年数字经济增加值实际增长多少")
+    assert query.named_figures == (("数字经济", "增加值"),)
+    assert missing_measure(query, "民营经济增加值增长5.5%。") == "数字经济增加值"
+    assert missing_measure(query, "数字经济核心产业增加值增长8.7%。") is None
+
+
 def test_words_after_how_many_that_ask_no_unit_and_an_indicator_inside_a_longer_word() -> None:
     """"调到每月多少，年均增幅多少" asks no years, "各是多少列一下" no trains; "全国高校毕业生" names no 高新技术企业
     (国高), "提高企业效益" no 高企 (compare_blind25 Z914, compare_blind26 Q613)."""

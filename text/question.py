@@ -207,9 +207,14 @@ def _word_before(tokens: list) -> str:
                 and not (not word and token.flag == "v"):
             break
         word = token.word + word
-        if len(word) >= 2:
+        if len(word) >= 2 and word not in BROAD_WORDS:
             break
     return word
+
+
+# Nouns too broad to name a figure alone: the word before says which ("数字经济增加值" is not "民营经济增加值",
+# compare_blind26 Q620). data/broad_words.txt.
+BROAD_WORDS = frozenset(words("broad_words"))
 
 
 # Parts of speech that may lead the counted noun ("几座空中漂浮公园": 空中 s, 漂浮 v; "多少个大型项目": 大型 b).
