@@ -918,7 +918,7 @@ def _clause_names_topic(query: Query, place: str, answer: Answer, share: Share) 
         own = parts[i] + "，" + own
     if any(states_indicator(indicator, own) for indicator in query.indicators):
         return True
-    return bool(grams & set(bigrams(own)))
+    return any(share(g) <= MAX_COMMON_SHARE for g in grams & set(bigrams(own)))
 
 
 def _topic_grams(query: Query, place: str) -> set[str]:

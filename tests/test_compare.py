@@ -818,6 +818,13 @@ def test_the_figures_own_clause_names_what_is_asked() -> None:
     port = parse_query("盐田2014年集装箱吞吐量是多少")
     reached = "一是盐田港区集装箱吞吐量创历史新高，达1167.28万标箱，增长8.1%。"
     assert _clause_names_topic(port, "盐田", _answer(reached, "达1167.28万标箱"), share)
+    # a word the clause shares only with many passages is no naming ("工业技改投资" by "…工业企业利润增长15%",
+    # compare_blind27 R722: 工业 is in a tenth of the passages and more)
+    upgrade = parse_query("龙华区2019年工业技改投资增长了多少")
+    profits = "非富士康系百强企业增长28%，规模以上工业企业利润增长15%，工业技改投资总额居全市前列。"
+    common = lambda gram: 0.2 if gram in ("工业", "增长") else 0.01  # noqa: E731
+    assert not _clause_names_topic(upgrade, "龙华区", _answer(profits, "规模以上工业企业利润增长15%"), common)
+    assert _clause_names_topic(upgrade, "龙华区", _answer(profits, "规模以上工业企业利润增长15%"), share)
 
 
 def test_the_figure_of_the_thing_counted_is_marked() -> None:
