@@ -134,6 +134,14 @@ def test_a_broad_word_before_a_figures_head_is_named_with_the_word_before_it() -
     assert missing_measure(query, "数字经济核心产业增加值增长8.7%。") is None
 
 
+def test_medals_are_counted_as_reports_count_them() -> None:
+    """"几块金牌" by "获7金" and "6枚全运会金牌", not by "资金7亿元" (compare_blind28 A801)."""
+    query = parse_query("南山区2021年十四运上的运动员拿了几块金牌")
+    assert missing_measure(query, "南山籍运动员在第十四届全运会上获7金。") is None
+    assert missing_measure(query, "龙岗籍运动员斩获1枚奥运会金牌及6枚全运会金牌。") is None
+    assert missing_measure(query, "获资金7亿元。") == "金牌"
+
+
 def test_words_after_how_many_that_ask_no_unit_and_an_indicator_inside_a_longer_word() -> None:
     """"调到每月多少，年均增幅多少" asks no years, "各是多少列一下" no trains; "全国高校毕业生" names no 高新技术企业
     (国高), "提高企业效益" no 高企 (compare_blind25 Z914, compare_blind26 Q613)."""

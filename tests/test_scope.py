@@ -21,6 +21,9 @@ from search.results import DoubtKind
     ("用了10年时间建成", (), ()),
     # "上一年" of a report named by its year is the year that report reviews
     ("坪山新区14年那份管委会报告里讲的上一年GDP是多少", (2014, 2013), (2014,)),
+    # "2025年当年" is the year itself (compare_blind28 A824); a 的 may stand in a report's name
+    ("陕西去年治理沙化土地多少？蒙、吉2025年当年的数报告里有没有", (2025,), ()),
+    ("2024年的国务院政府工作报告里GDP", (2024,), (2024,)), ("2015年深圳各区的报告里", (2015,), (2015,)),
 ])
 def test_years_that_name_the_report_are_told_apart(question: str, years: tuple, report_years: tuple) -> None:
     query = parse_query(question)

@@ -783,6 +783,8 @@ def test_a_list_of_provinces_by_abbreviation_is_written_out() -> None:
     assert expand_abbreviations("冀、豫、陕现在各多少公里") == "河北、河南、陕西现在各多少公里"
     assert expand_abbreviations("蒙、苏现在各是多少") == "内蒙古、江苏现在各是多少"
     assert expand_abbreviations("当年目标、豫和蒙2026年的目标") == "当年目标、河南、内蒙古2026年的目标"
+    # two after a time (compare_blind28 A820)
+    assert expand_abbreviations("十四五这几年蒙、陕煤炭产量") == "十四五这几年内蒙古、陕西煤炭产量"
     # one alone with its year, as places in a list are (compare_blind26 Q616)
     assert expand_abbreviations("粤2013年、罗湖区2021年") == "广东2013年、罗湖区2021年"
     for words in ("京津冀协同发展", "辽宁2025年", "川藏铁路", "新、旧动能转换", "江苏、吉林", "中苏和平", "江苏现在",

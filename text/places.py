@@ -54,9 +54,11 @@ _LIST_END = rf"(?:(?!{HAN}|、)|(?={PROVINCES_COUNTED}|的|各|分别|列|哪|�
 _LIST_START = rf"(?:(?<!{HAN})|(?<=年))"
 _ABBREVIATED_LIST = re.compile(rf"{_LIST_START}{_ABBREVIATION}(?:[、和与]{_ABBREVIATION})+{_LIST_END}|"
                                rf"{_ABBREVIATION}(?:、{_ABBREVIATION}){{2,}}{_LIST_END}|"
-                               # three or more parted by 、 after a time run into what is asked: "“十四五”末冀、豫、陕、
-                               # 蒙高速公路" (compare_blind21 W720); not "北京、津、冀协同发展"
-                               rf"(?:(?<!{HAN})|(?<=[年末]))(?:{_ABBREVIATION}、){{2,}}{_ABBREVIATION}(?!、)|"
+                               # three or more parted by 、 run into what is asked: "“十四五”末冀、豫、陕、蒙高速公路"
+                               # (compare_blind21 W720), two after a time ("十四五这几年蒙、陕煤炭产量": compare_blind28
+                               # A820); not "北京、津、冀协同发展"
+                               rf"(?:(?<!{HAN})(?:{_ABBREVIATION}、){{2,}}|(?<=[年末])(?:{_ABBREVIATION}、)+)"
+                               rf"{_ABBREVIATION}(?!、)|"
                                rf"{_LIST_START}{_ABBREVIATION}{{4,}}{_LIST_END}|"
                                # one alone with its year, as a place in a list is ("粤2013年、罗湖区2021年":
                                # compare_blind26 Q616)

@@ -21,7 +21,8 @@ ORIGINAL = re.compile(alternation(words("original_words")))
 QUOTED = re.compile(r"[“\"「『‘'《]([^”\"」』’'》]{2,60})[”\"」』’'》]")
 # "2014年南山区报告中…", "大鹏新区2024年工作报告里…": the year names the report, not the fact; a listed run of
 # years before it names a report each ("国务院1992、2003、2024年报告").
-REPORT_YEAR = re.compile(rf"(?<!\d)((?:{YEAR}年?\s*[、和及与,，]\s*)*{YEAR})\s*年度?的?{HAN}{{0,8}}?(?:工作)?报告")
+# "2025年当年的数，报告里有没有" names the year, not a report (compare_blind28 A824).
+REPORT_YEAR = re.compile(rf"(?<!\d)((?:{YEAR}年?\s*[、和及与,，]\s*)*{YEAR})\s*年度?的?(?!当年){HAN}{{0,8}}?(?:工作)?报告")
 # What a report named by its year is asked for, right after it: a year ("2003年报告说2002年", "2024年报告回顾的2023
 # 年") or the years it reviews ("2003年、2008年报告回顾的前五年"). Asked for the year it reviews, "2008年报告里的2005
 # 年" and "…回顾的前五年" found sentences of other years; and the year said, taken for the question's, asked every
