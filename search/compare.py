@@ -229,8 +229,8 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
                     or [Cell(None, place, year)]
     if query.report_years:  # a report named by its year is asked for the year it reviews when no year named is its:
         # "按2003年、2008年报告回顾的五年和2024年报告回顾的2023年" (compare_blind25 Z903 built no table)
-        cells += [_asked_cell(query, report, place) for report, place in placed
-                  if not any(c.report is not None and c.report.id == report.id for c in cells)]
+        cells += [_asked_cell(query, report, place) for report, place in placed if _named_report(query, report)
+                  and not any(c.report is not None and c.report.id == report.id for c in cells)]
     order = {report.id: at for at, (report, _) in enumerate(placed)}
     return tuple(sorted(cells, key=lambda c: order[c.report.id] if c.report else len(order)))
 
@@ -332,7 +332,8 @@ def _times_after(text: str, place: str) -> tuple[tuple[int, str, bool], ...]:
 
 # A report named by its year after those of a place, with what is asked of them between: "国务院2003年、2008年报告
 # 回顾的前五年，2024年报告回顾的2023年，以及河北…" (compare_blind7 D040), "国务院2003年报告里的2002年、2008年报告…".
-_MORE_REPORTS = re.compile(rf"[^，,。？?；;！!、]{{0,12}}?[，,、]\s*((?:{YEAR}年?[、和与及]*)*{YEAR})年{_REPORT_NAME}")
+# The report's name is bare: "，2020年深圳市报告…" is another place's (review of ed9bee0).
+_MORE_REPORTS = re.compile(rf"[^，,。？?；;！!、]{{0,12}}?[，,、]\s*((?:{YEAR}年?[、和与及]*)*{YEAR})年度?的?(?:政府)?(?:工作)?报告")
 
 
 def _reports_listed_on(text: str, at: int) -> list[str]:

@@ -147,9 +147,10 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
 def _narrowed_enough(query: Query, unstated: list[str], sentence: str) -> bool:
     """Of three or more narrowing words one may be left out when the others stand right before the thing counted:
     "国家生态文明建设示范区" is "国家生态文明示范区" in Inner Mongolia's report (compare_blind25 Z909), but "115项行政
-    审批事项…“权责清单”" is no "行政机构权责事项"; one or two are what is counted ("行政复议案件")."""
+    审批事项…“权责清单”" is no "行政机构权责事项", and a level left out is another level; one or two are what is
+    counted ("行政复议案件")."""
     narrowers, counted = query.counted_by, query.counted or ""
-    if len(narrowers) < 3 or len(unstated) != 1 or not counted:
+    if len(narrowers) < 3 or len(unstated) != 1 or not counted or _LEVEL_WORD.search(unstated[0]):
         return False
     said = [w for w in narrowers if w not in unstated]
     return any(all(w in sentence[max(0, m.start() - _NARROWED_WITHIN):m.start()] for w in said)
@@ -157,6 +158,8 @@ def _narrowed_enough(query: Query, unstated: list[str], sentence: str) -> bool:
 
 
 _NARROWED_WITHIN = 12  # characters before the thing counted where the words narrowing it stand
+# A level is never the word left out: "省级…龙头企业" is not "国家级…龙头企业" (review of ed9bee0).
+_LEVEL_WORD = re.compile("级$|^国家$")
 
 
 def _counted_forms(query: Query) -> list[str]:

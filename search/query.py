@@ -70,8 +70,12 @@ def parse_query(question: str) -> Query:
     text = spell_years(whole[:MAX_QUERY_CHARS])
     quoted = tuple(dict.fromkeys(q.strip() for q in QUOTED.findall(text) if q.strip()))
     years = asked_years(text)
-    report_years = tuple(y for y in dict.fromkeys(int(y) for run in REPORT_YEAR.findall(text)
-                                                  for y in DIGIT_YEAR.findall(run)) if y in years)
+    runs = [DIGIT_YEAR.findall(run) for run in REPORT_YEAR.findall(text)]
+    asked_of = asked_of_reports(text)
+    # "2003年报告里的2002年、2008年报告…": 2002 is asked of the 2003 report, not a report of its own (it leads the run
+    # of years before 报告), unless it names one right before 报告 too
+    asked = {v for _, v in asked_of if isinstance(v, int)} - {int(run[-1]) for run in runs}
+    report_years = tuple(y for y in dict.fromkeys(int(y) for run in runs for y in run) if y in years and y not in asked)
     if report_years and PREVIOUS_YEAR.search(text):
         # "2014年那份报告里讲的上一年GDP": the year the report reviews.
         years = tuple(dict.fromkeys([*years, *(y - 1 for y in report_years)]))
@@ -89,7 +93,7 @@ def parse_query(question: str) -> Query:
         quoted=tuple(q for q in quoted if not q.startswith(("http", "www")) and not PLAN_PERIOD.fullmatch(q)),
         years=years,
         report_years=report_years,
-        asked_of_reports=asked_of_reports(text),
+        asked_of_reports=asked_of,
         person_role=m.group(1) if (m := PERSON_ROLE.search(text)) else "",
         named_thing=named,
         measures=tuple(dict.fromkeys(MEASURE.findall(text))),

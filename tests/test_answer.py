@@ -152,6 +152,21 @@ def test_words_after_how_many_that_ask_no_unit_and_an_indicator_inside_a_longer_
     assert parse_query("全国高校毕业生有多少人").indicators == ()
     assert parse_query("提高企业效益多少").indicators == ()
     assert parse_query("全国高新技术企业有多少家").indicators == ("高新技术企业",)
+    assert parse_query("全国高质量发展综合指数多少").indicators == ()
+
+
+def test_a_level_raised_to_is_no_count_added_and_a_level_is_never_the_word_left_out() -> None:
+    """"两院院士增加到多少人" asks the level, which "两院院士增加到123位" gives; "省级…龙头企业" is not "国家级…"
+    (review of ed9bee0)."""
+    from search.compare import figure_fits
+    from search.answer import Answer
+    sentence = "两院院士增加到123位。"
+    at = sentence.index("两院院士增加到123位")
+    answer = Answer(sentence, 0, len(sentence), at, at + len("两院院士增加到123位"), "两院院士增加到123位")
+    assert figure_fits(parse_query("江苏2025年两院院士增加到多少人了"), answer)
+    assert not figure_fits(parse_query("江苏2025年新增了几位两院院士"), answer)
+    leaders = parse_query("2023年新增多少家省级农业产业化重点龙头企业")
+    assert missing_measure(leaders, "新增国家级农业产业化重点龙头企业5家。") is not None
 
 
 

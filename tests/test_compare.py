@@ -772,6 +772,14 @@ def test_what_is_asked_of_each_report_named_by_its_year() -> None:
     assert asked_of_reports("国务院2003年、2008年报告回顾的前五年，2024年报告回顾的2023年") == \
         ((2003, "前五年"), (2008, "前五年"), (2024, 2023))
     assert asked_of_reports("2014年那份报告里讲的上一年GDP") == ()
+    assert asked_of_reports("国务院2008年报告里五年规划目标") == ()  # no review of years
+    # the year asked of one report is no report of its own; reports listed on belong to the place before them,
+    # not when another place names its own (review of ed9bee0)
+    assert parse_query("国务院2003年报告里的2002年、2008年报告里的2005年GDP").report_years == (2003, 2008)
+    assert [y for y, _, _ in _times_after("国务院2003年、2008年报告回顾的前五年，2024年报告回顾的2023年，以及河北",
+                                          "国务院")] == [2003, 2008, 2024]
+    assert [y for y, _, _ in _times_after("南山区2014年报告说的2013年GDP，2020年深圳市报告说的2019年GDP",
+                                          "南山区")] == [2014]
     assert asked_of_reports("国务院2024年政府工作报告2023年度GDP") == ()
 
 

@@ -167,6 +167,10 @@ _ADDED = re.compile("新增|新建|建成|新开|增加|新落成|开工|新认�
 _STOCK_GIVEN = re.compile(r"总数|累计|共有|总量|已有|现有|达到|达|增至|增加到|全[市区县乡镇省国]共|共\d")
 
 
+# "两院院士增至123位" is how many there are now: not how many were added ("新增了几位两院院士", compare_blind25 Z905).
+_STOCK_REACHED = re.compile("增至|增加到|总数|总量|共有|现有|已有")
+
+
 def asks_stock(question: str) -> bool:
     """The question asks how many there are in all, not how many were added."""
     if _STOCK_ASKED.search(question):
@@ -182,7 +186,7 @@ def gives_stock(text: str) -> bool:
 
 def asks_added(question: str) -> bool:
     """The question asks how many were added ("新增养老床位各多少张"), not how many there are."""
-    return bool(_ADDED.search(question)) and not asks_stock(question)
+    return bool(_ADDED.search(_STOCK_REACHED.sub(" ", question))) and not asks_stock(question)  # not "增加到多少"
 
 
 def without_added(text: str) -> str:
@@ -190,8 +194,6 @@ def without_added(text: str) -> str:
     return _ADDED.sub(" ", text)
 
 
-# "两院院士增至123位" is how many there are now: not how many were added ("新增了几位两院院士", compare_blind25 Z905).
-_STOCK_REACHED = re.compile("增至|增加到|总数|总量|共有|现有|已有")
 
 
 def gives_only_stock(text: str) -> bool:
@@ -208,7 +210,7 @@ def gives_only_added(sentence: str) -> bool:
 _GROWTH_ASKED = re.compile("增长了?多少|增速|增幅|涨幅|增长率|涨了多少")
 # "只要总额，不要增速" asks the level: read as a growth question, Hebei's "一般公共预算收入从3826.5亿元增长到4398.6亿元"
 # was set aside for the five-year average beside it (compare_blind26 Q603).
-_REFUSED_GROWTH = re.compile(rf"{REFUSAL}[^，,。？?；;！!]{{0,4}}?(?:增速|增幅|涨幅|增长率)")
+_REFUSED_GROWTH = re.compile(rf"{REFUSAL}[^，,。？?；;！!]{{0,4}}?(?:增速|增幅|涨幅|增长率|增长了?多少|涨了多少)")
 
 
 # "服务业占本市生产总值比重", "研发投入占GDP百分之几", "工业在经济总量里占了多大份额": a share of a whole. Asked, a
