@@ -54,6 +54,7 @@ _LATEST = 0  # "冀、豫、陕现在各多少公里": the latest year each plac
 _PERIOD_ASKED = re.compile(f"“?{PLAN_PERIOD.pattern}”?(?:期间|时期|末)?")  # "“十四五”末", "十三五期间"
 _OWN_TIME = rf"(?:[（(]?(?:{YEAR}年?[、和与及]?)+[）)]?|{_PERIOD_ASKED.pattern})?"
 _REPORT_NAME = r"度?的?[\u4e00-\u9fff]{0,8}?(?:工作)?报告"  # after a year: "年度法治报告", "年的国务院政府工作报告"
+_BARE_REPORT_NAME = r"度?的?(?:政府)?(?:工作)?报告"  # naming no place or body: "年报告", "年的政府工作报告"
 _LISTED_AFTER = re.compile(rf"{_OWN_TIME}(?:{_REPORT_NAME}(?:里|中)?)?(?:的?{_WHOLE}|本级|[和与及、，,。；;？?])"
                            # "广东省2013年的地方公共财政预算收入": its own year and 的 before what is asked of it, not
                            # before the divisions it holds ("深圳市2020年的各区", "深圳市2020年的南山区")
@@ -174,7 +175,7 @@ def asked_year(query: Query, report: StoredReport) -> int | None:
     """The year the question asks of the report: its own year for a target ("2022年GDP增长目标": the 2022 report
     sets it), else the year it reviews."""
     if query.tense < 0 and not query.insists_result:
-        return max(report.years) if report.years else None
+        return _own_year(report)
     return reviewed_year(report)
 
 
@@ -247,14 +248,14 @@ def _of_report_year(query: Query, placed: list[tuple[StoredReport, str]], place:
 def _asked_cell(query: Query, report: StoredReport, place: str) -> Cell:
     """The report's cell for what the question asks of it by its year: a year ("2008年报告里的2005年"), the years it
     reviews ("2003年报告回顾的前五年"); else the year it reviews (or sets a target for)."""
-    asked = dict(query.asked_of_reports).get(max(report.years)) if report.years else None
+    asked = dict(query.asked_of_reports).get(_own_year(report))
     if isinstance(asked, str):
         return Cell(report, place, None, period=asked)
     return Cell(report, place, asked if asked is not None else asked_year(query, report))
 
 
 def _named_report(query: Query, report: StoredReport) -> bool:
-    return bool(report.years) and max(report.years) in query.report_years
+    return _own_year(report) in query.report_years
 
 
 def _named_cell(query: Query, report: StoredReport, place: str, year: int | None, period: str = "") -> Cell:
@@ -269,7 +270,12 @@ def _named_cell(query: Query, report: StoredReport, place: str, year: int | None
 
 def _of_year(report: StoredReport, year: int) -> bool:
     """The report is that year's ("2022年政府工作报告"), whichever year it reviews."""
-    return max(report.years, default=None) == year
+    return _own_year(report) == year
+
+
+def _own_year(report: StoredReport) -> int | None:
+    """The report's own year (the 2022 report's 2022), None when it names none."""
+    return max(report.years, default=None)
 
 
 def _reports_of(query: Query, placed: list[tuple[StoredReport, str]], place: str, year: int,
@@ -333,7 +339,7 @@ def _times_after(text: str, place: str) -> tuple[tuple[int, str, bool], ...]:
 # A report named by its year after those of a place, with what is asked of them between: "国务院2003年、2008年报告
 # 回顾的前五年，2024年报告回顾的2023年，以及河北…" (compare_blind7 D040), "国务院2003年报告里的2002年、2008年报告…".
 # The report's name is bare: "，2020年深圳市报告…" is another place's (review of ed9bee0).
-_MORE_REPORTS = re.compile(rf"[^，,。？?；;！!、]{{0,12}}?[，,、]\s*((?:{YEAR}年?[、和与及]*)*{YEAR})年度?的?(?:政府)?(?:工作)?报告")
+_MORE_REPORTS = re.compile(rf"[^，,。？?；;！!、]{{0,12}}?[，,、]\s*((?:{YEAR}年?[、和与及]*)*{YEAR})年{_BARE_REPORT_NAME}")
 
 
 def _reports_listed_on(text: str, at: int) -> list[str]:
@@ -711,30 +717,23 @@ def _past_duration_marked(query: Query, answer: Answer) -> Answer:
 def _counted_marked(query: Query, answer: Answer) -> Answer:
     """Where a count of something is asked ("签约了多少个项目", "多少个监控点") and the figure marked is not said of it
     ("筹办招商大会3场，签约重大项目50个"; "建成8个街道、…和9431个电子监控点"), the first figure in the unit asked that
-    is, in its own stretch of the sentence (compare_blind24 Y802, Y807), the one said of most of what is asked where
-    several are; else the answer as it is."""
+    is, in its own stretch of the sentence (compare_blind24 Y802, Y807); where several are, the first said of most of
+    what is asked ("优质饮用水入户改造完成了多少个小区": "106个小区优质饮用水入户改造", not "102个小区二次供水设施"
+    before it, compare_blind27 R720); else the answer as it is."""
     if answer.span_start is None or not query.counted:
         return answer
     counts = [(m, stretch) for m, stretch in _counted_stretches(answer.text)
               if answers_unit(query.figure_unit, m.group()) and query.counted in stretch]
-    start, end = answer.span_start - answer.start, answer.span_end - answer.start
-    marked = [c for c in counts if c[0].start() < end and c[0].end() > start]
-    if not counts or (marked and not _better_named(query, counts, marked[0])):
+    if not counts:
         return answer
-    best = max(counts, key=lambda c: _stretch_topic(query, c[1]))  # the first of the best named
-    return _remarked(answer, answer.start + best[0].start(), best[0].group())
-
-
-def _better_named(query: Query, counts: list[tuple[re.Match[str], str]], marked: tuple[re.Match[str], str]) -> bool:
-    """Another count of the thing is said of more of what is asked: "优质饮用水入户改造完成了多少个小区" is "106个
-    小区优质饮用水入户改造", not "102个小区二次供水设施" before it (compare_blind27 R720)."""
-    return any(_stretch_topic(query, stretch) > _stretch_topic(query, marked[1]) for _, stretch in counts)
-
-
-def _stretch_topic(query: Query, stretch: str) -> int:
-    """How many of the question's bigrams, the counted noun's aside, a stretch of a sentence holds."""
-    asked = set(bigrams(content_text(query, set()))) - _UNIT_GRAMS - set(bigrams(query.counted or ""))
-    return len(asked & set(bigrams(stretch)))
+    asked = set(bigrams(content_text(query, set()))) - _UNIT_GRAMS - set(bigrams(query.counted))
+    named = [len(asked & set(bigrams(stretch))) for _, stretch in counts]  # the question's bigrams each stretch holds
+    start, end = answer.span_start - answer.start, answer.span_end - answer.start
+    marked = [i for i, (m, _) in enumerate(counts) if m.start() < end and m.end() > start]
+    if marked and named[marked[0]] >= max(named):
+        return answer
+    best = counts[named.index(max(named))][0]
+    return _remarked(answer, answer.start + best.start(), best.group())
 
 
 def _counted_stretches(sentence: str) -> list[tuple[re.Match[str], str]]:

@@ -28,7 +28,9 @@ REPORT_YEAR = re.compile(rf"(?<!\d)((?:{YEAR}年?\s*[、和及与,，]\s*)*{YEAR
 # 年" and "…回顾的前五年" found sentences of other years; and the year said, taken for the question's, asked every
 # other report for it (compare_blind22 V716, compare_blind24 Y822, compare_blind7 D040).
 REVIEWED_YEARS = "前五年|这五年|过去五年|五年来|五年(?![规计内以])"  # not "五年规划", "五年内"
-_ASKED_OF_REPORT = re.compile(rf"{REPORT_YEAR.pattern}(?:里|中|上)?[，,]?(?:的|讲的|说的|提到的|提出的|定的|确定的|回顾的|说|讲)?"
+# The words after a report's name that lead to what it says ("…报告里讲的", "…报告回顾的", "…报告说").
+REPORT_SAYS = "(?:讲的|说的|提到的|提出的|确定的|定的|回顾的|的|说|讲)"
+_ASKED_OF_REPORT = re.compile(rf"{REPORT_YEAR.pattern}(?:里|中|上)?[，,]?{REPORT_SAYS}?"
                               rf"(?:({YEAR})年(?!度)|({REVIEWED_YEARS}))")
 
 
