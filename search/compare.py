@@ -23,7 +23,7 @@ from text.lexicon import alternation, words
 from text.numbers import (COUNT_MEASURES, MEASURES, QUANTITY_UNITS, answers_unit, asked_unit, asks_added, asks_growth, asks_how_many, asks_share, asks_stock, gives_only_added, gives_only_stock,
                           gives_share, gives_stock, measure_of, quantities, unit_of, without_added)
 from text.places import NATIONAL_BODIES, PROVINCES_COUNTED, each_level, expand_abbreviations, names_country
-from text.question import POPULATIONS, REPORT_YEAR, REVIEWED_YEARS, WORDING, asks_figure, asks_wording, is_rate, states_indicator
+from text.question import POPULATIONS, REPORT_SAYS, REPORT_YEAR, REVIEWED_YEARS, WORDING, asks_figure, asks_wording, is_rate, states_indicator
 from text.sentences import SENTENCE_ENDS, clauses
 from text.tokens import bigrams
 from text.tense import (PLAN, asks_period, introduces_targets, period_reviews, sentence_tense,
@@ -96,7 +96,7 @@ _BY_GONE = re.compile(rf"(?:到|截至|截止)\s*{_GONE}(?:底|末)?")
 # What names a report by its year once the year is out ("政府工作报告里，"), taken out when the year before it is
 # asked ("…报告里，上一年的"): the cell's year is that one, which the report's would otherwise name.
 _REPORT_NAMED = re.compile(rf"(?<={_GONE}){_REPORT_NAME}(?:里|中|上)?[，,]?"
-                           rf"(?:报告)?(?:讲的|说的|提到的|回顾的|的|说|讲)?(?:{REVIEWED_YEARS})?")
+                           rf"(?:报告)?{REPORT_SAYS}?(?:{REVIEWED_YEARS})?")
 # The kind of report named after the places, not their years, right before the words asking ("…数量对比：光明区、
 # 龙华区、张店乡的法治政府建设报告各是多少宗"): left in, it read as what is asked ("…数量：的法治政府建设报告是多少宗").
 # Before what is asked, it stays ("…法治政府报告里行政复议案件各有多少": without it, 张店乡's "化解矛盾26起" held
