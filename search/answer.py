@@ -12,14 +12,17 @@ from dataclasses import dataclass
 
 from index.chunk import SEPARATOR
 from search.weights import Weights
+from text import HAN
 from text.numbers import answers_unit, quantities
 from text.tokens import jieba_tokenizer
-from text.sentences import CLAUSE_BREAK, list_end, sentences, shingles
+from text.sentences import CLAUSE_BREAK, CLAUSE_END, list_end, sentences, shingles
 from text.tense import heading_tense, sentence_tense, states_level_reached
 from text.years import PREVIOUS_YEAR_NAMED, YEAR_WORD, subject_years
 
 _WORDS = jieba_tokenizer()
 _LEAD_WINDOW = 20  # characters looked back from a number for the start of its clause
+_ITEM_BREAK = re.compile("[，,、；;：:]")  # between the items of a sentence, each a figure and what it is of
+_NAMED = re.compile(HAN)
 
 
 @dataclass(frozen=True)
@@ -131,8 +134,8 @@ def make_answer(text: str, offset: int, evidence: SentenceEvidence, grams: dict[
 def _number_span(sentence: str, grams: dict[str, float], unit: str | None = None) -> tuple[int, int] | None:
     """The number phrase nearest the question's words, with the few words that lead into it; of the figures in
     the unit asked for, when there are any ("多少家企业": "1097家", not "23.7亿元")."""
-    numbers = quantities(sentence)
-    numbers = [m for m in numbers if answers_unit(unit, m.group())] or numbers
+    every = quantities(sentence)
+    numbers = [m for m in every if answers_unit(unit, m.group())] or list(every)
     # "从27136元增加到…元": the starting point is not the figure reached.
     numbers = [m for m in numbers if not sentence[:m.start()].endswith("从")] or numbers
     if not numbers:
@@ -145,13 +148,29 @@ def _number_span(sentence: str, grams: dict[str, float], unit: str | None = None
         # Question words usually come just before the number ("化解矛盾" → "26起").
         return min((m.start() - h if h <= m.start() else 3 * (h - m.start()) for h in hits), default=m.start())
 
+    def said_of(text: str) -> float:
+        return sum(w for g, w in grams.items() if g in text)
+
     def own_clause(m: re.Match[str]) -> float:
         # In a run of indicators ("地区生产总值增长5%，…社会消费品零售总额增长3.9%") the figure asked is the one whose
         # own clause names what is asked; the nearest question word ("增长") may be another indicator's.
-        clause = lowered[max((b.end() for b in CLAUSE_BREAK.finditer(sentence, 0, m.start())), default=0):m.start()]
-        return sum(w for g, w in grams.items() if g in clause)
+        return said_of(lowered[max((b.end() for b in CLAUSE_BREAK.finditer(sentence, 0, m.start())), default=0):m.start()])
 
-    best = min(numbers, key=lambda m: (-own_clause(m), distance(m)))
+    def with_lead(m: re.Match[str]) -> float:
+        # What names the item: back to the last break between items, quotes and brackets inside ("专精特新“小巨人”
+        # 450家": cut at the quote, the clause named nothing and "国家高新技术企业1.28万家" was marked: questions.jsonl
+        # q123). An item after the first of a list has the list's lead too ("淘汰落后炼铁产能4659万吨、炼钢产能3747万
+        # 吨、水泥产能8700万吨": "…淘汰…水泥产能" marked 炼铁's figure: compare_blind32 D803): the words before the list's
+        # first figure, less as many characters as this item's name for the first item's.
+        name_at = max((b.end() for b in _ITEM_BREAK.finditer(sentence, 0, m.start())), default=0)
+        run = max((b.end() for b in CLAUSE_END.finditer(sentence, 0, m.start())), default=0)
+        first = next(n.start() for n in every if n.start() >= run)
+        name = lowered[name_at:m.start()]
+        # A figure right after another ("…分别增至37座、14座") is no item with a name: it has no lead either.
+        lead = lowered[run:max(run, first - len(name))] if first < name_at and _NAMED.search(name) else ""
+        return said_of(f"{lead} {name}")
+
+    best = min(numbers, key=lambda m: (-with_lead(m), -own_clause(m), distance(m)))
     return _lead_in(sentence, best.start()), best.end()
 
 

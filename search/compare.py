@@ -403,7 +403,13 @@ def own_clause(question: str, place: str, places: set[str]) -> str:
             or not _asks_own_thing(own[0], places):
         return question
     topic = _TOPIC.match(asks[0])
-    return f"{topic.group()}{own[0]}" if topic and not own[0].startswith(topic.group()) else own[0]
+    if topic and not own[0].startswith(topic.group()):
+        return f"{topic.group()}{own[0]}"
+    # An opening sentence naming no place asks of every place ("郊野径修了多少公里？盐田区、大鹏新区…各新增了多少公里？"):
+    # without it 盐田区's report was asked "…新增了多少公里" and its 郊野径 row failed the topic check
+    # (compare_blind32 D825, D814).
+    opening = asks[0] if own[0] != asks[0] and not any(p in asks[0] for p in places if p) else ""
+    return f"{opening}？{own[0]}" if opening else own[0]
 
 
 def _asks_own_thing(sentence: str, places: set[str]) -> bool:

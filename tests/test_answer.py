@@ -43,6 +43,28 @@ def test_the_figure_marked_is_the_one_asked(sentence: str, unit: str | None, fig
     assert make_answer(sentence, 0, evidence, grams, True, unit).span_text.endswith(figure)
 
 
+@pytest.mark.parametrize("sentence, asked, unit, figure", [
+    # an item after the first of a list has the list's lead words too
+    ("关停小火电2157万千瓦、小煤矿1.12万处，淘汰落后炼铁产能4659万吨、炼钢产能3747万吨、水泥产能8700万吨。",
+     "淘汰落后水泥产能", "吨", "水泥产能8700万吨"),
+    ("关停小火电2157万千瓦、小煤矿1.12万处，淘汰落后炼铁产能4659万吨、炼钢产能3747万吨、水泥产能8700万吨。",
+     "淘汰落后炼铁产能", "吨", "淘汰落后炼铁产能4659万吨"),
+    # but not the first item's own name: asked both, the first is kept
+    ("办理人大代表建议120件、政协委员提案127件。", "办理人大代表建议和政协提案", "件", "办理人大代表建议120件"),
+    ("全年淘汰落后水泥产能1697万吨、造纸13.62万吨、制革10万标张。", "淘汰落后水泥产能万吨", "吨", "淘汰落后水泥产能1697万吨"),
+    # a name in quotes is the item's own ("专精特新“小巨人”450家" is not cut at the quote)
+    ("全球“灯塔工厂”3家，国家卓越级智能工厂16家，专精特新“小巨人”450家，国家高新技术企业1.28万家。",
+     "专精特新小巨人企业", "家", "450家"),
+    # the sentence's subject is no list's lead ("…等三部委" is no figure of the project's)
+    ("沃特玛动力电池组项目被工信部、财政部和科技部等三部委列入“新能源汽车技术创新工程项目”，并获得1.5亿元资助；",
+     "沃特玛动力电池组项目拿到了多少国家资助", None, "1.5亿元"),
+])
+def test_the_figure_marked_is_the_item_of_a_list_asked(sentence: str, asked: str, unit: str | None, figure: str) -> None:
+    grams = {asked[i:i + 2]: 1.0 for i in range(len(asked) - 1)}
+    evidence = best_sentence(sentence, grams, (), True)
+    assert make_answer(sentence, 0, evidence, grams, True, unit).span_text.endswith(figure)
+
+
 def test_in_a_run_of_indicators_the_figure_marked_is_the_one_whose_clause_names_what_is_asked() -> None:
     # "吉林2025年社会消费品零售总额增长了多少": 增长 is nearest GDP's figure; the clause naming 社零 has its own.
     sentence = "地区生产总值增长5%，一般公共预算收入增长13.3%，社会消费品零售总额增长3.9%，发展韧性明显增强。"

@@ -711,6 +711,8 @@ def test_a_shortened_province_name_is_written_out() -> None:
     # three or more parted by 、 run straight into what is asked (compare_blind21 W720)
     assert expand_abbreviations("“十四五”末冀、豫、陕、蒙高速公路通车里程") == "“十四五”末河北、河南、陕西、内蒙古高速公路通车里程"
     assert expand_abbreviations("北京、津、冀协同发展") == "北京、津、冀协同发展"
+    # a 国务院 report named by the premier who delivered it (compare_blind32 D803)
+    assert expand_abbreviations("温家宝2008年政府工作报告回顾的过去五年") == "国务院2008年政府工作报告回顾的过去五年"
 
 
 def test_each_place_asked_in_a_sentence_of_its_own() -> None:
@@ -728,6 +730,10 @@ def test_each_place_asked_in_a_sentence_of_its_own() -> None:
     # its own unit but nothing else of its own: what the sentence before asks
     again = "江苏2025年城镇新增就业多少万人？河南2025年是多少万人？"
     assert own_clause(again, "河南", {"江苏", "河南"}) == again
+    # an opening sentence naming no place asks of every place (compare_blind32 D825)
+    opening = "郊野径修了多少公里？盐田区、大鹏新区2024年工作报告里2023年各新增（贯通）了多少公里？坪山区2024年报告呢？"
+    assert own_clause(opening, "盐田区", {"盐田区", "大鹏新区", "坪山区"}) == \
+        "郊野径修了多少公里？盐田区、大鹏新区2024年工作报告里2023年各新增（贯通）了多少公里"
 
 
 def test_a_city_with_a_time_of_its_own_is_compared_beside_its_district() -> None:

@@ -759,6 +759,7 @@ def test_a_five_year_review_heading_covers_the_years_before_the_report() -> None
 
 def test_a_time_word_does_not_name_a_figure() -> None:
     assert measure_phrases("1954年水泥预计产量多少") == (("水泥", "产量"),)
+    assert measure_phrases("国务院2024年报告回顾2023年时给没给投资增速") == ()  # 给没给 asks (compare_blind32 D807)
 
 
 def test_a_plan_period_in_quotes_is_no_verbatim_demand() -> None:

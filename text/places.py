@@ -66,8 +66,8 @@ _ABBREVIATED_LIST = re.compile(rf"{_LIST_START}{_ABBREVIATION}(?:[、和与]{_AB
 
 
 _ALIASES: dict[str, str] = dict(rows("place_aliases"))
-_ALIAS = re.compile("|".join(f"{re.escape(short)}(?!{re.escape(full[len(short):])})" for short, full in _ALIASES.items())
-                    or "(?!)")  # no aliases listed: matches nothing
+_ALIAS = re.compile("|".join(re.escape(short) + (f"(?!{re.escape(full[len(short):])})" if full.startswith(short) else "")
+                             for short, full in _ALIASES.items()) or "(?!)")  # no aliases listed: matches nothing
 
 
 def expand_abbreviations(text: str) -> str:

@@ -184,10 +184,11 @@ _MODIFIER_TAGS = frozenset({"n", "nz", "vn", "j"})
 
 def measure_phrases(question: str) -> tuple[tuple[str, str], ...]:
     """The (word, head) of each figure the question names by a generic head noun: "工业总产值" (工业, 总产值),
-    "中央财政三农支出" (三农, 支出), "财政收入" (财政, 收入). "全国" frames the question, it is no such word."""
+    "中央财政三农支出" (三农, 支出), "财政收入" (财政, 收入). "全国" frames the question, it is no such word, nor do
+    the words asking ("给没给投资增速": 没给投资)."""
     from text.tokens import jieba_tagger
 
-    tokens = list(jieba_tagger().cut(question))
+    tokens = list(jieba_tagger().cut(FRAME.sub(" ", question)))
     found = []
     for i, token in enumerate(tokens):
         head = next((h for h in _MEASURE_HEADS if token.word.endswith(h)), None)
