@@ -25,7 +25,7 @@ from text.numbers import (COUNT_MEASURES, MEASURES, QUANTITY_UNITS, answers_unit
 from text.places import NATIONAL_BODIES, PROVINCES_COUNTED, each_level, expand_abbreviations, names_country
 from text.question import POPULATIONS, REPORT_SAYS, REPORT_YEAR, REVIEWED_YEARS, WORDING, asks_figure, asks_wording, is_rate, states_indicator
 from text.sentences import SENTENCE_ENDS, clauses
-from text.tokens import bigrams
+from text.tokens import bigrams, jieba_tokenizer
 from text.tense import (PLAN, asks_period, introduces_targets, period_reviews, sentence_tense,
                         states_average, states_level_reached, states_period_total, states_target)
 from text.years import (DIGIT_YEAR, NOW, PLAN_PERIOD, PREVIOUS_YEAR_NAMED, THIS_YEARS_REPORT, YEAR, YEAR_WORD,
@@ -399,8 +399,9 @@ def own_clause(question: str, place: str, places: set[str]) -> str:
     "…燃气管道多少公里？吉林、陕西…分别是多少": compare_blind15 D114, compare_blind7 D008)."""
     asks = [a for a in _ASKS_APART.split(question) if a.strip()]
     own = [a for a in asks if place and place in a]
-    if sum(any(p in a for p in places if p) for a in asks) < 2 or len(own) != 1 or not asked_unit(own[0]) \
-            or not _asks_own_thing(own[0], places):
+    # A growth asked is asked in a unit of its own ("…大鹏新区2023年增长了多少": compare_blind32 D819).
+    if sum(any(p in a for p in places if p) for a in asks) < 2 or len(own) != 1 \
+            or not (asked_unit(own[0]) or asks_growth(own[0])) or not _asks_own_thing(own[0], places):
         return question
     topic = _TOPIC.match(asks[0])
     if topic and not own[0].startswith(topic.group()):
@@ -649,6 +650,9 @@ def _respective_marked(query: Query, place: str, answer: Answer) -> Answer | Non
     things = [t for t in _THINGS_PART.split(clause[:turn]) if t.strip()]
     # "刑事、治安案件", "会议、文件数量": a shorter thing shares the last one's head, which it leaves out.
     things = [t + things[-1][len(t):] if things and len(t) < len(things[-1]) else t for t in things]
+    # "全年交通、水利投资": one no shorter shares it too, the last one's head word (compare_blind32 D813).
+    head = _head_word(things[-1]) if things else ""
+    things = [t if t.endswith(head) else t + head for t in things]
     figures = list(quantities(clause[turn:]))
     if len(things) < 2 or len(things) != len(figures):
         return answer
@@ -660,6 +664,12 @@ def _respective_marked(query: Query, place: str, answer: Answer) -> Answer | Non
     figure = figures[best]
     at = answer.start + start + turn + figure.start()
     return _remarked(answer, at, figure.group())
+
+
+def _head_word(thing: str) -> str:
+    """The last of the words a thing's name is made of ("水利投资": 投资), none when it is one word ("电耗")."""
+    words_of = list(jieba_tokenizer().cut(thing.strip()))
+    return words_of[-1] if len(words_of) > 1 and len(words_of[-1]) > 1 else ""
 
 
 def _indicator_marked(query: Query, answer: Answer) -> Answer:
@@ -847,14 +857,26 @@ def figure_fits(query: Query, answer: Answer, in_review: bool = True) -> bool:
     # A rate asked ("优良天数比例") is not a count beside one ("全省PM2.5浓度下降13.7%，优良天数增加25天"), nor a count
     # asked a rate beside it ("实现就业的人数": not "户籍居民登记失业率控制在3%", compare_blind8 E007).
     if asks_growth(query.text) or _asks_rate(query):
-        return bool(_rates(answer.span_text))
+        return bool(_rates(answer.span_text)) or (asks_growth(query.text) and _grown_by_multiple(answer.span_text))
     return not (_asks_count(query) and not _CHANGE_ASKED.search(query.text) and _rates(answer.span_text))
 
 
 def _only_multiple(query: Query, span: str) -> bool:
     """The figure is a multiple of another ("可以等于一九四九年的一点五倍") where none is asked (compare_blind19 U514)."""
     figures = [m.group() for m in quantities(span)]
-    return bool(figures) and measure_of(figures[-1]) == _MULTIPLE and _MULTIPLE_WORD not in query.text
+    return bool(figures) and measure_of(figures[-1]) == _MULTIPLE and _MULTIPLE_WORD not in query.text \
+        and not (asks_growth(query.text) and _grown_by_multiple(span))
+
+
+_GROWN = re.compile("(?:增长|增加|提高|上升)了?约?$")
+
+
+def _grown_by_multiple(span: str) -> bool:
+    """A growth said as a multiple ("知识产权质押融资金额增长14倍": compare_blind32 D819), not a level as a multiple of
+    another ("等于一九四九年的一点五倍")."""
+    figures = list(quantities(span))
+    return bool(figures) and measure_of(figures[-1].group()) == _MULTIPLE \
+        and bool(_GROWN.search(span[:figures[-1].start()]))
 
 
 def _asks_level(query: Query) -> bool:

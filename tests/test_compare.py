@@ -321,6 +321,12 @@ def test_the_figure_of_the_thing_asked_among_several_in_turn() -> None:
     assert marked is not None and marked.span_text == "15.3%"
     energy = "单位工业增加值水耗、电耗分别下降9.8%、5.2%。"
     assert _respective_marked(parse_query("宝安2014年煤耗下降了多少"), "宝安", _answer(energy, "电耗分别下降9.8%")) is None
+    # the last one's head word is the others' too (compare_blind32 D813)
+    works = "全年交通、水利投资分别达到845亿元、486.3亿元。"
+    marked = _respective_marked(parse_query("陕西2025年交通投资多少亿元"), "陕西", _answer(works, "水利投资分别达到845亿元"))
+    assert marked is not None and marked.span_text == "845亿元"
+    marked = _respective_marked(parse_query("陕西2025年水利投资多少亿元"), "陕西", _answer(works, "水利投资分别达到845亿元"))
+    assert marked is not None and marked.span_text == "486.3亿元"
 
 
 def test_accumulated_outside_a_review_of_years_is_the_years_own() -> None:
@@ -665,6 +671,11 @@ def test_a_time_marked_gives_way_to_the_figure_after_it_and_a_multiple_is_no_amo
     multiple = _answer("预计今年的粮食产量可以等于一九四九年的一点五倍。", "可以等于一九四九年的一点五倍")
     assert not figure_fits(parse_query("全国1954年粮食产量是多少"), multiple, in_review=False)
     assert figure_fits(parse_query("全国1954年粮食产量是1949年的几倍"), multiple, in_review=False)
+    # a growth said as a multiple answers a growth asked (compare_blind32 D819), and only that
+    grown = _answer("知识产权质押融资金额增长14倍。", "知识产权质押融资金额增长14倍")
+    assert figure_fits(parse_query("大鹏新区2023年知识产权质押融资增长了多少"), grown, in_review=False)
+    assert not figure_fits(parse_query("大鹏新区2023年知识产权质押融资多少亿元"), grown, in_review=False)
+    assert not figure_fits(parse_query("全国1954年粮食产量增长了多少"), multiple, in_review=False)
 
 
 def test_each_year_of_places_listed_before_a_report_name_names_its_report() -> None:
@@ -734,6 +745,9 @@ def test_each_place_asked_in_a_sentence_of_its_own() -> None:
     opening = "郊野径修了多少公里？盐田区、大鹏新区2024年工作报告里2023年各新增（贯通）了多少公里？坪山区2024年报告呢？"
     assert own_clause(opening, "盐田区", {"盐田区", "大鹏新区", "坪山区"}) == \
         "郊野径修了多少公里？盐田区、大鹏新区2024年工作报告里2023年各新增（贯通）了多少公里"
+    # a growth asked has a unit of its own (compare_blind32 D819)
+    growth = "知识产权质押融资：罗湖区2021年帮企业融了多少钱？大鹏新区2023年增长了多少？坪山区2024年报告里有没有2023年的完成数？"
+    assert own_clause(growth, "大鹏新区", {"罗湖区", "大鹏新区", "坪山区"}) == "知识产权质押融资：大鹏新区2023年增长了多少"
 
 
 def test_a_city_with_a_time_of_its_own_is_compared_beside_its_district() -> None:
