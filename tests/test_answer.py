@@ -58,6 +58,9 @@ def test_the_figure_marked_is_the_one_asked(sentence: str, unit: str | None, fig
     # the sentence's subject is no list's lead ("…等三部委" is no figure of the project's)
     ("沃特玛动力电池组项目被工信部、财政部和科技部等三部委列入“新能源汽车技术创新工程项目”，并获得1.5亿元资助；",
      "沃特玛动力电池组项目拿到了多少国家资助", None, "1.5亿元"),
+    # what a count is of may follow it: weighed where the words before name the figures alike (blind10 j194)
+    ("建设六条铁路新干线和五个重点港口。", "规划里有几个重点港口", "个", "五个"),
+    ("对区直属部门235项行政审批事项，削减55项，保留8项。", "行政审批事项削减了多少项", "项", "削减55项"),
 ])
 def test_the_figure_marked_is_the_item_of_a_list_asked(sentence: str, asked: str, unit: str | None, figure: str) -> None:
     grams = {asked[i:i + 2]: 1.0 for i in range(len(asked) - 1)}
