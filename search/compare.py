@@ -399,18 +399,31 @@ def own_clause(question: str, place: str, places: set[str]) -> str:
     "…燃气管道多少公里？吉林、陕西…分别是多少": compare_blind15 D114, compare_blind7 D008)."""
     asks = [a for a in _ASKS_APART.split(question) if a.strip()]
     own = [a for a in asks if place and place in a]
-    # A growth asked is asked in a unit of its own ("…大鹏新区2023年增长了多少": compare_blind32 D819).
-    if sum(any(p in a for p in places if p) for a in asks) < 2 or len(own) != 1 \
-            or not (asked_unit(own[0]) or asks_growth(own[0])) or not _asks_own_thing(own[0], places):
+    if sum(any(p in a for p in places if p) for a in asks) < 2 or len(own) != 1:
         return question
     topic = _TOPIC.match(asks[0])
-    if topic and not own[0].startswith(topic.group()):
-        return f"{topic.group()}{own[0]}"
-    # An opening sentence naming no place asks of every place ("郊野径修了多少公里？盐田区、大鹏新区…各新增了多少公里？"):
-    # without it 盐田区's report was asked "…新增了多少公里" and its 郊野径 row failed the topic check
-    # (compare_blind32 D825, D814).
-    opening = asks[0] if own[0] != asks[0] and not any(p in asks[0] for p in places if p) else ""
-    return f"{opening}？{own[0]}" if opening else own[0]
+    topic = topic.group() if topic and not own[0].startswith(topic.group()) else ""
+    # An opening sentence naming no place or year asks what the places' sentences ask, in their unit or none
+    # ("郊野径修了多少公里？盐田区、大鹏新区…各新增了多少公里？"): without it 盐田区's report was asked "…新增了多少公里"
+    # and its 郊野径 row failed the topic check (compare_blind32 D825, D814); "全市GDP是多少亿元？" asks another thing.
+    opening = asks[0] if own[0] != asks[0] and _opens_for(asks[0], own[0], places) else ""
+    # A growth asked is asked in a unit of its own, after what the question opens with ("知识产权质押融资：…大鹏新区
+    # 2023年增长了多少": compare_blind32 D819); alone, "福田区2023年增长了多少" says not what grew.
+    own_unit = asked_unit(own[0]) or (asks_growth(own[0]) and (topic or opening))
+    if not own_unit or not _asks_own_thing(own[0], places):
+        return question
+    if topic:
+        return f"{topic}{own[0]}"
+    return f"{opening}{question[question.find(opening) + len(opening)]}{own[0]}" if opening else own[0]
+
+
+def _opens_for(opening: str, own: str, places: set[str]) -> bool:
+    """The question's first sentence asks of every place: it names none, nor a year, and asks in the unit the
+    place's own sentence does, or in none."""
+    if any(p in opening for p in places if p) or YEAR_WORD.search(opening):
+        return False
+    unit = asked_unit(opening)
+    return unit is None or MEASURES.get(unit) == MEASURES.get(asked_unit(own) or "")
 
 
 def _asks_own_thing(sentence: str, places: set[str]) -> bool:
@@ -650,9 +663,11 @@ def _respective_marked(query: Query, place: str, answer: Answer) -> Answer | Non
     things = [t for t in _THINGS_PART.split(clause[:turn]) if t.strip()]
     # "刑事、治安案件", "会议、文件数量": a shorter thing shares the last one's head, which it leaves out.
     things = [t + things[-1][len(t):] if things and len(t) < len(things[-1]) else t for t in things]
-    # "全年交通、水利投资": one no shorter shares it too, the last one's head word (compare_blind32 D813).
+    # "全年交通、水利投资": a short one with no head word of its own shares the last one's (compare_blind32 D813), not
+    # "进出口总额、实际利用外资".
     head = _head_word(things[-1]) if things else ""
-    things = [t if t.endswith(head) else t + head for t in things]
+    things = [t + head if head and len(t.strip()) <= _SHORT_THING and not t.strip().endswith(head) else t
+              for t in things]
     figures = list(quantities(clause[turn:]))
     if len(things) < 2 or len(things) != len(figures):
         return answer
@@ -664,6 +679,9 @@ def _respective_marked(query: Query, place: str, answer: Answer) -> Answer | Non
     figure = figures[best]
     at = answer.start + start + turn + figure.start()
     return _remarked(answer, at, figure.group())
+
+
+_SHORT_THING = 4  # characters: "全年交通", "工业" name no measure of their own
 
 
 def _head_word(thing: str) -> str:
@@ -868,7 +886,7 @@ def _only_multiple(query: Query, span: str) -> bool:
         and not (asks_growth(query.text) and _grown_by_multiple(span))
 
 
-_GROWN = re.compile("(?:增长|增加|提高|上升)了?约?$")
+_GROWN = re.compile("(?:增长|增加|提高|上升|扩大|增)了?(?:近|约|超过|超)?$")
 
 
 def _grown_by_multiple(span: str) -> bool:

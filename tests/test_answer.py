@@ -59,7 +59,12 @@ def test_the_figure_marked_is_the_one_asked(sentence: str, unit: str | None, fig
     ("沃特玛动力电池组项目被工信部、财政部和科技部等三部委列入“新能源汽车技术创新工程项目”，并获得1.5亿元资助；",
      "沃特玛动力电池组项目拿到了多少国家资助", None, "1.5亿元"),
     # what a count is of may follow it: weighed where the words before name the figures alike (blind10 j194)
-    ("建设六条铁路新干线和五个重点港口。", "规划里有几个重点港口", "个", "五个"),
+    ("建设六条铁路新干线和五个重点港口。", "规划里有几个重点港口", None, "五个"),
+    # a list after a colon: its lead is before the colon, the first item's name after it
+    ("全年淘汰落后产能：炼铁120万吨、炼钢80万吨、水泥300万吨。", "淘汰落后炼铁产能多少万吨", "吨", "炼铁120万吨"),
+    ("全年新增就业岗位：城镇5.2万个、农村3.1万个。", "城镇新增就业岗位多少个", "个", "城镇5.2万个"),
+    # a figure right after another is no item with a name of its own
+    ("全国文明城市、国家历史文化名城分别增至37座、14座。", "全国文明城市有几座", "座", "37座"),
     ("对区直属部门235项行政审批事项，削减55项，保留8项。", "行政审批事项削减了多少项", "项", "削减55项"),
 ])
 def test_the_figure_marked_is_the_item_of_a_list_asked(sentence: str, asked: str, unit: str | None, figure: str) -> None:

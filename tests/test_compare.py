@@ -327,6 +327,10 @@ def test_the_figure_of_the_thing_asked_among_several_in_turn() -> None:
     assert marked is not None and marked.span_text == "845亿元"
     marked = _respective_marked(parse_query("陕西2025年水利投资多少亿元"), "陕西", _answer(works, "水利投资分别达到845亿元"))
     assert marked is not None and marked.span_text == "486.3亿元"
+    # a longer one has a head of its own
+    trade = "进出口总额、实际利用外资分别增长8%、12%。"
+    marked = _respective_marked(parse_query("宝安2014年利用外资增长多少"), "宝安", _answer(trade, "进出口总额、实际利用外资分别增长8%"))
+    assert marked is not None and marked.span_text == "12%"
 
 
 def test_accumulated_outside_a_review_of_years_is_the_years_own() -> None:
@@ -674,6 +678,8 @@ def test_a_time_marked_gives_way_to_the_figure_after_it_and_a_multiple_is_no_amo
     # a growth said as a multiple answers a growth asked (compare_blind32 D819), and only that
     grown = _answer("知识产权质押融资金额增长14倍。", "知识产权质押融资金额增长14倍")
     assert figure_fits(parse_query("大鹏新区2023年知识产权质押融资增长了多少"), grown, in_review=False)
+    nearly = _answer("知识产权质押融资金额增长近14倍。", "知识产权质押融资金额增长近14倍")
+    assert figure_fits(parse_query("大鹏新区2023年知识产权质押融资增长了多少"), nearly, in_review=False)
     assert not figure_fits(parse_query("大鹏新区2023年知识产权质押融资多少亿元"), grown, in_review=False)
     assert not figure_fits(parse_query("全国1954年粮食产量增长了多少"), multiple, in_review=False)
 
@@ -724,6 +730,7 @@ def test_a_shortened_province_name_is_written_out() -> None:
     assert expand_abbreviations("北京、津、冀协同发展") == "北京、津、冀协同发展"
     # a 国务院 report named by the premier who delivered it (compare_blind32 D803)
     assert expand_abbreviations("温家宝2008年政府工作报告回顾的过去五年") == "国务院2008年政府工作报告回顾的过去五年"
+    assert expand_abbreviations("李鹏飞2020年报告里的一般公共预算收入") == "李鹏飞2020年报告里的一般公共预算收入"
 
 
 def test_each_place_asked_in_a_sentence_of_its_own() -> None:
@@ -748,6 +755,11 @@ def test_each_place_asked_in_a_sentence_of_its_own() -> None:
     # a growth asked has a unit of its own (compare_blind32 D819)
     growth = "知识产权质押融资：罗湖区2021年帮企业融了多少钱？大鹏新区2023年增长了多少？坪山区2024年报告里有没有2023年的完成数？"
     assert own_clause(growth, "大鹏新区", {"罗湖区", "大鹏新区", "坪山区"}) == "知识产权质押融资：大鹏新区2023年增长了多少"
+    # but alone it says not what grew; an opening asking another thing in another unit is not put before
+    alone = "南山区2023年地区生产总值增长了多少？福田区2023年增长了多少？"
+    assert own_clause(alone, "福田区", {"南山区", "福田区"}) == alone
+    other = "全市GDP是多少亿元？南山区2023年新增就业多少万人？福田区2023年新增就业多少万人？"
+    assert own_clause(other, "南山区", {"南山区", "福田区"}) == "南山区2023年新增就业多少万人"
 
 
 def test_a_city_with_a_time_of_its_own_is_compared_beside_its_district() -> None:

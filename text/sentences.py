@@ -17,13 +17,13 @@ _SENTENCE = re.compile(f"[^{SENTENCE_ENDS}\\n]+[{SENTENCE_ENDS}]*")
 _WORD = re.compile(f"[\\w{HAN_RANGE}]")
 
 
-CLAUSE_END = re.compile("[，,；;]")  # not at a colon: "GDP：5300亿元" is one statement
+_CLAUSE_END = re.compile("[，,；;]")  # not at a colon: "GDP：5300亿元" is one statement
 
 
 def clauses(sentence: str) -> list[str]:
     """The sentence's clauses, where a figure and what it is of usually sit together ("地区生产总值增长5.3%，
     一般公共预算收入36.77亿元")."""
-    return CLAUSE_END.split(sentence)
+    return _CLAUSE_END.split(sentence)
 
 
 # A sentence shorter than this (a list label "一是", a dangling "等。") carries no idea of its own.
