@@ -15,14 +15,12 @@ from search.weights import Weights
 from text import HAN
 from text.numbers import answers_unit, quantities
 from text.tokens import jieba_tokenizer
-from text.sentences import CLAUSE_BREAK, list_end, sentences, shingles
+from text.sentences import CLAUSE_BREAK, ITEM_BREAK, LIST_BREAK, last_break, list_end, sentences, shingles
 from text.tense import heading_tense, sentence_tense, states_level_reached
 from text.years import PREVIOUS_YEAR_NAMED, YEAR_WORD, subject_years
 
 _WORDS = jieba_tokenizer()
 _LEAD_WINDOW = 20  # characters looked back from a number for the start of its clause
-_ITEM_BREAK = re.compile("[，,、；;：:]")  # between the items of a sentence, each a figure and what it is of
-_LIST_BREAK = re.compile("[，,；;：:]")  # between lists of items ("淘汰落后产能：炼铁120万吨、炼钢80万吨")
 _HAN = re.compile(HAN)
 
 
@@ -155,7 +153,7 @@ def _number_span(sentence: str, grams: dict[str, float], unit: str | None = None
     def own_clause(m: re.Match[str]) -> float:
         # In a run of indicators ("地区生产总值增长5%，…社会消费品零售总额增长3.9%") the figure asked is the one whose
         # own clause names what is asked; the nearest question word ("增长") may be another indicator's.
-        return said_of(lowered[max((b.end() for b in CLAUSE_BREAK.finditer(sentence, 0, m.start())), default=0):m.start()])
+        return said_of(lowered[last_break(CLAUSE_BREAK, sentence, m.start()):m.start()])
 
     def with_lead(m: re.Match[str]) -> float:
         # What names the item: back to the last break between items, quotes and brackets inside ("专精特新“小巨人”
@@ -163,8 +161,8 @@ def _number_span(sentence: str, grams: dict[str, float], unit: str | None = None
         # q123). A later item of a list also has the words leading the list ("淘汰落后炼铁产能4659万吨、炼钢产能3747万
         # 吨、水泥产能8700万吨": "…淘汰…水泥产能" marked 炼铁's figure, compare_blind32 D803): those before the list's
         # first figure, less the first item's own name, taken to be as long as this one's.
-        name_at = max((b.end() for b in _ITEM_BREAK.finditer(sentence, 0, m.start())), default=0)
-        run = max((b.end() for b in _LIST_BREAK.finditer(sentence, 0, m.start())), default=0)
+        name_at = last_break(ITEM_BREAK, sentence, m.start())
+        run = last_break(LIST_BREAK, sentence, m.start())
         first = next((n.start() for n in every if n.start() >= run), m.start())
         name = lowered[name_at:m.start()]
         # A figure right after another ("…分别增至37座、14座") is no item with a name: it has no lead either.
@@ -175,7 +173,7 @@ def _number_span(sentence: str, grams: dict[str, float], unit: str | None = None
         # What a count is of often follows it, up to the next break or figure ("张店乡16个行政村"); weighed only
         # between figures the words before name alike: as much, "对区直属部门235项行政审批事项，削减55项" marked 235项
         # for "行政审批事项削减了多少项" (questions.jsonl q054).
-        after = _ITEM_BREAK.search(sentence, m.end())
+        after = ITEM_BREAK.search(sentence, m.end())
         end = min(after.start() if after else len(sentence),
                   next((n.start() for n in every if n.start() >= m.end()), len(sentence)))
         return said_of(lowered[m.end():end])

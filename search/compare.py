@@ -20,7 +20,7 @@ from search.results import Cell, DoubtKind, Filters, Hit, SearchResult, Table
 from search.scope import Places
 from text import HAN
 from text.lexicon import alternation, words
-from text.numbers import (COUNT_MEASURES, MEASURES, QUANTITY_UNITS, answers_unit, asked_unit, asks_added, asks_growth, asks_how_many, asks_share, asks_stock, gives_only_added, gives_only_stock,
+from text.numbers import (COUNT_MEASURES, MEASURES, MULTIPLE, QUANTITY_UNITS, answers_unit, asked_unit, asks_added, asks_growth, asks_how_many, asks_share, gives_growth_multiple, asks_stock, gives_only_added, gives_only_stock,
                           gives_share, gives_stock, measure_of, quantities, unit_of, without_added)
 from text.places import NATIONAL_BODIES, PROVINCES_COUNTED, each_level, expand_abbreviations, names_country
 from text.question import POPULATIONS, REPORT_SAYS, REPORT_YEAR, REVIEWED_YEARS, WORDING, asks_figure, asks_wording, is_rate, states_indicator
@@ -36,7 +36,7 @@ _AS_A_WHOLE = re.compile(alternation(words("compare_frame_words")))
 _NOT_LEVEL = re.compile(alternation(words("not_level_words")))
 HOW_MUCH = "是多少"
 TIME = "time"  # what a duration measures (units.tsv): "连续四年"
-_MULTIPLE, _MULTIPLE_WORD = "ratio", "倍"  # what "一点五倍" measures (units.tsv), and the word asking for one
+_MULTIPLE_WORD = "倍"  # the word asking for a multiple ("是1949年的几倍")
 _ASKED_AGAIN = re.compile(r"(?:[？?，,\s]*是多少)+")
 COUNTRY = "全国"
 _WHOLE = "全(?:省|市|区|县)"  # "广东全省": the place as a whole
@@ -875,26 +875,15 @@ def figure_fits(query: Query, answer: Answer, in_review: bool = True) -> bool:
     # A rate asked ("优良天数比例") is not a count beside one ("全省PM2.5浓度下降13.7%，优良天数增加25天"), nor a count
     # asked a rate beside it ("实现就业的人数": not "户籍居民登记失业率控制在3%", compare_blind8 E007).
     if asks_growth(query.text) or _asks_rate(query):
-        return bool(_rates(answer.span_text)) or (asks_growth(query.text) and _grown_by_multiple(answer.span_text))
+        return bool(_rates(answer.span_text)) or (asks_growth(query.text) and gives_growth_multiple(answer.span_text))
     return not (_asks_count(query) and not _CHANGE_ASKED.search(query.text) and _rates(answer.span_text))
 
 
 def _only_multiple(query: Query, span: str) -> bool:
     """The figure is a multiple of another ("可以等于一九四九年的一点五倍") where none is asked (compare_blind19 U514)."""
     figures = [m.group() for m in quantities(span)]
-    return bool(figures) and measure_of(figures[-1]) == _MULTIPLE and _MULTIPLE_WORD not in query.text \
-        and not (asks_growth(query.text) and _grown_by_multiple(span))
-
-
-_GROWN = re.compile("(?:增长|增加|提高|上升|扩大|增)了?(?:近|约|超过|超)?$")
-
-
-def _grown_by_multiple(span: str) -> bool:
-    """A growth said as a multiple ("知识产权质押融资金额增长14倍": compare_blind32 D819), not a level as a multiple of
-    another ("等于一九四九年的一点五倍")."""
-    figures = list(quantities(span))
-    return bool(figures) and measure_of(figures[-1].group()) == _MULTIPLE \
-        and bool(_GROWN.search(span[:figures[-1].start()]))
+    return bool(figures) and measure_of(figures[-1]) == MULTIPLE and _MULTIPLE_WORD not in query.text \
+        and not (asks_growth(query.text) and gives_growth_multiple(span))
 
 
 def _asks_level(query: Query) -> bool:

@@ -194,8 +194,6 @@ def without_added(text: str) -> str:
     return _ADDED.sub(" ", text)
 
 
-
-
 def gives_only_stock(text: str) -> bool:
     """The text gives how many there are in all and not how many were added ("两院院士增至123位")."""
     return bool(_STOCK_REACHED.search(text)) and not _ADDED.search(_STOCK_REACHED.sub(" ", text))
@@ -234,6 +232,18 @@ def gives_share(sentence: str) -> bool:
 def asks_growth(question: str) -> bool:
     """The question asks how fast something grew, not its level."""
     return bool(_GROWTH_ASKED.search(_REFUSED_GROWTH.sub(" ", question)))
+
+
+MULTIPLE = "ratio"  # what "一点五倍" measures (units.tsv)
+_GROWN_BY = re.compile("(?:增长|增加|提高|上升|扩大|增)了?(?:近|约|超过|超)?$")
+
+
+def gives_growth_multiple(span: str) -> bool:
+    """A growth said as a multiple ("知识产权质押融资金额增长14倍": compare_blind32 D819), not a level as a multiple of
+    another ("等于一九四九年的一点五倍")."""
+    figures = quantities(span)
+    return bool(figures) and measure_of(figures[-1].group()) == MULTIPLE \
+        and bool(_GROWN_BY.search(span[:figures[-1].start()]))
 
 
 def asks_per_head(question: str) -> bool:

@@ -13,6 +13,13 @@ SPLIT_POINTS = ("\n\n", "\n", "。", "！", "？", "；", "，")
 PUNCTUATION = "。，、；：！？,;:!?“”\"《》（）()"
 QUOTE_MARKS = "“”\""
 CLAUSE_BREAK = re.compile(r"[，,、：:（）()“”\s]")
+ITEM_BREAK = re.compile("[，,、；;：:]")  # between the items of a sentence, each a figure and what it is of
+LIST_BREAK = re.compile("[，,；;：:]")  # between lists of items ("淘汰落后产能：炼铁120万吨、炼钢80万吨")
+
+
+def last_break(pattern: re.Pattern[str], text: str, at: int) -> int:
+    """Where the stretch of text ending at `at` starts: after the last break before it (0: none)."""
+    return max((b.end() for b in pattern.finditer(text, 0, at)), default=0)
 _SENTENCE = re.compile(f"[^{SENTENCE_ENDS}\\n]+[{SENTENCE_ENDS}]*")
 _WORD = re.compile(f"[\\w{HAN_RANGE}]")
 
