@@ -26,7 +26,7 @@ from text.places import NATIONAL_BODIES, PROVINCES_COUNTED, each_level, expand_a
 from text.question import POPULATIONS, REPORT_SAYS, REPORT_YEAR, REVIEWED_YEARS, WORDING, asks_figure, asks_wording, is_rate, states_indicator
 from text.sentences import SENTENCE_ENDS, clauses
 from text.tokens import bigrams, jieba_tokenizer
-from text.tense import (PLAN, asks_period, introduces_targets, period_reviews, sentence_tense,
+from text.tense import (PLAN, asks_period, without_refused_things, introduces_targets, period_reviews, sentence_tense,
                         states_average, states_level_reached, states_period_total, states_target)
 from text.years import (DIGIT_YEAR, NOW, PLAN_PERIOD, PREVIOUS_YEAR_NAMED, THIS_YEARS_REPORT, YEAR, YEAR_WORD,
                         CN_YEAR, last_named_year, plan_end_year, year_value)
@@ -44,7 +44,7 @@ _WHOLE = "全(?:省|市|区|县)"  # "广东全省": the place as a whole
 _COUNT = "[两二三四五六七八九十几]"
 _KINDS = "省区市|省份|省区|省|市|区|县|乡镇|乡|镇|街道"  # the kinds of places counted
 _PLACE_COUNT = re.compile(rf"(?:这|那)?{_COUNT}个(?:{_KINDS})|"
-                          rf"(?<=\x00){PROVINCES_COUNTED}|"  # "…、藏六省区"
+                          rf"(?<=\x00)(?:{PROVINCES_COUNTED}|{_COUNT}(?:{_KINDS}))|"  # "…、藏六省区", "罗湖、南山两区"
                           rf"(?:这|那|上述|以上)?{_COUNT}份|"  # "这几份国务院政府工作报告"
                           rf"各(?:{_KINDS})|(?<=\x00){_WHOLE}")
 _LATEST = 0  # "冀、豫、陕现在各多少公里": the latest year each place's reports review, once the reports are known
@@ -441,7 +441,7 @@ def one_report_question(question: str, cell: Cell, taken: Iterable[str], own_per
     """The comparison asked of one report: its place and year before what the question asks of each
     ("2021年福田、龙岗…各是多少" → "福田2021年地区生产总值是多少"), the other places and years and the words that
     ask for each taken out."""
-    text = _ASIDE.sub("", question)
+    text = without_refused_things(_ASIDE.sub("", question))
     for name in sorted(set(taken), key=len, reverse=True):
         text = text.replace(name, _GONE)
     text = _PLACES_REPORT.sub("", text)

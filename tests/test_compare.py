@@ -90,6 +90,13 @@ def test_the_question_asked_of_one_report() -> None:
     assert one_report_question("光明区2021年、龙华区2019年的报告里，各自受理了多少宗行政复议案件？",
                                Cell(_report("g", 2021, "法治政府建设报告"), "光明区", 2021),
                                ["光明区", "龙华区"]) == "光明区2021年受理了多少宗行政复议案件"
+    # what it refuses goes ("不要总装机规模" searched 陕西's total capacity: compare_blind35 F910), a target refused
+    # stays, for its tense; "两区" after the places goes (F917)
+    assert one_report_question("2021年福田、龙岗分别新增多少新能源装机？只要当年新增量，不要总装机规模。", cell,
+                               taken) == "福田2021年新增多少新能源装机？只要当年新增量"
+    assert one_report_question("2021年福田、龙岗分别新增多少新能源装机？不要今年的目标", cell, taken) \
+        == "福田2021年新增多少新能源装机？不要今年的目标"
+    assert one_report_question("福田、罗湖两区2021年各建了多少个公园？", cell, taken) == "福田2021年建了多少个公园"
 
 
 def _answer(sentence: str, figure: str) -> Answer:
@@ -710,6 +717,9 @@ def test_a_target_refused_or_this_years_report_named_asks_no_target() -> None:
     query = parse_query("今年各省的政府工作报告里，去年城镇新增就业实际完成了多少？只要去年的实绩，不要今年的目标。")
     assert query.tense == DONE and query.insists_result and not query.target_named and not query.insists_target
     assert parse_query("去年北京的PM2.5浓度是多少？要实际值，不是目标").insists_result
+    # 只要 names what is wanted: "只要完成数" asks no plan (compare_blind35 F917)
+    assert parse_query("罗湖、南山两区2013年各完成了多少个小区？只要完成数。").tense == DONE
+    assert parse_query("罗湖今年要完成多少个小区").tense == PLAN
     target = parse_query("今年北京的GDP增长目标是多少")
     assert target.tense == PLAN and target.target_named
     # what is asked between 今年 and 报告, a question "是不是计划…", cities "不含计划单列市": still targets

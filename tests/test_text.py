@@ -208,6 +208,9 @@ def test_frame_words_leave_the_subject(question: str, left: str) -> None:
     ("学法考试的参考率、优秀率各是多少？", True, False), ("行政首长出庭应诉的提法，给我找些参考", False, True),
     # where to look, not the phrasing asked (compare_blind25 Z905)
     ("2025年各新增了几位两院院士？按今年各省政府工作报告的说法。", True, False), ("别的地方有什么说法", False, True),
+    # a count asked with 几 (compare_blind35 F914); "从哪几个方面写" asks which
+    ("2025年各地新增了几个实践创新基地？苏、蒙今年的报告分别怎么写的。", True, False),
+    ("别的乡镇从哪几个方面写普法", False, True), ("好几个部门各管一摊，别的报告怎么写的", True, True),
 ])
 def test_what_a_question_asks_for(question: str, quantity: bool, wording: bool) -> None:
     assert (asks_figure(question), asks_wording(question)) == (quantity, wording)

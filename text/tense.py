@@ -71,15 +71,31 @@ def without_level_raised(question: str) -> tuple[str, bool]:
 _REFUSED_TARGET = re.compile(rf"{REFUSAL}[^，,。？?；;！!]{{0,6}}?(?:目标|计划(?!单列)|预期)(?:值|数)?")
 
 
+# "不要总装机规模", "而不是新签合同额": what the question refuses, up to the clause's end
+_REFUSED_CLAUSE = re.compile(rf"{REFUSAL}[^，,。？?；;！!]*")
+
+
+def without_refused_things(question: str) -> str:
+    """The question without the things it refuses other than a target (which tells the tense it asks): searched
+    with "不要总装机规模", 陕西's "电力总装机1.27亿千瓦" outranked its "新增可再生能源装机800万千瓦" (compare_blind35
+    F910)."""
+    return _REFUSED_CLAUSE.sub(lambda m: m.group() if _REFUSED_TARGET.search(m.group()) else "", question)
+
+
 def refuses_target(question: str) -> bool:
     """The question says a target is not what it asks ("不要今年的目标")."""
     return bool(_REFUSED_TARGET.search(question))
 
 
+# "只要完成数", "只要已利用的": 只要 says which figure is wanted; its 要完成 is no plan (compare_blind35 F917 asked
+# four districts for their 2014 targets).
+_ONLY_WANTED = re.compile("只要")
+
+
 def without_plan_unasked(question: str, report_named: bool = True) -> str:
-    """The question without the plan words that ask no plan: a target refused, and (`report_named`) this year's
-    report named as where to look; for telling the tense it asks."""
-    question = _REFUSED_TARGET.sub(" ", question)
+    """The question without the plan words that ask no plan: a target refused, 只要 naming what is wanted, and
+    (`report_named`) this year's report named as where to look; for telling the tense it asks."""
+    question = _ONLY_WANTED.sub("只 ", _REFUSED_TARGET.sub(" ", question))
     return THIS_YEARS_REPORT.sub(" ", question) if report_named else question
 
 
