@@ -891,7 +891,7 @@ def _asks_level(query: Query) -> bool:
     ("居民消费价格" is a rate itself), nor a change of it in any words ("（水平或增速）"), nor a target, which is
     set as a growth ("增长5%左右")."""
     return bool(query.indicators) and query.tense >= 0 and not _asks_rate(query) \
-        and not _CHANGE_ASKED.search(query.text) \
+        and not _CHANGE_ASKED.search(without_refused_things(query.text)) \
         and not any(is_rate(i) for i in query.indicators)
 
 

@@ -10,7 +10,7 @@ from text.numbers import asked_unit, asks_how_many, asks_total, noun_measure
 from text.question import (FRAME, MEASURE, NAME_ASKED, asked_kind, asked_of_reports, compound_modifiers, counted_phrase, indicators_in, latin_terms, measure_phrases, ORIGINAL, PERSON_ROLE, QUOTED, asks_figure, REPORT_YEAR, SYNONYMS,
                            WHY, asks_wording)
 from text.tense import (DONE, DONE_QUESTION, PLAN, PLAN_QUESTION, RESULT_QUESTION, TARGET_QUESTION, UNKNOWN, asks_period,
-                        names_target, refuses_target, without_plan_unasked,
+                        names_target, refuses_target, without_plan_unasked, without_refused_things,
                         asks_level_at_year_end, states_period_total, without_level_raised)
 from text.tokens import bigrams
 from text.years import DIGIT_YEAR, PLAN_PERIOD, PREVIOUS_YEAR, YEAR_WORD, asked_years, names_span, spell_years
@@ -103,7 +103,7 @@ def parse_query(question: str) -> Query:
         counted=counted[-1] if counted else None,
         counted_by=counted[:-1],
         named_figures=measure_phrases(text),
-        noun_measure=None if unit else noun_measure(text),
+        noun_measure=None if unit else noun_measure(without_refused_things(text)),
         indicators=indicators_in(text),
         terms=latin_terms(text),
         asks_original=bool(ORIGINAL.search(text)),

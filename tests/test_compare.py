@@ -717,6 +717,13 @@ def test_a_target_refused_or_this_years_report_named_asks_no_target() -> None:
     query = parse_query("今年各省的政府工作报告里，去年城镇新增就业实际完成了多少？只要去年的实绩，不要今年的目标。")
     assert query.tense == DONE and query.insists_result and not query.target_named and not query.insists_target
     assert parse_query("去年北京的PM2.5浓度是多少？要实际值，不是目标").insists_result
+    # "报告里只给增速的标一下没有" refuses a growth, as "不要增速" does: the level is asked (compare_blind35 F905)
+    from search.compare import _asks_level
+    from text.numbers import asks_growth
+    level = parse_query("十四五收官时，冀、豫的社会消费品零售总额规模各到了多少？只要总额，报告里只给增速的标一下没有。")
+    assert _asks_level(level) and not asks_growth(level.text) and level.noun_measure != "rate"
+    assert not _asks_level(parse_query("冀、豫的社会消费品零售总额各增长了多少？"))
+    assert parse_query("冀、豫2025年城镇新增就业各多少？只有目标的算没有。").insists_result
     # 只要 names what is wanted: "只要完成数" asks no plan (compare_blind35 F917)
     assert parse_query("罗湖、南山两区2013年各完成了多少个小区？只要完成数。").tense == DONE
     assert parse_query("罗湖今年要完成多少个小区").tense == PLAN
