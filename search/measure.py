@@ -108,7 +108,7 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
     counted = _counted_forms(query)
     if counted and not any(_names(w, sentence) for w in counted):
         return query.counted  # "多少张病床" by "新增幼儿园6所"
-    unstated = [w for w in query.counted_by if w not in sentence and w not in passage]
+    unstated = [w for w in query.counted_by if not any(f in sentence or f in passage for f in _written_forms(w))]
     if unstated and not _narrowed_enough(query, unstated, sentence):
         return unstated[0] + (query.counted or "")  # "多少件行政复议案件" by "…刑事案件的发生"
     if counted and not any(_counts(w, query.figure_unit, sentence) for w in counted):
@@ -155,6 +155,15 @@ def _narrowed_enough(query: Query, unstated: list[str], sentence: str) -> bool:
     said = [w for w in narrowers if w not in unstated]
     return any(all(w in sentence[max(0, m.start() - _NARROWED_WITHIN):m.start()] for w in said)
                for m in re.finditer(re.escape(counted), sentence))
+
+
+# "省级重点项目" is written "省重点项目" as often (河南, 江苏 2026: compare_blind35 F909); the level stays.
+_LEVEL_OF = re.compile("(?<=[省市区县乡镇])级")
+
+
+def _written_forms(narrower: str) -> tuple[str, ...]:
+    """How a report may write a word narrowing what is counted: as asked, or a level without its 级."""
+    return (narrower, _LEVEL_OF.sub("", narrower, count=1)) if _LEVEL_OF.search(narrower) else (narrower,)
 
 
 _NARROWED_WITHIN = 12  # characters before the thing counted where the words narrowing it stand
