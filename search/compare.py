@@ -24,7 +24,7 @@ from text.numbers import (COUNT_MEASURES, MEASURES, MULTIPLE, QUANTITY_UNITS, an
                           gives_share, gives_stock, measure_of, quantities, unit_of, without_added)
 from text.places import NATIONAL_BODIES, PROVINCES_COUNTED, each_level, expand_abbreviations, names_country
 from text.question import POPULATIONS, REPORT_SAYS, REPORT_YEAR, REVIEWED_YEARS, WORDING, asks_figure, asks_wording, is_rate, states_indicator
-from text.sentences import SENTENCE_ENDS, clauses
+from text.sentences import CLAUSE_BREAK, SENTENCE_ENDS, clauses, last_break
 from text.tokens import bigrams, jieba_tokenizer
 from text.tense import (PLAN, asks_period, without_refused_things, introduces_targets, period_reviews, sentence_tense,
                         states_average, states_level_reached, states_period_total, states_target)
@@ -118,6 +118,10 @@ MAX_COMMON_SHARE = 0.1
 _UNIT_GRAMS = {g for u in QUANTITY_UNITS for m in ("", *"万亿千百") for g in bigrams(m + u)}  # "公里", "万亩"
 # "（北京、河北…）", "（一般）", "光明（新）区"; not a name in letters ("居民消费价格（CPI）涨幅": 吉林 writes "CPI涨幅")
 _ASIDE = re.compile(r"[（(](?![A-Za-z]+[）)])[^）)]{0,40}[）)]")
+# An aside giving another name for what it follows; not one of a time, a source, a condition or a list of places.
+_OTHER_NAMES = re.compile(r"[（(]([^）)（(]{1,12})[）)]")
+_NOT_A_NAME = re.compile(r"\d|年|报告|看|按|或|含|包括|只|不|即|指|如|等|[“”\"]|[A-Za-z]")
+_NAMES_SPLIT = re.compile("[、/，,]")
 
 Ask = Callable[[str, Filters], SearchResult]  # a search of one report, with no comparison of its own
 Share = Callable[[str], float]  # the share of the index's passages holding a keyword term
@@ -426,6 +430,49 @@ def _opens_for(opening: str, own: str, places: set[str]) -> bool:
     return unit is None or MEASURES.get(unit) == MEASURES.get(asked_unit(own) or "")
 
 
+def other_namings(question: str, taken: Iterable[str]) -> list[tuple[str, str]]:
+    """The question with each other name an aside gives for the words before it in their place ("省级重点（重大）
+    项目" → "省级重大项目", "税收总额（两税、国地税）" → "两税", "国地税"): a report may use either (江苏's "抓好550个省重大
+    项目", compare_blind35 F909). Not a time, a source, a condition or places ("（看2014年报告）", "（不含…）")."""
+    variants: list[tuple[str, str]] = []
+    for aside in _OTHER_NAMES.finditer(question):
+        names = aside.group(1)
+        if _NOT_A_NAME.search(names) or expand_abbreviations(names) != names or any(t and t in names for t in taken):
+            continue
+        before = question[:aside.start()]
+        for name in filter(None, _NAMES_SPLIT.split(names)):
+            start = _named_from(before, name)
+            if start is not None:
+                variants.append((before[:start] + name + question[aside.end():], name))
+    return variants
+
+
+def _named_from(before: str, name: str) -> int | None:
+    """Where the words an other name stands for start in the text before its aside: at its first character
+    in the last three words ("燃气管道（管网）": 管道), else at the earliest of them sharing a character with it ("税收
+    总额" for "两税"), else the last words as long as it less
+    one ("多少场（次）": 场; "旅游收入（游客总花费）": 旅游收入)."""
+    clause_at = last_break(CLAUSE_BREAK, before, len(before))
+    words = list(jieba_tokenizer().cut(before[clause_at:]))
+    if not words:
+        return None
+    starts = [len(before) - sum(map(len, words[i:])) for i in range(len(words))]
+    last = range(max(0, len(words) - 3), len(words))
+    # "燃气管道（管网）": 燃气管网. A word begins at a word's start or two characters on in a longer one (jieba cuts
+    # "燃气管|道"), not inside a word ("旅游收入（游客总花费）" is no "旅游客总花费").
+    begins = {starts[i] + k for i in last for k in range(0, len(words[i]), 2) if k == 0 or len(words[i]) >= 3}
+    leading = max((at for at in begins if before.startswith(name[0], at)), default=None)
+    if leading is not None and before[leading:] != name:
+        return leading
+    sharing = [i for i in last if set(words[i]) & set(name)]
+    if sharing:
+        return starts[sharing[0]]
+    for i in reversed(range(max(0, len(words) - 2), len(words))):
+        if len(before) - starts[i] >= len(name) - 1:
+            return starts[i]
+    return starts[max(0, len(words) - 2)]
+
+
 def _asks_own_thing(sentence: str, places: set[str]) -> bool:
     """The sentence names what it asks, beyond places, years, its unit and the words asking ("光明新区2015年各调处了
     多少宗": 调处; not "河南2025年是多少万人", which asks what the sentence before does)."""
@@ -496,13 +543,26 @@ def compare_table(query: Query, reports: dict[int, StoredReport], places: dict[i
     dated = bool(query.fact_years or PREVIOUS_YEAR_NAMED.search(query.text) or THIS_YEARS_REPORT.search(query.text))
     asked = expand_abbreviations(query.text)  # "京、冀…" asked of 北京's report as "北京…"
     places = {c.place for c in cells}
-    answered = [_answered(cell, one_report_question(own_clause(asked, cell.place, places), cell, taken, own_periods,
-                                                    dated), ask, share, level) for cell in cells]
+    namings = [(asked, ""), *other_namings(asked, taken)]
+    answered = [_answered(cell, [(one_report_question(own_clause(q, cell.place, places), cell, taken, own_periods,
+                                                      dated), name) for q, name in namings], ask, share, level)
+                for cell in cells]
     return Table(rows=tuple(c for c in answered if c.hit is not None),
                  missing=tuple(c for c in answered if c.hit is None))
 
 
-def _answered(cell: Cell, question: str, ask: Ask, share: Share, level: bool = False) -> Cell:
+def _answered(cell: Cell, questions: list[tuple[str, str]], ask: Ask, share: Share, level: bool = False) -> Cell:
+    """The cell answered by the first of the `questions` its report answers: the question as asked, then in each
+    other name it gives, whose answer must say it where the figure is (asked "新能源装机占…比重", 江苏's "服务性消费支出
+    占…比重" is no answer; "抓好550个省重大项目" is)."""
+    for question, name in dict.fromkeys(questions):
+        answered = _answered_by(cell, question, ask, share, level)
+        if answered.hit is not None and (not name or name in _figure_clause(answered.hit.answer)):
+            return answered
+    return cell
+
+
+def _answered_by(cell: Cell, question: str, ask: Ask, share: Share, level: bool = False) -> Cell:
     """The cell with its report's answer when the search trusts it and it marks a figure; not a rate where the
     comparison asks a `level`: a report's opening states "地区生产总值增长5.3%" more often than the level
     (compare_blind9: three of four GDP rows were rates)."""
@@ -959,6 +1019,13 @@ def _clause_names_topic(query: Query, place: str, answer: Answer, share: Share) 
 def _topic_grams(query: Query, place: str) -> set[str]:
     """What the question asks of the place, as bigrams, its units aside."""
     return set(bigrams(content_text(query, {place}))) - _UNIT_GRAMS
+
+
+def _figure_clause(answer: Answer) -> str:
+    """The whole clause of the answer's marked figure, what follows it too ("抓好550个省重大项目")."""
+    start, end = answer.span_start - answer.start, answer.span_end - answer.start
+    after = clauses(answer.text[start:])
+    return _clause_lead(answer) + (after[0][end - start:] if after else "")
 
 
 def _clause_lead(answer: Answer) -> str:

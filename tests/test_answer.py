@@ -145,6 +145,11 @@ def test_what_narrows_the_thing_counted_must_be_said_in_the_sentence_or_its_pass
     zones = parse_query("内蒙古2025年新增了几个国家生态文明建设示范区")
     assert missing_measure(zones, "新增5个国家生态文明示范区、3个实践创新基地。") is None
     assert missing_measure(zones, "新增5个国家森林城市示范区。") is not None
+    # a level may be written without 级 ("省重点项目": compare_blind35 F909), but not left out or another
+    projects = parse_query("河南今年安排了多少个省级重点项目")
+    assert missing_measure(projects, "实施1000个以上省重点项目，年度完成投资1万亿元。") is None
+    assert missing_measure(projects, "实施1000个以上市重点项目。") is not None
+    assert missing_measure(projects, "实施1000个以上重点项目。") is not None
 
 
 def test_a_level_asked_with_its_growth_refused_is_read_as_a_level() -> None:

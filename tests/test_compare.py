@@ -917,3 +917,24 @@ def test_a_row_of_a_report_named_by_its_year_says_so(compare_searcher) -> None:
     # a year some report reviews is named by nothing else
     plain = compare_searcher.search("盐田区2014年和2023年的旅游收入各是多少？", k=10)
     assert all(c.named_year is None for c in plain.table.rows)
+
+
+def test_other_names_given_in_an_aside() -> None:
+    """"省级重点（重大）项目": a report may write either (江苏's "抓好550个省重大项目", compare_blind35 F909); a time, a
+    source, a condition or places in brackets names nothing."""
+    from search.compare import other_namings
+    assert other_namings("今年各省安排了多少个省级重点（重大）项目？", []) == [("今年各省安排了多少个省级重大项目？", "重大")]
+    assert other_namings("新建燃气管道（管网）多少公里", []) == [("新建燃气管网多少公里", "管网")]
+    assert other_namings("2025年旅游收入（游客总花费）对比", []) == [("2025年游客总花费对比", "游客总花费")]
+    assert [q for q, _ in other_namings("宝安区2014年的税收总额（两税、国地税）各是多少", [])] == \
+        ["宝安区2014年的两税各是多少", "宝安区2014年的国地税各是多少"]
+    for aside in ("（2014年报告）", "（看次年的报告）", "（不含计划单列市）", "（京、冀、豫）", "（CPI）", "（南山）"):
+        assert other_namings(f"地区生产总值{aside}各是多少", ["南山"]) == []
+
+
+def test_a_row_found_by_another_name_says_it(compare_searcher) -> None:
+    """Asked in the aside's name, the row's figure is said in that name: 江苏's "抓好550个省重大项目"."""
+    table = _table(compare_searcher, "2026年各省安排了多少个省级重点（重大）项目？陕、苏两省今年的报告对比一下。")
+    rows = {Path(r["doc"]).name: r["answer_span_text"] for r in table["rows"]}
+    assert "640个" in rows["gzbg_2026_shaanxi.txt"] and "550个" in rows["gzbg_2026_jiangsu.txt"]
+
