@@ -108,7 +108,7 @@ def missing_measure(query: Query, sentence: str, passage: str = "") -> str | Non
     counted = _counted_forms(query)
     if counted and not any(_names(w, sentence) for w in counted):
         return query.counted  # "多少张病床" by "新增幼儿园6所"
-    unstated = [w for w in query.counted_by if not any(f in sentence or f in passage for f in _written_forms(w))]
+    unstated = [w for w in query.counted_by if not any(_narrower_said(w, query.counted or "", t) for t in (sentence, passage))]
     if unstated and not _narrowed_enough(query, unstated, sentence):
         return unstated[0] + (query.counted or "")  # "多少件行政复议案件" by "…刑事案件的发生"
     if counted and not any(_counts(w, query.figure_unit, sentence) for w in counted):
@@ -161,9 +161,17 @@ def _narrowed_enough(query: Query, unstated: list[str], sentence: str) -> bool:
 _LEVEL_OF = re.compile("(?<=[省市区县乡镇])级")
 
 
-def _written_forms(narrower: str) -> tuple[str, ...]:
-    """How a report may write a word narrowing what is counted: as asked, or a level without its 级."""
-    return (narrower, _LEVEL_OF.sub("", narrower, count=1)) if _LEVEL_OF.search(narrower) else (narrower,)
+def _narrower_said(narrower: str, counted: str, text: str) -> bool:
+    """The text says the word narrowing what is counted: as asked, or a level without its 级 ("省级重点" as "省重点";
+    a level alone only right before the thing counted: "省级" as "省重大项目"), not the whole place's ("全市重点项目" is
+    no "市级重点项目")."""
+    if narrower in text:
+        return True
+    bare = _LEVEL_OF.sub("", narrower, count=1)
+    if bare == narrower or not (len(bare) > 2 or counted):
+        return False
+    form = bare if len(bare) > 2 else bare + counted
+    return bool(re.search(f"(?<![全本]){re.escape(form)}", text))
 
 
 _NARROWED_WITHIN = 12  # characters before the thing counted where the words narrowing it stand

@@ -150,6 +150,10 @@ def test_what_narrows_the_thing_counted_must_be_said_in_the_sentence_or_its_pass
     assert missing_measure(projects, "实施1000个以上省重点项目，年度完成投资1万亿元。") is None
     assert missing_measure(projects, "实施1000个以上市重点项目。") is not None
     assert missing_measure(projects, "实施1000个以上重点项目。") is not None
+    # a level alone is not written without 级: "市级重点项目" is not "全市重点项目" (review of 2c9c685)
+    assert missing_measure(parse_query("罗湖今年安排了多少个市级项目"), "全市项目120个。") is not None
+    assert missing_measure(parse_query("罗湖今年安排了多少个市级重点项目"), "全市重点项目120个。") is not None
+    assert missing_measure(parse_query("江苏今年安排了多少个省级重大项目"), "抓好550个省重大项目。") is None
 
 
 def test_a_level_asked_with_its_growth_refused_is_read_as_a_level() -> None:

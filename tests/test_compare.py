@@ -724,9 +724,17 @@ def test_a_target_refused_or_this_years_report_named_asks_no_target() -> None:
     assert _asks_level(level) and not asks_growth(level.text) and level.noun_measure != "rate"
     assert not _asks_level(parse_query("冀、豫的社会消费品零售总额各增长了多少？"))
     assert parse_query("冀、豫2025年城镇新增就业各多少？只有目标的算没有。").insists_result
-    # 只要 names what is wanted: "只要完成数" asks no plan (compare_blind35 F917)
+    # only with a verdict refusing it: "只给增速的也行" accepts growth, "只有几个市…" names cities (review of 2c9c685)
+    assert asks_growth(parse_query("冀、豫社零各多少？只给增速的也行").text)
+    assert not parse_query("冀、豫今年城镇新增就业各多少？只有目标的也列上").insists_result
+    from text.tense import without_refused_things
+    assert without_refused_things("冀、豫社零各多少？不要总量要增速") == "冀、豫社零各多少？要增速"
+    kept = "2021年福田、龙岗不含房地产的固定资产投资各是多少？"  # 不含 inside the thing asked
+    assert without_refused_things(kept) == kept
+    # 只要 names what is wanted: "只要完成数" asks no plan (compare_blind35 F917); "只要…就" is a condition
     assert parse_query("罗湖、南山两区2013年各完成了多少个小区？只要完成数。").tense == DONE
     assert parse_query("罗湖今年要完成多少个小区").tense == PLAN
+    assert parse_query("罗湖今年只要完成多少个小区改造就能达标").tense == PLAN
     target = parse_query("今年北京的GDP增长目标是多少")
     assert target.tense == PLAN and target.target_named
     # what is asked between 今年 and 报告, a question "是不是计划…", cities "不含计划单列市": still targets
@@ -928,8 +936,16 @@ def test_other_names_given_in_an_aside() -> None:
     assert other_namings("2025年旅游收入（游客总花费）对比", []) == [("2025年游客总花费对比", "游客总花费")]
     assert [q for q, _ in other_namings("宝安区2014年的税收总额（两税、国地税）各是多少", [])] == \
         ["宝安区2014年的两税各是多少", "宝安区2014年的国地税各是多少"]
-    for aside in ("（2014年报告）", "（看次年的报告）", "（不含计划单列市）", "（京、冀、豫）", "（CPI）", "（南山）"):
+    for aside in ("（2014年报告）", "（看次年的报告）", "（不含计划单列市）", "（京、冀、豫）", "（CPI）", "（南山）",
+                  "（亿元）", "（省级）", "（全区）", "（计划）", "（约）"):
         assert other_namings(f"地区生产总值{aside}各是多少", ["南山"]) == []
+    # names listed sharing nothing with the words before them are parts more often
+    assert other_namings("重点人群（高校毕业生、农民工）就业多少人", []) == []
+    assert other_namings("新能源（风电、光伏）装机", []) == []
+    assert other_namings("第三产业（服务业）占GDP的比重", []) == [("服务业占GDP的比重", "服务业")]
+    # a unit stands for the unit asked ("多少场（次）"), none other ("学位（个）", "收入（亿元）")
+    assert other_namings("各开展了多少场（次）普法", []) == [("各开展了多少次普法", "次")]
+    assert other_namings("新增学位（个）各多少", []) == [] and other_namings("一般公共预算收入（亿元）各多少", []) == []
 
 
 def test_a_row_found_by_another_name_says_it(compare_searcher) -> None:
@@ -937,4 +953,20 @@ def test_a_row_found_by_another_name_says_it(compare_searcher) -> None:
     table = _table(compare_searcher, "2026年各省安排了多少个省级重点（重大）项目？陕、苏两省今年的报告对比一下。")
     rows = {Path(r["doc"]).name: r["answer_span_text"] for r in table["rows"]}
     assert "640个" in rows["gzbg_2026_shaanxi.txt"] and "550个" in rows["gzbg_2026_jiangsu.txt"]
+
+
+def test_a_rate_asked_is_not_how_much_it_changed() -> None:
+    """"本科上线率比去年增长23%" is no 本科上线率 (compare_blind32 A811); a share after a growth is the one asked."""
+    from search.compare import _rate_level_marked
+    share = parse_query("坪山区2023年全社会研发投入占GDP的比重是多少")
+    marked = _rate_level_marked(share, _answer("全社会研发投入增长65.6%，占地区生产总值比重9.4%，其中企业研发投入占比超过98%。",
+                                               "全社会研发投入增长65.6%"))
+    assert marked.span_text == "9.4%" and figure_fits(share, marked)
+    rate = parse_query("坪山新区2013年本科上线率是多少")
+    changed = _answer("2013年高考重点线上线人数首次突破“百人大关”，本科上线率比去年增长23%。", "本科上线率比去年增长23%")
+    assert _rate_level_marked(rate, changed) == changed and not figure_fits(rate, changed)
+    assert figure_fits(rate, _answer("本科上线率66.58%，比去年提高2个百分点。", "本科上线率66.58%"))
+    # a change asked in other words is a change: "精简了多少" (compare_blind32 D815)
+    cut = parse_query("督查检查考核事项精简了多少")
+    assert figure_fits(cut, _answer("会议减少32%、督查检查考核事项减少44%。", "督查检查考核事项减少44%"))
 

@@ -102,6 +102,11 @@ def measure_of(figure: str) -> str | None:
     return MEASURES.get(unit) if unit else None
 
 
+def is_unit(word: str) -> bool:
+    """The word is a unit, perhaps with its magnitude ("亿元", "万人", "公里")."""
+    return bool(re.fullmatch(rf"{_MAGNITUDE}*(?:{alternation(QUANTITY_UNITS)})", word))
+
+
 def unit_of(figure: str) -> str | None:
     unit = _UNIT_AT_END.search(figure)
     return unit.group() if unit else None
@@ -244,6 +249,16 @@ def gives_growth_multiple(span: str) -> bool:
     figures = quantities(span)
     return bool(figures) and measure_of(figures[-1].group()) == MULTIPLE \
         and bool(_GROWN_BY.search(span[:figures[-1].start()]))
+
+
+# "本科上线率比去年增长23%", "城镇化率提高1.2个百分点": how much a rate changed, where the rate itself may be asked
+_CHANGED_BY = re.compile("(?:增长|增加|提高|提升|上升|扩大|增|下降|降低|减少|回落|降)了?(?:近|约|超过|超)?$")
+
+
+def gives_only_change(clause: str) -> bool:
+    """The clause's last figure is how much something changed: it follows the change word right away."""
+    figures = quantities(clause)
+    return bool(figures) and bool(_CHANGED_BY.search(clause[:figures[-1].start()]))
 
 
 def asks_per_head(question: str) -> bool:

@@ -14,9 +14,11 @@ _WHICH_FEW = re.compile("哪几")  # "批准了哪几座沿边城市" asks which
 WHY = re.compile(alternation(words("why_words")))
 WORDING = re.compile(alternation(words("wording_words"), escape=False))
 # "规范性文件印发了多少件？…报告各怎么说的", "新增了几个…基地？…分别怎么写的": the figure each report gives, not its
-# phrasing (compare_blind35 F914 built no table). Not 几 in a phrase ("好几个部门", "给我几个例句", "几个省的报告":
-# wording_blind2/3 lost 5 answers to that).
-_FIGURE_ASKED = re.compile(r"多少|[了有是]几(?=[个家项所座次件名条处万亿成倍])")
+# phrasing (compare_blind35 F914 built no table). Not 几 in a phrase ("好几个部门", "给我几个例句": wording_blind2/3
+# lost 5 answers to that), nor how many places or passages say it ("有几个省的报告提到…", "有几处提到").
+_COUNTED_IN = alternation(sorted((u for u, m in MEASURES.items() if m in ("count", "people") and u != "处"),
+                                 key=len, reverse=True))
+_FIGURE_ASKED = re.compile(rf"多少|(?:了|有|是|新增|建成)几(?:{_COUNTED_IN})(?!省|市|区|县|地|报告|份)")
 # Question words, frame words and "the year before": what a question says without naming its subject.
 FRAME = re.compile(alternation([*map(re.escape, words("question_words")), *words("frame_words"),
                                 *words("previous_year_words")], escape=False))

@@ -71,8 +71,11 @@ def without_level_raised(question: str) -> tuple[str, bool]:
 _REFUSED_TARGET = re.compile(rf"{REFUSAL}[^，,。？?；;！!]{{0,6}}?(?:目标|计划(?!单列)|预期)(?:值|数)?")
 
 
-# "不要总装机规模", "而不是新签合同额": what the question refuses, up to the clause's end
-_REFUSED_CLAUSE = re.compile(rf"{REFUSAL}[^，,。？?；;！!]*")
+# "不要总装机规模", "报告里只给增速的标一下没有": what the question refuses, up to the clause's end or a new request
+# ("不要总量要增速"). 不含 inside a clause is part of the thing asked ("不含房地产的固定资产投资"); a refusal only
+# at a clause's start cost 4 of compare_blind31's cells.
+_REFUSED_CLAUSE = re.compile(rf"(?:(?:^|(?<=[，,。？?；;！!]))\s*不含|(?!不含){REFUSAL})"
+                             rf"[^，,。？?；;！!]*?(?=而是|只要|要(?!求)|就|[，,。？?；;！!]|$)")
 
 
 def without_refused_things(question: str) -> str:
@@ -89,7 +92,7 @@ def refuses_target(question: str) -> bool:
 
 # "只要完成数", "只要已利用的": 只要 says which figure is wanted; its 要完成 is no plan (compare_blind35 F917 asked
 # four districts for their 2014 targets).
-_ONLY_WANTED = re.compile("只要")
+_ONLY_WANTED = re.compile("只要(?![^，,。？?；;！!]*就)")  # not "只要完成…就能达标", a condition
 
 
 def without_plan_unasked(question: str, report_named: bool = True) -> str:
