@@ -717,6 +717,9 @@ def test_a_target_refused_or_this_years_report_named_asks_no_target() -> None:
     query = parse_query("今年各省的政府工作报告里，去年城镇新增就业实际完成了多少？只要去年的实绩，不要今年的目标。")
     assert query.tense == DONE and query.insists_result and not query.target_named and not query.insists_target
     assert parse_query("去年北京的PM2.5浓度是多少？要实际值，不是目标").insists_result
+    # refused after it too (compare_blind35 F921)
+    refused_after = parse_query("城镇污水处理率实际达到多少：广东2013年、大鹏新区2013年？规划目标不算。")
+    assert refused_after.tense == DONE and refused_after.insists_result
     # "报告里只给增速的标一下没有" refuses a growth, as "不要增速" does: the level is asked (compare_blind35 F905)
     from search.compare import _asks_level
     from text.numbers import asks_growth

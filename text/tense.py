@@ -67,8 +67,11 @@ def without_level_raised(question: str) -> tuple[str, bool]:
 # Plan words that ask no plan: a target refused ("只要去年的实绩，不要今年的目标", "要实际值，不是目标") and this
 # year's report named as where to look ("今年各省的政府工作报告里，去年…实际完成了多少"). Read as asking one, they
 # took five reports' 2026 targets for their 2025 results (compare_blind22 V703, V709).
-# "是不是计划…" asks; "（不含计划单列市）" names cities (review of 8c0626f).
-_REFUSED_TARGET = re.compile(rf"{REFUSAL}[^，,。？?；;！!]{{0,6}}?(?:目标|计划(?!单列)|预期)(?:值|数)?")
+# "是不是计划…" asks; "（不含计划单列市）" names cities (review of 8c0626f). Refused after it too: "规划目标不算"
+# (compare_blind35 F921 was read as asking four reports' targets and built no table).
+_TARGET_WORD = r"(?:目标|计划(?!单列)|预期)(?:值|数)?"
+_REFUSED_TARGET = re.compile(rf"{REFUSAL}[^，,。？?；;！!]{{0,6}}?{_TARGET_WORD}"
+                             rf"|(?:规划|年度|今年的?)?{_TARGET_WORD}的?(?:不算|不要|除外|不计)")
 
 
 # "不要总装机规模", "报告里只给增速的标一下没有": what the question refuses, up to the clause's end or a new request
