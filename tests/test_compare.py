@@ -107,6 +107,9 @@ def _answer(sentence: str, figure: str) -> Answer:
 def test_a_figure_that_is_not_the_things_own_is_left_out() -> None:
     added = parse_query("江苏2025年新增了几位两院院士")  # how many there are is not how many were added (Z905)
     assert not figure_fits(added, _answer("两院院士增至123位，入选人数位居全国前列。", "两院院士增至123位"))
+    capacity = parse_query("河南2026年计划新增多少可再生能源装机")  # a level passed is no addition (compare_blind35 F910)
+    assert not figure_fits(capacity, _answer("可再生能源发电装机突破1亿千瓦。", "可再生能源发电装机突破1亿千瓦"))
+    assert figure_fits(capacity, _answer("新增可再生能源装机突破800万千瓦。", "新增可再生能源装机突破800万千瓦"))
     assert figure_fits(added, _answer("新增院士6人，培养工程硕博士3529名。", "新增院士6人"))
     amount = parse_query("宝安2014年公共财政预算收入多少")
     assert not figure_fits(amount, _answer("税收对公共财政预算收入贡献达91.8%。", "税收对公共财政预算收入贡献达91.8%"))

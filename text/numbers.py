@@ -173,7 +173,7 @@ _STOCK_GIVEN = re.compile(r"总数|累计|共有|总量|已有|现有|达到|达
 
 
 # "两院院士增至123位" is how many there are now: not how many were added ("新增了几位两院院士", compare_blind25 Z905).
-_STOCK_REACHED = re.compile("增至|增加到|总数|总量|共有|现有|已有")
+_STOCK_REACHED = re.compile("增至|增加到|总数|总量|共有|现有|已有|突破")
 
 
 def asks_stock(question: str) -> bool:
