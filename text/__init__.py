@@ -14,9 +14,12 @@ officials' questions are written, each kind of knowledge in one module, word lis
 
 HAN_RANGE = "\u4e00-\u9fff"  # CJK unified ideographs: the hanzi of simplified Chinese text
 HAN = f"[{HAN_RANGE}]"
+# Marks ending a clause of a question, and a character inside one, for patterns that stay within a clause.
+CLAUSE_MARKS = "，,。？?；;！!"
+IN_CLAUSE = f"[^{CLAUSE_MARKS}]"
 # Words refusing what follows them in a question ("不要今年的目标", "只要总额，不要增速"); "是不是…" asks instead.
 # "报告里只给增速的标一下没有": a report giving only that is to be listed as not stating what is asked (not "只给增速的
 # 也行", "只有几个市…").
-REFUSAL = ("(?:不要|(?<!是)不是|而非|并非|不看|不含|只(?:给|有|写)了?(?=[^，,。？?；;！!]{0,6}?的"
-           "[^，,。？?；;！!]{0,6}?(?:没有|不算|不要|不列|别列|不用)))")
+REFUSAL = (f"(?:不要|(?<!是)不是|而非|并非|不看|不含|只(?:给|有|写)了?(?={IN_CLAUSE}{{0,6}}?的"
+           f"{IN_CLAUSE}{{0,6}}?(?:没有|不算|不要|不列|别列|不用)))")
 CHINESE_DIGITS = "〇零一二三四五六七八九"  # 0-9 as hanzi (two ways to write zero), as in "二〇二三年", "一九五四年"

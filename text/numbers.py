@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import re
 
-from text import CHINESE_DIGITS, REFUSAL
+from text import CHINESE_DIGITS, IN_CLAUSE, REFUSAL
 from text.lexicon import alternation, rows, words
 from text.years import is_year
 
@@ -213,7 +213,7 @@ def gives_only_added(sentence: str) -> bool:
 _GROWTH_ASKED = re.compile("增长了?多少|增速|增幅|涨幅|增长率|涨了多少")
 # "只要总额，不要增速" asks the level: read as a growth question, Hebei's "一般公共预算收入从3826.5亿元增长到4398.6亿元"
 # was set aside for the five-year average beside it (compare_blind26 Q603).
-_REFUSED_GROWTH = re.compile(rf"{REFUSAL}[^，,。？?；;！!]{{0,4}}?(?:增速|增幅|涨幅|增长率|增长了?多少|涨了多少)")
+_REFUSED_GROWTH = re.compile(rf"{REFUSAL}{IN_CLAUSE}{{0,4}}?(?:增速|增幅|涨幅|增长率|增长了?多少|涨了多少)")
 
 
 # "服务业占本市生产总值比重", "研发投入占GDP百分之几", "工业在经济总量里占了多大份额": a share of a whole. Asked, a
@@ -240,7 +240,9 @@ def asks_growth(question: str) -> bool:
 
 
 MULTIPLE = "ratio"  # what "一点五倍" measures (units.tsv)
-_GROWN_BY = re.compile("(?:增长|增加|提高|上升|扩大|增)了?(?:近|约|超过|超)?$")
+_RISES = "增长|增加|提高|上升|扩大|增"
+_RIGHT_BEFORE_FIGURE = "了?(?:近|约|超过|超)?$"
+_GROWN_BY = re.compile(f"(?:{_RISES}){_RIGHT_BEFORE_FIGURE}")
 
 
 def gives_growth_multiple(span: str) -> bool:
@@ -252,7 +254,7 @@ def gives_growth_multiple(span: str) -> bool:
 
 
 # "本科上线率比去年增长23%", "城镇化率提高1.2个百分点": how much a rate changed, where the rate itself may be asked
-_CHANGED_BY = re.compile("(?:增长|增加|提高|提升|上升|扩大|增|下降|降低|减少|回落|降)了?(?:近|约|超过|超)?$")
+_CHANGED_BY = re.compile(f"(?:{_RISES}|提升|下降|降低|减少|回落|降){_RIGHT_BEFORE_FIGURE}")
 
 
 def gives_only_change(clause: str) -> bool:

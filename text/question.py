@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from text import HAN
+from text import HAN, IN_CLAUSE
 from text.lexicon import alternation, rows, words
 from text.numbers import ASKED_UNIT, MEASURES, SHARE_OF
 from text.tense import TARGET_NOUNS
@@ -281,7 +281,7 @@ def compound_modifiers(question: str) -> tuple[str, ...]:
 
 # "按今年各省政府工作报告的说法" says where to look, not that the phrasing is asked: read as a wording request, four
 # provinces' counts of new academicians built no table (compare_blind25 Z905).
-_ACCORDING_TO = re.compile(r"(?:按照?|根据|依照|依据)[^，,。？?；;！!]{0,20}?说法")
+_ACCORDING_TO = re.compile(rf"(?:按照?|根据|依照|依据){IN_CLAUSE}{{0,20}}?说法")
 
 
 def asks_wording(text: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from text import REFUSAL
+from text import CLAUSE_MARKS, IN_CLAUSE, REFUSAL
 from text.lexicon import alternation, rows
 from text.sentences import sentences
 from text.years import THIS_YEARS_REPORT, YEAR
@@ -70,15 +70,15 @@ def without_level_raised(question: str) -> tuple[str, bool]:
 # "是不是计划…" asks; "（不含计划单列市）" names cities (review of 8c0626f). Refused after it too: "规划目标不算"
 # (compare_blind35 F921 was read as asking four reports' targets and built no table).
 _TARGET_WORD = r"(?:目标|计划(?!单列)|预期)(?:值|数)?"
-_REFUSED_TARGET = re.compile(rf"{REFUSAL}[^，,。？?；;！!]{{0,6}}?{_TARGET_WORD}"
+_REFUSED_TARGET = re.compile(rf"{REFUSAL}{IN_CLAUSE}{{0,6}}?{_TARGET_WORD}"
                              rf"|(?:规划|年度|今年的?)?{_TARGET_WORD}的?(?:不算|不要|除外|不计)")
 
 
 # "不要总装机规模", "报告里只给增速的标一下没有": what the question refuses, up to the clause's end or a new request
 # ("不要总量要增速"). 不含 inside a clause is part of the thing asked ("不含房地产的固定资产投资"); a refusal only
 # at a clause's start cost 4 of compare_blind31's cells.
-_REFUSED_CLAUSE = re.compile(rf"(?:(?:^|(?<=[，,。？?；;！!]))\s*不含|(?!不含){REFUSAL})"
-                             rf"[^，,。？?；;！!]*?(?=而是|只要|要(?!求)|就|[，,。？?；;！!]|$)")
+_REFUSED_CLAUSE = re.compile(rf"(?:(?:^|(?<=[{CLAUSE_MARKS}]))\s*不含|(?!不含){REFUSAL})"
+                             rf"{IN_CLAUSE}*?(?=而是|只要|要(?!求)|就|[{CLAUSE_MARKS}]|$)")
 
 
 def without_refused_things(question: str) -> str:
@@ -95,7 +95,7 @@ def refuses_target(question: str) -> bool:
 
 # "只要完成数", "只要已利用的": 只要 says which figure is wanted; its 要完成 is no plan (compare_blind35 F917 asked
 # four districts for their 2014 targets).
-_ONLY_WANTED = re.compile("只要(?![^，,。？?；;！!]*就)")  # not "只要完成…就能达标", a condition
+_ONLY_WANTED = re.compile(f"只要(?!{IN_CLAUSE}*就)")  # not "只要完成…就能达标", a condition
 
 
 def without_plan_unasked(question: str, report_named: bool = True) -> str:
