@@ -20,7 +20,7 @@ from search.results import Cell, DoubtKind, Filters, Hit, SearchResult, Table
 from search.scope import Places
 from text import HAN
 from text.lexicon import alternation, words
-from text.numbers import (ASKED_UNIT, COUNT_MEASURES, MEASURES, MULTIPLE, QUANTITY_UNITS, answers_unit, asked_unit, asks_added, asks_growth, asks_how_many, asks_share, gives_growth_multiple, gives_only_change, is_unit, asks_stock, gives_only_added, gives_only_stock,
+from text.numbers import (ASKED_UNIT, COUNT_MEASURES, MEASURES, MULTIPLE, QUANTITY_UNITS, RATE_NOUNS, answers_unit, asked_unit, asks_added, asks_growth, asks_how_many, asks_share, gives_growth_multiple, gives_only_change, is_unit, asks_stock, gives_only_added, gives_only_stock,
                           gives_share, gives_stock, measure_of, quantities, unit_of, without_added)
 from text.places import NATIONAL_BODIES, PROVINCES_COUNTED, each_level, expand_abbreviations, names_country
 from text.question import POPULATIONS, REPORT_SAYS, REPORT_YEAR, REVIEWED_YEARS, WORDING, asks_figure, asks_wording, is_rate, states_indicator
@@ -116,6 +116,14 @@ MIN_TOPIC_SHARE = 0.15  # the question's bigrams an answering sentence holds (_n
 # the nearest right row shares a bigram in 8% of the passages ("解决").
 MAX_COMMON_SHARE = 0.1
 _UNIT_GRAMS = {g for u in QUANTITY_UNITS for m in ("", *"万亿千百") for g in bigrams(m + u)}  # "公里", "万亩"
+_RATE_GRAMS = {g for noun in RATE_NOUNS for g in bigrams(noun)}
+
+
+_JOINS = set("占的")
+
+
+def _naming(grams: set[str]) -> set[str]:
+    return {g for g in grams - _RATE_GRAMS if not set(g) & _JOINS}
 # "（北京、河北…）", "（一般）", "光明（新）区"; not a name in letters ("居民消费价格（CPI）涨幅": 吉林 writes "CPI涨幅")
 _ASIDE = re.compile(r"[（(](?![A-Za-z]+[）)])[^）)]{0,40}[）)]")
 # An aside's words that are not another name for what it follows: a time, a source, a condition.
@@ -1031,7 +1039,7 @@ def _names_topic(query: Query, place: str, answer: Answer, share: Share) -> bool
         return True
     shared = grams & set(bigrams(answer.text))
     return len(shared) / len(grams) >= MIN_TOPIC_SHARE \
-        and (bool(query.indicators) or any(share(g) <= MAX_COMMON_SHARE for g in shared))
+        and (bool(query.indicators) or any(share(g) <= MAX_COMMON_SHARE for g in _naming(shared)))
 
 
 def _clause_names_topic(query: Query, place: str, answer: Answer, share: Share) -> bool:
@@ -1053,7 +1061,7 @@ def _clause_names_topic(query: Query, place: str, answer: Answer, share: Share) 
         own = parts[i] + "，" + own
     if any(states_indicator(indicator, own) for indicator in query.indicators):
         return True
-    return any(share(g) <= MAX_COMMON_SHARE for g in grams & set(bigrams(own)))
+    return any(share(g) <= MAX_COMMON_SHARE for g in _naming(grams & set(bigrams(own))))
 
 
 def _topic_grams(query: Query, place: str) -> set[str]:

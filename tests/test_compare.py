@@ -232,6 +232,17 @@ def test_a_sentence_sharing_only_common_words_with_what_is_asked_is_no_row() -> 
     assert _names_topic(growth, "全国", _answer("增长5.2%。", "5.2%"), share)
 
 
+def test_a_share_is_named_by_what_it_is_a_share_of() -> None:
+    """compare_blind35 F922: "先进制造业占工业的比重" is not "第三产业占GDP比重达92.7%", which shares only 比重 and the
+    pair 业占 across two words with it."""
+    share = lambda gram: 0.01  # noqa: E731
+    asked = parse_query("罗湖区2013年先进制造业占工业的比重是多少")
+    assert not _names_topic(asked, "罗湖区", _answer("第三产业占GDP比重达92.7%，拉升0.6个百分点；", "第三产业占GDP比重达92.7%"),
+                            share)
+    assert _names_topic(asked, "罗湖区", _answer("先进制造业占工业比重达80.45%，提高1.8个百分点；", "先进制造业占工业比重达80.45%"),
+                        share)
+
+
 def test_a_comparison_row_of_common_words_only_is_left_out(shared_index_searcher) -> None:
     """The 36 reports' index: 福田's 2022 report states no new elderly-care beds (compare_blind18 T412 had shown its
     "3个" education groups), 罗湖's does."""

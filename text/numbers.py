@@ -46,6 +46,7 @@ GENERAL_CLASSIFIER = "个"
 COUNT_MEASURES = ("count", "people")  # what a number of things or of people measures
 MEASURE_NAMES = {measure: name for measure, name, *_ in rows("measures")}
 _MEASURE_NOUNS = tuple((noun, measure) for measure, _, *nouns in rows("measures") for noun in " ".join(nouns).split())
+RATE_NOUNS = tuple(noun for noun, measure in _MEASURE_NOUNS if measure == "rate")
 _UNIT_AT_END = re.compile(f"{alternation(UNITS)}$")
 _ARTICLE = re.compile(f"一{alternation(UNITS)}$")
 # "几" asks how many, except in an ordinal ("第几"), pointing at a stretch of time ("那几年", "近几年"), as "a dozen
