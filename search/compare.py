@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from collections.abc import Callable, Iterable
 
+from index.chunk import SEPARATOR
 from index.read import WORK_REPORT
 from index.store import StoredReport
 from search.answer import Answer, section_tense
@@ -654,7 +655,18 @@ def _stated_as_target(hit: Hit) -> bool:
     """The figure's clause states a target, or it follows a lead-in naming targets in its sentence ("主要预期目标是：
     …"). Its own clause, not the sentence: "聚焦“1+2+4+N”目标任务体系，…生产总值增长5.6%" reviews the year."""
     return states_target(_clause_lead(hit.answer)) \
-        or introduces_targets(hit.chunk.text[:hit.answer.span_start - hit.chunk.start]) or _of_later_year(hit)
+        or introduces_targets(hit.chunk.text[:hit.answer.span_start - hit.chunk.start]) or _of_later_year(hit) \
+        or _under_plan_heading(hit)
+
+
+def _under_plan_heading(hit: Hit) -> bool:
+    """The passage stands under a heading naming a five-year plan not over by its report's year ("二、“十五五”时期主要
+    目标任务" in 河南's 2026 report): its figures are that plan's ("全社会研发经费投入年均增长10%以上", compare_blind35
+    F904). Not one naming a plan that is over too ("二、“十四五”时期发展成就和“十五五”时期主要目标": 北京's "公园总数达
+    1136个", compare_blind8 E021); the title aside: a report on a plan is titled so and reviews years too."""
+    own = _own_year(hit.chunk.report)
+    ends = [plan_end_year(m.group()) for h in hit.chunk.section.split(SEPARATOR)[1:] for m in PLAN_PERIOD.finditer(h)]
+    return own is not None and bool(ends) and min(ends) >= own
 
 
 def _of_later_year(hit: Hit) -> bool:

@@ -495,10 +495,10 @@ def test_a_year_naming_a_places_report_picks_that_report() -> None:
         [("g21", 2021), ("n14", 2013), ("n22", 2021)]
 
 
-def _hit(section: str, sentence: str, figure: str, before: str = "") -> Hit:
-    """A hit whose passage is `before` + `sentence`, answering with `figure` marked."""
+def _hit(section: str, sentence: str, figure: str, before: str = "", year: int = 2022) -> Hit:
+    """A hit whose passage (of a report of `year`) is `before` + `sentence`, answering with `figure` marked."""
     text = before + sentence
-    report = _report("r", 2022)
+    report = _report("r", year)
     chunk = StoredChunk(1, report, section, 0, len(text), text, 0, len(text), "")
     at = text.index(figure, len(before))
     # as the search marks it (search/rank.in_review), the passage being the whole report here
@@ -513,6 +513,22 @@ def test_a_figure_listed_after_the_targets_lead_in_of_its_own_sentence_is_a_targ
     hit = _hit("河北省2026年政府工作报告", "主要预期目标是：地区生产总值增长5%以上，居民人均可支配收入增长5%左右。",
                "居民人均可支配收入增长5%")
     assert _plan_for_result(result, hit)
+
+
+def test_a_figure_under_a_heading_naming_a_plan_not_yet_over_is_a_target() -> None:
+    """河南's 2026 report: "二、“十五五”时期主要目标任务" holds "全社会研发经费投入年均增长10%以上", no result of the
+    "十四五" years (compare_blind35 F904); a heading naming the plan just over as well reviews it (compare_blind8 E021)."""
+    result = parse_query("河南“十四五”这五年全社会研发经费投入年均增长多少")
+    sentence = "构建现代化产业体系，全社会研发经费投入年均增长10%以上，制造业比重稳定合理增长。"
+    figure = "全社会研发经费投入年均增长10%"
+    plan = _hit("2026年河南省政府工作报告 › 二、“十五五”时期主要目标任务", sentence, figure, year=2026)
+    assert _plan_for_result(result, plan)
+    both = _hit("2026年河南省政府工作报告 › 二、“十四五”时期发展成就和“十五五”时期主要目标", sentence, figure, year=2026)
+    assert not _plan_for_result(result, both)
+    over = _hit("2026年河南省政府工作报告 › 一、“十四五”时期工作回顾", sentence, figure, year=2026)
+    assert not _plan_for_result(result, over)
+    titled = _hit("关于“十五五”规划纲要的报告 › 一、2025年工作回顾", sentence, figure, year=2026)
+    assert not _plan_for_result(result, titled)
 
 
 def test_a_passage_below_the_top_one_fills_a_row_only_naming_the_indicator_in_the_tense_asked() -> None:
@@ -748,6 +764,10 @@ def test_a_target_refused_or_this_years_report_named_asks_no_target() -> None:
     assert without_refused_things("冀、豫社零各多少？不要总量要增速") == "冀、豫社零各多少？要增速"
     kept = "2021年福田、龙岗不含房地产的固定资产投资各是多少？"  # 不含 inside the thing asked
     assert without_refused_things(kept) == kept
+    # "别把…的目标当成实绩" refuses a target (compare_blind35 F904); "分别把…目标定在多少" asks one (compare_blind19 U509)
+    not_target = parse_query("“十四五”这五年全社会研发经费投入年均增长多少？别把“十五五”的目标当成实绩。")
+    assert not not_target.target_named and not not_target.insists_target
+    assert parse_query("国务院2008年、2020年政府工作报告分别把国内生产总值增长的预期目标定在多少？").target_named
     # 只要 names what is wanted: "只要完成数" asks no plan (compare_blind35 F917); "只要…就" is a condition
     assert parse_query("罗湖、南山两区2013年各完成了多少个小区？只要完成数。").tense == DONE
     assert parse_query("罗湖今年要完成多少个小区").tense == PLAN
