@@ -108,6 +108,7 @@ _JOINING = "(?:[、，,和与及\\s]|以及)*"
 _LEFT_AROUND = re.compile(f"{_JOINING}{_GONE}(?:{_JOINING}{_GONE})*{_JOINING}")
 _ASKS_APART = re.compile(f"[{SENTENCE_ENDS}]")  # between the sentences of a question
 _ASKING = re.compile("是多少|多少|几|各|分别|呢|又|还有|那|是|了|的")  # the words asking, not what is asked
+_NOUN_ASKED = re.compile("多少[\u4e00-\u9fff]{2}")
 _TOPIC = re.compile(r"[^，,：:]{2,24}[：:]")  # "养老床位：", "矛盾纠纷调处数量对比："
 RUNNERS_UP = 2  # passages after the top one whose figure may fill a row the top one's does not fit
 MIN_TOPIC_SHARE = 0.15  # the question's bigrams an answering sentence holds (_names_topic), its units aside
@@ -423,7 +424,8 @@ def own_clause(question: str, place: str, places: set[str]) -> str:
     opening = asks[0] if own[0] != asks[0] and _opens_for(asks[0], own[0], places) else ""
     # A growth asked is asked in a unit of its own, after what the question opens with ("知识产权质押融资：…大鹏新区
     # 2023年增长了多少": compare_blind32 D819); alone, "福田区2023年增长了多少" says not what grew.
-    own_unit = asked_unit(own[0]) or (asks_growth(own[0]) and (topic or opening))
+    # A noun after 多少 is asked in that sentence alone ("光明新区2015年新投放了多少公交运力？": compare_blind37 M904).
+    own_unit = asked_unit(own[0]) or (asks_growth(own[0]) and (topic or opening)) or _NOUN_ASKED.search(own[0])
     if not own_unit or not _asks_own_thing(own[0], places):
         return question
     if topic:

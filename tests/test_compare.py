@@ -822,6 +822,9 @@ def test_each_place_asked_in_a_sentence_of_its_own() -> None:
     assert own_clause(alone, "福田区", {"南山区", "福田区"}) == alone
     other = "全市GDP是多少亿元？南山区2023年新增就业多少万人？福田区2023年新增就业多少万人？"
     assert own_clause(other, "南山区", {"南山区", "福田区"}) == "南山区2023年新增就业多少万人"
+    # a noun after 多少 is that sentence's own thing, asked with no unit (compare_blind37 M904)
+    buses = "公交车辆投放对比：宝安区2014年增投了多少台公交车？光明新区2015年新投放了多少公交运力？"
+    assert own_clause(buses, "光明新区", {"宝安区", "光明新区"}) == "公交车辆投放对比：光明新区2015年新投放了多少公交运力"
 
 
 def test_a_city_with_a_time_of_its_own_is_compared_beside_its_district() -> None:
