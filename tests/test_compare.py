@@ -764,6 +764,10 @@ def test_a_target_refused_or_this_years_report_named_asks_no_target() -> None:
     assert without_refused_things("冀、豫社零各多少？不要总量要增速") == "冀、豫社零各多少？要增速"
     kept = "2021年福田、龙岗不含房地产的固定资产投资各是多少？"  # 不含 inside the thing asked
     assert without_refused_things(kept) == kept
+    # a clause refusing after it (compare_blind37 M901): the share is not asked of each report
+    after = "大鹏新区2023年战略性新兴产业增加值是多少亿元？只要增加值绝对额，占GDP比重、产值都不算"
+    assert "比重" not in without_refused_things(after) and "增加值绝对额" in without_refused_things(after)
+    assert without_refused_things("城镇污水处理率达到多少？规划目标不算。") == "城镇污水处理率达到多少？规划目标不算。"
     # "别把…的目标当成实绩" refuses a target (compare_blind35 F904); "分别把…目标定在多少" asks one (compare_blind19 U509)
     not_target = parse_query("“十四五”这五年全社会研发经费投入年均增长多少？别把“十五五”的目标当成实绩。")
     assert not not_target.target_named and not not_target.insists_target

@@ -77,8 +77,11 @@ _REFUSED_TARGET = re.compile(rf"{REFUSAL}{IN_CLAUSE}{{0,6}}?{_TARGET_WORD}"
 # "不要总装机规模", "报告里只给增速的标一下没有": what the question refuses, up to the clause's end or a new request
 # ("不要总量要增速"). 不含 inside a clause is part of the thing asked ("不含房地产的固定资产投资"); a refusal only
 # at a clause's start cost 4 of compare_blind31's cells.
+# Refused after it too, a clause of its own: "只要增加值绝对额，占GDP比重、产值都不算" (compare_blind37 M901).
 _REFUSED_CLAUSE = re.compile(rf"(?:(?:^|(?<=[{CLAUSE_MARKS}]))\s*不含|(?!不含){REFUSAL})"
-                             rf"{IN_CLAUSE}*?(?=而是|只要|要(?!求)|就|[{CLAUSE_MARKS}]|$)")
+                             rf"{IN_CLAUSE}*?(?=而是|只要|要(?!求)|就|[{CLAUSE_MARKS}]|$)"
+                             rf"|(?:^|(?<=[{CLAUSE_MARKS}])){IN_CLAUSE}{{1,20}}?[都也]?(?:不算|不要|除外|不计)"
+                             rf"(?=[{CLAUSE_MARKS}]|$)")
 
 
 def without_refused_things(question: str) -> str:
