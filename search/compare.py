@@ -21,7 +21,7 @@ from search.results import Cell, DoubtKind, Filters, Hit, SearchResult, Table
 from search.scope import Places
 from text import HAN
 from text.lexicon import alternation, words
-from text.numbers import (ASKED_UNIT, COUNT_MEASURES, MEASURES, MULTIPLE, QUANTITY_UNITS, RATE_NOUNS, answers_unit, asked_unit, asks_added, asks_growth, asks_how_many, asks_share, gives_growth_multiple, gives_only_change, is_unit, asks_stock, gives_only_added, gives_only_stock,
+from text.numbers import (ADDED_WORDS, ASKED_UNIT, COUNT_MEASURES, MEASURES, MULTIPLE, QUANTITY_UNITS, RATE_NOUNS, answers_unit, asked_unit, asks_added, asks_growth, asks_how_many, asks_share, gives_growth_multiple, gives_only_change, is_unit, asks_stock, gives_only_added, gives_only_stock,
                           gives_share, gives_stock, measure_of, quantities, unit_of, without_added)
 from text.places import NATIONAL_BODIES, PROVINCES_COUNTED, each_level, expand_abbreviations, names_country
 from text.question import POPULATIONS, REPORT_SAYS, REPORT_YEAR, REVIEWED_YEARS, WORDING, asks_figure, asks_wording, is_rate, states_indicator
@@ -119,13 +119,14 @@ MIN_TOPIC_SHARE = 0.15  # the question's bigrams an answering sentence holds (_n
 MAX_COMMON_SHARE = 0.1
 _UNIT_GRAMS = {g for u in QUANTITY_UNITS for m in ("", *"万亿千百") for g in bigrams(m + u)}  # "公里", "万亩"
 _RATE_GRAMS = {g for noun in RATE_NOUNS for g in bigrams(noun)}
+_ADDING_GRAMS = {g for word in ADDED_WORDS for g in bigrams(word)}
 
 
 _JOINS = set("占的")
 
 
 def _naming(grams: set[str]) -> set[str]:
-    return {g for g in grams - _RATE_GRAMS if not set(g) & _JOINS}
+    return {g for g in grams - _RATE_GRAMS - _ADDING_GRAMS if not set(g) & _JOINS}
 # "（北京、河北…）", "（一般）", "光明（新）区"; not a name in letters ("居民消费价格（CPI）涨幅": 吉林 writes "CPI涨幅")
 _ASIDE = re.compile(r"[（(](?![A-Za-z]+[）)])[^）)]{0,40}[）)]")
 # An aside's words that are not another name for what it follows: a time, a source, a condition.

@@ -243,6 +243,14 @@ def test_a_share_is_named_by_what_it_is_a_share_of() -> None:
                         share)
 
 
+def test_the_verb_of_adding_alone_names_nothing_asked() -> None:
+    """"新建了几个悠·图书馆" is not "新建扩建7所社区老年人日间照料中心", which shares only 新建 (compare_blind37 M915)."""
+    share = lambda gram: 0.01  # noqa: E731
+    asked = parse_query("罗湖区2013年新建了几个悠·图书馆")
+    assert not _names_topic(asked, "罗湖区", _answer("新建扩建7所社区老年人日间照料中心。", "新建扩建7所"), share)
+    assert _names_topic(asked, "罗湖区", _answer("新建悠·图书馆3个。", "新建悠·图书馆3个"), share)
+
+
 def test_a_comparison_row_of_common_words_only_is_left_out(shared_index_searcher) -> None:
     """The 36 reports' index: 福田's 2022 report states no new elderly-care beds (compare_blind18 T412 had shown its
     "3个" education groups), 罗湖's does."""
