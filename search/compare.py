@@ -202,7 +202,7 @@ def scope_cells(query: Query, reports: dict[int, StoredReport], places: dict[int
     the country's reports for 全国 or 国务院. Years: those named, each by the report that reviews it (sets it, for
     a target); none named ("历年") is every report of the places, or those the years naming reports name."""
     placed = _placed_reports(query.place_text, reports, places, mentioned)
-    own = _own_times(query.place_text, placed)
+    own = _own_times(_years_after_places(query.place_text, {p for _, p in placed}), placed)
     reviewed = {asked_year(query, report) for report, _ in placed}  # years some report in scope is asked for
     if own:  # "光明区2021年、龙华区2019年、张店乡2023年的…": each place asked for its own years or plan period
         picked = [(place, year, period, _reports_of(query, placed, place, year, by_report, reviewed))
@@ -323,6 +323,19 @@ def _own_times(text: str, placed: list[tuple[StoredReport, str]]) -> dict[str, t
     # own ("1978年报告提出的…、2024年国务院报告的当年目标、豫和蒙2026年的目标": compare_blind18 T424).
     named = all(t or p in text for p, t in times.items())
     return times if named and len(times) >= 2 and any(times.values()) else {}
+
+
+def _years_after_places(text: str, places: set[str]) -> str:
+    """The question with each place's year written after it where two places or more are written after theirs
+    ("2014年南山区、2015年宝安区、2016年光明新区的政府工作报告": compare_blind37 M910 asked each place for every year);
+    one year before one place ("2013年罗湖、南山两区") is every place's."""
+    names = "|".join(map(re.escape, sorted((p for p in places if p), key=len, reverse=True)))
+    if not names:
+        return text
+    pairs = re.compile(rf"((?:{YEAR})年)({names})(?![0-9])")
+    if len({m.group(2) for m in pairs.finditer(text)}) < 2:
+        return text
+    return pairs.sub(lambda m: m.group(2) + m.group(1), text)
 
 
 def _written_as(text: str, place: str) -> str:

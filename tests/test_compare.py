@@ -839,6 +839,16 @@ def test_each_place_asked_in_a_sentence_of_its_own() -> None:
     assert own_clause(buses, "光明新区", {"宝安区", "光明新区"}) == "公交车辆投放对比：光明新区2015年新投放了多少公交运力"
 
 
+def test_years_written_before_their_places_are_the_places_own() -> None:
+    """compare_blind37 M910: "2014年南山区、2015年宝安区、2016年光明新区的政府工作报告" asked every place for each year."""
+    from search.compare import _years_after_places
+    places = {"南山区", "宝安区", "光明新区", "大鹏新区"}
+    assert _years_after_places("2014年南山区、2015年宝安区、2016年光明新区的政府工作报告，以及大鹏新区2024年管委会报告",
+                               places) == "南山区2014年、宝安区2015年、光明新区2016年的政府工作报告，以及大鹏新区2024年管委会报告"
+    one = "2013年罗湖、南山两区新建了几所学校"  # one year before the first place is every place's
+    assert _years_after_places(one, {"罗湖", "南山"}) == one
+
+
 def test_a_city_with_a_time_of_its_own_is_compared_beside_its_district() -> None:
     def place(own: set[str], *parents: str) -> Places:
         return Places(own=frozenset(own), parents=frozenset(parents))

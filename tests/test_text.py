@@ -516,6 +516,7 @@ def test_a_target_stated_outright_is_a_plan_even_under_a_review_heading() -> Non
     ("光明区那次考试有多少人参加", None),  # people: what follows is what they did
     ("罗湖开启营商环境改革的第几个版本", None),  # an ordinal, not a count
     ("GDP多少亿元", None),
+    ("一年来了多少游客", "游客"), ("旧工业区改造完成了多少面积", None),  # a measure's noun asks that measure
 ])
 def test_the_noun_a_count_is_of(question: str, noun: str | None) -> None:
     assert counted_noun(question) == noun

@@ -47,6 +47,7 @@ COUNT_MEASURES = ("count", "people")  # what a number of things or of people mea
 MEASURE_NAMES = {measure: name for measure, name, *_ in rows("measures")}
 _MEASURE_NOUNS = tuple((noun, measure) for measure, _, *nouns in rows("measures") for noun in " ".join(nouns).split())
 RATE_NOUNS = tuple(noun for noun, measure in _MEASURE_NOUNS if measure == "rate")
+MEASURE_NOUNS = frozenset(noun for noun, _ in _MEASURE_NOUNS)  # "多少面积": a measure asked, not a thing counted
 _UNIT_AT_END = re.compile(f"{alternation(UNITS)}$")
 _ARTICLE = re.compile(f"一{alternation(UNITS)}$")
 # "几" asks how many, except in an ordinal ("第几"), pointing at a stretch of time ("那几年", "近几年"), as "a dozen

@@ -5,7 +5,7 @@ import re
 
 from text import HAN, IN_CLAUSE
 from text.lexicon import alternation, rows, words
-from text.numbers import ASKED_UNIT, MEASURES, SHARE_OF
+from text.numbers import ASKED_UNIT, MEASURE_NOUNS, MEASURES, SHARE_OF
 from text.tense import TARGET_NOUNS
 from text.years import YEAR
 
@@ -163,7 +163,8 @@ def _noun_right_after_how_many(question: str) -> tuple[str, ...]:
     words = [w for w in jieba_tagger().cut(question[at.end():]) if w.word.strip("？?。！!呢啊 ")] if at else []
     if len(words) != 1:
         return ()
-    noun = words[0].flag.startswith("n") and not words[0].flag.startswith(("ns", "nr"))
+    noun = words[0].flag.startswith("n") and not words[0].flag.startswith(("ns", "nr")) \
+        and words[0].word not in MEASURE_NOUNS  # "完成了多少面积" asks an area (compare_blind37 M910)
     return (words[0].word,) if noun and len(words[0].word) >= 2 else ()
 
 
