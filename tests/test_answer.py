@@ -43,6 +43,20 @@ def test_the_figure_marked_is_the_one_asked(sentence: str, unit: str | None, fig
     assert make_answer(sentence, 0, evidence, grams, True, unit).span_text.endswith(figure)
 
 
+@pytest.mark.parametrize("sentence, figure", [
+    # a figure opening its item is named by what follows it (compare_blind37 M902)
+    ("建成一类监控点5049个，162个小区实现高清视频围合，创建安全文明小区、围合式小区27个。", "162个"),
+    # named as much, the one named before it goes first (blind7 g045)
+    ("高校获批设立，高校数量增至15所，4所高校入选省高水平大学行列。", "15所"),
+    # "万元GDP水耗" opens its item with a unit, no figure (compare_blind3 P052)
+    ("主要预期目标是：地区生产总值增长9%左右，万元GDP水耗、能耗分别下降5%、4.61%。", "9%"),
+])
+def test_a_figure_is_named_by_its_item(sentence: str, figure: str) -> None:
+    grams = {g: 1.0 for g in ("视频", "频围", "围合", "高校", "地区", "生产", "产总", "总值", "gd", "dp")}
+    evidence = best_sentence(sentence, grams, (), True)
+    assert make_answer(sentence, 0, evidence, grams, True, "个" if "个" in figure else None).span_text.endswith(figure)
+
+
 @pytest.mark.parametrize("sentence, asked, unit, figure", [
     # an item after the first of a list has the list's lead words too
     ("关停小火电2157万千瓦、小煤矿1.12万处，淘汰落后炼铁产能4659万吨、炼钢产能3747万吨、水泥产能8700万吨。",
