@@ -5,7 +5,7 @@ import re
 
 from text import HAN, IN_CLAUSE
 from text.lexicon import alternation, rows, words
-from text.numbers import ASKED_UNIT, MEASURE_NOUNS, MEASURES, SHARE_OF
+from text.numbers import ASKED_UNIT, MEASURE_NOUNS, MEASURES, RATE_NOUNS, SHARE_OF
 from text.tense import TARGET_NOUNS
 from text.years import YEAR
 
@@ -18,7 +18,10 @@ WORDING = re.compile(alternation(words("wording_words"), escape=False))
 # lost 5 answers to that), nor how many places or passages say it ("有几个省的报告提到…", "有几处提到").
 _COUNTED_IN = alternation(sorted((u for u, m in MEASURES.items() if m in ("count", "people") and u != "处"),
                                  key=len, reverse=True))
-_FIGURE_ASKED = re.compile(rf"多少|(?:了|有|是|新增|建成)几(?:{_COUNTED_IN})(?!省|市|区|县|地|报告|份)")
+# The measures asked named in brackets ("外贸进出口干得怎么样（总额或增速）？…各是怎么写的", "学法考试的结果（参考率、
+# 通过率、优秀率）": compare_blind35 F920, compare_blind16 K223 built no table).
+_MEASURES_ASIDE = rf"[（(][^）)]{{0,20}}?(?:{alternation(RATE_NOUNS)}|总额|总量|新增|率)[^）)]{{0,20}}[）)]"
+_FIGURE_ASKED = re.compile(rf"多少|(?:了|有|是|新增|建成)几(?:{_COUNTED_IN})(?!省|市|区|县|地|报告|份)|{_MEASURES_ASIDE}")
 # Question words, frame words and "the year before": what a question says without naming its subject.
 FRAME = re.compile(alternation([*map(re.escape, words("question_words")), *words("frame_words"),
                                 *words("previous_year_words")], escape=False))
