@@ -24,10 +24,10 @@ from text.lexicon import alternation, words
 from text.numbers import (ADDED_WORDS, ASKED_UNIT, COUNT_MEASURES, MEASURES, MULTIPLE, QUANTITY_UNITS, RATE_NOUNS, answers_unit, asked_unit, asks_added, asks_growth, asks_how_many, asks_share, gives_growth_multiple, gives_only_change, is_unit, asks_stock, gives_only_added, gives_only_stock,
                           gives_share, gives_stock, measure_of, quantities, unit_of, without_added)
 from text.places import NATIONAL_BODIES, PROVINCES_COUNTED, each_level, expand_abbreviations, names_country
-from text.question import POPULATIONS, REPORT_SAYS, REPORT_YEAR, REVIEWED_YEARS, WORDING, asks_figure, asks_wording, is_rate, states_indicator
+from text.question import POPULATIONS, REPORT_SAYS, REPORT_YEAR, REVIEWED_YEARS, WORDING, asks_figure, asks_wording, is_rate, nouns_after_how_many, states_indicator
 from text.sentences import CLAUSE_BREAK, SENTENCE_ENDS, clauses, last_break
 from text.tokens import bigrams, jieba_tokenizer
-from text.tense import (PLAN, TARGET_NOUNS, asks_period, without_refused_things, introduces_targets, period_reviews, sentence_tense,
+from text.tense import (PLAN, TARGET_NOUNS, heading_tense, asks_period, without_refused_things, introduces_targets, period_reviews, sentence_tense,
                         states_average, states_level_reached, states_period_total, states_target)
 from text.years import (DIGIT_YEAR, NOW, PLAN_PERIOD, PREVIOUS_YEAR_NAMED, THIS_YEARS_REPORT, YEAR, YEAR_WORD,
                         CN_YEAR, last_named_year, plan_end_year, year_value)
@@ -108,7 +108,6 @@ _JOINING = "(?:[、，,和与及\\s]|以及)*"
 _LEFT_AROUND = re.compile(f"{_JOINING}{_GONE}(?:{_JOINING}{_GONE})*{_JOINING}")
 _ASKS_APART = re.compile(f"[{SENTENCE_ENDS}]")  # between the sentences of a question
 _ASKING = re.compile("是多少|多少|几|各|分别|呢|又|还有|那|是|了|的")  # the words asking, not what is asked
-_NOUN_ASKED = re.compile("多少[\u4e00-\u9fff]{2}")
 _TOPIC = re.compile(r"[^，,：:]{2,24}[：:]")  # "养老床位：", "矛盾纠纷调处数量对比："
 RUNNERS_UP = 2  # passages after the top one whose figure may fill a row the top one's does not fit
 MIN_TOPIC_SHARE = 0.15  # the question's bigrams an answering sentence holds (_names_topic), its units aside
@@ -118,15 +117,16 @@ MIN_TOPIC_SHARE = 0.15  # the question's bigrams an answering sentence holds (_n
 # the nearest right row shares a bigram in 8% of the passages ("解决").
 MAX_COMMON_SHARE = 0.1
 _UNIT_GRAMS = {g for u in QUANTITY_UNITS for m in ("", *"万亿千百") for g in bigrams(m + u)}  # "公里", "万亩"
+# Pairs that name nothing asked: a rate's noun says how a thing is measured, not which ("比重"); the verbs of adding
+# that it was added ("新建" of "新建扩建7所社区老年人日间照料中心" for "新建了几个悠·图书馆": compare_blind37 M915;
+# 引进 and 开工 too, though a question may ask them: "引进了多少个项目" then needs a rarer word than 项目 — keeping
+# them lost a cell of compare_blind24 Y819 and one of the held-out compare_blind38);
+# a pair with 占 or 的 mostly joins two words ("业占": "先进制造业占工业的比重" was named by "第三产业占GDP比重达
+# 92.7%", compare_blind35 F922), at the cost of the rare word holding them ("占地"). Every one-character function
+# word instead of 占 and 的 lost 8 read cells for 8 fewer wrong ones.
 _RATE_GRAMS = {g for noun in RATE_NOUNS for g in bigrams(noun)}
 _ADDING_GRAMS = {g for word in ADDED_WORDS for g in bigrams(word)}
-
-
 _JOINS = set("占的")
-
-
-def _naming(grams: set[str]) -> set[str]:
-    return {g for g in grams - _RATE_GRAMS - _ADDING_GRAMS if not set(g) & _JOINS}
 # "（北京、河北…）", "（一般）", "光明（新）区"; not a name in letters ("居民消费价格（CPI）涨幅": 吉林 writes "CPI涨幅")
 _ASIDE = re.compile(r"[（(](?![A-Za-z]+[）)])[^）)]{0,40}[）)]")
 # An aside's words that are not another name for what it follows: a time, a source, a condition.
@@ -134,6 +134,12 @@ _NOT_A_NAME = re.compile(r"\d|年|报告|看|按|或|含|包括|只|不|即|指|
 _NAMES_SPLIT = re.compile("[、/，,]")
 # A word of an aside that names no thing: a level, a scope or place, a plan or result word.
 _NOT_ANOTHER_NAME = re.compile(rf"级$|^[全本]|[省市区县乡镇]$|{alternation(TARGET_NOUNS)}|预期|实际|完成")
+
+
+def _naming(grams: set[str]) -> set[str]:
+    """The pairs of characters that may name what is asked."""
+    return {g for g in grams - _RATE_GRAMS - _ADDING_GRAMS if not set(g) & _JOINS}
+
 
 Ask = Callable[[str, Filters], SearchResult]  # a search of one report, with no comparison of its own
 Share = Callable[[str], float]  # the share of the index's passages holding a keyword term
@@ -329,13 +335,14 @@ def _years_after_places(text: str, places: set[str]) -> str:
     """The question with each place's year written after it where two places or more are written after theirs
     ("2014年南山区、2015年宝安区、2016年光明新区的政府工作报告": compare_blind37 M910 asked each place for every year);
     one year before one place ("2013年罗湖、南山两区") is every place's."""
-    names = "|".join(map(re.escape, sorted((p for p in places if p), key=len, reverse=True)))
-    if not names:
+    if not any(places):
         return text
-    pairs = re.compile(rf"((?:{YEAR})年)({names})(?![0-9])")
-    if len({m.group(2) for m in pairs.finditer(text)}) < 2:
+    name = alternation(p for p in places if p)
+    # a run of years before a list of places, none with a year of its own after it ("2013年和2021年罗湖区、南山区，")
+    runs = re.compile(rf"((?:{YEAR})年(?:[、和与及](?:{YEAR})年)*)({name}(?:[、和与及]{name})*)(?![0-9])")
+    if len({m.group(2) for m in runs.finditer(text)}) < 2:
         return text
-    return pairs.sub(lambda m: m.group(2) + m.group(1), text)
+    return runs.sub(lambda m: m.group(2) + m.group(1), text)
 
 
 def _written_as(text: str, place: str) -> str:
@@ -439,7 +446,7 @@ def own_clause(question: str, place: str, places: set[str]) -> str:
     # A growth asked is asked in a unit of its own, after what the question opens with ("知识产权质押融资：…大鹏新区
     # 2023年增长了多少": compare_blind32 D819); alone, "福田区2023年增长了多少" says not what grew.
     # A noun after 多少 is asked in that sentence alone ("光明新区2015年新投放了多少公交运力？": compare_blind37 M904).
-    own_unit = asked_unit(own[0]) or (asks_growth(own[0]) and (topic or opening)) or _NOUN_ASKED.search(own[0])
+    own_unit = asked_unit(own[0]) or (asks_growth(own[0]) and (topic or opening)) or nouns_after_how_many(own[0])
     if not own_unit or not _asks_own_thing(own[0], places):
         return question
     if topic:
@@ -679,10 +686,18 @@ def _under_plan_heading(hit: Hit) -> bool:
     """The passage stands under a heading naming a five-year plan not over by its report's year ("二、“十五五”时期主要
     目标任务" in 河南's 2026 report): its figures are that plan's ("全社会研发经费投入年均增长10%以上", compare_blind35
     F904). Not one naming a plan that is over too ("二、“十四五”时期发展成就和“十五五”时期主要目标": 北京's "公园总数达
-    1136个", compare_blind8 E021); the title aside: a report on a plan is titled so and reviews years too."""
+    1136个", compare_blind8 E021); the title (a report on a plan is titled so and reviews years too) aside, where a
+    path repeats it too."""
     own = _own_year(hit.chunk.report)
-    ends = [plan_end_year(m.group()) for h in hit.chunk.section.split(SEPARATOR)[1:] for m in PLAN_PERIOD.finditer(h)]
-    return own is not None and bool(ends) and min(ends) >= own
+    title, *headings = hit.chunk.section.split(SEPARATOR)
+    return own is not None and any(_names_plan_ahead(h, own) for h in headings if h != title)
+
+
+def _names_plan_ahead(heading: str, own: int) -> bool:
+    """The heading names plans (heading_tense) of five-year plans none of which is over by `own`; not "一、2023年和
+    “十四五”前三年工作回顾", nor "（二）“十四五”规划重大工程加快推进" (review of 300f2d7)."""
+    ends = [plan_end_year(m.group()) for m in PLAN_PERIOD.finditer(heading)]
+    return bool(ends) and min(ends) >= own and heading_tense([heading]) == PLAN
 
 
 def _of_later_year(hit: Hit) -> bool:

@@ -537,6 +537,11 @@ def test_a_figure_under_a_heading_naming_a_plan_not_yet_over_is_a_target() -> No
     assert not _plan_for_result(result, over)
     titled = _hit("关于“十五五”规划纲要的报告 › 一、2025年工作回顾", sentence, figure, year=2026)
     assert not _plan_for_result(result, titled)
+    # a review of the years of a plan still running (review of 300f2d7)
+    for heading in ("一、2023年和“十四五”前三年工作回顾", "一、2024年工作回顾 › （二）“十四五”规划重大工程加快推进"):
+        assert not _plan_for_result(result, _hit(f"2025年河南省政府工作报告 › {heading}", sentence, figure, year=2025))
+    repeated = _hit("2026年河南省政府工作报告 › 2026年河南省政府工作报告 › 一、2025年工作回顾", sentence, figure, year=2026)
+    assert not _plan_for_result(result, repeated)
 
 
 def test_a_passage_below_the_top_one_fills_a_row_only_naming_the_indicator_in_the_tense_asked() -> None:
@@ -780,6 +785,8 @@ def test_a_target_refused_or_this_years_report_named_asks_no_target() -> None:
     not_target = parse_query("“十四五”这五年全社会研发经费投入年均增长多少？别把“十五五”的目标当成实绩。")
     assert not not_target.target_named and not not_target.insists_target
     assert parse_query("国务院2008年、2020年政府工作报告分别把国内生产总值增长的预期目标定在多少？").target_named
+    assert parse_query("南山区2024年特别把GDP增长目标定在多少").target_named  # not 特别把, 区别把握 (review)
+    assert without_refused_things("2023年报告特别把哪些指标列为约束性目标？") == "2023年报告特别把哪些指标列为约束性目标？"
     # 只要 names what is wanted: "只要完成数" asks no plan (compare_blind35 F917); "只要…就" is a condition
     assert parse_query("罗湖、南山两区2013年各完成了多少个小区？只要完成数。").tense == DONE
     assert parse_query("罗湖今年要完成多少个小区").tense == PLAN
@@ -837,6 +844,9 @@ def test_each_place_asked_in_a_sentence_of_its_own() -> None:
     # a noun after 多少 is that sentence's own thing, asked with no unit (compare_blind37 M904)
     buses = "公交车辆投放对比：宝安区2014年增投了多少台公交车？光明新区2015年新投放了多少公交运力？"
     assert own_clause(buses, "光明新区", {"宝安区", "光明新区"}) == "公交车辆投放对比：光明新区2015年新投放了多少公交运力"
+    # not any two characters after 多少 (review of 0985414)
+    unwritten = "南山区2021年新增学位多少个？福田区2021年多少没写吗？"
+    assert own_clause(unwritten, "福田区", {"南山区", "福田区"}) == unwritten
 
 
 def test_years_written_before_their_places_are_the_places_own() -> None:
@@ -847,6 +857,11 @@ def test_years_written_before_their_places_are_the_places_own() -> None:
                                places) == "南山区2014年、宝安区2015年、光明新区2016年的政府工作报告，以及大鹏新区2024年管委会报告"
     one = "2013年罗湖、南山两区新建了几所学校"  # one year before the first place is every place's
     assert _years_after_places(one, {"罗湖", "南山"}) == one
+    # a run of years goes after the run of places it leads (review of 721d691)
+    assert _years_after_places("2013年罗湖区和南山区、2021年福田区的城镇新增就业", {"罗湖区", "南山区", "福田区"}) == \
+        "罗湖区和南山区2013年、福田区2021年的城镇新增就业"
+    assert _years_after_places("2013年和2021年罗湖区、2013年南山区的GDP", {"罗湖区", "南山区"}) == \
+        "罗湖区2013年和2021年、南山区2013年的GDP"
 
 
 def test_a_city_with_a_time_of_its_own_is_compared_beside_its_district() -> None:

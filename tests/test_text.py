@@ -212,6 +212,9 @@ def test_frame_words_leave_the_subject(question: str, left: str) -> None:
     ("2025年各地新增了几个实践创新基地？苏、蒙今年的报告分别怎么写的。", True, False),
     ("别的乡镇从哪几个方面写普法", False, True), ("好几个部门各管一摊，别的报告怎么写的", True, True),
     ("有几个省的报告提到了低空经济，是怎么写的", True, True), ("新增了几位两院院士？各报告怎么写的", True, False),
+    # the measures asked named in brackets (compare_blind35 F920); not a bracket naming no measure
+    ("2023年外贸进出口干得怎么样（总额或增速）？盐田区、坪山区2024年的工作报告里各是怎么写的？", True, False),
+    ("别的乡镇怎么写依法行政（行政执法）的？", False, True),
 ])
 def test_what_a_question_asks_for(question: str, quantity: bool, wording: bool) -> None:
     assert (asks_figure(question), asks_wording(question)) == (quantity, wording)

@@ -170,8 +170,9 @@ def per_capita(text: str) -> bool:
 # the sentence gives the stock too ("公园总数达1136个", "累计建成").
 _STOCK_ASKED = re.compile(r"(?:一共|总共|共|总计)有(?:多少|几)|总数")
 _COUNTED_TOTAL = "总量"  # a stock when things are counted ("高新技术企业总量…多少家"), a level of money ("GDP总量")
+# "新认定国家高新技术企业114家": not 总量
 ADDED_WORDS = ("新增", "新建", "建成", "新开", "增加", "新落成", "开工", "新认定", "新培育", "新引进")
-_ADDED = re.compile("|".join(ADDED_WORDS))  # "新认定国家高新技术企业114家": not 总量
+_ADDED = re.compile(alternation(ADDED_WORDS))
 _STOCK_GIVEN = re.compile(r"总数|累计|共有|总量|已有|现有|达到|达|增至|增加到|全[市区县乡镇省国]共|共\d")
 
 

@@ -160,15 +160,22 @@ _HOW_MANY_BARE = re.compile("多少")
 def _noun_right_after_how_many(question: str) -> tuple[str, ...]:
     """A noun ending the question counted with no measure word: "一年来了多少游客" counts 游客 (not "多少国家资助",
     where 国家 narrows what follows)."""
+    words = nouns_after_how_many(question)
+    if len(words) != 1:
+        return ()
+    # "完成了多少面积" asks an area (compare_blind37 M910)
+    return words if words[0] not in MEASURE_NOUNS and len(words[0]) >= 2 else ()
+
+
+def nouns_after_how_many(question: str) -> tuple[str, ...]:
+    """The nouns ending the question after 多少 ("新投放了多少公交运力": 公交, 运力); none where another word follows it
+    ("多少没写吗", "多少左右")."""
     from text.tokens import jieba_tagger
 
     at = _HOW_MANY_BARE.search(question)
     words = [w for w in jieba_tagger().cut(question[at.end():]) if w.word.strip("？?。！!呢啊 ")] if at else []
-    if len(words) != 1:
-        return ()
-    noun = words[0].flag.startswith("n") and not words[0].flag.startswith(("ns", "nr")) \
-        and words[0].word not in MEASURE_NOUNS  # "完成了多少面积" asks an area (compare_blind37 M910)
-    return (words[0].word,) if noun and len(words[0].word) >= 2 else ()
+    nouns = all(w.flag.startswith("n") and not w.flag.startswith(("ns", "nr")) for w in words)
+    return tuple(w.word for w in words) if words and nouns else ()
 
 
 def _noun_before(head: str) -> tuple[str, ...]:

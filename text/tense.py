@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from text import CLAUSE_MARKS, IN_CLAUSE, REFUSAL
+from text import CLAUSE_MARKS, IN_CLAUSE, REFUSAL, REFUSED_AFTER
 from text.lexicon import alternation, rows
 from text.sentences import sentences
 from text.years import THIS_YEARS_REPORT, YEAR
@@ -71,7 +71,7 @@ def without_level_raised(question: str) -> tuple[str, bool]:
 # (compare_blind35 F921 was read as asking four reports' targets and built no table).
 _TARGET_WORD = r"(?:目标|计划(?!单列)|预期)(?:值|数)?"
 _REFUSED_TARGET = re.compile(rf"{REFUSAL}{IN_CLAUSE}{{0,6}}?{_TARGET_WORD}"
-                             rf"|(?:规划|年度|今年的?)?{_TARGET_WORD}的?(?:不算|不要|除外|不计)")
+                             rf"|(?:规划|年度|今年的?)?{_TARGET_WORD}的?{REFUSED_AFTER}")
 
 
 # "不要总装机规模", "报告里只给增速的标一下没有": what the question refuses, up to the clause's end or a new request
@@ -79,8 +79,8 @@ _REFUSED_TARGET = re.compile(rf"{REFUSAL}{IN_CLAUSE}{{0,6}}?{_TARGET_WORD}"
 # at a clause's start cost 4 of compare_blind31's cells.
 # Refused after it too, a clause of its own: "只要增加值绝对额，占GDP比重、产值都不算" (compare_blind37 M901).
 _REFUSED_CLAUSE = re.compile(rf"(?:(?:^|(?<=[{CLAUSE_MARKS}]))\s*不含|(?!不含){REFUSAL})"
-                             rf"{IN_CLAUSE}*?(?=而是|只要|要(?!求)|就|[{CLAUSE_MARKS}]|$)"
-                             rf"|(?:^|(?<=[{CLAUSE_MARKS}])){IN_CLAUSE}{{1,20}}?[都也]?(?:不算|不要|除外|不计)"
+                             rf"{IN_CLAUSE}*?(?=而是|只要|要(?!求)|就(?!业)|[{CLAUSE_MARKS}]|$)"
+                             rf"|(?:^|(?<=[{CLAUSE_MARKS}])){IN_CLAUSE}{{1,20}}?[都也]?{REFUSED_AFTER}"
                              rf"(?=[{CLAUSE_MARKS}]|$)")
 
 
