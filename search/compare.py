@@ -21,7 +21,7 @@ from search.results import Cell, DoubtKind, Filters, Hit, SearchResult, Table
 from search.scope import Places
 from text import HAN
 from text.lexicon import alternation, words
-from text.numbers import (ADDED_WORDS, ASKED_UNIT, COUNT_MEASURES, MEASURES, MULTIPLE, QUANTITY_UNITS, RATE_NOUNS, answers_unit, asked_unit, asks_added, asks_growth, asks_how_many, asks_share, gives_growth_multiple, gives_only_change, is_unit, asks_stock, gives_only_added, gives_only_stock,
+from text.numbers import (ADDED_WORDS, ASKED_UNIT, COUNT_MEASURES, MEASURES, MULTIPLE, QUANTITY_UNITS, RATE_NOUNS, answers_unit, asked_unit, asks_added, asks_growth, asks_how_many, asks_share, gives_growth_multiple, gives_only_change, is_unit, asks_stock, gives_only_added, gives_only_stock, per_base,
                           gives_share, gives_stock, measure_of, quantities, unit_of, without_added)
 from text.places import NATIONAL_BODIES, PROVINCES_COUNTED, each_level, expand_abbreviations, names_country
 from text.question import POPULATIONS, REPORT_SAYS, REPORT_YEAR, REVIEWED_YEARS, WORDING, asks_figure, asks_wording, is_rate, nouns_after_how_many, states_indicator
@@ -659,9 +659,16 @@ def _row_hit(query: Query, cell: Cell, hit: Hit, share: Share, level: bool) -> H
     if not figure_fits(query, answer, _in_review(marked)) or (level and _rates(answer.span_text or "")) \
             or _in_period_review(query, marked) or not _of_indicator(query, answer) \
             or not _names_topic(query, cell.place, answer, share) or not _clause_names_topic(query, cell.place, answer, share) \
-            or _plan_for_result(query, marked):
+            or _plan_for_result(query, marked) or _other_base(query, answer):
         return None
     return marked
+
+
+def _other_base(query: Query, answer: Answer) -> bool:
+    """A figure per something is asked ("万元GDP水耗", "每平方公里产出") and the sentence, up to the one marked, gives
+    it per nothing or per another base ("全年实现地区生产总值245亿元": compare_blind35 F915, F916)."""
+    asked = per_base(query.text)
+    return asked is not None and per_base(answer.text[:answer.span_end - answer.start]) != asked
 
 
 def _plan_for_result(query: Query, hit: Hit) -> bool:

@@ -251,6 +251,23 @@ def test_the_verb_of_adding_alone_names_nothing_asked() -> None:
     assert _names_topic(asked, "罗湖区", _answer("新建悠·图书馆3个。", "新建悠·图书馆3个"), share)
 
 
+def test_a_figure_per_something_asked_is_not_answered_by_a_total() -> None:
+    """"万元GDP水耗", "每平方公里产出的GDP" are not "全年实现地区生产总值245亿元" (compare_blind35 F915, F916); the
+    same base written another way is ("千人口托位数达4.7个" for "每千人口托位数", "单位国内生产总值能耗" for "单位GDP
+    能耗")."""
+    from search.compare import _other_base
+    from text.numbers import per_base
+    total = _answer("初步预计，全年实现地区生产总值245亿元，增长3.6%；", "全年实现地区生产总值245亿元")
+    assert _other_base(parse_query("大鹏新区2013年万元GDP水耗降了多少"), total)
+    assert _other_base(parse_query("大鹏新区2013年每平方公里产出的GDP是多少"), total)
+    assert not _other_base(parse_query("大鹏新区2013年地区生产总值是多少"), total)
+    beds = parse_query("江苏2025年每千人口托位数达到多少个")
+    assert not _other_base(beds, _answer("“一老一小”服务保障不断加强，千人口托位数达4.7个。", "千人口托位数达4.7个"))
+    energy = parse_query("国务院2008年报告讲的2007年单位GDP能耗降了多少")
+    assert not _other_base(energy, _answer("单位国内生产总值能耗比上年下降3.27%。", "能耗比上年下降3.27%"))
+    assert per_base("全年12万人次参加培训，近万人参加") is None  # counts of people, no base
+
+
 def test_a_comparison_row_of_common_words_only_is_left_out(shared_index_searcher) -> None:
     """The 36 reports' index: 福田's 2022 report states no new elderly-care beds (compare_blind18 T412 had shown its
     "3个" education groups), 罗湖's does."""

@@ -152,9 +152,14 @@ def noun_measure(question: str) -> str | None:
     return max(found)[2] if found else None
 
 
+_PER_BASES = {base: re.compile("|".join(words)) for base, *words in rows("per_bases")}
 # "每万人常住人口配备全科医生6.3名": a figure per so many people is a rate, not a count of them.
-_PER_HEAD_WORDS = r"每一?[十百千万]+(?:名|人|个人|常住人口|户籍人口)"
-_PER_HEAD = re.compile(_PER_HEAD_WORDS + r"[^，,；;。]*$")
+_PER_HEAD = re.compile(f"(?:{_PER_BASES['people'].pattern})" + r"[^，,；;。]*$")
+
+
+def per_base(text: str) -> str | None:
+    """What the text's figure is per ("万元GDP水耗": output, "每平方公里": land), None for a total."""
+    return next((base for base, said in _PER_BASES.items() if said.search(text)), None)
 
 
 # "按人均算…GDP是多少": a figure per person, which a total does not give.
@@ -269,10 +274,7 @@ def gives_only_change(clause: str) -> bool:
 
 def asks_per_head(question: str) -> bool:
     """The question asks for a figure per so many people ("每万人常住人口配了几名全科医生")."""
-    return bool(_PER_HEAD_ASKED.search(question))
-
-
-_PER_HEAD_ASKED = re.compile(_PER_HEAD_WORDS)
+    return bool(_PER_BASES["people"].search(question))
 
 
 def per_head(sentence: str, figure: re.Match[str]) -> bool:
