@@ -529,6 +529,8 @@ def test_the_noun_a_count_is_of(question: str, noun: str | None) -> None:
     ("张店乡法律顾问每年的服务费用是多少", "money"), ("持证人数是多少", "people"), ("新增绿地面积多少", "area"),
     ("罗湖2021年GDP多少", "money"), ("化解了多少起矛盾纠纷", None), ("坪山占地面积最大的湿地公园叫什么", None),
     ("龙华区2019年GDP增速是多少", "rate"), ("工业在经济总量里占了多大份额", "rate"),  # the head comes last
+    # a count asked by its noun, which a rate does not give (compare_blind20 V601: "…办理工作满意率达到100%")
+    ("办理人大代表建议的件数是多少", "count"), ("报告里有没有这个数", None),
 ])
 def test_a_measure_asked_by_its_noun(question: str, measure: str | None) -> None:
     assert noun_measure(question) == measure
