@@ -809,7 +809,7 @@ def _respective_marked(query: Query, place: str, answer: Answer) -> Answer | Non
     if len(things) < 2 or len(things) != len(figures):
         return answer
     grams = _topic_grams(query, place)
-    held = [len(grams & set(bigrams(t))) for t in things]
+    held = [len(grams & set(bigrams(t))) for t in _without_shared_lead(things)]
     best = max(range(len(held)), key=held.__getitem__)
     if not held[best] or held.count(held[best]) > 1:
         return None
@@ -819,6 +819,18 @@ def _respective_marked(query: Query, place: str, answer: Answer) -> Answer | Non
 
 
 _SHORT_THING = 4  # characters: "全年交通", "工业" name no measure of their own
+
+
+def _without_shared_lead(things: list[str]) -> list[str]:
+    """The things with the first one's lead left out where the others are one word each: it is said of them all
+    ("万元GDP建设用地、水耗、电耗分别为…": 万元GDP; compare_blind37 M906 marked 建设用地's figure for 电耗)."""
+    first = list(jieba_tokenizer().cut(things[0].strip()))
+    if len(first) < 2 or any(len(list(jieba_tokenizer().cut(t.strip()))) > 1 for t in things[1:]):
+        return things
+    longest = max(len(t.strip()) for t in things[1:])
+    own = next(("".join(first[i:]) for i in reversed(range(len(first))) if len("".join(first[i:])) >= longest),
+               things[0])  # as long as the others at least: "解决率" of "诉求解决率、满意率", not 率
+    return [own, *things[1:]]
 
 
 def _head_word(thing: str) -> str:

@@ -377,6 +377,13 @@ def test_the_figure_of_the_thing_asked_among_several_in_turn() -> None:
     trade = "进出口总额、实际利用外资分别增长8%、12%。"
     marked = _respective_marked(parse_query("宝安2014年利用外资增长多少"), "宝安", _answer(trade, "进出口总额、实际利用外资分别增长8%"))
     assert marked is not None and marked.span_text == "12%"
+    # the first one's lead is said of them all (compare_blind37 M906)
+    use = "万元GDP建设用地、水耗、电耗分别为2.3平方米、8.3立方米、277.9千瓦时。"
+    marked = _respective_marked(parse_query("罗湖2013年万元GDP电耗是多少"), "罗湖", _answer(use, "电耗分别为2.3平方米"))
+    assert marked is not None and marked.span_text == "277.9千瓦时"
+    solved = "诉求解决率、满意率分别达97.3%和97.7%。"  # "解决率", not 率 alone, is the first one's own
+    marked = _respective_marked(parse_query("北京2025年群众诉求解决率是多少"), "北京", _answer(solved, "满意率分别达97.3%"))
+    assert marked is not None and marked.span_text == "97.3%"
 
 
 def test_accumulated_outside_a_review_of_years_is_the_years_own() -> None:
