@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from index.chunk import SEPARATOR
 from search.weights import Weights
-from text import CHINESE_DIGITS, HAN
-from text.numbers import answers_unit, quantities
+from text import HAN
+from text.numbers import answers_unit, has_digit, quantities
 from text.tokens import jieba_tokenizer
 from text.sentences import CLAUSE_BREAK, ITEM_BREAK, LIST_BREAK, last_break, list_end, sentences, shingles
 from text.tense import heading_tense, sentence_tense, states_level_reached
@@ -181,7 +181,7 @@ def _number_span(sentence: str, grams: dict[str, float], unit: str | None = None
     def opens(m: re.Match[str]) -> bool:
         # "万元GDP水耗" opens its item with no figure: a unit it is measured per
         return not _HAN.search(lowered[last_break(ITEM_BREAK, sentence, m.start()):m.start()]) \
-            and bool(_FIGURE_DIGIT.search(m.group()))
+            and has_digit(m.group())
 
     def named(m: re.Match[str]) -> float:
         # A figure opening its item is named by what follows it ("，162个小区实现高清视频围合，…围合式小区27个":
@@ -217,7 +217,6 @@ def _word_start(sentence: str, at: int) -> int:
 
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
-_FIGURE_DIGIT = re.compile(rf"[\d{CHINESE_DIGITS}十两]")  # "十二个"; not the bare "万元"
 
 
 def restates(answer: Answer, other: Answer) -> bool:

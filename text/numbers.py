@@ -106,7 +106,16 @@ def measure_of(figure: str) -> str | None:
 
 def is_unit(word: str) -> bool:
     """The word is a unit, perhaps with its magnitude ("亿元", "万人", "公里")."""
-    return bool(re.fullmatch(rf"{_MAGNITUDE}*(?:{alternation(QUANTITY_UNITS)})", word))
+    return bool(_UNIT_WORD.fullmatch(word))
+
+
+_UNIT_WORD = re.compile(rf"{_MAGNITUDE}*(?:{alternation(QUANTITY_UNITS)})")
+_DIGIT = re.compile(rf"[\d{CHINESE_DIGITS}十两]")
+
+
+def has_digit(figure: str) -> bool:
+    """The figure holds a number ("12个", "十二个"), not only a magnitude and unit (the "万元" of "万元GDP水耗")."""
+    return bool(_DIGIT.search(figure))
 
 
 def unit_of(figure: str) -> str | None:
