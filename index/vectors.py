@@ -9,15 +9,18 @@ Kinds, chosen by size (see benchmarks/RESULTS.md for the measurements behind the
   (1.5 kB each): 3 ms at 50k on one quiet core, crossing 20 ms near 340k (near 100k under load).
 * above: an inverted file with half-precision vectors, ``IVF<nlist>,SQfp16(IP)``, scanning
   12·sqrt(nlist) of its lists.  It holds ids itself and a hash-table direct map so ``reconstruct(id)``
-  works; it costs 768 bytes a vector instead of 1536 (1M vectors: ~0.8 GB instead of 1.5 GB).
-  Measured with the real evaluation questions as queries (benchmarks/RESULTS.md section 12): recall@10
-  against exact 0.993 on 100k and 0.994 on 1M synthetic vectors, and 0.999 on 60k real passage
-  embeddings.  Also measured and not kept at 1M: HNSW32 (SQfp16, efSearch 1024: 0.979 in 5.1 ms;
-  a better-built graph, efConstruction 160, recalled no more), 4-bit PQ fast-scan with a half-precision
-  re-rank (0.96-0.98), 16k lists from two-level k-means (0.986 in 4.5 ms, 0.995 in 8.4 ms: little
-  better than 4,096 lists, whose plain k-means over 16k lists took over 10 minutes).  8-bit vectors
-  (SQ8) cap recall@10 at 0.98 by their rounding alone.  ``nprobe`` is stored in the index file, but
-  FAISS ignores it when a caller passes plain ``SearchParameters`` -- so always build parameters with
+  works; it costs 768 bytes a vector instead of 1536.  On 60k real passage embeddings: recall@10 against
+  exact 0.999 in 1.5 ms.
+* from PQ_FROM vectors: the same inverted file with 4-bit codes (``PQ<dim/2>x4fs``, 96 bytes a vector),
+  scanned by FAISS's fast-scan kernels over 16·sqrt(nlist) lists; the best k·REFINE_FACTOR of them are
+  re-scored from half-precision copies (``Refine(SQfp16)``), and an ``IDMap2`` around the whole keeps
+  our ids.  Scanning half-precision vectors was bound by the vectors read: at 1M, 768 of 4,096 lists
+  took 17 ms on an Intel Xeon (7 ms on AMD EPYC); the 4-bit scan of 1,024 lists and 5,000 re-scored
+  take 8 ms for recall@10 0.992 (section 12 of benchmarks/RESULTS.md, 1,848 real questions as queries).
+  Also measured and not kept: HNSW32 (SQfp16, efSearch 1024: 0.979 in 5.1 ms at 1M), 16k lists
+  from two-level k-means (little better than 4,096), 8-bit vectors (SQ8: recall@10 capped at 0.98 by
+  their rounding alone).  ``nprobe`` and ``k_factor`` are stored in the index file, but FAISS ignores
+  them when a caller passes plain ``SearchParameters`` -- so always build parameters with
   `search_parameters`.
 
 Every kind answers `search_vectors(index, query, k, allowed_ids)`, which also handles a filter
@@ -47,6 +50,14 @@ IVF_MAX_TRAIN = 200_000
 # for 0.996, where 768 lists take 6.8 ms.
 IVF_PROBE_FACTOR = 12
 IVF_MIN_PROBE = 16
+KIND_IVF_PQ = "IVF,PQfs,Refine(SQfp16)(IP)"  # e.g. "IVF4096,PQ192x4fs,Refine(SQfp16)(IP),nprobe=1024,k_factor=50"
+# From 100k vectors the 4-bit scan is the faster kind at recall@10 >= 0.99 (1,848 real questions, Intel Xeon, one
+# thread): 100k synthetic 0.995 in 2.1 ms against the half-precision scan's 0.993 in 3.0; 1M synthetic 0.993 in
+# 7.2 ms against 0.994 in 17.5. Below, on 60k real embeddings, the half-precision scan is (0.999 in 1.5 ms
+# against 0.998 in 1.8). Fewer lists (512 at 1M: 0.983) or fewer re-scored (25·k at 1M: 0.987) fall below 0.99.
+PQ_FROM = 100_000
+PQ_PROBE_FACTOR = 16
+REFINE_FACTOR = 50                # k·REFINE_FACTOR codes re-scored in half precision: 5,000 for the 100 a search asks
 # A filter keeping a share s of the ids scans 1/sqrt(s) times more lists. Whole reports of the 1M set
 # kept (s = 0.03, 0.07, 0.30) gave recall@10 0.99-0.998 within the filter; scanning 1/s times more, as
 # before, cost up to all 4,096 lists (135 ms) for the same recall.
@@ -68,7 +79,9 @@ def omp_threads(n: int) -> Iterator[None]:
 
 
 def choose_kind(n: int) -> str:
-    return KIND_FLAT if n <= FLAT_LIMIT else KIND_IVF
+    if n <= FLAT_LIMIT:
+        return KIND_FLAT
+    return KIND_IVF if n < PQ_FROM else KIND_IVF_PQ
 
 
 def ivf_lists(n: int) -> int:
@@ -77,8 +90,8 @@ def ivf_lists(n: int) -> int:
     return int(max(1, min(wanted, n // IVF_TRAIN_PER_LIST or 1)))
 
 
-def ivf_probes(nlist: int) -> int:
-    return int(min(nlist, max(IVF_MIN_PROBE, round(IVF_PROBE_FACTOR * math.sqrt(nlist)))))
+def ivf_probes(nlist: int, factor: int = IVF_PROBE_FACTOR) -> int:
+    return int(min(nlist, max(IVF_MIN_PROBE, round(factor * math.sqrt(nlist)))))
 
 
 def build_vector_index(ids: np.ndarray, vectors: np.ndarray, dim: int,
@@ -100,6 +113,8 @@ def _build(ids: np.ndarray, vectors: np.ndarray, dim: int, kind: str, seed: int)
         if len(ids):
             index.add_with_ids(vectors, ids)
         return index, KIND_FLAT
+    if kind == KIND_IVF_PQ:
+        return _build_pq(ids, vectors, dim, seed)
     if kind != KIND_IVF:
         raise ValueError(f"unknown vector index kind {kind!r}")
     nlist = ivf_lists(len(ids))
@@ -118,25 +133,65 @@ def _build(ids: np.ndarray, vectors: np.ndarray, dim: int, kind: str, seed: int)
     return index, f"IVF{nlist},SQfp16(IP),nprobe={index.nprobe}"
 
 
+def _build_pq(ids: np.ndarray, vectors: np.ndarray, dim: int, seed: int) -> tuple[faiss.Index, str]:
+    """4-bit PQ codes scanned by fast-scan, the best of them re-scored in half precision, under our own ids.
+
+    The re-scoring index numbers vectors by position, so the ids live in an IDMap2 around it (which also answers
+    reconstruct(id)); a filter reaches the scan through IDSelectorTranslated (see `search_parameters`)."""
+    nlist = ivf_lists(len(ids))
+    subspaces = dim // 2
+    base = faiss.index_factory(dim, f"IVF{nlist},PQ{subspaces}x4fs", faiss.METRIC_INNER_PRODUCT)
+    ivf = faiss.extract_index_ivf(base)
+    ivf.cp.seed = seed
+    faiss.downcast_index(base).pq.cp.seed = seed
+    refined = faiss.IndexRefine(base, faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16,
+                                                                 faiss.METRIC_INNER_PRODUCT))
+    refined.own_fields = True
+    base.this.disown()
+    refined.refine_index.this.disown()
+    refined.k_factor = REFINE_FACTOR
+    rng = np.random.default_rng(seed)
+    refined.train(vectors if len(vectors) <= IVF_MAX_TRAIN
+                  else vectors[np.sort(rng.choice(len(vectors), IVF_MAX_TRAIN, replace=False))])
+    ivf.nprobe = ivf_probes(nlist, PQ_PROBE_FACTOR)
+    index = faiss.IndexIDMap2(refined)
+    index.own_fields = True
+    refined.this.disown()
+    index.add_with_ids(vectors, ids)
+    return index, f"IVF{nlist},PQ{subspaces}x4fs,Refine(SQfp16)(IP),nprobe={ivf.nprobe},k_factor={REFINE_FACTOR}"
+
+
 def search_parameters(index: faiss.Index, selector: faiss.IDSelector | None = None,
                       widen: float = 1.0) -> faiss.SearchParameters:
-    """Parameters of the right type for `index`, carrying its own tuned nprobe / efSearch.
+    """Parameters of the right type for `index`, carrying its own tuned nprobe / re-scoring depth.
 
     `widen` multiplies the search breadth: a filter keeping a share s of the ids needs about 1/s
     more lists scanned to find as many allowed neighbours.
     """
-    inner = faiss.downcast_index(index.index) if isinstance(index, (faiss.IndexIDMap, faiss.IndexIDMap2)) else index
-    if isinstance(inner, faiss.IndexIVF):
-        params = faiss.SearchParametersIVF()
-        params.nprobe = int(min(inner.nlist, math.ceil(inner.nprobe * widen)))
-    elif isinstance(inner, faiss.IndexHNSW):
-        params = faiss.SearchParametersHNSW()
-        params.efSearch = int(math.ceil(inner.hnsw.efSearch * widen))
-    else:
-        params = faiss.SearchParameters()
+    inner = _inner(index)
+    if isinstance(inner, faiss.IndexRefine):
+        scan = _ivf_parameters(faiss.extract_index_ivf(inner.base_index), widen)
+        if selector is not None:  # the scan sees positions, the filter our ids
+            scan.sel = faiss.IDSelectorTranslated(index.id_map, selector)
+        params = faiss.IndexRefineSearchParameters()
+        params.k_factor = inner.k_factor
+        params.base_index_params = scan
+        params.referenced_objects = [scan, selector, scan.sel]  # FAISS holds bare pointers to them
+        return params
+    params = _ivf_parameters(inner, widen) if isinstance(inner, faiss.IndexIVF) else faiss.SearchParameters()
     if selector is not None:
         params.sel = selector
     return params
+
+
+def _ivf_parameters(ivf: faiss.IndexIVF, widen: float) -> faiss.SearchParametersIVF:
+    params = faiss.SearchParametersIVF()
+    params.nprobe = int(min(ivf.nlist, math.ceil(ivf.nprobe * widen)))
+    return params
+
+
+def _inner(index: faiss.Index) -> faiss.Index:
+    return faiss.downcast_index(index.index) if isinstance(index, (faiss.IndexIDMap, faiss.IndexIDMap2)) else index
 
 
 @dataclass(frozen=True)
@@ -228,5 +283,4 @@ def _exact_among(index: faiss.Index, query: np.ndarray, k: int, ids: np.ndarray)
 
 
 def _is_flat(index: faiss.Index) -> bool:
-    inner = faiss.downcast_index(index.index) if isinstance(index, (faiss.IndexIDMap, faiss.IndexIDMap2)) else index
-    return isinstance(inner, faiss.IndexFlat)
+    return isinstance(_inner(index), faiss.IndexFlat)

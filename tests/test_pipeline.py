@@ -59,6 +59,32 @@ def test_seed_exam_question_ranks_the_8_people_passage_high(seed_searcher) -> No
     assert any("通过行政执法证考试的共有8人" in t for t in top), top
 
 
+SEED_QUESTIONS = ("2023年化解了多少起矛盾纠纷", "张店乡有几个人通过了执法证考试", "普法宣传活动开展了几次")
+
+
+def test_the_kind_for_a_million_passages_answers_as_the_exact_kind(tmp_path: Path, embedder, seed_searcher,
+                                                                   monkeypatch) -> None:
+    """The vector index written from PQ_FROM passages on (4-bit codes re-scored in half precision, our ids kept
+    around it), forced on the seed report: the same answers as the exact kind, and a scoped search finds the same."""
+    import index.vectors as vectors_module
+
+    monkeypatch.setattr(vectors_module, "FLAT_LIMIT", 0)
+    monkeypatch.setattr(vectors_module, "PQ_FROM", 0)
+    monkeypatch.setattr(vectors_module, "SMALL_FILTER", 0)  # a scope goes through the scan's selector too
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_REPORT, corpus / "zhangdian_2023.txt")
+    build_index([corpus], tmp_path / "index", embedder=embedder)
+    with Searcher(tmp_path / "index", embedder=embedder) as searcher:
+        assert "PQ192x4fs,Refine(SQfp16)" in searcher.index.manifest["vector_index"]
+        for question in SEED_QUESTIONS:
+            assert searcher.search(question).hits[0].answer == seed_searcher.search(question).hits[0].answer, question
+        vector = embedder.query(SEED_QUESTIONS[0])
+        whole = searcher.index.nearest(vector, 10)
+        assert [i for i, _ in searcher.index.nearest(vector, 10, set(searcher.index.reports))] == [i for i, _ in whole]
+        assert [i for i, _ in whole] == [i for i, _ in seed_searcher.index.nearest(vector, 10)]
+
+
 def test_seed_index_matches_the_file(seed_searcher) -> None:
     report = read_report(SEED_REPORT)
     index = seed_searcher.index

@@ -15,11 +15,12 @@ import numpy as np
 import pytest
 
 from index.store import IndexReader, live_generation
-from index.vectors import (FLAT_LIMIT, KIND_FLAT, KIND_IVF, build_vector_index, choose_kind, ivf_lists, ivf_probes,
-                           reconstruct_many, search_parameters, search_vectors)
+from index.vectors import (FLAT_LIMIT, KIND_FLAT, KIND_IVF, KIND_IVF_PQ, PQ_FROM, build_vector_index, choose_kind,
+                           ivf_lists, ivf_probes, reconstruct_many, search_parameters, search_vectors)
 
 DIM = 384
-KINDS = [KIND_FLAT, KIND_IVF]
+APPROXIMATE = [KIND_IVF, KIND_IVF_PQ]
+KINDS = [KIND_FLAT, *APPROXIMATE]
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -61,6 +62,7 @@ def test_kind_is_chosen_by_size():
     assert choose_kind(10) == KIND_FLAT
     assert choose_kind(FLAT_LIMIT) == KIND_FLAT
     assert choose_kind(FLAT_LIMIT + 1) == KIND_IVF
+    assert choose_kind(PQ_FROM - 1) == KIND_IVF and choose_kind(PQ_FROM) == KIND_IVF_PQ
     assert ivf_lists(1_000_000) == 4096
     assert (ivf_probes(1024), ivf_probes(4096), ivf_probes(16)) == (384, 768, 16)  # 12·sqrt(nlist), by measured recall
     assert ivf_lists(100) >= 1
@@ -101,8 +103,9 @@ def test_filter_keeps_only_allowed_ids(kind, data):
     assert search_vectors(index, queries[0], 10, allowed_ids=np.empty(0, dtype=np.int64)) == []
 
 
+@pytest.mark.parametrize("kind", APPROXIMATE)
 @pytest.mark.parametrize("rowids", ["sparse", "dense"])
-def test_filtered_selector_path_matches_exact(data, monkeypatch, rowids):
+def test_filtered_selector_path_matches_exact(data, monkeypatch, rowids, kind):
     """The IDSelector path of an approximate index (not only the exact fallback) finds the right ids, through a hash
     set for ids spread up to 10^9 and through a bitmap for rowids numbered about as densely as SQLite gives them."""
     import index.vectors as vectors_module
@@ -119,7 +122,7 @@ def test_filtered_selector_path_matches_exact(data, monkeypatch, rowids):
     assert [narrow.is_member(int(i)) for i in np.sort(ids)[40:60]] == [True] * 10 + [False] * 10
     assert not narrow.is_member(int(ids.max())) and not narrow.is_member(8 * (int(low.max()) + 1))
     monkeypatch.setattr(vectors_module, "SMALL_FILTER", 0)
-    index, _ = build_vector_index(ids, vectors, DIM, kind=KIND_IVF)
+    index, _ = build_vector_index(ids, vectors, DIM, kind=kind)
     exact, _ = build_vector_index(ids, vectors, DIM, kind=KIND_FLAT)
     allowed = ids[::3]
     hits = total = 0
@@ -143,14 +146,16 @@ def test_removing_vectors_by_rebuilding(data):
             assert all(i not in gone for i, _ in search_vectors(index, vectors[row], 10))
 
 
-def test_approximate_recall_on_clustered_vectors(data):
+@pytest.mark.parametrize("kind", APPROXIMATE)
+def test_approximate_recall_on_clustered_vectors(data, kind):
     ids, vectors, queries = data
     exact, _ = build_vector_index(ids, vectors, DIM, kind=KIND_FLAT)
-    index, _ = build_vector_index(ids, vectors, DIM, kind=KIND_IVF)
+    index, _ = build_vector_index(ids, vectors, DIM, kind=kind)
     assert _recall(index, exact, queries) >= 0.98
 
 
-def test_approximate_recall_on_real_embeddings():
+@pytest.mark.parametrize("kind", APPROXIMATE)
+def test_approximate_recall_on_real_embeddings(kind):
     real = _real_vectors()
     if real is None:
         pytest.skip("no built index with real embeddings (set POLICY_SEARCH_REAL_INDEX)")
@@ -159,7 +164,7 @@ def test_approximate_recall_on_real_embeddings():
     # Queries near real passages (a question lies close to, not on, its passage).
     queries = _unit(real[rng.integers(0, len(real), 200)] + rng.normal(0, 0.02, (200, real.shape[1])))
     exact, _ = build_vector_index(ids, real, real.shape[1], kind=KIND_FLAT)
-    index, _ = build_vector_index(ids, real, real.shape[1], kind=KIND_IVF)
+    index, _ = build_vector_index(ids, real, real.shape[1], kind=kind)
     assert _recall(index, exact, queries) >= 0.98
 
 
