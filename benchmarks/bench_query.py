@@ -15,7 +15,8 @@ picking), answer (answer spans and the no-answer decision), compose (a
 comparison's table, a list question's items: searches of their own per report, and list items
 embedded).  "end to end" is the sum, i.e. Searcher.search as the app calls it.  In a pass of their
 own, alone: the query embedding (one encoder thread, as a search runs it) and the vector search
-with 1 and 2 FAISS threads.
+with 1 and 2 FAISS threads.  Beside them, recall@10 of the vector search against exact search over the
+stored float32 vectors, for the same questions (local store only).
 """
 from __future__ import annotations
 
@@ -84,14 +85,32 @@ def measure(index_dir: Path, repeats: int) -> dict:
             index.nearest(vector, searcher.weights.candidates)
             stages[stage].append(time.perf_counter() - t)
     vectors_module.QUERY_THREADS = 1
+    rss_after = resident_mb()  # before the exact vectors are loaded for the recall below
     return {
         "n": index.manifest["chunks"], "kind": index.manifest.get("vector_index"),
         "import_s": imported - started, "searcher_s": loaded - imported,
-        "rss_loaded": rss_loaded, "rss_after": resident_mb(),
+        "rss_loaded": rss_loaded, "rss_after": rss_after,
+        "recall": vector_recall(index, searcher.embedder, questions) if local else None,
         "keyword_files_mb": sum(f.stat().st_size for f in (index.generation / "keywords").iterdir()) / 2**20
         if local else 0.0,
         "stages": {k: {"p50": 1000 * pct(v, 50), "p95": 1000 * pct(v, 95)} for k, v in stages.items() if v},
     }
+
+
+def vector_recall(index, embedder, questions: list[str], k: int = 10) -> float:
+    """recall@k of the index's vector search (as a search asks it: 100 candidates) against exact search over the
+    stored float32 vectors, for these questions."""
+    import numpy as np
+
+    from search.query import parse_query
+
+    vectors = index.table.embeddings(index.vectors.d, index.vectors.ntotal)  # in passage id order, as keyword_ids
+    hits = 0
+    for question in questions:
+        query = embedder.query(parse_query(question).text)
+        exact = index.keyword_ids[np.argpartition(-(vectors @ query), k)[:k]]
+        hits += len(set(exact.tolist()) & {i for i, _ in index.nearest(query, 100)[:k]})
+    return hits / (k * len(questions))
 
 
 def cold_start(index_dir: Path) -> float:
@@ -130,7 +149,7 @@ def main() -> None:
         fmt = lambda k: f"{s[k]['p50']:.1f} / {s[k]['p95']:.1f}" if k in s else "–"  # noqa: E731
         rows.append([f"{size:,} {store}", res["kind"], *map(fmt, (
             "question", "keyword", "read", "vector", "rerank", "answer", "compose", "end_to_end", "embed_alone",
-            "vector_alone", "vector_2t"))])
+            "vector_alone", "vector_2t")), "–" if res["recall"] is None else f"{res['recall']:.4f}"])
         cold = sorted(cold_start(index_dir) for _ in range(3))[1]
         after = res["rss_after"]
         mem_rows.append([f"{size:,} {store}", f"{res['rss_loaded']['rss']:.0f}",
@@ -144,7 +163,7 @@ def main() -> None:
     print()
     print(table(["passages", "vector index", "question", "keyword", "read", "embedding + vector (beyond the stages beside)",
                  "fusion+rerank", "answer", "table / list", "end to end", "query embedding alone",
-                 "vector alone (1 thread)", "vector alone (2 threads)"], rows))
+                 "vector alone (1 thread)", "vector alone (2 threads)", "vector recall@10 vs exact"], rows))
     print()
     print(table(["passages", "RSS after load MB", "RSS after queries MB (anonymous + mapped files)",
                  "keyword files MB (read per query, cached by the OS)", "Searcher() s (warm imports)",
