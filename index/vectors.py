@@ -11,7 +11,8 @@ Kinds, chosen by size (see benchmarks/RESULTS.md for the measurements behind the
   12·sqrt(nlist) of its lists.  It holds ids itself and a hash-table direct map so ``reconstruct(id)``
   works; it costs 768 bytes a vector instead of 1536.  On 60k real passage embeddings: recall@10 against
   exact 0.999 in 1.5 ms.
-* from PQ_FROM vectors: the same inverted file with 4-bit codes (``PQ<dim/2>x4fs``, 96 bytes a vector),
+* from PQ_FROM vectors: the same inverted file with 4-bit codes (``PQ<dim/2>x4fs``, 96 bytes a vector, kept
+  beside a half-precision copy: about 870 bytes a vector in all, 100 more than the kind above),
   scanned by FAISS's fast-scan kernels over 16·sqrt(nlist) lists; the best k·REFINE_FACTOR of them are
   re-scored from half-precision copies (``Refine(SQfp16)``), and an ``IDMap2`` around the whole keeps
   our ids.  Scanning half-precision vectors was bound by the vectors read: at 1M, 768 of 4,096 lists
@@ -58,6 +59,7 @@ KIND_IVF_PQ = "IVF,PQfs,Refine(SQfp16)(IP)"  # e.g. "IVF4096,PQ192x4fs,Refine(SQ
 PQ_FROM = 100_000
 PQ_PROBE_FACTOR = 16
 REFINE_FACTOR = 50                # k·REFINE_FACTOR codes re-scored in half precision: 5,000 for the 100 a search asks
+PQ_MIN_TRAIN = 16                 # 4-bit codes: FAISS trains 16 centroids per subspace and fails on fewer vectors
 # A filter keeping a share s of the ids scans 1/sqrt(s) times more lists. Whole reports of the 1M set
 # kept (s = 0.03, 0.07, 0.30) gave recall@10 0.99-0.998 within the filter; scanning 1/s times more, as
 # before, cost up to all 4,096 lists (135 ms) for the same recall.
@@ -113,8 +115,10 @@ def _build(ids: np.ndarray, vectors: np.ndarray, dim: int, kind: str, seed: int)
         if len(ids):
             index.add_with_ids(vectors, ids)
         return index, KIND_FLAT
-    if kind == KIND_IVF_PQ:
+    if kind == KIND_IVF_PQ and len(ids) >= PQ_MIN_TRAIN:
         return _build_pq(ids, vectors, dim, seed)
+    if kind == KIND_IVF_PQ:  # only when forced (tests): too few vectors to train the codes
+        kind = KIND_IVF
     if kind != KIND_IVF:
         raise ValueError(f"unknown vector index kind {kind!r}")
     nlist = ivf_lists(len(ids))
@@ -144,11 +148,11 @@ def _build_pq(ids: np.ndarray, vectors: np.ndarray, dim: int, seed: int) -> tupl
     ivf = faiss.extract_index_ivf(base)
     ivf.cp.seed = seed
     faiss.downcast_index(base).pq.cp.seed = seed
-    refined = faiss.IndexRefine(base, faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16,
-                                                                 faiss.METRIC_INNER_PRODUCT))
-    refined.own_fields = True
+    halves = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
+    refined = faiss.IndexRefine(base, halves)
+    refined.own_fields = refined.own_refine_index = True  # the C++ index frees both; Python must not
     base.this.disown()
-    refined.refine_index.this.disown()
+    halves.this.disown()
     refined.k_factor = REFINE_FACTOR
     rng = np.random.default_rng(seed)
     refined.train(vectors if len(vectors) <= IVF_MAX_TRAIN
@@ -170,13 +174,14 @@ def search_parameters(index: faiss.Index, selector: faiss.IDSelector | None = No
     """
     inner = _inner(index)
     if isinstance(inner, faiss.IndexRefine):
-        scan = _ivf_parameters(faiss.extract_index_ivf(inner.base_index), widen)
-        if selector is not None:  # the scan sees positions, the filter our ids
-            scan.sel = faiss.IDSelectorTranslated(index.id_map, selector)
-        params = faiss.IndexRefineSearchParameters()
-        params.k_factor = inner.k_factor
-        params.base_index_params = scan
-        params.referenced_objects = [scan, selector, scan.sel]  # FAISS holds bare pointers to them
+        # IndexRefine hands the scan only base_index_params, so the filter goes there, translated: the scan sees
+        # positions, the filter our ids. Objects given to a constructor are kept alive by FAISS's Python wrappers
+        # (a field set afterwards is, only in recent versions).
+        translated = None if selector is None else faiss.IDSelectorTranslated(index.id_map, selector)
+        scan = faiss.SearchParametersIVF(nprobe=_probes(faiss.extract_index_ivf(inner.base_index), widen),
+                                         **({} if translated is None else {"sel": translated}))
+        params = faiss.IndexRefineSearchParameters(k_factor=inner.k_factor, base_index_params=scan)
+        params.referenced_objects = [scan, translated, selector]
         return params
     params = _ivf_parameters(inner, widen) if isinstance(inner, faiss.IndexIVF) else faiss.SearchParameters()
     if selector is not None:
@@ -186,8 +191,12 @@ def search_parameters(index: faiss.Index, selector: faiss.IDSelector | None = No
 
 def _ivf_parameters(ivf: faiss.IndexIVF, widen: float) -> faiss.SearchParametersIVF:
     params = faiss.SearchParametersIVF()
-    params.nprobe = int(min(ivf.nlist, math.ceil(ivf.nprobe * widen)))
+    params.nprobe = _probes(ivf, widen)
     return params
+
+
+def _probes(ivf: faiss.IndexIVF, widen: float) -> int:
+    return int(min(ivf.nlist, math.ceil(ivf.nprobe * widen)))
 
 
 def _inner(index: faiss.Index) -> faiss.Index:

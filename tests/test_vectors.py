@@ -7,6 +7,7 @@ No timing assertions: speed is measured by benchmarks/, not by tests.
 """
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -15,8 +16,9 @@ import numpy as np
 import pytest
 
 from index.store import IndexReader, live_generation
-from index.vectors import (FLAT_LIMIT, KIND_FLAT, KIND_IVF, KIND_IVF_PQ, PQ_FROM, build_vector_index, choose_kind,
-                           ivf_lists, ivf_probes, reconstruct_many, search_parameters, search_vectors)
+from index.vectors import (FLAT_LIMIT, KIND_FLAT, KIND_IVF, KIND_IVF_PQ, PQ_FROM, PQ_MIN_TRAIN, PQ_PROBE_FACTOR,
+                           build_vector_index, choose_kind, ivf_lists, ivf_probes, reconstruct_many, search_parameters,
+                           search_vectors)
 
 DIM = 384
 APPROXIMATE = [KIND_IVF, KIND_IVF_PQ]
@@ -63,6 +65,7 @@ def test_kind_is_chosen_by_size():
     assert choose_kind(FLAT_LIMIT) == KIND_FLAT
     assert choose_kind(FLAT_LIMIT + 1) == KIND_IVF
     assert choose_kind(PQ_FROM - 1) == KIND_IVF and choose_kind(PQ_FROM) == KIND_IVF_PQ
+    assert ivf_probes(4096, PQ_PROBE_FACTOR) == 1024  # 16·sqrt(nlist) for the 4-bit kind, by measured recall
     assert ivf_lists(1_000_000) == 4096
     assert (ivf_probes(1024), ivf_probes(4096), ivf_probes(16)) == (384, 768, 16)  # 12·sqrt(nlist), by measured recall
     assert ivf_lists(100) >= 1
@@ -86,6 +89,30 @@ def test_ids_round_trip_and_reconstruct(kind, data, tmp_path):
         again = reconstruct_many(reader, ids[:50])
         assert np.allclose(again, vectors[:50], atol=0.002)  # exact for Flat, half precision for IVF
     assert search_parameters(loaded).__class__ is search_parameters(index).__class__
+    allowed = ids[::7]
+    for q in vectors[:5]:  # a filter finds the same through the loaded file (its id map and lists)
+        assert search_vectors(loaded, q, 10, allowed) == search_vectors(index, q, 10, allowed)
+
+
+def test_the_4bit_kind_keeps_its_search_settings_and_falls_back_when_too_small(data, tmp_path, monkeypatch):
+    import index.vectors as vectors_module
+
+    ids, vectors, _ = data
+    monkeypatch.setattr(vectors_module, "PQ_PROBE_FACTOR", 4)  # fewer lists than it has
+    index, name = build_vector_index(ids, vectors, DIM, kind=KIND_IVF_PQ)
+    probes = ivf_probes(ivf_lists(len(ids)), 4)
+    assert probes < ivf_lists(len(ids)) and f"nprobe={probes},k_factor=50" in name
+    path = tmp_path / "v.faiss"
+    faiss.write_index(index, str(path))
+    for reader in (index, faiss.read_index(str(path))):
+        params = search_parameters(reader, widen=1.5)
+        scan = params.referenced_objects[0]  # base_index_params, as its own type
+        assert params.k_factor == 50 and scan.nprobe == math.ceil(1.5 * probes)
+    few, few_name = build_vector_index(ids[:PQ_MIN_TRAIN - 1], vectors[:PQ_MIN_TRAIN - 1], DIM, kind=KIND_IVF_PQ)
+    assert few_name.startswith("IVF1,SQfp16")  # too few vectors to train 4-bit codes
+    assert search_vectors(few, vectors[3], 1)[0][0] == ids[3]
+    least, least_name = build_vector_index(ids[:PQ_MIN_TRAIN], vectors[:PQ_MIN_TRAIN], DIM, kind=KIND_IVF_PQ)
+    assert "PQ192x4fs" in least_name and search_vectors(least, vectors[3], 1)[0][0] == ids[3]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -122,7 +149,10 @@ def test_filtered_selector_path_matches_exact(data, monkeypatch, rowids, kind):
     assert [narrow.is_member(int(i)) for i in np.sort(ids)[40:60]] == [True] * 10 + [False] * 10
     assert not narrow.is_member(int(ids.max())) and not narrow.is_member(8 * (int(low.max()) + 1))
     monkeypatch.setattr(vectors_module, "SMALL_FILTER", 0)
+    monkeypatch.setattr(vectors_module, "PQ_PROBE_FACTOR", 4)  # fewer lists than it has, so widening counts
     index, _ = build_vector_index(ids, vectors, DIM, kind=kind)
+    if kind == KIND_IVF_PQ:
+        assert search_parameters(index).referenced_objects[0].nprobe < ivf_lists(len(ids))
     exact, _ = build_vector_index(ids, vectors, DIM, kind=KIND_FLAT)
     allowed = ids[::3]
     hits = total = 0
