@@ -75,9 +75,10 @@ def measure(index_dir: Path, repeats: int) -> dict:
     # slowed whichever stage ran next by milliseconds when this was measured inside the loop above.
     for stage in ("embed_alone", "vector_alone", "vector_2t"):
         stages[stage] = []
+    embedded = {}  # each question's vector, for the recall below
     for q in questions * repeats:
         t = time.perf_counter()
-        vector = searcher.embedder.query(parse_query(q).text)
+        vector = embedded[q] = searcher.embedder.query(parse_query(q).text)
         stages["embed_alone"].append(time.perf_counter() - t)
         for threads, stage in ((1, "vector_alone"), (2, "vector_2t")) if local else ((1, "vector_alone"),):
             vectors_module.QUERY_THREADS = threads  # Milvus has its own threads
@@ -90,27 +91,24 @@ def measure(index_dir: Path, repeats: int) -> dict:
         "n": index.manifest["chunks"], "kind": index.manifest.get("vector_index"),
         "import_s": imported - started, "searcher_s": loaded - imported,
         "rss_loaded": rss_loaded, "rss_after": rss_after,
-        "recall": vector_recall(index, searcher.embedder, questions) if local else None,
+        "recall": vector_recall(index, list(embedded.values())) if local else None,
         "keyword_files_mb": sum(f.stat().st_size for f in (index.generation / "keywords").iterdir()) / 2**20
         if local else 0.0,
         "stages": {k: {"p50": 1000 * pct(v, 50), "p95": 1000 * pct(v, 95)} for k, v in stages.items() if v},
     }
 
 
-def vector_recall(index, embedder, questions: list[str], k: int = 10) -> float:
+def vector_recall(index, queries: list, k: int = 10) -> float:
     """recall@k of the index's vector search (as a search asks it: 100 candidates) against exact search over the
-    stored float32 vectors, for these questions."""
+    stored float32 vectors, for these question vectors."""
     import numpy as np
-
-    from search.query import parse_query
 
     vectors = index.table.embeddings(index.vectors.d, index.vectors.ntotal)  # in passage id order, as keyword_ids
     hits = 0
-    for question in questions:
-        query = embedder.query(parse_query(question).text)
+    for query in queries:
         exact = index.keyword_ids[np.argpartition(-(vectors @ query), k)[:k]]
         hits += len(set(exact.tolist()) & {i for i, _ in index.nearest(query, 100)[:k]})
-    return hits / (k * len(questions))
+    return hits / (k * len(queries))
 
 
 def cold_start(index_dir: Path) -> float:
