@@ -172,27 +172,25 @@ def search_parameters(index: faiss.Index, selector: faiss.IDSelector | None = No
     `widen` multiplies the search breadth: a filter keeping a share s of the ids needs about 1/s
     more lists scanned to find as many allowed neighbours.
     """
+    # Objects given to a constructor are kept alive by FAISS's Python wrappers (a field set afterwards is, only in
+    # recent versions; pyproject allows faiss-cpu 1.9).
     inner = _inner(index)
     if isinstance(inner, faiss.IndexRefine):
         # IndexRefine hands the scan only base_index_params, so the filter goes there, translated: the scan sees
-        # positions, the filter our ids. Objects given to a constructor are kept alive by FAISS's Python wrappers
-        # (a field set afterwards is, only in recent versions).
+        # positions, the filter our ids.
         translated = None if selector is None else faiss.IDSelectorTranslated(index.id_map, selector)
         scan = faiss.SearchParametersIVF(nprobe=_probes(faiss.extract_index_ivf(inner.base_index), widen),
-                                         **({} if translated is None else {"sel": translated}))
+                                         **_filtered(translated))
         params = faiss.IndexRefineSearchParameters(k_factor=inner.k_factor, base_index_params=scan)
         params.referenced_objects = [scan, translated, selector]
         return params
-    params = _ivf_parameters(inner, widen) if isinstance(inner, faiss.IndexIVF) else faiss.SearchParameters()
-    if selector is not None:
-        params.sel = selector
-    return params
+    if isinstance(inner, faiss.IndexIVF):
+        return faiss.SearchParametersIVF(nprobe=_probes(inner, widen), **_filtered(selector))
+    return faiss.SearchParameters(**_filtered(selector))
 
 
-def _ivf_parameters(ivf: faiss.IndexIVF, widen: float) -> faiss.SearchParametersIVF:
-    params = faiss.SearchParametersIVF()
-    params.nprobe = _probes(ivf, widen)
-    return params
+def _filtered(selector: faiss.IDSelector | None) -> dict[str, faiss.IDSelector]:
+    return {} if selector is None else {"sel": selector}
 
 
 def _probes(ivf: faiss.IndexIVF, widen: float) -> int:
