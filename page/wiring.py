@@ -51,7 +51,9 @@ K_ANSWER, K_WORDING = 5, 8
 COMPOSE_AT_ONCE = 4   # generated answers written at a time: a local model server serves few at once
 UPDATE_SECONDS = 0.3  # a streaming answer is redrawn at most this often
 _ASKED = re.compile(r'<div class="ps-asked" data-asked="([^"]*)">')
-EXAMPLES = [["2023年化解了多少起矛盾纠纷？"], ["张店乡有几个人通过了执法证考试"], ["别的乡镇怎么写'第一责任人职责'这部分？"]]
+# The third asks for wording without naming other places: with the default library of one report, "别的乡镇怎么写…"
+# was answered from that same township.
+EXAMPLES = [["2023年化解了多少起矛盾纠纷？"], ["张店乡有几个人通过了执法证考试"], ["“第一责任人职责”这部分怎么写？"]]
 
 T = TypeVar("T")
 
@@ -142,7 +144,7 @@ def _search_tab(library: Library, llm: LLMConfig | None) -> tuple[list[gr.compon
                                                                   tuple[gr.BrowserState, gr.Dropdown]]:
     choices = filter_choices(library)
     with gr.Row(equal_height=True):
-        question = gr.Textbox(show_label=False, placeholder="输入问题后按回车，例如：2023年化解了多少起矛盾纠纷？",
+        question = gr.Textbox(show_label=False, placeholder="输入问题，按回车查询",
                               elem_id="question", scale=6, max_length=500, autofocus=True)
         ask_button = gr.Button("查询", variant="primary", scale=1, min_width=100, elem_id="ask")
     examples = gr.Examples(EXAMPLES, inputs=[question], label="试试这些问题（点击即查）", elem_id="examples")
@@ -153,13 +155,14 @@ def _search_tab(library: Library, llm: LLMConfig | None) -> tuple[list[gr.compon
         mode = gr.Radio([("自动", AUTO), ("问答 · 找答案", ANSWER), ("找表述 · 看写法", WORDING)], value=AUTO,
                         label="查询方式", elem_id="mode", scale=3, min_width=300)
         year = gr.Dropdown(choices["year"], value=ALL, label="年份（可输入 2020-2023）", allow_custom_value=True,
-                           elem_id="filter-year", min_width=150)
+                           elem_id="filter-year", min_width=180)
         body = gr.Dropdown(choices["body"], value=ALL, label="发文机关", elem_id="filter-body", min_width=150)
         genre = gr.Dropdown(choices["genre"], value=ALL, label="报告类型", elem_id="filter-genre", min_width=150)
-        report = gr.Dropdown(choices["report"], value=ALL, label="指定报告", elem_id="filter-report", min_width=150)
+        # Report titles are long ("鲁山县张店乡人民政府关于2023年度法治政府建设情况的报告"): the widest box.
+        report = gr.Dropdown(choices["report"], value=ALL, label="指定报告", elem_id="filter-report", scale=2,
+                             min_width=240)
     with gr.Row(equal_height=False, elem_id="recent-row"):
-        recent_pick = gr.Dropdown([], value=None, label="最近的问题（只保存在本浏览器）", elem_id="recent", scale=5,
-                                  container=False)
+        recent_pick = gr.Dropdown([], value=None, label="最近的问题（只保存在本浏览器）", elem_id="recent", scale=5)
         print_button = gr.Button("打印结果", size="sm", elem_id="print", scale=1, min_width=100)
     # A fixed secret: the list must outlive a restart of the server (a random one would make it unreadable).
     recent = gr.BrowserState([], storage_key="policy-search-recent", secret="policy-search-recent-questions")
@@ -191,7 +194,7 @@ def _search_tab(library: Library, llm: LLMConfig | None) -> tuple[list[gr.compon
         return page
 
     def ask_example(question: str, _mode: str, *filters: str) -> tuple[str, str]:
-        # An example such as "别的乡镇怎么写…" shows what the question decides: the mode goes back to automatic.
+        # An example such as "…这部分怎么写" shows what the question decides: the mode goes back to automatic.
         return AUTO, ask(question, AUTO, *filters)
 
     # One queue for everything that redraws the results, so answers arrive in the order they were asked

@@ -305,9 +305,9 @@ def test_a_corrected_report_shows_both_figures_until_the_old_one_is_replaced(pag
 
 
 def test_each_question_decides_its_mode_after_a_wording_example(page, tmp_path: Path) -> None:
-    # The example "别的乡镇怎么写…" lists phrasings; the next number question still gets its answer card, since
+    # The example "…这部分怎么写？" lists phrasings; the next number question still gets its answer card, since
     # the mode stays automatic unless the user picks one.
-    page.locator("#examples").get_by_text("别的乡镇怎么写").click()
+    page.locator("#examples").get_by_text("这部分怎么写").click()
     expect(page.locator("#results .ps-heading")).to_contain_text("参考表述")
     expect(page.locator("#mode input[value='auto']")).to_be_checked()
     ask(page, QUESTION)
@@ -389,7 +389,10 @@ def test_the_results_export_to_a_file_that_downloads(page, tmp_path: Path, butto
 SCREENSHOTS = Path(tempfile.gettempdir()) / "policy-search-screenshots"  # looked at by hand after a change
 
 
-@pytest.mark.parametrize("width", [1366, 390])
+RIGHT_EDGES = "(selector) => [...document.querySelectorAll(selector)].map(e => Math.round(e.getBoundingClientRect().right))"
+
+
+@pytest.mark.parametrize("width", [1366, 1024, 768, 390])
 def test_the_page_fits_the_screen_and_filters_fold_on_a_phone(browser, app_url: str, width: int) -> None:
     context = browser.new_context(viewport={"width": width, "height": 844}, locale="zh-CN")
     page = context.new_page()
@@ -399,11 +402,21 @@ def test_the_page_fits_the_screen_and_filters_fold_on_a_phone(browser, app_url: 
     expect(page.locator("#results .ps-answer-card strong.ps-num")).to_have_text("化解矛盾26起")
     page_width = "document.documentElement.scrollWidth"
     assert page.evaluate(page_width) <= width  # nothing wider than the screen
+    # "2023年" is not split across lines ("20 | 23年") where narrow screens let long runs break
+    assert page.locator(".ps-answer-sentence").evaluate("e => getComputedStyle(e).wordBreak") != "break-all"
+    expect(page.locator("#recent").get_by_text("最近的问题")).to_be_visible()  # the box says what it holds
     if width < 700:  # a phone: the filters fold away so the question and the answer fill the first screen
         expect(page.locator("#filters .label-wrap.open")).to_have_count(0)
         expect(page.locator("#filter-year")).to_be_hidden()
+        assert page.locator("#print").bounding_box()["height"] >= 40  # big enough for a finger
     else:
         expect(page.locator("#filter-year")).to_be_visible()
+        # every query mode shows whole: kept on one line, the third ran 25-69 px past its clipped box
+        assert max(page.evaluate(RIGHT_EDGES, "#mode label")) <= page.evaluate(RIGHT_EDGES, "#mode .wrap")[-1] + 1
+        # the filters' boxes line up although the year's label takes two lines
+        tops = {name: page.locator(f"#filter-{name} input").bounding_box()["y"] for name in ("year", "body")}
+        assert abs(tops["year"] - tops["body"]) <= 1, tops
+        assert page.locator("#filter-report input").bounding_box()["width"] >= 180  # room for a report's title
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"search-{width}.png"))
     page.get_by_role("tab", name="报告库").click()
@@ -411,6 +424,8 @@ def test_the_page_fits_the_screen_and_filters_fold_on_a_phone(browser, app_url: 
     assert page.evaluate(page_width) <= width  # the table scrolls inside its box instead
     year_cell = page.locator("#library-table .body-cell").nth(1).bounding_box()
     assert year_cell["width"] >= 60, year_cell  # not one character per line
+    heads, cells = page.evaluate(RIGHT_EDGES, "#library-table th"), page.evaluate(RIGHT_EDGES, "#library-table .body-cell")
+    assert all(abs(h - c) <= 1 for h, c in zip(heads, cells[:len(heads)])), (heads, cells)  # columns line up
     page.screenshot(path=str(SCREENSHOTS / f"library-{width}.png"))
     context.close()
 

@@ -21,7 +21,7 @@
       }
     }
   };
-  const PLACEHOLDERS = {"Search...": "搜索报告（标题、机关、年份） / Search"};
+  const PLACEHOLDERS = {"Search...": "搜索报告 / Search"};
   const walk = (root) => {
     if (root.nodeType === Node.TEXT_NODE) return fix(root);
     if (root.nodeType !== Node.ELEMENT_NODE) return;
