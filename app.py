@@ -103,10 +103,11 @@ def _parser(prog: str) -> argparse.ArgumentParser:
                              "login file, one user:password a line (plain HTTP: use on a trusted network)")
     parser.add_argument("--port", type=int, default=7860, help="端口 / port (default 7860)")
     parser.add_argument("--index", type=index_location, default=Path("data/index"),
-                        help="索引目录，启动时与 --corpus 和上传文件保持一致（两者都没有的报告会从索引中删除）；或 Milvus "
-                             "地址，只读服务（由另一台机器建库）/ index directory, kept in step with --corpus and the "
-                             "uploads at start (reports in neither are removed from it); or a Milvus address, served "
-                             "read-only (another machine builds)")
+                        help="索引目录，启动时与 --corpus 和上传文件保持一致（文件已删除的报告从索引中删除；用别的文件夹建的"
+                             "索引保持原样）；或 Milvus 地址，只读服务（由另一台机器建库）/ index directory, kept in step "
+                             "with --corpus and the uploads at start (reports whose file was deleted are removed; an index "
+                             "built from another folder is left as it is); or a Milvus address, served read-only "
+                             "(another machine builds)")
     parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="报告文件夹 / corpus folder")
     parser.add_argument("--store", metavar="URI", default=None,
                         help="把索引移到 Milvus：milvus:///文件.db 或 http://主机:19530（记入索引，之后无需再给）/ move the "

@@ -13,7 +13,7 @@ import numpy as np
 
 from index.chunk import CHUNKER_VERSION, DEFAULT_OVERLAP_CHARS, DEFAULT_TARGET_CHARS, Chunk, chunk_report
 from index.embed import Embedder, check_model, stored_backend
-from index.errors import ModelMismatch, StoreError
+from index.errors import ModelMismatch, SourcesMismatch, StoreError
 from index.model import DEFAULT_MODEL
 from index.ocr import STAGE as OCR_STAGE
 from index.read import READER_VERSION, ReadError, Report, discover_reports, read_report
@@ -170,6 +170,7 @@ def build_index(sources: Sequence[Path], index_dir: Path, options: BuildOptions 
             raise StoreError(f"没有找到可索引的报告：{', '.join(map(str, sources))} / No readable reports found{reasons}")
         model_name = _choose_model(manifest, options)
         plan = _plan(live, manifest, reports, options)
+        _keep_other_folders(index_dir, manifest, sources, plan)
         summary = BuildSummary(added=plan.added, updated=plan.updated, removed=plan.removed,
                                unchanged=plan.unchanged, skipped=skipped, repaired=summary_damage)
         if plan.is_empty and live and not summary_damage and store == manifest.get("store", LOCAL):
@@ -180,7 +181,8 @@ def build_index(sources: Sequence[Path], index_dir: Path, options: BuildOptions 
             embedder = embedder or Embedder(model_name, backend=backend)
             check_model(embedder.info, manifest["model"] if manifest else {"name": model_name,
                                                                            "backend": embedder.info.backend})
-            _write_generation(index_dir, plan, replace(options, store=store), embedder, summary, progress, base=live)
+            _write_generation(index_dir, plan, replace(options, store=store), embedder, summary, progress, live,
+                              source_names(sources))
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -210,13 +212,37 @@ def _plan(live: Path | None, manifest: dict | None, reports: list[Report], optio
 
 
 def _write_generation(index_dir: Path, plan: Plan, options: BuildOptions, embedder: Embedder,
-                      summary: BuildSummary, progress: Progress | None, base: Path | None) -> None:
+                      summary: BuildSummary, progress: Progress | None, base: Path | None, sources: list[str]) -> None:
     scratch, name = new_generation(index_dir, base)
     with ChunkTable(scratch / DB) as table:
         _apply_plan(table, plan, options, embedder, summary, progress)
         counts = write_structures(scratch, name, table, embedder.info.dim, _manifest(embedder, options, {}))
     summary.reports, summary.chunks, summary.generation = counts["reports"], counts["chunks"], name
-    publish(index_dir, scratch, name, _manifest(embedder, options, counts))
+    publish(index_dir, scratch, name, _manifest(embedder, options, {**counts, "sources": sources}))
+
+
+def source_names(sources: Sequence[Path]) -> list[str]:
+    """The folders (or files) a build reads, as the manifest records them: absolute, in one order."""
+    return sorted({str(Path(s).resolve()) for s in sources})
+
+
+def _keep_other_folders(index_dir: Path, manifest: dict | None, sources: Sequence[Path], plan: Plan) -> None:
+    """Refuse a build that would drop the reports of a folder the index was built from and this build was not given:
+    `app.py --index data/index` without the `--corpus` it was built from would otherwise empty an index that took
+    hours to embed. Reports deleted from the folders given are dropped as always (more folders than before is fine);
+    an index built before the manifest named its folders is not checked."""
+    missing = sorted(set((manifest or {}).get("sources") or ()) - set(source_names(sources)))
+    if not plan.removed or not missing:
+        return
+    example = plan.removed[0]
+    raise SourcesMismatch(
+        f"索引 {index_dir} 收录了 {'、'.join(missing)} 中的报告，这次却没有给出这个文件夹；照此更新会从索引中删除 "
+        f"{len(plan.removed)} 份报告（如 {example}），所以索引保持原样。请一并指定该文件夹（--corpus），或换一个索引目录"
+        f"（--index）；确要去掉这些报告，请删除该索引目录，或用 python -m index build --rebuild 从头重建。 / "
+        f"The index {index_dir} holds reports from {', '.join(missing)}, which this build was not given: updating it "
+        f"would remove {len(plan.removed)} report(s) (e.g. {example}), so it is left as it was. Give that folder too "
+        f"(--corpus) or another index directory (--index); to drop them, delete the index directory or rebuild it with "
+        f"`python -m index build --rebuild`.")
 
 
 def write_structures(scratch: Path, name: str, table: ChunkTable, dim: int, manifest: dict) -> dict[str, object]:

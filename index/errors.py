@@ -19,3 +19,7 @@ class StoreError(UserError):
 
 class ModelMismatch(StoreError):
     """The index was built by another model or encoder than the one given."""
+
+
+class SourcesMismatch(StoreError):
+    """The index was built from other folders, and bringing it in line with these would remove their reports."""

@@ -318,6 +318,44 @@ def test_incremental_rebuild(tmp_path: Path, embedder) -> None:
         searcher.close()
 
 
+def test_an_index_built_from_other_folders_is_not_emptied_by_a_build_from_these(tmp_path: Path, embedder) -> None:
+    # `app.py --index data/index` without the --corpus the index was built from would drop every report in it.
+    from index.errors import SourcesMismatch
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    shutil.copy(SEED_REPORT, reports / "zhangdian_2023.txt")
+    qingshan = write(reports / "qingshan_2019.txt", QINGSHAN_2019)
+    other = tmp_path / "elsewhere" / "corpus"
+    other.mkdir(parents=True)
+    write(other / "shimen_2021.txt", HILLTOWN_2021)
+    index_dir = tmp_path / "index"
+    first = build_index([reports], index_dir, embedder=embedder)
+
+    with pytest.raises(SourcesMismatch) as refused:
+        build_index([other], index_dir, embedder=embedder)
+    message = str(refused.value)
+    assert f"收录了 {reports.resolve()} 中的报告" in message and "--corpus" in message and "删除 2 份报告" in message
+    assert live_generation(index_dir).name == first.generation  # left as it was
+
+    both = build_index([reports, other], index_dir, embedder=embedder)  # a folder added removes nothing
+    assert [Path(p).name for p in both.added] == ["shimen_2021.txt"] and both.removed == []
+    qingshan.unlink()  # the same folders: a deleted file's report goes, as always
+    deleted = build_index([other, reports], index_dir, embedder=embedder)
+    assert [Path(p).name for p in deleted.removed] == ["qingshan_2019.txt"]
+    with pytest.raises(SourcesMismatch, match=str(other.resolve())):  # one of them left out: its reports stay
+        build_index([reports], index_dir, embedder=embedder)
+    assert live_generation(index_dir).name == deleted.generation
+    rebuilt = build_index([other], index_dir, BuildOptions(rebuild=True), embedder=embedder)  # switching, on purpose
+    assert rebuilt.reports == 1
+
+    old = without_checksums(live_generation(index_dir)) / MANIFEST  # an index built before folders were recorded
+    manifest = json.loads(old.read_text(encoding="utf-8"))
+    del manifest["sources"]
+    old.write_text(json.dumps(manifest), encoding="utf-8")
+    assert build_index([reports], index_dir, embedder=embedder).removed == ["corpus/shimen_2021.txt"]
+
+
 # ---------------------------------------------------------------------------
 # Duplicates and filters share one small index
 # ---------------------------------------------------------------------------
