@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -170,7 +171,7 @@ def build_index(sources: Sequence[Path], index_dir: Path, options: BuildOptions 
             raise StoreError(f"没有找到可索引的报告：{', '.join(map(str, sources))} / No readable reports found{reasons}")
         model_name = _choose_model(manifest, options)
         plan = _plan(live, manifest, reports, options)
-        _keep_other_folders(index_dir, manifest, sources, plan)
+        _keep_other_folders(index_dir, manifest, sources, reports, plan)
         summary = BuildSummary(added=plan.added, updated=plan.updated, removed=plan.removed,
                                unchanged=plan.unchanged, skipped=skipped, repaired=summary_damage)
         if plan.is_empty and live and not summary_damage and store == manifest.get("store", LOCAL):
@@ -226,23 +227,42 @@ def source_names(sources: Sequence[Path]) -> list[str]:
     return sorted({str(Path(s).resolve()) for s in sources})
 
 
-def _keep_other_folders(index_dir: Path, manifest: dict | None, sources: Sequence[Path], plan: Plan) -> None:
-    """Refuse a build that would drop the reports of a folder the index was built from and this build was not given:
-    `app.py --index data/index` without the `--corpus` it was built from would otherwise empty an index that took
-    hours to embed. Reports deleted from the folders given are dropped as always (more folders than before is fine);
-    an index built before the manifest named its folders is not checked."""
-    missing = sorted(set((manifest or {}).get("sources") or ()) - set(source_names(sources)))
-    if not plan.removed or not missing:
+def _keep_other_folders(index_dir: Path, manifest: dict | None, sources: Sequence[Path], reports: list[Report],
+                        plan: Plan) -> None:
+    """Refuse a build that would drop the reports of a folder it was not given: `app.py --index data/index` without
+    the `--corpus` it was built from would otherwise empty an index that took hours to embed.
+
+    A stored path starts with its folder's name ("corpus/x.txt", "uploads/y.docx"). Reports of a folder given are
+    dropped when their files are gone, as always, unless the folder of that name is another one than the index was
+    built from and most of its reports would go: ../shared/corpus served as ./corpus. A moved project keeps its
+    folders' names and loses only the files deleted."""
+    given = {_top(r.path) for r in reports} | {Path(s).name for s in sources}
+    built_from = {Path(p).name: p for p in (manifest or {}).get("sources") or ()}
+    now = {Path(s).name: str(Path(s).resolve()) for s in sources}
+    kept = Counter(_top(r.path) for r in reports)
+    going: dict[str, list[str]] = {}
+    for path in plan.removed:
+        going.setdefault(_top(path), []).append(path)
+    doubtful = {name: paths for name, paths in going.items()
+                if name not in given or (built_from.get(name, now.get(name)) != now.get(name) and len(paths) > kept[name])}
+    if not doubtful:
         return
-    example = plan.removed[0]
+    folders = "、".join(built_from.get(name, name) for name in sorted(doubtful))
+    count = sum(len(paths) for paths in doubtful.values())
+    example = min(min(paths) for paths in doubtful.values())
     raise SourcesMismatch(
-        f"索引 {index_dir} 收录了 {'、'.join(missing)} 中的报告，这次却没有给出这个文件夹；照此更新会从索引中删除 "
-        f"{len(plan.removed)} 份报告（如 {example}），所以索引保持原样。请一并指定该文件夹（--corpus），或换一个索引目录"
-        f"（--index）；确要去掉这些报告，请删除该索引目录，或用 python -m index build --rebuild 从头重建。 / "
-        f"The index {index_dir} holds reports from {', '.join(missing)}, which this build was not given: updating it "
-        f"would remove {len(plan.removed)} report(s) (e.g. {example}), so it is left as it was. Give that folder too "
-        f"(--corpus) or another index directory (--index); to drop them, delete the index directory or rebuild it with "
+        f"索引 {index_dir} 收录的 {count} 份报告（如 {example}）来自 {folders}，这次没有给出这个文件夹；为免误删，索引保持原样。"
+        f"请给出原来的报告文件夹（网页：--corpus 与 --data；命令行：--corpus，可重复），或换一个索引目录（--index）；"
+        f"确要去掉这些报告，请删除该索引目录，或用 python -m index build --rebuild 从头重建。 / The index {index_dir} "
+        f"holds {count} report(s) (e.g. {example}) from {folders}, a folder this build was not given; so as not to "
+        f"lose them it is left as it was. Give the original folders (the page: --corpus and --data; the CLI: --corpus, "
+        f"repeatable) or another index directory (--index); to drop them, delete the index directory or rebuild it with "
         f"`python -m index build --rebuild`.")
+
+
+def _top(report_path: str) -> str:
+    """The first part of a stored report path: the name of the folder it was read from."""
+    return report_path.split("/", 1)[0]
 
 
 def write_structures(scratch: Path, name: str, table: ChunkTable, dim: int, manifest: dict) -> dict[str, object]:

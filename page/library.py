@@ -20,7 +20,7 @@ from pathlib import Path
 
 from index.build import BuildOptions, BuildSummary, Progress, build_index
 from index.embed import Embedder
-from index.errors import StoreError, UserError
+from index.errors import SourcesMismatch, StoreError, UserError
 from index.read import FOLDER_DOCS, SUPPORTED_SUFFIXES, ReadError, Report, read_report
 from index.integrity import repaired_notice
 from index.store import StoredReport, current_generation
@@ -100,6 +100,7 @@ class Library:
         self.searcher: Searcher | None = None
         self.repaired: str | None = None  # a start-up build replaced a damaged generation
         self.recovered: str | None = None  # a start-up build finished an upload a crash had interrupted
+        self.held: str | None = None  # the start-up build left the index as it was: a folder it was built from is missing
         # Gradio runs events on worker threads; two builds at once would hit the index lock.
         self._changing = threading.Lock()
         uploads.mkdir(parents=True, exist_ok=True)
@@ -122,7 +123,11 @@ class Library:
     def start(self, progress: Progress | None = None) -> BuildSummary:
         """The start-up build; it also finishes an upload that a crash (power cut, kill) interrupted, and says so."""
         pending = self._pending()
-        summary = self.build(progress)
+        try:
+            summary = self.build(progress)
+        except SourcesMismatch as problem:  # the page still serves the index as it is, and says why it is not updated
+            self.held = str(problem)
+            raise
         if pending:
             added = self._titles_of(pending)
             self.recovered = recovered_notice(added, [n for n in pending if n not in added])
@@ -142,9 +147,10 @@ class Library:
         return {n: by_name[n] for n in names if n in by_name}
 
     def notice(self) -> str | None:
-        """What the page says about the index's health: a repair at start-up, or an older version being served."""
+        """What the page says about the index's health: a repair at start-up, an older version being served, or an
+        index left as it was."""
         served = self.searcher.index.notice if self.searcher else None
-        return served or self.repaired or self.recovered
+        return served or self.repaired or self.recovered or self.held
 
     def open_existing(self) -> None:
         """Serve whatever index is already there (used when the folders hold no reports yet)."""

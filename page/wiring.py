@@ -36,7 +36,8 @@ STATIC = Path(__file__).with_name("static")
 CSS = (STATIC / "page.css").read_text(encoding="utf-8")
 COPY_JS = (STATIC / "copy.js").read_text(encoding="utf-8")
 # Gradio writes a few messages in English whatever the browser's language (connection lost, queue position).
-HEAD = f"<script>{(STATIC / 'messages.js').read_text(encoding='utf-8')}</script>"
+HEAD = (f"<script>{(STATIC / 'messages.js').read_text(encoding='utf-8')}</script>"
+        f"<style>{(STATIC / 'outside.css').read_text(encoding='utf-8')}</style>")
 RECENT = 10  # recent questions kept, in the browser only (localStorage), never on the server
 REFRESH_SECONDS = 10  # how often an open page looks for a library change made in another tab
 PRINT_JS = "() => { window.print(); }"

@@ -174,6 +174,24 @@ def test_corpus_reports_are_neither_offered_nor_deleted(tmp_path: Path, embedder
     assert len(library.reports()) == 1
 
 
+def test_a_library_started_without_the_folder_its_index_was_built_from_serves_it_and_says_so(tmp_path: Path,
+                                                                                               embedder) -> None:
+    from helpers import SEED_CORPUS
+    from index.build import build_index
+    from index.errors import SourcesMismatch
+
+    build_index([SEED_CORPUS], tmp_path / "index", embedder=embedder)  # built from the seed corpus
+    other = tmp_path / "reports"
+    other.mkdir()
+    (other / "白石镇植树报告.txt").write_text("白石镇植树报告\n一、主要工作\n全年完成植树造林4200亩。\n", encoding="utf-8")
+    library = Library(other, tmp_path / "uploads", tmp_path / "index", embedder)  # started with another --corpus
+    with pytest.raises(SourcesMismatch):
+        library.start()
+    library.open_existing()  # as app.py does after the note
+    assert library.searcher is not None and len(library.reports()) == 1
+    assert "索引保持原样" in library.notice()  # on the page, not only in the terminal
+
+
 CRASHING_UPLOAD = """
 import os, sys
 from pathlib import Path

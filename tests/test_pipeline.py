@@ -335,7 +335,7 @@ def test_an_index_built_from_other_folders_is_not_emptied_by_a_build_from_these(
     with pytest.raises(SourcesMismatch) as refused:
         build_index([other], index_dir, embedder=embedder)
     message = str(refused.value)
-    assert f"收录了 {reports.resolve()} 中的报告" in message and "--corpus" in message and "删除 2 份报告" in message
+    assert f"2 份报告（如 reports/qingshan_2019.txt）来自 {reports.resolve()}" in message and "--corpus" in message
     assert live_generation(index_dir).name == first.generation  # left as it was
 
     both = build_index([reports, other], index_dir, embedder=embedder)  # a folder added removes nothing
@@ -343,17 +343,44 @@ def test_an_index_built_from_other_folders_is_not_emptied_by_a_build_from_these(
     qingshan.unlink()  # the same folders: a deleted file's report goes, as always
     deleted = build_index([other, reports], index_dir, embedder=embedder)
     assert [Path(p).name for p in deleted.removed] == ["qingshan_2019.txt"]
-    with pytest.raises(SourcesMismatch, match=str(other.resolve())):  # one of them left out: its reports stay
+    with pytest.raises(SourcesMismatch, match=f"来自 {other.resolve()}"):  # one of them left out: its reports stay
         build_index([reports], index_dir, embedder=embedder)
     assert live_generation(index_dir).name == deleted.generation
     rebuilt = build_index([other], index_dir, BuildOptions(rebuild=True), embedder=embedder)  # switching, on purpose
     assert rebuilt.reports == 1
 
-    old = without_checksums(live_generation(index_dir)) / MANIFEST  # an index built before folders were recorded
-    manifest = json.loads(old.read_text(encoding="utf-8"))
-    del manifest["sources"]
-    old.write_text(json.dumps(manifest), encoding="utf-8")
-    assert build_index([reports], index_dir, embedder=embedder).removed == ["corpus/shimen_2021.txt"]
+
+def test_only_a_folder_left_out_or_swapped_stops_a_build(tmp_path: Path, embedder) -> None:
+    from index.errors import SourcesMismatch
+
+    project = tmp_path / "project"
+    corpus, uploads = project / "corpus", project / "data" / "uploads"
+    corpus.mkdir(parents=True)
+    uploads.mkdir(parents=True)  # as the page makes it, empty
+    shutil.copy(SEED_REPORT, corpus / "zhangdian_2023.txt")
+    write(corpus / "qingshan_2019.txt", QINGSHAN_2019)
+    write(corpus / "shimen_2021.txt", HILLTOWN_2021)
+    index_dir = project / "data" / "index"
+    build_index([corpus, uploads], index_dir, embedder=embedder)  # the page's build
+    (corpus / "shimen_2021.txt").unlink()
+    cli = build_index([corpus], index_dir, embedder=embedder)  # `python -m index build`: no uploads to lose
+    assert [Path(p).name for p in cli.removed] == ["shimen_2021.txt"]
+
+    moved = shutil.move(project, tmp_path / "moved")  # a project folder moved: the same names, one file deleted
+    (Path(moved) / "corpus" / "qingshan_2019.txt").unlink()
+    after_move = build_index([Path(moved) / "corpus"], Path(moved) / "data" / "index", embedder=embedder)
+    assert [Path(p).name for p in after_move.removed] == ["qingshan_2019.txt"]
+
+    swapped = tmp_path / "shared" / "corpus"  # another folder of the same name, which has few of these reports
+    swapped.mkdir(parents=True)
+    write(swapped / "qingshan_2019.txt", QINGSHAN_2019)
+    write(swapped / "shimen_2021.txt", HILLTOWN_2021)
+    index_dir = Path(moved) / "data" / "index"
+    build_index([swapped], index_dir, embedder=embedder)  # one report goes, two stay: a change, not a swap
+    shutil.copy(SEED_REPORT, swapped / "zhangdian_2023.txt")
+    build_index([swapped], index_dir, embedder=embedder)
+    with pytest.raises(SourcesMismatch, match=f"来自 {swapped.resolve()}"):
+        build_index([Path(moved) / "corpus"], index_dir, embedder=embedder)  # 2 would go, 1 stays
 
 
 # ---------------------------------------------------------------------------
