@@ -17,7 +17,7 @@ from index.embed import Embedder, check_model, stored_backend
 from index.errors import ModelMismatch, SourcesMismatch, StoreError
 from index.model import DEFAULT_MODEL
 from index.ocr import STAGE as OCR_STAGE
-from index.read import READER_VERSION, ReadError, Report, discover_reports, read_report
+from index.read import READER_VERSION, ReadError, Report, discover_reports, display_path, read_report
 from index.integrity import Damage
 from index import milvus
 from index.store import (DB, FORMAT_VERSION, LOCAL, ChunkRow, ChunkTable, build_lock, new_generation, newest_intact,
@@ -114,7 +114,7 @@ def read_corpus(sources: Sequence[Path], progress: Progress | None = None) -> tu
             try:
                 # Paths are shown relative to the folder holding the source ("corpus/x.txt"), so they do not
                 # depend on the working directory and an index stays incremental wherever it is built from.
-                report = read_report(path, root=source.absolute().parent, progress=progress)
+                report = read_report(path, root=_root(source), progress=progress)
                 if report.path in seen:
                     # A symlink to another corpus file, or a folder given twice, names the same report again;
                     # storing it twice failed the whole build on reports.path UNIQUE.
@@ -232,37 +232,67 @@ def _keep_other_folders(index_dir: Path, manifest: dict | None, sources: Sequenc
     """Refuse a build that would drop the reports of a folder it was not given: `app.py --index data/index` without
     the `--corpus` it was built from would otherwise empty an index that took hours to embed.
 
-    A stored path starts with its folder's name ("corpus/x.txt", "uploads/y.docx"). Reports of a folder given are
-    dropped when their files are gone, as always, unless the folder of that name is another one than the index was
-    built from and most of its reports would go: ../shared/corpus served as ./corpus. A moved project keeps its
-    folders' names and loses only the files deleted."""
-    given = {_top(r.path) for r in reports} | {Path(s).name for s in sources}
-    built_from = {Path(p).name: p for p in (manifest or {}).get("sources") or ()}
-    now = {Path(s).name: str(Path(s).resolve()) for s in sources}
-    kept = Counter(_top(r.path) for r in reports)
-    going: dict[str, list[str]] = {}
-    for path in plan.removed:
-        going.setdefault(_top(path), []).append(path)
-    doubtful = {name: paths for name, paths in going.items()
-                if name not in given or (built_from.get(name, now.get(name)) != now.get(name) and len(paths) > kept[name])}
-    if not doubtful:
+    A stored path starts as its source's does ("corpus/x.txt", "uploads/y.docx"). Reports of a folder given are dropped
+    when their files are gone, as always, unless a folder of that name other than the one recorded still exists and
+    most of the reports would go: ../shared/corpus served as ./corpus. A moved project's recorded folders are gone, so
+    it loses only the files deleted; a report of a file given by itself goes when the file is left out."""
+    if not plan.removed:
         return
-    folders = "、".join(built_from.get(name, name) for name in sorted(doubtful))
-    count = sum(len(paths) for paths in doubtful.values())
-    example = min(min(paths) for paths in doubtful.values())
-    raise SourcesMismatch(
-        f"索引 {index_dir} 收录的 {count} 份报告（如 {example}）来自 {folders}，这次没有给出这个文件夹；为免误删，索引保持原样。"
-        f"请给出原来的报告文件夹（网页：--corpus 与 --data；命令行：--corpus，可重复），或换一个索引目录（--index）；"
-        f"确要去掉这些报告，请删除该索引目录，或用 python -m index build --rebuild 从头重建。 / The index {index_dir} "
-        f"holds {count} report(s) (e.g. {example}) from {folders}, a folder this build was not given; so as not to "
-        f"lose them it is left as it was. Give the original folders (the page: --corpus and --data; the CLI: --corpus, "
-        f"repeatable) or another index directory (--index); to drop them, delete the index directory or rebuild it with "
-        f"`python -m index build --rebuild`.")
+    given = {_prefix(s): Path(s) for s in sources}
+    recorded = {_prefix(Path(r)): Path(r) for r in (manifest or {}).get("sources") or ()}
+    left_out: dict[str, list[str]] = {}
+    swapped: dict[str, list[str]] = {}
+    for path in plan.removed:
+        prefix = _source_of(path, given)
+        if prefix is None:
+            if "/" in path:
+                left_out.setdefault(_folder_of(path, recorded), []).append(path)
+            continue
+        before = recorded.get(prefix)
+        if before is not None and before != given[prefix].resolve() and before.is_dir():
+            swapped.setdefault(prefix, []).append(path)
+    kept = Counter(_source_of(r.path, given) for r in reports)
+    swapped = {prefix: paths for prefix, paths in swapped.items() if len(paths) > kept[prefix]}
+    if left_out or swapped:
+        raise SourcesMismatch(_refusal(index_dir, left_out, {str(recorded[p]): (given[p], paths)
+                                                               for p, paths in swapped.items()}))
 
 
-def _top(report_path: str) -> str:
-    """The first part of a stored report path: the name of the folder it was read from."""
-    return report_path.split("/", 1)[0]
+def _refusal(index_dir: Path, left_out: dict[str, list[str]], swapped: dict[str, tuple[Path, list[str]]]) -> str:
+    going = [path for paths in left_out.values() for path in paths] + [p for _, ps in swapped.values() for p in ps]
+    example = min(going)
+    zh = [f"{'、'.join(left_out)}（这次没有给出）" if left_out else ""]
+    en = [f"{', '.join(left_out)} (not given this time)" if left_out else ""]
+    zh += [f"{before}（这次给的是同名的 {now}）" for before, (now, _) in swapped.items()]
+    en += [f"{before} (given this time: {now}, another folder of that name)" for before, (now, _) in swapped.items()]
+    return (f"索引 {index_dir} 中有 {len(going)} 份报告（如 {example}）来自 {'、'.join(filter(None, zh))}；为免误删，"
+            f"索引保持原样。请给出原来的报告文件夹（网页：--corpus 与 --data；命令行：--corpus，可重复），或换一个索引目录"
+            f"（--index）；确要去掉这些报告，请删除该索引目录，或用 python -m index build --rebuild 从头重建。 / The index "
+            f"{index_dir} holds {len(going)} report(s) (e.g. {example}) from {'; '.join(filter(None, en))}; so as not to "
+            f"lose them it is left as it was. Give the original folders (the page: --corpus and --data; the CLI: "
+            f"--corpus, repeatable) or another index directory (--index); to drop them, delete the index directory or "
+            f"rebuild it with `python -m index build --rebuild`.")
+
+
+def _root(source: Path) -> Path:
+    """Where a source's reports are stored relative to: its parent, so "corpus/x.txt" reads the same from anywhere."""
+    return source.absolute().parent
+
+
+def _prefix(source: Path) -> str:
+    """How the stored paths of a source's reports begin (the whole path, for a file given by itself)."""
+    return display_path(source, _root(source))
+
+
+def _source_of(report_path: str, prefixes: dict[str, Path]) -> str | None:
+    """The prefix of the source a stored report path came from, among these; None: none of them."""
+    return next((p for p in prefixes if report_path == p or report_path.startswith(p.rstrip("/") + "/")), None)
+
+
+def _folder_of(report_path: str, recorded: dict[str, Path]) -> str:
+    """The folder a report of a source not given was read from, as the manifest recorded it where it did."""
+    prefix = _source_of(report_path, recorded)
+    return str(recorded[prefix]) if prefix is not None else report_path.rsplit("/", 1)[0]
 
 
 def write_structures(scratch: Path, name: str, table: ChunkTable, dim: int, manifest: dict) -> dict[str, object]:

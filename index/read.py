@@ -664,7 +664,7 @@ def read_report(path: Path, root: Path | None = None, progress: ocr.Progress | N
         raise ReadError(f"文件为空：{name} / File is empty: {name}")
     title = parsed.title.strip()[:TITLE_MAX] or _first_line(text)
     return Report(
-        path=_display_path(path, root),
+        path=display_path(path, root),
         text=text,
         title=title,
         years=_report_years(title, text, name),
@@ -711,7 +711,8 @@ def _pairs(rows: list) -> tuple[tuple[int, int], ...]:
     return tuple((int(a), int(b)) for a, b in rows)
 
 
-def _display_path(path: Path, root: Path | None) -> str:
+def display_path(path: Path, root: Path | None) -> str:
+    """A report's stored path: relative to `root` where it lies under it, else as given."""
     if root is not None:
         try:
             return path.resolve().relative_to(Path(root).resolve()).as_posix()

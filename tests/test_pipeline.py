@@ -383,6 +383,34 @@ def test_only_a_folder_left_out_or_swapped_stops_a_build(tmp_path: Path, embedde
         build_index([Path(moved) / "corpus"], index_dir, embedder=embedder)  # 2 would go, 1 stays
 
 
+def test_symlinked_folders_and_files_given_by_themselves_are_told_apart(tmp_path: Path, embedder) -> None:
+    from index.errors import SourcesMismatch
+
+    real = tmp_path / "real_corpus"  # corpus -> real_corpus: stored as "real_corpus/…"
+    real.mkdir()
+    for n in range(3):
+        write(real / f"r{n}.txt", QINGSHAN_2019.replace("青山区", f"青山{n}区"))
+    (tmp_path / "corpus").symlink_to(real)
+    linked = build_index([tmp_path / "corpus"], tmp_path / "i1", embedder=embedder)
+    (real / "r1.txt").unlink()
+    (real / "r2.txt").unlink()
+    assert len(build_index([tmp_path / "corpus"], tmp_path / "i1", embedder=embedder).removed) == 2 < linked.reports
+
+    project = tmp_path / "project"  # folders linked from outside the project: stored by their full paths
+    project.mkdir()
+    for name in ("a", "b"):
+        (tmp_path / "outside" / name).mkdir(parents=True)
+        write(tmp_path / "outside" / name / f"{name}.txt", HILLTOWN_2021.replace("石门镇", f"石门{name}镇"))
+        (project / name).symlink_to(tmp_path / "outside" / name)
+    build_index([project / "a", project / "b"], tmp_path / "i2", embedder=embedder)
+    with pytest.raises(SourcesMismatch, match="project/b"):
+        build_index([project / "a"], tmp_path / "i2", embedder=embedder)
+
+    one, two = write(tmp_path / "one.txt", QINGSHAN_2019), write(tmp_path / "two.txt", HILLTOWN_2021)
+    build_index([one, two], tmp_path / "i3", embedder=embedder)  # files given by themselves, one then left out
+    assert build_index([one], tmp_path / "i3", embedder=embedder).removed == ["two.txt"]
+
+
 # ---------------------------------------------------------------------------
 # Duplicates and filters share one small index
 # ---------------------------------------------------------------------------
