@@ -117,6 +117,8 @@ def _info(args: argparse.Namespace) -> int:
         print(f"警告：当前版本已损坏（{damage.describe()}），正在使用上一版本 {generation.name}；请运行 python -m index build "
               f"修复 / Warning: the current version is damaged; serving {generation.name}; run `python -m index build`")
     print(f"报告 / reports: {manifest['reports']}  段落 / chunks: {manifest['chunks']}")
+    if manifest.get("sources"):  # what a later build must be given again not to drop their reports
+        print(f"报告文件夹 / built from: {'、'.join(manifest['sources'])}")
     print(f"模型 / model: {model['name']} (dim {model['dim']}, query prompt {model['query_prompt']!r}, "
           f"passage prompt {model['passage_prompt']!r})")
     print(f"向量索引 / vector index: {manifest['vector_index']}  分段 / chunking: {manifest['chunking']}")

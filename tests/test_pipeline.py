@@ -624,6 +624,7 @@ def test_cli_info(cli_index: Path) -> None:
     proc = run_cli("index", "info", "--index", str(cli_index))
     assert proc.returncode == 0, proc.stderr
     assert "报告 / reports: 2" in proc.stdout and "multilingual-e5-small" in proc.stdout
+    assert f"报告文件夹 / built from: {(cli_index.parent / 'corpus').resolve()}" in proc.stdout
     proc = run_cli("index", "info", "--index", str(cli_index), "--json")
     assert proc.returncode == 0, proc.stderr
     manifest = json.loads(proc.stdout)
