@@ -52,11 +52,18 @@ K_ANSWER, K_WORDING = 5, 8
 COMPOSE_AT_ONCE = 4   # generated answers written at a time: a local model server serves few at once
 UPDATE_SECONDS = 0.3  # a streaming answer is redrawn at most this often
 _ASKED = re.compile(r'<div class="ps-asked" data-asked="([^"]*)">')
-# The third asks for wording without naming other places: with the default library of one report, "别的乡镇怎么写…"
-# was answered from that same township.
-EXAMPLES = [["2023年化解了多少起矛盾纠纷？"], ["张店乡有几个人通过了执法证考试"], ["“第一责任人职责”这部分怎么写？"]]
+# Example questions, each with the place whose report answers it (None: any 法治政府 report). An office that replaced
+# the default corpus/ with its own reports is not offered questions about 张店乡. The wording example names no other
+# places: with the default library of one report, "别的乡镇怎么写…" was answered from that same township.
+EXAMPLES = [("2023年化解了多少起矛盾纠纷？", "张店乡"), ("张店乡有几个人通过了执法证考试", "张店乡"),
+            ("“第一责任人职责”这部分怎么写？", None)]
 
 T = TypeVar("T")
+
+
+def examples_for(titles: list[str]) -> list[list[str]]:
+    """The example questions the library can answer (as the page starts): those whose place a report's title names."""
+    return [[question] for question, place in EXAMPLES if place is None or any(place in t for t in titles)]
 
 
 def guard(action: Callable[[], T], failed: Callable[[str], T], friendly: str = FRIENDLY_ERROR) -> T:
@@ -148,7 +155,8 @@ def _search_tab(library: Library, llm: LLMConfig | None) -> tuple[list[gr.compon
         question = gr.Textbox(show_label=False, placeholder="输入问题，按回车查询",
                               elem_id="question", scale=6, max_length=500, autofocus=True)
         ask_button = gr.Button("查询", variant="primary", scale=1, min_width=100, elem_id="ask")
-    examples = gr.Examples(EXAMPLES, inputs=[question], label="试试这些问题（点击即查）", elem_id="examples")
+    examples = gr.Examples(examples_for([r.title for r in library.reports()]), inputs=[question],
+                           label="试试这些问题（点击即查）", elem_id="examples")
     # On a phone the filters fold away (page/static/messages.js closes this on narrow screens).
     with gr.Accordion("查询方式与筛选", open=True, elem_id="filters"), gr.Row(equal_height=True, elem_id="controls"):
         # Each question decides its mode unless the user picks one: an example asking for wording must not leave

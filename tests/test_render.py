@@ -159,3 +159,11 @@ def test_a_comparison_table_shows_each_reports_figure_and_who_does_not_state_it(
     drawn = table_html(table)
     assert '<td class="ps-num">化解矛盾26起</td>' in drawn and "1 份报告写明，1 份未写明" in drawn
     assert '<tr class="ps-missing"><td>张店乡 2024年</td><td>报告未写明</td>' in drawn and "未收录该地该年的报告" in drawn
+
+
+def test_example_questions_are_those_the_library_can_answer() -> None:
+    from page.wiring import examples_for
+
+    seed = examples_for(["鲁山县张店乡人民政府关于2023年法治政府建设情况的报告"])
+    assert [q for [q] in seed] == ["2023年化解了多少起矛盾纠纷？", "张店乡有几个人通过了执法证考试", "“第一责任人职责”这部分怎么写？"]
+    assert examples_for(["白石镇人民政府2023年法治政府建设情况报告"]) == [["“第一责任人职责”这部分怎么写？"]]
