@@ -99,14 +99,16 @@ def settings(index) -> Iterator[tuple[int, int | None, bool]]:
     refine = inner if isinstance(inner, faiss.IndexRefine) else None
     ivf = faiss.extract_index_ivf(refine.base_index if refine else inner)
     nprobe, k_factor = ivf.nprobe, int(refine.k_factor) if refine else None
-    for probes in sorted({max(1, nprobe // 4), max(1, nprobe // 2), nprobe, min(ivf.nlist, nprobe * 2)}):
-        for factor in ([k_factor] if refine is None else sorted({max(1, k_factor // 2), k_factor, 2 * k_factor})):
-            if refine is not None and factor != k_factor and probes != nprobe:
-                continue
-            ivf.nprobe = probes
-            if refine is not None:
-                refine.k_factor = factor
-            yield probes, factor, (probes, factor) == (nprobe, k_factor)
+    # Lists scanned around the built-in number at its re-scoring depth; depths around it at the built-in lists.
+    pairs = {(probes, k_factor) for probes in (max(1, nprobe // 4), max(1, nprobe // 2), nprobe,
+                                               min(ivf.nlist, nprobe * 2))}
+    if refine is not None:
+        pairs |= {(nprobe, max(1, k_factor // 2)), (nprobe, 2 * k_factor)}
+    for probes, factor in sorted(pairs):
+        ivf.nprobe = probes
+        if refine is not None:
+            refine.k_factor = factor
+        yield probes, factor, (probes, factor) == (nprobe, k_factor)
     ivf.nprobe = nprobe
     if refine is not None:
         refine.k_factor = k_factor

@@ -183,7 +183,7 @@ def build_index(sources: Sequence[Path], index_dir: Path, options: BuildOptions 
             check_model(embedder.info, manifest["model"] if manifest else {"name": model_name,
                                                                            "backend": embedder.info.backend})
             _write_generation(index_dir, plan, replace(options, store=store), embedder, summary, progress, live,
-                              source_names(sources))
+                              _source_names(sources))
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -222,7 +222,7 @@ def _write_generation(index_dir: Path, plan: Plan, options: BuildOptions, embedd
     publish(index_dir, scratch, name, _manifest(embedder, options, {**counts, "sources": sources}))
 
 
-def source_names(sources: Sequence[Path]) -> list[str]:
+def _source_names(sources: Sequence[Path]) -> list[str]:
     """The folders (or files) a build reads, as the manifest records them: absolute, in one order."""
     return sorted({str(Path(s).resolve()) for s in sources})
 
@@ -261,14 +261,14 @@ def _keep_other_folders(index_dir: Path, manifest: dict | None, sources: Sequenc
 def _refusal(index_dir: Path, left_out: dict[str, list[str]], swapped: dict[str, tuple[Path, list[str]]]) -> str:
     going = [path for paths in left_out.values() for path in paths] + [p for _, ps in swapped.values() for p in ps]
     example = min(going)
-    zh = [f"{'、'.join(left_out)}（这次没有给出）" if left_out else ""]
-    en = [f"{', '.join(left_out)} (not given this time)" if left_out else ""]
-    zh += [f"{before}（这次给的是同名的 {now}）" for before, (now, _) in swapped.items()]
-    en += [f"{before} (given this time: {now}, another folder of that name)" for before, (now, _) in swapped.items()]
-    return (f"索引 {index_dir} 中有 {len(going)} 份报告（如 {example}）来自 {'、'.join(filter(None, zh))}；为免误删，"
+    zh = ([f"{'、'.join(left_out)}（这次没有给出）"] if left_out else []) + [
+        f"{before}（这次给的是同名的 {now}）" for before, (now, _) in swapped.items()]
+    en = ([f"{', '.join(left_out)} (not given this time)"] if left_out else []) + [
+        f"{before} (given this time: {now}, another folder of that name)" for before, (now, _) in swapped.items()]
+    return (f"索引 {index_dir} 中有 {len(going)} 份报告（如 {example}）来自 {'、'.join(zh)}；为免误删，"
             f"索引保持原样。请给出原来的报告文件夹（网页：--corpus 与 --data；命令行：--corpus，可重复），或换一个索引目录"
             f"（--index）；确要去掉这些报告，请删除该索引目录，或用 python -m index build --rebuild 从头重建。 / The index "
-            f"{index_dir} holds {len(going)} report(s) (e.g. {example}) from {'; '.join(filter(None, en))}; so as not to "
+            f"{index_dir} holds {len(going)} report(s) (e.g. {example}) from {'; '.join(en)}; so as not to "
             f"lose them it is left as it was. Give the original folders (the page: --corpus and --data; the CLI: "
             f"--corpus, repeatable) or another index directory (--index); to drop them, delete the index directory or "
             f"rebuild it with `python -m index build --rebuild`.")
